@@ -1,0 +1,32 @@
+/**
+ * Prisma clients for both databases. SQLite (a file URL) is the embedded default; a postgres:// URL uses
+ * PostgreSQL through the second generated client (prisma/postgres/schema.prisma, same models).
+ */
+import { createRequire } from "node:module";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+
+export type Db = PrismaClient;
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function createDb(url: string): Db {
+  if (isPostgresUrl(url)) {
+    const require = createRequire(import.meta.url);
+    // Same models, other provider: typed as the SQLite client, which has the identical API.
+    const { PrismaClient: PgClient } = require(".prisma/client-pg") as { PrismaClient: typeof PrismaClient };
+    return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
+  }
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+}
+
+/** SQLite settings for a busy single-file database: WAL lets readers run beside the writer. */
+export async function tuneDb(db: Db, url: string): Promise<void> {
+  if (isPostgresUrl(url)) return;
+  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+}

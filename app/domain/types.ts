@@ -1,0 +1,75 @@
+/**
+ * Ciclo's own vocabulary for store data. Platform adapters (app/platforms/*) map Shopify's and WooCommerce's
+ * JSON into these types; nothing outside app/platforms sees a platform's payload.
+ * Money is integer minor units in the shop's currency (e.g. cents), never floats.
+ */
+
+export type Platform = "shopify" | "woocommerce";
+
+export interface StoreCustomer {
+  externalId: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
+export interface StoreOrderLine {
+  externalId: string;
+  productId: string | null;
+  variantId: string | null;
+  sku: string | null;
+  title: string | null;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+export interface StoreRefund {
+  externalId: string;
+  orderExternalId: string;
+  amountMinor: number;
+  refundedAt: Date;
+}
+
+export interface StoreOrder {
+  externalId: string;
+  name: string | null;
+  /** null for guest checkouts */
+  customer: StoreCustomer | null;
+  email: string | null;
+  currency: string;
+  grossMinor: number;
+  /** Refunds known from the order payload itself; merged with separately delivered refunds by id. */
+  refunds: StoreRefund[];
+  /** Total refunded as the platform reports it, when it does (may include refunds not itemised). */
+  reportedRefundedMinor: number | null;
+  financialStatus: string | null;
+  fulfillmentStatus: string | null;
+  cancelledAt: Date | null;
+  test: boolean;
+  /** Voided/never-paid orders that must not count toward customer value even if not cancelled. */
+  voided: boolean;
+  sourceName: string | null;
+  landingSite: string | null;
+  referringSite: string | null;
+  processedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  lines: StoreOrderLine[];
+}
+
+/** What a verified webhook means, in our words. */
+export type StoreEvent =
+  | { kind: "order.upsert"; order: StoreOrder }
+  | { kind: "order.delete"; orderExternalId: string; at: Date }
+  | { kind: "refund.create"; refund: StoreRefund }
+  | { kind: "customer.upsert"; customer: StoreCustomer }
+  | { kind: "customer.delete"; customerExternalId: string; at: Date }
+  | { kind: "customer.redact"; customerExternalId: string; email: string | null; orderExternalIds: string[] }
+  | { kind: "customer.dataRequest"; customerExternalId: string; email: string | null; requestId: string | null; orderExternalIds: string[] }
+  | { kind: "shop.redact" }
+  | { kind: "app.uninstalled" }
+  | { kind: "app.scopesUpdate"; scopes: string[] }
+  | { kind: "backfill.finished"; operationId: string; status: string; errorCode: string | null }
+  | { kind: "ignored"; reason: string };

@@ -1,0 +1,134 @@
+/**
+ * Streams the backfill's bulk-operation JSONL into StoreOrders.
+ * With `groupObjects: true` each order line is followed by its child lines (`__parentId` = the order's gid),
+ * so an order is complete when the next root line (or the end of the file) arrives. Only one order is held.
+ */
+import { parseMinorUnits } from "../../domain/money";
+import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
+import { arr, bool, date, idFromGid, isObject, obj, str, int, type Json } from "../json";
+
+export interface AssembledOrder {
+  order: StoreOrder;
+  /** 0-based index of the order's own (root) line in the file: the resume checkpoint before it. */
+  firstLine: number;
+}
+
+export type BulkLineResult =
+  | { kind: "ok"; completed: AssembledOrder | null }
+  | { kind: "malformed"; reason: string };
+
+export class BulkOrderAssembler {
+  private current: { node: Json; firstLine: number; lines: StoreOrderLine[] } | null = null;
+
+  /** Feeds one parsed JSONL object (line index `lineNo`); returns the previous order once it is complete. */
+  push(value: unknown, lineNo: number): BulkLineResult {
+    if (!isObject(value)) return { kind: "malformed", reason: "not a JSON object" };
+    const parentId = str(value, "__parentId");
+    if (parentId) {
+      if (!this.current || str(this.current.node, "id") !== parentId) {
+        return { kind: "malformed", reason: `child of ${parentId} does not follow its order` };
+      }
+      const line = mapLineItem(value, str(this.current.node, "currencyCode") ?? "USD");
+      if (!line) return { kind: "malformed", reason: "line item without id" };
+      this.current.lines.push(line);
+      return { kind: "ok", completed: null };
+    }
+    if (!idFromGid(str(value, "id") ?? "")) return { kind: "malformed", reason: "order without id" };
+    const completed = this.finishCurrent();
+    this.current = { node: value, firstLine: lineNo, lines: [] };
+    if (completed && "reason" in completed) return { kind: "malformed", reason: completed.reason };
+    return { kind: "ok", completed };
+  }
+
+  /** Completes the last order at the end of the file. */
+  end(): AssembledOrder | { reason: string } | null {
+    return this.finishCurrent();
+  }
+
+  private finishCurrent(): AssembledOrder | { reason: string } | null {
+    const current = this.current;
+    this.current = null;
+    if (!current) return null;
+    const order = mapGraphqlOrder(current.node, current.lines);
+    return "reason" in order ? order : { order, firstLine: current.firstLine };
+  }
+}
+
+function money(set: unknown, currency: string): number | null {
+  const m = obj(set, "shopMoney");
+  return parseMinorUnits(str(m, "amount"), str(m, "currencyCode") ?? currency);
+}
+
+function mapLineItem(node: Json, currency: string): StoreOrderLine | null {
+  const lineId = idFromGid(str(node, "id") ?? "");
+  if (!lineId) return null;
+  return {
+    externalId: lineId,
+    productId: idFromGid(str(obj(node, "product"), "id") ?? ""),
+    variantId: idFromGid(str(obj(node, "variant"), "id") ?? ""),
+    sku: str(node, "sku"),
+    title: str(node, "title"),
+    quantity: int(node, "quantity") ?? 0,
+    unitPriceMinor: money(obj(node, "originalUnitPriceSet"), currency) ?? 0,
+  };
+}
+
+function mapCustomer(node: Json | null): StoreCustomer | null {
+  const customerId = idFromGid(str(node, "id") ?? "");
+  if (!customerId) return null;
+  return {
+    externalId: customerId,
+    email: str(obj(node, "defaultEmailAddress"), "emailAddress"),
+    firstName: str(node, "firstName"),
+    lastName: str(node, "lastName"),
+    createdAt: date(node, "createdAt"),
+    updatedAt: date(node, "updatedAt"),
+  };
+}
+
+export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder | { reason: string } {
+  const orderId = idFromGid(str(node, "id") ?? "");
+  if (!orderId) return { reason: "order without id" };
+  const createdAt = date(node, "createdAt");
+  const updatedAt = date(node, "updatedAt") ?? createdAt;
+  if (!createdAt || !updatedAt) return { reason: `order ${orderId} without createdAt/updatedAt` };
+  const currency = str(node, "currencyCode") ?? "USD";
+  const gross = money(obj(node, "totalPriceSet"), currency);
+  if (gross === null) return { reason: `order ${orderId} without totalPriceSet` };
+  const refunds: StoreRefund[] = [];
+  for (const r of arr(node, "refunds")) {
+    const refundId = idFromGid(str(r, "id") ?? "");
+    const refundedAt = date(r, "createdAt");
+    if (!refundId || !refundedAt || !isObject(r)) continue;
+    refunds.push({
+      externalId: refundId,
+      orderExternalId: orderId,
+      amountMinor: money(obj(r, "totalRefundedSet"), currency) ?? 0,
+      refundedAt,
+    });
+  }
+  const financialStatus = str(node, "displayFinancialStatus")?.toLowerCase() ?? null;
+  const firstVisit = obj(obj(node, "customerJourneySummary"), "firstVisit");
+  return {
+    externalId: orderId,
+    name: str(node, "name"),
+    customer: mapCustomer(obj(node, "customer")),
+    email: str(node, "email") || null,
+    currency,
+    grossMinor: gross,
+    refunds,
+    reportedRefundedMinor: money(obj(node, "totalRefundedSet"), currency),
+    financialStatus,
+    fulfillmentStatus: str(node, "displayFulfillmentStatus")?.toLowerCase() ?? null,
+    cancelledAt: date(node, "cancelledAt"),
+    test: bool(node, "test") ?? false,
+    voided: financialStatus === "voided" || financialStatus === "expired",
+    sourceName: str(node, "sourceName"),
+    landingSite: str(firstVisit, "landingPage"),
+    referringSite: str(firstVisit, "referrerUrl"),
+    processedAt: date(node, "processedAt") ?? createdAt,
+    createdAt,
+    updatedAt,
+    lines,
+  };
+}

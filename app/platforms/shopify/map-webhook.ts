@@ -1,0 +1,205 @@
+/**
+ * Shopify webhook payloads (REST-shaped JSON, API 2026-07) -> Ciclo's StoreEvent.
+ * Total over untrusted input: a payload missing what we need becomes { kind: "invalid" } with a reason.
+ */
+import { parseMinorUnits } from "../../domain/money";
+import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
+import { arr, bool, date, id, int, isObject, obj, str, type Json } from "../json";
+
+import type { MappedWebhook } from "../platform";
+export type { MappedWebhook };
+
+export function mapShopifyWebhook(topic: string, payload: unknown): MappedWebhook {
+  if (!isObject(payload)) return { kind: "invalid", reason: "payload is not a JSON object" };
+  switch (topic.toLowerCase()) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/paid":
+    case "orders/cancelled":
+    case "orders/fulfilled":
+    case "orders/partially_fulfilled":
+    case "orders/edited": {
+      const order = mapRestOrder(payload);
+      return "reason" in order ? { kind: "invalid", reason: order.reason } : { kind: "order.upsert", order };
+    }
+    case "orders/delete": {
+      const orderId = id(payload, "id");
+      return orderId
+        ? { kind: "order.delete", orderExternalId: orderId, at: new Date() }
+        : { kind: "invalid", reason: "orders/delete without id" };
+    }
+    case "refunds/create": {
+      const orderId = id(payload, "order_id");
+      if (!orderId) return { kind: "invalid", reason: "refund without order_id" };
+      const refund = mapRestRefund(payload, orderId, null, null);
+      return refund ? { kind: "refund.create", refund } : { kind: "invalid", reason: "refund without id or date" };
+    }
+    case "customers/create":
+    case "customers/update": {
+      const customer = mapRestCustomer(payload);
+      return customer ? { kind: "customer.upsert", customer } : { kind: "invalid", reason: "customer without id" };
+    }
+    case "customers/delete": {
+      const customerId = id(payload, "id");
+      return customerId
+        ? { kind: "customer.delete", customerExternalId: customerId, at: new Date() }
+        : { kind: "invalid", reason: "customers/delete without id" };
+    }
+    case "customers/redact": {
+      const customer = obj(payload, "customer");
+      const customerId = id(customer, "id");
+      if (!customerId) return { kind: "invalid", reason: "customers/redact without customer.id" };
+      return {
+        kind: "customer.redact",
+        customerExternalId: customerId,
+        email: str(customer, "email"),
+        orderExternalIds: idList(arr(payload, "orders_to_redact")),
+      };
+    }
+    case "customers/data_request": {
+      const customer = obj(payload, "customer");
+      const customerId = id(customer, "id");
+      if (!customerId) return { kind: "invalid", reason: "customers/data_request without customer.id" };
+      return {
+        kind: "customer.dataRequest",
+        customerExternalId: customerId,
+        email: str(customer, "email"),
+        requestId: id(obj(payload, "data_request"), "id"),
+        orderExternalIds: idList(arr(payload, "orders_requested")),
+      };
+    }
+    case "shop/redact":
+      return { kind: "shop.redact" };
+    case "app/uninstalled":
+      return { kind: "app.uninstalled" };
+    case "app/scopes_update":
+      return {
+        kind: "app.scopesUpdate",
+        scopes: arr(payload, "current").filter((s): s is string => typeof s === "string"),
+      };
+    case "bulk_operations/finish": {
+      const operationId = str(payload, "admin_graphql_api_id");
+      if (!operationId) return { kind: "invalid", reason: "bulk_operations/finish without admin_graphql_api_id" };
+      return {
+        kind: "backfill.finished",
+        operationId,
+        status: (str(payload, "status") ?? "").toUpperCase(),
+        errorCode: str(payload, "error_code"),
+      };
+    }
+    default:
+      return { kind: "ignored", reason: `topic ${topic} is not used by Ciclo` };
+  }
+}
+
+function idList(values: unknown[]): string[] {
+  const ids: string[] = [];
+  for (const v of values) {
+    const parsed = id({ v }, "v");
+    if (parsed) ids.push(parsed);
+  }
+  return ids;
+}
+
+export function mapRestCustomer(payload: Json | null): StoreCustomer | null {
+  const customerId = id(payload, "id");
+  if (!customerId) return null;
+  return {
+    externalId: customerId,
+    email: str(payload, "email"),
+    firstName: str(payload, "first_name"),
+    lastName: str(payload, "last_name"),
+    createdAt: date(payload, "created_at"),
+    updatedAt: date(payload, "updated_at"),
+  };
+}
+
+function shopMoney(set: Json | null, currency: string): number | null {
+  const money = obj(set, "shop_money");
+  return parseMinorUnits(str(money, "amount"), str(money, "currency_code") ?? currency);
+}
+
+/**
+ * Money actually returned: successful refund transactions. Transactions are in the presentment currency, so
+ * when it differs from the shop currency we convert with the order's own shop/presentment ratio.
+ */
+function mapRestRefund(payload: Json, orderId: string, shopCurrency: string | null, ratio: number | null): StoreRefund | null {
+  const refundId = id(payload, "id");
+  const refundedAt = date(payload, "processed_at") ?? date(payload, "created_at");
+  if (!refundId || !refundedAt) return null;
+  let amountMinor = 0;
+  for (const t of arr(payload, "transactions")) {
+    if (str(t, "kind") !== "refund" || str(t, "status") !== "success") continue;
+    const currency = str(t, "currency") ?? shopCurrency ?? "USD";
+    const minor = parseMinorUnits(str(t, "amount"), currency) ?? 0;
+    amountMinor += shopCurrency && currency !== shopCurrency && ratio ? Math.round(minor * ratio) : minor;
+  }
+  return { externalId: refundId, orderExternalId: orderId, amountMinor, refundedAt };
+}
+
+export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
+  const orderId = id(payload, "id");
+  if (!orderId) return { reason: "order without id" };
+  const createdAt = date(payload, "created_at");
+  const updatedAt = date(payload, "updated_at") ?? createdAt;
+  if (!createdAt || !updatedAt) return { reason: `order ${orderId} without created_at/updated_at` };
+  const currency = str(payload, "currency") ?? "USD";
+  const gross = shopMoney(obj(payload, "total_price_set"), currency) ?? parseMinorUnits(str(payload, "total_price"), currency);
+  if (gross === null) return { reason: `order ${orderId} without a parseable total_price` };
+  const presentmentGross = parseMinorUnits(
+    str(obj(obj(payload, "total_price_set"), "presentment_money"), "amount"),
+    str(payload, "presentment_currency") ?? currency,
+  );
+  const ratio = presentmentGross ? gross / presentmentGross : null;
+
+  const refunds: StoreRefund[] = [];
+  for (const r of arr(payload, "refunds")) {
+    if (!isObject(r)) continue;
+    const refund = mapRestRefund(r, orderId, currency, ratio);
+    if (refund) refunds.push(refund);
+  }
+  const lines: StoreOrderLine[] = [];
+  for (const l of arr(payload, "line_items")) {
+    const lineId = id(l, "id");
+    if (!lineId || !isObject(l)) continue;
+    lines.push({
+      externalId: lineId,
+      productId: id(l, "product_id"),
+      variantId: id(l, "variant_id"),
+      sku: str(l, "sku"),
+      title: str(l, "title"),
+      quantity: int(l, "quantity") ?? 0,
+      unitPriceMinor: shopMoney(obj(l, "price_set"), currency) ?? parseMinorUnits(str(l, "price"), currency) ?? 0,
+    });
+  }
+  const financialStatus = str(payload, "financial_status");
+  return {
+    externalId: orderId,
+    name: str(payload, "name"),
+    customer: mapRestCustomer(obj(payload, "customer")),
+    email: str(payload, "email") || null,
+    currency,
+    grossMinor: gross,
+    refunds,
+    reportedRefundedMinor: null,
+    financialStatus,
+    fulfillmentStatus: normalizeRestFulfillment(str(payload, "fulfillment_status")),
+    cancelledAt: date(payload, "cancelled_at"),
+    test: bool(payload, "test") ?? false,
+    voided: financialStatus === "voided" || financialStatus === "expired",
+    sourceName: str(payload, "source_name"),
+    landingSite: str(payload, "landing_site"),
+    referringSite: str(payload, "referring_site"),
+    processedAt: date(payload, "processed_at") ?? createdAt,
+    createdAt,
+    updatedAt,
+    lines,
+  };
+}
+
+/** REST says null/"partial"/"fulfilled"; GraphQL says UNFULFILLED/PARTIALLY_FULFILLED/FULFILLED. We keep GraphQL's words. */
+function normalizeRestFulfillment(status: string | null): string {
+  if (status === null || status === "null") return "unfulfilled";
+  if (status === "partial") return "partially_fulfilled";
+  return status.toLowerCase();
+}

@@ -1,0 +1,180 @@
+/**
+ * Applies one platform-neutral StoreEvent to the database for one store. Order upserts go through
+ * writeOrders in batches (see inbox-processor); everything else is handled here.
+ */
+import type { Db } from "../db.server";
+import type { StoreEvent } from "../domain/types";
+import { redactionHash } from "./redaction-hash.server";
+import { upsertCustomersTx, writeOrders, writeRefund } from "./order-writer.server";
+import { logger } from "../logger.server";
+
+export interface ApplyContext {
+  db: Db;
+  storeId: string;
+  shopDomain: string;
+  /** Called when a backfill's bulk operation finished (the backfill runner picks it up). */
+  onBackfillFinished?: (operationId: string) => void;
+}
+
+export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Promise<void> {
+  const { db, storeId } = ctx;
+  switch (event.kind) {
+    case "order.upsert":
+      await writeOrders(db, storeId, [event.order]);
+      return;
+    case "order.delete":
+      await deleteOrder(db, storeId, event.orderExternalId);
+      return;
+    case "refund.create":
+      await writeRefund(db, storeId, event.refund);
+      return;
+    case "customer.upsert":
+      await db.$transaction(async (tx) => {
+        const redacted = await tx.redactedCustomer.findUnique({
+          where: { storeId_idHash: { storeId, idHash: redactionHash(storeId, event.customer.externalId) } },
+        });
+        if (!redacted) await upsertCustomersTx(tx, storeId, [event.customer]);
+      });
+      return;
+    case "customer.delete":
+      // Gone from the store: drop personal data, keep the row so its orders still add up for the store.
+      await db.customer.updateMany({
+        where: { storeId, externalId: event.customerExternalId },
+        data: { deletedAt: event.at, email: null, firstName: null, lastName: null },
+      });
+      return;
+    case "customer.redact":
+      await redactCustomer(db, storeId, event.customerExternalId, event.orderExternalIds);
+      return;
+    case "customer.dataRequest":
+      await assembleDataRequest(db, storeId, event);
+      return;
+    case "shop.redact":
+      await redactShop(db, storeId, ctx.shopDomain);
+      return;
+    case "app.uninstalled":
+      await db.$transaction([
+        db.store.update({ where: { id: storeId }, data: { status: "uninstalled", uninstalledAt: new Date() } }),
+        db.session.deleteMany({ where: { shop: ctx.shopDomain } }),
+        db.backfillRun.updateMany({
+          where: { storeId, state: { in: ["queued", "running", "downloading", "importing"] } },
+          data: { state: "cancelled", error: "app uninstalled", finishedAt: new Date() },
+        }),
+      ]);
+      return;
+    case "app.scopesUpdate":
+      await db.$transaction([
+        db.store.update({ where: { id: storeId }, data: { scopes: event.scopes.join(",") } }),
+        db.session.updateMany({ where: { shop: ctx.shopDomain }, data: { scope: event.scopes.join(",") } }),
+      ]);
+      return;
+    case "backfill.finished":
+      ctx.onBackfillFinished?.(event.operationId);
+      return;
+    case "ignored":
+      return;
+  }
+}
+
+async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Promise<void> {
+  const now = new Date();
+  await db.$transaction(async (tx) => {
+    const order = await tx.order.findUnique({ where: { storeId_externalId: { storeId, externalId: orderExternalId } } });
+    if (order) {
+      await tx.orderLine.deleteMany({ where: { storeId, orderId: order.id } });
+      await tx.order.update({
+        where: { id: order.id },
+        data: { deletedAt: now, countsForValue: false, email: null },
+      });
+    } else {
+      // Delete before create (unordered delivery): leave a tombstone so the late create is ignored.
+      await tx.order.create({
+        data: {
+          storeId,
+          externalId: orderExternalId,
+          currency: "XXX",
+          grossMinor: 0n,
+          netMinor: 0n,
+          countsForValue: false,
+          processedAt: now,
+          platformCreatedAt: now,
+          platformUpdatedAt: now,
+          deletedAt: now,
+        },
+      });
+    }
+  });
+}
+
+/** GDPR customers/redact: remove everything that identifies the customer; orders stay as anonymous sales. */
+export async function redactCustomer(db: Db, storeId: string, customerExternalId: string, orderExternalIds: string[]) {
+  const idHash = redactionHash(storeId, customerExternalId);
+  await db.$transaction(async (tx) => {
+    const anonymous = { customerId: null, customerExternalId: null, email: null };
+    await tx.order.updateMany({ where: { storeId, customerExternalId }, data: anonymous });
+    if (orderExternalIds.length) {
+      await tx.order.updateMany({ where: { storeId, externalId: { in: orderExternalIds } }, data: anonymous });
+    }
+    await tx.customer.deleteMany({ where: { storeId, externalId: customerExternalId } });
+    await tx.dataRequest.deleteMany({ where: { storeId, customerExternalId } });
+    const seen = await tx.redactedCustomer.findUnique({ where: { storeId_idHash: { storeId, idHash } } });
+    if (!seen) await tx.redactedCustomer.create({ data: { storeId, idHash } });
+  });
+  logger.info("customer redacted", { storeId });
+}
+
+/** GDPR shop/redact (48 h after uninstall): every row of the shop goes, including the store itself. */
+async function redactShop(db: Db, storeId: string, shopDomain: string) {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop: shopDomain } }),
+    db.store.delete({ where: { id: storeId } }), // cascades to every table that belongs to the store
+  ]);
+  logger.info("shop redacted", { shop: shopDomain });
+}
+
+async function assembleDataRequest(
+  db: Db,
+  storeId: string,
+  event: Extract<StoreEvent, { kind: "customer.dataRequest" }>,
+): Promise<void> {
+  const customer = await db.customer.findUnique({
+    where: { storeId_externalId: { storeId, externalId: event.customerExternalId } },
+    select: { externalId: true, email: true, firstName: true, lastName: true, platformCreatedAt: true, deletedAt: true },
+  });
+  const orders = await db.order.findMany({
+    where: {
+      storeId,
+      deletedAt: null,
+      OR: [{ customerExternalId: event.customerExternalId }, { externalId: { in: event.orderExternalIds } }],
+    },
+    select: {
+      externalId: true,
+      name: true,
+      email: true,
+      processedAt: true,
+      currency: true,
+      grossMinor: true,
+      refundedMinor: true,
+      sourceName: true,
+      landingSite: true,
+      referringSite: true,
+      lines: { select: { productId: true, variantId: true, sku: true, title: true, quantity: true, priceMinor: true } },
+    },
+    orderBy: { processedAt: "asc" },
+  });
+  const report = {
+    generatedAt: new Date().toISOString(),
+    customerExternalId: event.customerExternalId,
+    customer,
+    orders,
+    note: "Ciclo stores order history, customer names and e-mail as synced from the store, and derived segment scores.",
+  };
+  await db.dataRequest.create({
+    data: {
+      storeId,
+      requestId: event.requestId,
+      customerExternalId: event.customerExternalId,
+      report: JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+    },
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * Idempotent, out-of-order-safe writes of orders, customers and refunds, shared by webhooks and the backfill.
+ * - Newest wins: a payload whose platform `updated_at` is older than what we hold is skipped.
+ * - A deleted order is a tombstone: late updates never bring it back.
+ * - Refunds are keyed by id, so a refund seen in refunds/create and again inside an order payload counts once.
+ * - Customers redacted under GDPR are never re-created: their orders are kept as anonymous sales.
+ * Works in batches (one transaction, a few queries per batch) because the backfill writes millions of rows.
+ */
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../db.server";
+import type { StoreCustomer, StoreOrder, StoreRefund } from "../domain/types";
+import { redactionHash } from "./redaction-hash.server";
+
+type Tx = Prisma.TransactionClient;
+
+export interface WriteResult {
+  written: number;
+  skippedStale: number;
+}
+
+/** Orders count toward customer value unless they are tests, cancelled, voided or deleted. */
+export function countsForValue(order: Pick<StoreOrder, "test" | "cancelledAt" | "voided">): boolean {
+  return !order.test && !order.cancelledAt && !order.voided;
+}
+
+export async function writeOrders(db: Db, storeId: string, orders: StoreOrder[]): Promise<WriteResult> {
+  if (orders.length === 0) return { written: 0, skippedStale: 0 };
+  return db.$transaction((tx) => writeOrdersTx(tx, storeId, orders), { timeout: 60_000 });
+}
+
+export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]): Promise<WriteResult> {
+  // Within one batch keep only the newest payload per order.
+  const newest = new Map<string, StoreOrder>();
+  for (const order of input) {
+    const seen = newest.get(order.externalId);
+    if (!seen || seen.updatedAt.getTime() <= order.updatedAt.getTime()) newest.set(order.externalId, order);
+  }
+  const ids = [...newest.keys()];
+  const existing = new Map(
+    (
+      await tx.order.findMany({
+        where: { storeId, externalId: { in: ids } },
+        select: { id: true, externalId: true, platformUpdatedAt: true, deletedAt: true },
+      })
+    ).map((o) => [o.externalId, o]),
+  );
+  const fresh: StoreOrder[] = [];
+  for (const order of newest.values()) {
+    const held = existing.get(order.externalId);
+    if (held && (held.deletedAt || held.platformUpdatedAt.getTime() > order.updatedAt.getTime())) continue;
+    fresh.push(order);
+  }
+  const skippedStale = input.length - fresh.length;
+  if (fresh.length === 0) return { written: 0, skippedStale };
+
+  const redacted = await redactedCustomerIds(
+    tx,
+    storeId,
+    fresh.map((o) => o.customer?.externalId).filter((id): id is string => !!id),
+  );
+  const customerRowIds = await upsertCustomersTx(
+    tx,
+    storeId,
+    fresh.map((o) => o.customer).filter((c): c is StoreCustomer => !!c && !redacted.has(c.externalId)),
+  );
+  await upsertRefundsTx(tx, storeId, fresh.flatMap((o) => o.refunds));
+  const refundTotals = await refundTotalsFor(tx, storeId, fresh.map((o) => o.externalId));
+
+  const creates: Prisma.OrderCreateManyInput[] = [];
+  const lineRows: Prisma.OrderLineCreateManyInput[] = [];
+  for (const order of fresh) {
+    const customerExternalId = order.customer && !redacted.has(order.customer.externalId) ? order.customer.externalId : null;
+    const refundedMinor = Math.max(refundTotals.get(order.externalId) ?? 0, order.reportedRefundedMinor ?? 0);
+    const data = {
+      name: order.name,
+      customerId: customerExternalId ? (customerRowIds.get(customerExternalId) ?? null) : null,
+      customerExternalId,
+      email: customerExternalId === null && order.customer ? null : order.email,
+      currency: order.currency,
+      grossMinor: BigInt(order.grossMinor),
+      refundedMinor: BigInt(refundedMinor),
+      netMinor: BigInt(order.grossMinor - refundedMinor),
+      financialStatus: order.financialStatus,
+      fulfillmentStatus: order.fulfillmentStatus,
+      cancelled: order.cancelledAt !== null,
+      cancelledAt: order.cancelledAt,
+      test: order.test,
+      countsForValue: countsForValue(order),
+      sourceName: order.sourceName,
+      landingSite: order.landingSite,
+      referringSite: order.referringSite,
+      processedAt: order.processedAt,
+      platformCreatedAt: order.createdAt,
+      platformUpdatedAt: order.updatedAt,
+    };
+    const held = existing.get(order.externalId);
+    let orderId: string;
+    if (held) {
+      orderId = held.id;
+      await tx.order.update({ where: { id: held.id }, data });
+    } else {
+      orderId = newId();
+      creates.push({ id: orderId, storeId, externalId: order.externalId, ...data });
+    }
+    for (const line of order.lines) {
+      lineRows.push({
+        storeId,
+        orderId,
+        externalId: line.externalId,
+        productId: line.productId,
+        variantId: line.variantId,
+        sku: line.sku,
+        title: line.title,
+        quantity: line.quantity,
+        priceMinor: BigInt(line.unitPriceMinor),
+      });
+    }
+  }
+  if (creates.length) await tx.order.createMany({ data: creates });
+  const updatedIds = fresh.filter((o) => existing.has(o.externalId)).map((o) => existing.get(o.externalId)!.id);
+  if (updatedIds.length) await tx.orderLine.deleteMany({ where: { storeId, orderId: { in: updatedIds } } });
+  if (lineRows.length) await tx.orderLine.createMany({ data: lineRows });
+  return { written: fresh.length, skippedStale };
+}
+
+/** Upserts customers (newest `updated_at` wins) and returns externalId -> row id for all of them. */
+export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCustomer[]): Promise<Map<string, string>> {
+  const newest = new Map<string, StoreCustomer>();
+  for (const c of input) {
+    const seen = newest.get(c.externalId);
+    if (!seen || (seen.updatedAt?.getTime() ?? 0) <= (c.updatedAt?.getTime() ?? 0)) newest.set(c.externalId, c);
+  }
+  const rows = await tx.customer.findMany({
+    where: { storeId, externalId: { in: [...newest.keys()] } },
+    select: { id: true, externalId: true, platformUpdatedAt: true, deletedAt: true },
+  });
+  const ids = new Map(rows.map((r) => [r.externalId, r.id]));
+  const creates: Prisma.CustomerCreateManyInput[] = [];
+  for (const c of newest.values()) {
+    const data = {
+      email: c.email,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      platformCreatedAt: c.createdAt,
+      platformUpdatedAt: c.updatedAt,
+    };
+    const held = rows.find((r) => r.externalId === c.externalId);
+    if (!held) {
+      const id = newId();
+      ids.set(c.externalId, id);
+      creates.push({ id, storeId, externalId: c.externalId, ...data });
+    } else if (!held.deletedAt && (held.platformUpdatedAt?.getTime() ?? 0) <= (c.updatedAt?.getTime() ?? 0)) {
+      await tx.customer.update({ where: { id: held.id }, data });
+    }
+  }
+  if (creates.length) await tx.customer.createMany({ data: creates });
+  return ids;
+}
+
+export async function upsertRefundsTx(tx: Tx, storeId: string, refunds: StoreRefund[]): Promise<void> {
+  if (refunds.length === 0) return;
+  const held = new Map(
+    (
+      await tx.refund.findMany({
+        where: { storeId, externalId: { in: refunds.map((r) => r.externalId) } },
+        select: { id: true, externalId: true, amountMinor: true },
+      })
+    ).map((r) => [r.externalId, r]),
+  );
+  const creates: Prisma.RefundCreateManyInput[] = [];
+  for (const r of refunds) {
+    const row = held.get(r.externalId);
+    if (!row) {
+      creates.push({ storeId, externalId: r.externalId, orderExternalId: r.orderExternalId, amountMinor: BigInt(r.amountMinor), refundedAt: r.refundedAt });
+      held.set(r.externalId, { id: "", externalId: r.externalId, amountMinor: BigInt(r.amountMinor) });
+    } else if (row.id && row.amountMinor !== BigInt(r.amountMinor)) {
+      await tx.refund.update({ where: { id: row.id }, data: { amountMinor: BigInt(r.amountMinor) } });
+    }
+  }
+  if (creates.length) await tx.refund.createMany({ data: creates });
+}
+
+async function refundTotalsFor(tx: Tx, storeId: string, orderExternalIds: string[]): Promise<Map<string, number>> {
+  const sums = await tx.refund.groupBy({
+    by: ["orderExternalId"],
+    where: { storeId, orderExternalId: { in: orderExternalIds } },
+    _sum: { amountMinor: true },
+  });
+  return new Map(sums.map((s) => [s.orderExternalId, Number(s._sum.amountMinor ?? 0n)]));
+}
+
+/** A refund delivered on its own: store it, then re-net its order if we already have the order. */
+export async function writeRefund(db: Db, storeId: string, refund: StoreRefund): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await upsertRefundsTx(tx, storeId, [refund]);
+    await renetOrderTx(tx, storeId, refund.orderExternalId);
+  });
+}
+
+export async function renetOrderTx(tx: Tx, storeId: string, orderExternalId: string): Promise<void> {
+  const order = await tx.order.findUnique({
+    where: { storeId_externalId: { storeId, externalId: orderExternalId } },
+    select: { id: true, grossMinor: true, refundedMinor: true },
+  });
+  if (!order) return; // the order's own payload will include the refund total when it arrives
+  const total = (await refundTotalsFor(tx, storeId, [orderExternalId])).get(orderExternalId) ?? 0;
+  const refunded = BigInt(total) > order.refundedMinor ? BigInt(total) : order.refundedMinor;
+  await tx.order.update({ where: { id: order.id }, data: { refundedMinor: refunded, netMinor: order.grossMinor - refunded } });
+}
+
+async function redactedCustomerIds(tx: Tx, storeId: string, customerIds: string[]): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  const byHash = new Map(customerIds.map((id) => [redactionHash(storeId, id), id]));
+  const rows = await tx.redactedCustomer.findMany({
+    where: { storeId, idHash: { in: [...byHash.keys()] } },
+    select: { idHash: true },
+  });
+  return new Set(rows.map((r) => byHash.get(r.idHash)!));
+}
+
+/** Row ids chosen here because createMany cannot hand generated ids back on SQLite. */
+export function newId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,88 @@
+/**
+ * The receiving half of webhook handling: a verified delivery is recorded (deduplicated on its event id)
+ * and acknowledged; the InboxProcessor applies it moments later. Nothing heavy happens inside the request,
+ * so Shopify's 5 s timeout is never at risk.
+ *
+ * Inserts that arrive in the same event-loop turn are committed together (group commit): one transaction
+ * and one fsync for many deliveries, which is what lets a single SQLite file take thousands per second.
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db.server";
+import type { Platform } from "../domain/types";
+
+export interface Delivery {
+  platform: Platform;
+  shopDomain: string;
+  dedupeKey: string;
+  topic: string;
+  rawBody: string;
+  triggeredAt: Date | null;
+}
+
+export type RecordOutcome = "stored" | "duplicate" | "unknown-store";
+
+interface Pending {
+  storeId: string;
+  delivery: Delivery;
+  resolve: (outcome: RecordOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export class WebhookInbox {
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private readonly stores = new Map<string, string | null>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly onStored: () => void = () => {},
+  ) {}
+
+  async record(delivery: Delivery): Promise<RecordOutcome> {
+    const storeId = await this.storeIdFor(delivery.platform, delivery.shopDomain);
+    if (!storeId) return "unknown-store";
+    return new Promise<RecordOutcome>((resolve, reject) => {
+      this.queue.push({ storeId, delivery, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Forget cached store ids (after install, uninstall or shop/redact). */
+  forgetStore(platform: Platform, shopDomain: string): void {
+    this.stores.delete(`${platform}:${shopDomain}`);
+  }
+
+  private async storeIdFor(platform: Platform, domain: string): Promise<string | null> {
+    const key = `${platform}:${domain}`;
+    if (this.stores.has(key)) return this.stores.get(key) ?? null;
+    const store = await this.db.store.findUnique({ where: { platform_domain: { platform, domain } }, select: { id: true } });
+    // Unknown stores are not cached: an install may create them any moment.
+    if (store) this.stores.set(key, store.id);
+    return store?.id ?? null;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    if (batch.length === 0) return;
+    try {
+      const now = new Date();
+      const counts = await this.db.$transaction(
+        batch.map(
+          ({ storeId, delivery: d }) => this.db.$executeRaw`
+            INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
+            VALUES (${randomUUID()}, ${storeId}, ${d.dedupeKey}, ${d.topic}, ${d.rawBody}, 'pending', 0, ${d.triggeredAt}, ${now})
+            ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`,
+        ),
+      );
+      batch.forEach((p, i) => p.resolve(counts[i] === 1 ? "stored" : "duplicate"));
+      if (counts.some((c) => c === 1)) this.onStored();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
