@@ -1,0 +1,515 @@
+/**
+ * Per-shop in-memory state and the mutations a merchant or buyer makes. Each mutation changes the state, bumps
+ * updated_at from the shop clock and emits the webhooks Shopify would send (payload rendered at that moment).
+ * Later issues add tags/metafields mutations here; the GraphQL resolvers read the same state.
+ */
+import { randomUUID } from "node:crypto";
+import { Random } from "../random";
+import { ShopClock } from "./clock";
+import { IdAllocator, type IdKind, type IdState } from "./ids";
+import * as lifecycle from "./lifecycle";
+import { parseMoney } from "./money";
+import type {
+  FinancialStatus,
+  ShopData,
+  ShopPlan,
+  SimCustomer,
+  SimLineItem,
+  SimOrder,
+  SimRefund,
+  SimShopInfo,
+} from "./model";
+import { orderTotals } from "./order-math";
+import {
+  bulkFinishPayload,
+  customerRedactPayload,
+  dataRequestPayload,
+  restCustomer,
+  restDeletedCustomer,
+  restDeletedOrder,
+  restOrder,
+  restRefund,
+  restShop,
+  shopRedactPayload,
+  type BulkFinishInfo,
+  type JsonObject,
+} from "./payloads";
+import type { WebhookEvent, WebhookTopic } from "./webhooks";
+
+export class ShopError extends Error {}
+
+export interface CreateShopOptions {
+  domain?: string;
+  name?: string;
+  email?: string;
+  id?: number;
+  currency?: string;
+  timezone?: string;
+  plan?: ShopPlan;
+  accessToken?: string;
+  createdAt?: Date;
+  taxesIncluded?: boolean;
+  countryCode?: string;
+  /** Start of the shop clock (default: now). */
+  now?: Date;
+  /** The clock follows real time (demo); default false (tests move it). */
+  followWallClock?: boolean;
+  /** Makes event ids deterministic. */
+  seed?: number | string;
+}
+
+export interface NewCustomerInput {
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  tags?: string[];
+  acceptsEmailMarketing?: boolean;
+  countryCode?: string | null;
+  city?: string | null;
+}
+
+export interface NewLineInput {
+  title: string;
+  /** Unit price as Shopify writes it ("12.50") or integer cents. */
+  price: string | number;
+  quantity?: number;
+  productId?: number | null;
+  variantId?: number | null;
+  variantTitle?: string | null;
+  sku?: string | null;
+  vendor?: string | null;
+  requiresShipping?: boolean;
+}
+
+export interface NewOrderInput {
+  customerId?: number | null;
+  email?: string | null;
+  lineItems: NewLineInput[];
+  /** "paid" (default), "pending" (awaiting payment) or "authorized" (capture later). */
+  financialStatus?: Extract<FinancialStatus, "paid" | "pending" | "authorized">;
+  shippingCents?: number;
+  discountCents?: number;
+  discountCodes?: string[];
+  test?: boolean;
+  sourceName?: string;
+  landingSite?: string | null;
+  referringSite?: string | null;
+  gateway?: string;
+  tags?: string[];
+  note?: string | null;
+  /** Backdated processed_at (imports); defaults to the creation stamp. */
+  processedAt?: Date;
+}
+
+function cents(price: string | number): number {
+  return typeof price === "number" ? price : parseMoney(price);
+}
+
+export class SimulatedShop {
+  readonly info: SimShopInfo;
+  readonly clock: ShopClock;
+  readonly ids: IdAllocator;
+  readonly customers = new Map<number, SimCustomer>();
+  readonly orders = new Map<number, SimOrder>();
+  /** False after app/uninstalled: the access token is revoked. */
+  installed = true;
+  private readonly listeners = new Set<(e: WebhookEvent) => void>();
+  private readonly rng: Random | null;
+  private dataRequestSeq = 9000;
+
+  constructor(opts: CreateShopOptions = {}) {
+    const domain = opts.domain ?? "ciclo-demo.myshopify.com";
+    this.rng =
+      opts.seed === undefined
+        ? null
+        : new Random(`events/${domain}/${opts.seed}`);
+    const now = opts.now ?? new Date();
+    this.info = {
+      id:
+        opts.id ??
+        60_000_000_000 + (Math.abs(hashString(domain)) % 9_000_000_000),
+      domain,
+      name: opts.name ?? "Ciclo Demo Outdoor",
+      email:
+        opts.email ?? `owner@${domain.replace(".myshopify.com", "")}.example`,
+      currency: opts.currency ?? "EUR",
+      timezone: opts.timezone ?? "Europe/Berlin",
+      plan: opts.plan ?? "standard",
+      accessToken:
+        opts.accessToken ??
+        `shpat_${this.rng ? this.rng.hex(32) : randomUUID().replace(/-/g, "")}`,
+      createdAt: opts.createdAt ?? now,
+      taxesIncluded: opts.taxesIncluded ?? true,
+      countryCode: opts.countryCode ?? "DE",
+    };
+    this.clock = new ShopClock(now, opts.followWallClock ?? false);
+    this.ids = new IdAllocator();
+  }
+
+  get domain(): string {
+    return this.info.domain;
+  }
+
+  onEvent(listener: (e: WebhookEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Emits a webhook event (used by mutations and by the bulk runner). */
+  emit(
+    topic: WebhookTopic,
+    payload: JsonObject,
+    at: Date = this.clock.now(),
+  ): WebhookEvent {
+    const event: WebhookEvent = {
+      topic,
+      shopDomain: this.info.domain,
+      payload,
+      eventId: this.rng ? this.rng.uuid() : randomUUID(),
+      triggeredAt: at,
+    };
+    for (const l of this.listeners) l(event);
+    return event;
+  }
+
+  /** Bulk-loads customers and orders (e.g. a generated history) without emitting webhooks. */
+  load(data: ShopData & { ids?: IdState }): void {
+    for (const c of data.customers) {
+      this.customers.set(c.id, c);
+      this.ids.observe("customer", c.id);
+      this.clock.observe(c.updatedAt);
+    }
+    for (const o of data.orders) {
+      this.orders.set(o.id, o);
+      this.ids.observe("order", o.id);
+      this.ids.observeOrderNumber(o.number);
+      for (const l of o.lineItems) this.ids.observe("lineItem", l.id);
+      for (const t of o.transactions) this.ids.observe("transaction", t.id);
+      for (const r of o.refunds) {
+        this.ids.observe("refund", r.id);
+        for (const rl of r.lines) this.ids.observe("refundLine", rl.id);
+        for (const t of r.transactions) this.ids.observe("transaction", t.id);
+      }
+      this.clock.observe(o.updatedAt);
+    }
+    if (data.ids)
+      for (const [kind, id] of Object.entries(data.ids.last))
+        this.ids.observe(kind as IdKind, id);
+  }
+
+  customer(id: number): SimCustomer {
+    const c = this.customers.get(id);
+    if (!c) throw new ShopError(`customer ${id} not found in ${this.domain}`);
+    return c;
+  }
+
+  order(id: number): SimOrder {
+    const o = this.orders.get(id);
+    if (!o) throw new ShopError(`order ${id} not found in ${this.domain}`);
+    return o;
+  }
+
+  ordersOf(customerId: number): SimOrder[] {
+    return [...this.orders.values()].filter((o) => o.customerId === customerId);
+  }
+
+  private orderPayload(order: SimOrder): JsonObject {
+    return restOrder(
+      order,
+      this.info,
+      order.customerId !== null
+        ? (this.customers.get(order.customerId) ?? null)
+        : null,
+    );
+  }
+
+  // --- customers -----------------------------------------------------------------------------------------
+
+  createCustomer(input: NewCustomerInput = {}): SimCustomer {
+    const at = this.clock.stamp();
+    const c: SimCustomer = {
+      id: this.ids.next("customer"),
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      tags: [...(input.tags ?? [])],
+      state: "disabled",
+      verifiedEmail: true,
+      acceptsEmailMarketing: input.acceptsEmailMarketing ?? false,
+      note: null,
+      createdAt: at,
+      updatedAt: at,
+      countryCode: input.countryCode ?? null,
+      city: input.city ?? null,
+    };
+    this.customers.set(c.id, c);
+    this.emit("customers/create", restCustomer(c, this.info), at);
+    return c;
+  }
+
+  updateCustomer(
+    id: number,
+    patch: Partial<Omit<SimCustomer, "id" | "createdAt" | "updatedAt">>,
+  ): SimCustomer {
+    const c = this.customer(id);
+    Object.assign(c, patch);
+    c.updatedAt = this.clock.stamp();
+    this.emit("customers/update", restCustomer(c, this.info), c.updatedAt);
+    return c;
+  }
+
+  /** Shopify refuses to delete a customer who has orders. */
+  deleteCustomer(id: number): void {
+    this.customer(id);
+    if (this.ordersOf(id).length > 0)
+      throw new ShopError(`customer ${id} has orders and cannot be deleted`);
+    this.customers.delete(id);
+    this.emit("customers/delete", restDeletedCustomer(id), this.clock.stamp());
+  }
+
+  // --- orders --------------------------------------------------------------------------------------------
+
+  createOrder(input: NewOrderInput): SimOrder {
+    const at = this.clock.stamp();
+    const customer =
+      input.customerId != null ? this.customer(input.customerId) : null;
+    const lines: SimLineItem[] = input.lineItems.map((l) => ({
+      id: this.ids.next("lineItem"),
+      productId: l.productId ?? null,
+      variantId: l.variantId ?? null,
+      title: l.title,
+      variantTitle: l.variantTitle ?? null,
+      sku: l.sku ?? null,
+      vendor: l.vendor ?? null,
+      quantity: l.quantity ?? 1,
+      priceCents: cents(l.price),
+      requiresShipping: l.requiresShipping ?? true,
+      discountCents: 0,
+    }));
+    const discountCents = input.discountCents ?? 0;
+    if (discountCents > 0 && lines[0]) lines[0].discountCents = discountCents;
+    const number = this.ids.nextOrderNumber();
+    const status = input.financialStatus ?? "paid";
+    const gateway =
+      input.gateway ??
+      (input.test
+        ? "bogus"
+        : status === "pending"
+          ? "bank_transfer"
+          : "shopify_payments");
+    const order: SimOrder = {
+      id: this.ids.next("order"),
+      number,
+      name: `#${number}`,
+      customerId: customer?.id ?? null,
+      email: input.email ?? customer?.email ?? null,
+      phone: customer?.phone ?? null,
+      createdAt: at,
+      processedAt: input.processedAt ?? at,
+      updatedAt: at,
+      cancelledAt: null,
+      cancelReason: null,
+      closedAt: null,
+      currency: this.info.currency,
+      lineItems: lines,
+      shippingCents: input.shippingCents ?? 0,
+      shippingTitle: (input.shippingCents ?? 0) > 0 ? "Standard" : null,
+      discountCents,
+      discountCodes: input.discountCodes ?? [],
+      taxRateBasisPoints: 1900,
+      taxesIncluded: this.info.taxesIncluded,
+      financialStatus: status,
+      fulfillmentStatus: null,
+      test: input.test ?? false,
+      sourceName: input.sourceName ?? "web",
+      landingSite: input.landingSite ?? null,
+      referringSite: input.referringSite ?? null,
+      gateway,
+      transactions: [],
+      refunds: [],
+      tags: input.tags ?? [],
+      note: input.note ?? null,
+      buyerAcceptsMarketing: customer?.acceptsEmailMarketing ?? false,
+    };
+    if (status !== "pending") {
+      order.transactions.push({
+        id: this.ids.next("transaction"),
+        kind: status === "authorized" ? "authorization" : "sale",
+        status: "success",
+        amountCents: orderTotals(order).totalCents,
+        gateway,
+        createdAt: at,
+        parentId: null,
+      });
+    }
+    return this.addOrder(order);
+  }
+
+  /**
+   * Adds a fully built new order (e.g. from the order factory) as if a buyer had just checked out: orders/create,
+   * orders/paid when already paid, and customers/update (the customer's order stats changed).
+   */
+  addOrder(order: SimOrder): SimOrder {
+    if (this.orders.has(order.id))
+      throw new ShopError(`order ${order.id} already exists`);
+    this.orders.set(order.id, order);
+    this.ids.observe("order", order.id);
+    this.ids.observeOrderNumber(order.number);
+    const at = order.createdAt;
+    this.clock.observe(order.updatedAt);
+    this.emit("orders/create", this.orderPayload(order), at);
+    if (order.financialStatus === "paid")
+      this.emit("orders/paid", this.orderPayload(order), at);
+    if (order.customerId !== null) {
+      const c = this.customers.get(order.customerId);
+      if (c) {
+        c.updatedAt = this.clock.stamp();
+        this.emit("customers/update", restCustomer(c, this.info), c.updatedAt);
+      }
+    }
+    return order;
+  }
+
+  markPaid(orderId: number): SimOrder {
+    const o = this.order(orderId);
+    lifecycle.markPaid(o, this.clock.stamp(), this.ids);
+    this.emit("orders/paid", this.orderPayload(o), o.updatedAt);
+    this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
+    return o;
+  }
+
+  fulfill(orderId: number): SimOrder {
+    const o = this.order(orderId);
+    lifecycle.fulfill(o, this.clock.stamp());
+    this.emit("orders/fulfilled", this.orderPayload(o), o.updatedAt);
+    this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
+    return o;
+  }
+
+  /** Edits merchant-editable fields (note, tags, email). */
+  updateOrder(
+    orderId: number,
+    patch: Partial<Pick<SimOrder, "note" | "tags" | "email" | "phone">>,
+  ): SimOrder {
+    const o = this.order(orderId);
+    Object.assign(o, patch);
+    o.updatedAt = this.clock.stamp();
+    this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
+    return o;
+  }
+
+  refund(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
+    const o = this.order(orderId);
+    const r = lifecycle.refund(o, spec, this.clock.stamp(), this.ids);
+    this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
+    this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
+    return r;
+  }
+
+  cancel(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
+    const o = this.order(orderId);
+    const r = lifecycle.cancel(o, spec, this.clock.stamp(), this.ids);
+    if (r)
+      this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
+    this.emit("orders/cancelled", this.orderPayload(o), o.updatedAt);
+    this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
+    return o;
+  }
+
+  deleteOrder(orderId: number): void {
+    this.order(orderId);
+    this.orders.delete(orderId);
+    this.emit("orders/delete", restDeletedOrder(orderId), this.clock.stamp());
+  }
+
+  // --- compliance and app lifecycle ---------------------------------------------------------------------
+
+  /** customers/data_request: the merchant asks what the app holds about a customer. */
+  requestCustomerData(customerId: number): WebhookEvent {
+    const c = this.customer(customerId);
+    const orders = this.ordersOf(customerId).map((o) => o.id);
+    return this.emit(
+      "customers/data_request",
+      dataRequestPayload(this.info, c, orders, ++this.dataRequestSeq),
+      this.clock.stamp(),
+    );
+  }
+
+  /** customers/redact: Shopify asks the app to erase a customer (and their orders' personal data). */
+  redactCustomer(customerId: number): WebhookEvent {
+    const c = this.customers.get(customerId) ?? {
+      id: customerId,
+      email: null,
+      phone: null,
+    };
+    const orders = this.ordersOf(customerId).map((o) => o.id);
+    return this.emit(
+      "customers/redact",
+      customerRedactPayload(this.info, c, orders),
+      this.clock.stamp(),
+    );
+  }
+
+  /** app/uninstalled; the access token stops working. */
+  uninstallApp(): WebhookEvent {
+    this.installed = false;
+    return this.emit(
+      "app/uninstalled",
+      restShop(this.info),
+      this.clock.stamp(),
+    );
+  }
+
+  /** shop/redact: 48 hours after uninstall Shopify asks the app to erase the shop's data. */
+  redactShop(): WebhookEvent {
+    return this.emit(
+      "shop/redact",
+      shopRedactPayload(this.info),
+      this.clock.stamp(),
+    );
+  }
+
+  /** Reinstall: a new token (and the app works again). */
+  reinstallApp(accessToken?: string): void {
+    this.installed = true;
+    if (accessToken) this.info.accessToken = accessToken;
+  }
+
+  emitBulkFinish(op: BulkFinishInfo): WebhookEvent {
+    return this.emit(
+      "bulk_operations/finish",
+      bulkFinishPayload(op, this.info),
+      op.completedAt ?? this.clock.now(),
+    );
+  }
+}
+
+/** All shops of one simulator, by domain. */
+export class ShopRegistry {
+  private readonly shops = new Map<string, SimulatedShop>();
+
+  create(opts: CreateShopOptions = {}): SimulatedShop {
+    const shop = new SimulatedShop(opts);
+    if (this.shops.has(shop.domain))
+      throw new ShopError(`shop ${shop.domain} already exists`);
+    this.shops.set(shop.domain, shop);
+    return shop;
+  }
+
+  get(domain: string): SimulatedShop | undefined {
+    return this.shops.get(domain);
+  }
+
+  all(): SimulatedShop[] {
+    return [...this.shops.values()];
+  }
+}
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++)
+    h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h | 0;
+}
