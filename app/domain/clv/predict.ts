@@ -7,6 +7,7 @@
 import type { CountModel } from "./countmodel";
 import { expectedAverageSpend, type GammaGammaParams } from "./gammagamma";
 import { groupIdenticalRows } from "./grouping";
+import { midrankFractions } from "../math/ranks";
 
 export interface ScoringInput {
   x: ArrayLike<number>;
@@ -129,36 +130,7 @@ function finiteOr(value: number, fallback: number): number {
 
 /** Percentile rank of each value: 100 × (count below + half the count equal) / n. Ties share a rank. */
 export function percentileRanks(values: Float64Array): Float64Array {
-  const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const ranks = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    const below = lowerBound(sorted, v);
-    const upTo = upperBound(sorted, v, below);
-    ranks[i] = (100 * (below + 0.5 * (upTo - below))) / n;
-  }
+  const ranks = midrankFractions(values);
+  for (let i = 0; i < ranks.length; i++) ranks[i] = ranks[i]! * 100;
   return ranks;
-}
-
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(sorted: Float64Array, v: number, from: number): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,0 +1,40 @@
+/**
+ * Who is looking at the admin: a Shopify merchant (embedded, session token) or, in demo mode only,
+ * the standalone demo login. Routes call requireStore() and get the one Store they may see.
+ */
+import { createCookie, redirect } from "@remix-run/node";
+import type { Store } from "@prisma/client";
+import { config } from "../config.server";
+import { services } from "../services.server";
+
+export interface AdminContext {
+  store: Store;
+  embedded: boolean;
+}
+
+export const demoCookie = createCookie("ciclo_demo", {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  secrets: [config().shopifyApiSecret],
+  maxAge: 60 * 60 * 24,
+});
+
+export async function requireStore(request: Request): Promise<AdminContext> {
+  const { db } = services();
+  if (config().demo) {
+    const shop = (await demoCookie.parse(request.headers.get("cookie"))) as string | null;
+    if (shop) {
+      const store = await db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } });
+      if (store) return { store, embedded: false };
+    }
+    if (!new URL(request.url).searchParams.has("shop") && !request.headers.get("authorization")) throw redirect("/demo");
+  }
+  const { authenticate } = await import("../shopify.server");
+  const { session } = await authenticate.admin(request);
+  const store = await db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: session.shop } } });
+  if (store) return { store, embedded: true };
+  // Authenticated but no row yet (e.g. first load right after install): create it the way afterAuth does.
+  const { store: created } = await services().installs.onInstalled(session.shop, session.scope ?? "");
+  return { store: created, embedded: true };
+}

@@ -1,0 +1,37 @@
+/**
+ * Standalone demo login: only when CICLO_DEMO is set (config refuses it in production). Picks the demo store
+ * and sets a signed cookie; everything after that is the normal admin.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { demoCookie } from "../auth/admin-context.server";
+import { config } from "../config.server";
+import { services } from "../services.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  if (!config().demo) throw new Response("Not found", { status: 404 });
+  const shop = new URL(request.url).searchParams.get("shop");
+  const store = shop
+    ? await services().db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } })
+    : await services().db.store.findFirst({ where: { status: "installed" }, orderBy: { installedAt: "asc" } });
+  if (!store) {
+    return new Response("No demo store yet: run `npm run demo`.", { status: 404, headers: { "content-type": "text/plain" } });
+  }
+  return redirect("/app", { headers: { "Set-Cookie": await demoCookie.serialize(store.domain) } });
+};
+
+/** The demo script installs its simulated shop here, the way Shopify's OAuth would call afterAuth. */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (!config().demo) throw new Response("Not found", { status: 404 });
+  const form = await request.formData();
+  const shop = String(form.get("shop") ?? "");
+  const token = String(form.get("accessToken") ?? "");
+  if (!/^[a-z0-9-]+\.myshopify\.com$/.test(shop) || !token) return new Response("shop and accessToken required", { status: 400 });
+  const { sessionStorage } = await import("../shopify.server");
+  const { Session } = await import("@shopify/shopify-api");
+  await sessionStorage.storeSession(
+    new Session({ id: `offline_${shop}`, shop, state: "demo", isOnline: false, accessToken: token, scope: config().scopes.join(",") }),
+  );
+  const { store, run } = await services().installs.onInstalled(shop, config().scopes.join(","));
+  return Response.json({ storeId: store.id, backfillRunId: run.id });
+};

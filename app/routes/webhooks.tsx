@@ -1,0 +1,10 @@
+/** Every Shopify webhook topic lands here (see shopify.app.toml). */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { authenticate } from "../shopify.server";
+import { services } from "../services.server";
+import { handleShopifyWebhook } from "../platforms/shopify/webhook-handler.server";
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  handleShopifyWebhook(request, { authenticateWebhook: authenticate.webhook, inbox: services().inbox });
+
+export const loader = () => new Response("Method not allowed", { status: 405 });

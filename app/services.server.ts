@@ -1,0 +1,83 @@
+/**
+ * The process's long-lived parts, created once: database, webhook inbox + processor, backfill.
+ * Routes and jobs get them from here; tests build their own with createServices().
+ */
+import { config } from "./config.server";
+import { createDb, tuneDb, type Db } from "./db.server";
+import { logger } from "./logger.server";
+import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
+import { BackfillService } from "./sync/backfill.server";
+import { InboxProcessor } from "./sync/inbox-processor.server";
+import { InstallService } from "./sync/install.server";
+import { WebhookInbox } from "./sync/webhook-inbox.server";
+
+export interface Services {
+  db: Db;
+  inbox: WebhookInbox;
+  processor: InboxProcessor;
+  backfill: BackfillService;
+  installs: InstallService;
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  databaseUrl: string;
+  adminFor: (shop: string) => Promise<AdminGraphql>;
+  inProcessWorkers: boolean;
+  pollIntervalMs?: number;
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const db = createDb(options.databaseUrl);
+  const backfill = new BackfillService(db, { adminFor: options.adminFor, pollIntervalMs: options.pollIntervalMs });
+  let inbox: WebhookInbox;
+  const processor = new InboxProcessor(db, {
+    onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
+    onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as "shopify", domain),
+  });
+  inbox = new WebhookInbox(db, options.inProcessWorkers ? () => processor.wake() : undefined);
+  const installs = new InstallService(db, backfill, options.adminFor, inbox);
+  const ready = (async () => {
+    await tuneDb(db, options.databaseUrl);
+    if (options.inProcessWorkers) {
+      const resumed = await backfill.resumeAll();
+      if (resumed) logger.info("resumed backfills", { count: resumed });
+      processor.wake(); // anything recorded before a restart
+    }
+  })();
+  return {
+    db,
+    inbox,
+    processor,
+    backfill,
+    installs,
+    ready,
+    async close() {
+      backfill.stop();
+      await processor.stop();
+      await db.$disconnect();
+    },
+  };
+}
+
+/** Background Admin API access through shopify-app-remix's offline session for the shop. */
+async function remixAdminFor(shop: string): Promise<AdminGraphql> {
+  const { unauthenticated } = await import("./shopify.server");
+  const { admin } = await unauthenticated.admin(shop);
+  return withThrottleRetry(fromRemixAdmin(admin));
+}
+
+let instance: Services | null = null;
+export function services(): Services {
+  if (!instance) {
+    const cfg = config();
+    instance = createServices({
+      databaseUrl: cfg.databaseUrl,
+      adminFor: remixAdminFor,
+      inProcessWorkers: cfg.inProcessWorkers,
+    });
+    instance.ready.catch((error: unknown) => logger.error("start-up failed", { error: String(error) }));
+  }
+  return instance;
+}

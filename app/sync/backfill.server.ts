@@ -1,0 +1,316 @@
+/**
+ * Historical backfill through a Shopify bulk operation:
+ *   queued -> running (bulk query submitted) -> importing (JSONL streamed, upserted) -> completed | failed | cancelled
+ * The `bulk_operations/finish` webhook moves a run forward at once; a poll is the fallback when it never comes.
+ * The JSONL is streamed (one order in memory), written in batches with the checkpoint in the same transaction,
+ * so a crash resumes exactly where the last batch committed. Malformed lines are counted and sampled, not fatal.
+ * Upserts share writeOrders with the webhooks, so a backfill and live webhooks coexist: newest updated_at wins.
+ */
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import type { BackfillRun } from "@prisma/client";
+import type { Db } from "../db.server";
+import type { StoreOrder } from "../domain/types";
+import { logger } from "../logger.server";
+import { BulkOrderAssembler } from "../platforms/shopify/map-bulk";
+import { backfillOrdersQuery, BULK_OPERATION_STATUS, RUN_BULK_QUERY } from "../platforms/shopify/graphql";
+import type { AdminGraphql } from "../platforms/shopify/admin-graphql.server";
+import { writeOrdersTx } from "./order-writer.server";
+
+export const ACTIVE_STATES = ["queued", "running", "importing"] as const;
+const MALFORMED_SAMPLE = 10;
+
+export interface BackfillOptions {
+  /** Admin GraphQL for a shop (throttle-aware). */
+  adminFor: (shopDomain: string) => Promise<AdminGraphql>;
+  /** How often to poll the bulk operation when no webhook arrives. */
+  pollIntervalMs?: number;
+  /** Orders per transaction while importing. */
+  batchSize?: number;
+  fetchFile?: (url: string) => Promise<Response>;
+  /** Called after a run completes (the nightly issue hooks a recompute here). */
+  onCompleted?: (run: BackfillRun) => void;
+}
+
+export interface BackfillProgress {
+  state: string;
+  rowsDone: number;
+  objectCount: number | null;
+  ordersDone: number;
+  malformedLines: number;
+  percent: number | null;
+  elapsedMs: number;
+  etaMs: number | null;
+  error: string | null;
+}
+
+export function backfillProgress(run: BackfillRun, now = new Date()): BackfillProgress {
+  const elapsedMs = (run.finishedAt ?? now).getTime() - run.startedAt.getTime();
+  const total = run.objectCount;
+  const percent = run.state === "completed" ? 100 : total ? Math.min(99, Math.floor((run.rowsDone / total) * 100)) : null;
+  const etaMs =
+    run.state === "importing" && total && run.rowsDone > 0
+      ? Math.round((elapsedMs / run.rowsDone) * Math.max(0, total - run.rowsDone))
+      : null;
+  return {
+    state: run.state,
+    rowsDone: run.rowsDone,
+    objectCount: total,
+    ordersDone: run.ordersDone,
+    malformedLines: run.malformedLines,
+    percent,
+    elapsedMs,
+    etaMs,
+    error: run.error,
+  };
+}
+
+export class BackfillService {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: BackfillOptions,
+  ) {}
+
+  /** Starts a backfill unless one is already active for the store (then that one is returned). */
+  async start(storeId: string, trigger: "install" | "manual" | "reconcile" = "manual", since: Date | null = null) {
+    const active = await this.db.backfillRun.findFirst({
+      where: { storeId, state: { in: [...ACTIVE_STATES] } },
+      orderBy: { startedAt: "desc" },
+    });
+    if (active) return active;
+    const run = await this.db.backfillRun.create({ data: { storeId, trigger, since, state: "queued" } });
+    this.kick(run.id);
+    return run;
+  }
+
+  latest(storeId: string) {
+    return this.db.backfillRun.findFirst({ where: { storeId }, orderBy: { startedAt: "desc" } });
+  }
+
+  /** bulk_operations/finish arrived for this store. */
+  onOperationFinished(storeId: string, operationId: string): void {
+    void this.db.backfillRun
+      .findFirst({ where: { storeId, bulkOperationId: operationId, state: "running" } })
+      .then((run) => run && this.kick(run.id))
+      .catch((error: unknown) => logger.error("backfill wake failed", { error: String(error) }));
+  }
+
+  /** After a restart: pick up every run that was in flight. */
+  async resumeAll(): Promise<number> {
+    const runs = await this.db.backfillRun.findMany({ where: { state: { in: [...ACTIVE_STATES] } } });
+    for (const run of runs) this.kick(run.id);
+    return runs.length;
+  }
+
+  /** Resolves when every run this process is driving has settled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** Advance a run now (coalesced: one advance per run at a time). */
+  kick(runId: string): void {
+    if (this.stopped || this.inFlight.has(runId)) return;
+    const timer = this.timers.get(runId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(runId);
+    const work = this.advance(runId)
+      .catch(async (error: unknown) => {
+        logger.error("backfill failed", { runId, error: String(error) });
+        await this.db.backfillRun
+          .update({ where: { id: runId }, data: { state: "failed", error: String(error).slice(0, 500), finishedAt: new Date() } })
+          .catch(() => {});
+      })
+      .finally(() => this.inFlight.delete(runId));
+    this.inFlight.set(runId, work);
+  }
+
+  private later(runId: string): void {
+    if (this.stopped) return;
+    this.timers.set(
+      runId,
+      setTimeout(() => this.kick(runId), this.options.pollIntervalMs ?? 10_000),
+    );
+  }
+
+  private async advance(runId: string): Promise<void> {
+    const run = await this.db.backfillRun.findUnique({ where: { id: runId }, include: { store: true } });
+    if (!run || !ACTIVE_STATES.includes(run.state as (typeof ACTIVE_STATES)[number])) return;
+    if (run.store.status !== "installed") {
+      await this.finish(runId, "cancelled", "store is not installed");
+      return;
+    }
+    const graphql = await this.options.adminFor(run.store.domain);
+    if (run.state === "queued") return this.submit(run, graphql);
+    if (run.state === "running") return this.poll(run, graphql);
+    return this.importFile(run);
+  }
+
+  private async submit(run: BackfillRun, graphql: AdminGraphql): Promise<void> {
+    type Payload = { bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string; code?: string }> } };
+    const result = await graphql<Payload>(RUN_BULK_QUERY, { query: backfillOrdersQuery(run.since) });
+    const payload = result.data?.bulkOperationRunQuery;
+    const userErrors = payload?.userErrors ?? [];
+    if (payload?.bulkOperation) {
+      await this.db.backfillRun.update({
+        where: { id: run.id },
+        data: { state: "running", bulkOperationId: payload.bulkOperation.id },
+      });
+      this.later(run.id);
+      return;
+    }
+    if (userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS")) {
+      logger.info("bulk query already running for the shop; will retry", { runId: run.id });
+      this.later(run.id);
+      return;
+    }
+    const reason = [...result.errors.map((e) => e.message), ...userErrors.map((e) => e.message)].join("; ");
+    await this.finish(run.id, "failed", `Shopify refused the bulk query: ${reason || "no reason given"}`);
+  }
+
+  private async poll(run: BackfillRun, graphql: AdminGraphql): Promise<void> {
+    type Op = { bulkOperation: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null };
+    const result = await graphql<Op>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
+    const op = result.data?.bulkOperation;
+    if (!op) {
+      if (result.errors.length) this.later(run.id); // transient (throttled, network): ask again later
+      else await this.finish(run.id, "failed", "the bulk operation no longer exists");
+      return;
+    }
+    switch (op.status) {
+      case "CREATED":
+      case "RUNNING":
+        this.later(run.id);
+        return;
+      case "COMPLETED": {
+        const objectCount = Number(op.objectCount) || 0;
+        if (!op.url) {
+          await this.finish(run.id, "completed", null, { objectCount });
+          return;
+        }
+        await this.db.backfillRun.update({
+          where: { id: run.id },
+          data: { state: "importing", resultUrl: op.url, objectCount },
+        });
+        const next = await this.db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
+        return this.importFile(next);
+      }
+      default:
+        await this.finish(run.id, "failed", `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`);
+    }
+  }
+
+  private async importFile(run: BackfillRun): Promise<void> {
+    if (!run.resultUrl) throw new Error("importing without a result URL");
+    const response = await (this.options.fetchFile ?? fetch)(run.resultUrl);
+    if (!response.ok || !response.body) {
+      // Result URLs expire after a week: start over (upserts are idempotent).
+      logger.warn("bulk result file unavailable; resubmitting", { runId: run.id, status: response.status });
+      await this.db.backfillRun.update({
+        where: { id: run.id },
+        data: { state: "queued", bulkOperationId: null, resultUrl: null, rowsDone: 0 },
+      });
+      this.kick(run.id);
+      return;
+    }
+    const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
+    const assembler = new BulkOrderAssembler();
+    const batchSize = this.options.batchSize ?? 250;
+    let lineNo = -1;
+    let checkpoint = run.rowsDone; // first line not yet applied
+    let ordersDone = run.ordersDone;
+    let malformed = run.malformedLines; // malformed lines before the checkpoint (persisted)
+    let malformedInOrder = 0; // malformed lines since the current order began (not yet behind a checkpoint)
+    const sample: number[] = run.malformedSample ? (JSON.parse(run.malformedSample) as number[]) : [];
+    let batch: StoreOrder[] = [];
+    let nextOrderLine = checkpoint;
+
+    const commit = async (through: number) => {
+      const orders = batch;
+      batch = [];
+      await this.db.$transaction(
+        async (tx) => {
+          await writeOrdersTx(tx, run.storeId, orders);
+          await tx.backfillRun.update({
+            where: { id: run.id },
+            data: {
+              rowsDone: through,
+              ordersDone: ordersDone + orders.length,
+              malformedLines: malformed,
+              malformedSample: sample.length ? JSON.stringify(sample) : null,
+            },
+          });
+        },
+        { timeout: 60_000 },
+      );
+      ordersDone += orders.length;
+      checkpoint = through;
+      if (this.stopped) throw new StoppedError();
+    };
+
+    const noteMalformed = (n: number) => {
+      malformedInOrder++;
+      if (sample.length < MALFORMED_SAMPLE) sample.push(n + 1); // 1-based for people
+    };
+
+    try {
+      for await (const text of lines) {
+        lineNo++;
+        if (lineNo < checkpoint || text.trim() === "") continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          noteMalformed(lineNo);
+          continue;
+        }
+        const result = assembler.push(value, lineNo);
+        if (result.kind === "malformed") {
+          noteMalformed(lineNo);
+          continue;
+        }
+        if (!(value as Record<string, unknown>).__parentId) {
+          // A new order starts here: malformed lines seen so far now lie before the next checkpoint.
+          malformed += malformedInOrder;
+          malformedInOrder = 0;
+        }
+        if (result.completed) {
+          batch.push(result.completed.order);
+          // The order just started at lineNo; everything before it is complete.
+          nextOrderLine = lineNo;
+          if (batch.length >= batchSize) await commit(nextOrderLine);
+        }
+      }
+      const last = assembler.end();
+      if (last && "order" in last) batch.push(last.order);
+      else if (last) noteMalformed(lineNo);
+      malformed += malformedInOrder;
+      malformedInOrder = 0;
+      await commit(lineNo + 1);
+    } catch (error) {
+      if (error instanceof StoppedError) return;
+      throw error;
+    }
+    await this.finish(run.id, "completed", null);
+  }
+
+  private async finish(runId: string, state: "completed" | "failed" | "cancelled", error: string | null, extra: { objectCount?: number } = {}) {
+    const run = await this.db.backfillRun.update({
+      where: { id: runId },
+      data: { state, error, finishedAt: new Date(), ...extra },
+    });
+    logger.info("backfill finished", { runId, state, orders: run.ordersDone, malformed: run.malformedLines });
+    if (state === "completed") this.options.onCompleted?.(run);
+  }
+}
+
+class StoppedError extends Error {}

@@ -1,0 +1,26 @@
+/**
+ * Production/demo HTTP server: the Remix build behind Express. Node 22 runs this file directly
+ * (type stripping), so keep it to erasable TypeScript.
+ */
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const build = (await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+app.use(express.static("build/client", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const server = app.listen(port, host, () => {
+  console.log(JSON.stringify({ level: "info", msg: "Ciclo listening", url: `http://${host}:${port}` }));
+});
+server.keepAliveTimeout = 65_000;
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

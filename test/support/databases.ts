@@ -1,0 +1,80 @@
+/**
+ * Fresh, migrated databases for tests — a real SQLite file or a real PostgreSQL database — built from the
+ * same migration files production deploys. Use `forEachDatabase` to run a suite against both.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { inject } from "vitest";
+import { createDb, tuneDb, type Db } from "../../app/db.server";
+
+export type DbKind = "sqlite" | "postgres";
+export const DB_KINDS: DbKind[] = ["sqlite", "postgres"];
+
+export interface TestDatabase {
+  kind: DbKind;
+  url: string;
+  db: Db;
+  drop: () => Promise<void>;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+function migrationSql(folder: string): string {
+  const dir = join(ROOT, folder);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((name) => readFileSync(join(dir, name, "migration.sql"), "utf8"))
+    .join("\n");
+}
+
+export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "ciclo-sqlite-"));
+    const file = join(dir, "test.sqlite");
+    const raw = new Database(file);
+    raw.exec(migrationSql("prisma/migrations"));
+    raw.close();
+    const url = `file:${file}`;
+    const db = createDb(url);
+    await tuneDb(db, url);
+    return {
+      kind,
+      url,
+      db,
+      drop: async () => {
+        await db.$disconnect();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const adminUrl = inject("pgAdminUrl");
+  const name = `ciclo_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(migrationSql("prisma/postgres/migrations"));
+  await client.end();
+  const db = createDb(url);
+  return {
+    kind,
+    url,
+    db,
+    drop: async () => {
+      await db.$disconnect();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Shopify webhooks end to end on real SQLite and PostgreSQL: real HMAC verification by shopify-app-remix,
+ * the inbox, the processor and the order writer, fed by the simulated shop's own payloads.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { syncStatus } from "../../app/sync/sync-status.server";
+import { DB_KINDS } from "../support/databases";
+import { ShopifyHarness } from "../support/shopify-harness";
+import { orderTotals } from "../simulators/shopify/order-math";
+
+const SHOP = "ciclo-test.myshopify.com";
+const line = (title: string, price: string, quantity = 1) => ({ title, price, quantity, productId: 111, variantId: 222, sku: "SKU-1" });
+
+describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
+  let h: ShopifyHarness;
+  beforeEach(async () => {
+    h = await ShopifyHarness.create(kind);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function counts() {
+    return {
+      receipts: await h.db.webhookReceipt.count(),
+      orders: await h.db.order.count(),
+      customers: await h.db.customer.count(),
+    };
+  }
+
+  it("stores a signed order with its customer, lines and exact money", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const c = shop.createCustomer({ email: "ada@example.com", firstName: "Ada", lastName: "Lovelace" });
+    const o = shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "199.90"), line("Stove", "45.05", 2)] });
+    const statuses = await h.deliverAll();
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+      include: { lines: true, customer: true },
+    });
+    expect(order.customer?.email).toBe("ada@example.com");
+    expect(order.lines).toHaveLength(2);
+    expect(order.lines.map((l) => [l.quantity, l.priceMinor]).sort()).toEqual([[1, 19990n], [2, 4505n]].sort());
+    // Shopify's total (incl. shipping and tax as the shop is set up) in cents, exactly.
+    expect(order.grossMinor).toBe(BigInt(orderTotals(shop.order(o.id)).totalCents));
+    expect(order.grossMinor).toBeGreaterThanOrEqual(19990n + 2n * 4505n);
+    expect(order.netMinor).toBe(order.grossMinor);
+    expect(order.countsForValue).toBe(true);
+    expect(order.financialStatus).toBe("paid");
+  });
+
+  it("rejects a tampered body with 401 and writes nothing", async () => {
+    const { shop } = await h.installShop(SHOP);
+    shop.createOrder({ lineItems: [line("Tent", "10.00")] });
+    const [event] = h.takeEvents();
+    const original = JSON.stringify(event!.payload);
+    const tampered = original.replace(/"total_price":"[^"]+"/, '"total_price":"0.01"');
+    expect(tampered).not.toBe(original);
+    expect(await h.deliver(event!, { signedBody: original, body: tampered })).toBe(401);
+    expect(await h.deliver(event!, { signature: "bad-secret" })).toBe(401);
+    expect(await h.deliver(event!, { signature: "missing" })).toBe(401);
+    await h.processor.drain();
+    expect(await counts()).toEqual({ receipts: 0, orders: 0, customers: 0 });
+  });
+
+  it("answers 400 to a signed body that is not JSON, and keeps what was stored", async () => {
+    const { shop } = await h.installShop(SHOP);
+    shop.createOrder({ lineItems: [line("Tent", "10.00")] });
+    await h.deliverAll();
+    const before = await counts();
+    const [event] = (shop.createOrder({ lineItems: [line("Mug", "5.00")] }), h.takeEvents());
+    expect(await h.deliver(event!, { body: "{not json" })).toBe(400);
+    await h.processor.drain();
+    expect(await counts()).toEqual(before);
+  });
+
+  it("dedupes redelivered events on the event id", async () => {
+    const { shop } = await h.installShop(SHOP);
+    shop.createOrder({ lineItems: [line("Tent", "10.00")], financialStatus: "pending" });
+    const [event] = h.takeEvents();
+    for (let i = 0; i < 3; i++) expect(await h.deliver(event!)).toBe(200);
+    // Shopify's retry of the same delivery carries the same ids; a different webhook id with the same event id too.
+    expect(await h.deliver(event!, { webhookId: "another-subscription" })).toBe(200);
+    await h.processor.drain();
+    expect(await counts()).toMatchObject({ receipts: 1, orders: 1 });
+  });
+
+  it("never lets an older payload overwrite a newer one", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "50.00")] });
+    shop.clock.advance(60_000);
+    shop.refund(o.id, { amountCents: 2000 });
+    const events = h.takeEvents();
+    const latestUpdate = events.filter((e) => e.topic === "orders/updated").at(-1)!;
+    const create = events.find((e) => e.topic === "orders/create")!;
+    expect(await h.deliver(latestUpdate)).toBe(200);
+    await h.processor.drain();
+    expect(await h.deliver(create)).toBe(200); // arrives late
+    await h.processor.drain();
+    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    expect(order.refundedMinor).toBe(2000n);
+    expect(order.netMinor).toBe(order.grossMinor - 2000n);
+    expect(order.platformUpdatedAt.getTime()).toBe(new Date(String(latestUpdate.payload.updated_at)).getTime());
+  });
+
+  it("nets refunds once whether they arrive alone, inside the order, or both", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "100.00")] });
+    await h.deliverAll();
+    shop.clock.advance(1000);
+    shop.refund(o.id, { amountCents: 3000 });
+    shop.clock.advance(1000);
+    shop.refund(o.id, { amountCents: 1500 });
+    const events = h.takeEvents();
+    // refunds/create after orders/updated, and duplicated
+    for (const e of [...events].reverse()) await h.deliver(e);
+    for (const e of events.filter((x) => x.topic === "refunds/create")) await h.deliver(e, { eventId: `${e.eventId}-again` });
+    await h.processor.drain();
+    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    expect(order.refundedMinor).toBe(4500n);
+    expect(order.netMinor).toBe(order.grossMinor - 4500n);
+    expect(await h.db.refund.count({ where: { storeId: store.id } })).toBe(2);
+  });
+
+  it("flags cancelled and test orders and keeps them out of customer value; counts guests separately", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const c = shop.createCustomer({ email: "bo@example.com" });
+    const kept = shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "80.00")] });
+    const cancelled = shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "80.00")] });
+    shop.clock.advance(5000);
+    shop.cancel(cancelled.id, { reason: "customer" });
+    const test = shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "80.00")], test: true });
+    const guest = shop.createOrder({ email: "guest@example.com", lineItems: [line("Mug", "12.00")] });
+    await h.deliverAll();
+    const rows = await h.db.order.findMany({ where: { storeId: store.id } });
+    const byId = new Map(rows.map((r) => [r.externalId, r]));
+    expect(byId.get(String(kept.id))!.countsForValue).toBe(true);
+    expect(byId.get(String(cancelled.id))).toMatchObject({ cancelled: true, countsForValue: false });
+    expect(byId.get(String(test.id))).toMatchObject({ test: true, countsForValue: false });
+    expect(byId.get(String(guest.id))).toMatchObject({ customerExternalId: null, customerId: null, countsForValue: true });
+    const status = await syncStatus(h.db, store.id);
+    expect(status).toMatchObject({ orders: 4, ordersCounted: 2, guestOrders: 1, testOrders: 1, cancelledOrders: 1, customers: 1 });
+  });
+
+  it("keeps a deleted order deleted when an older update arrives late", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    const [create] = h.takeEvents();
+    shop.clock.advance(1000);
+    shop.deleteOrder(o.id);
+    await h.deliverAll(); // the delete
+    await h.deliver(create!);
+    await h.processor.drain();
+    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    expect(order.deletedAt).not.toBeNull();
+    expect(order.countsForValue).toBe(false);
+    expect(await h.db.orderLine.count({ where: { orderId: order.id } })).toBe(0);
+    expect((await syncStatus(h.db, store.id)).orders).toBe(0);
+  });
+
+  it("customers/redact leaves no personal data behind, even when late webhooks arrive", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const c = shop.createCustomer({ email: "eve.secret@example.com", firstName: "Evelyn", lastName: "Zzyzx" });
+    const o = shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "80.00")] });
+    shop.requestCustomerData(c.id);
+    await h.deliverAll();
+    expect(await h.db.dataRequest.count()).toBe(1);
+    const lateUpdate = (shop.updateOrder(o.id, { note: "late" }), h.takeEvents());
+    shop.redactCustomer(c.id);
+    await h.deliverAll();
+    for (const e of lateUpdate) await h.deliver(e);
+    await h.processor.drain();
+
+    const dump = JSON.stringify(
+      await Promise.all([
+        h.db.customer.findMany(),
+        h.db.order.findMany(),
+        h.db.dataRequest.findMany(),
+        h.db.webhookReceipt.findMany(),
+        h.db.redactedCustomer.findMany(),
+      ]),
+      (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+    );
+    for (const secret of ["eve.secret@example.com", "Evelyn", "Zzyzx", `"${c.id}"`]) expect(dump).not.toContain(secret);
+    // The sale itself still counts for the store, anonymously.
+    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    expect(order).toMatchObject({ customerId: null, customerExternalId: null, email: null, countsForValue: true });
+  });
+
+  it("customers/data_request assembles what we hold for the merchant", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const c = shop.createCustomer({ email: "dan@example.com", firstName: "Dan" });
+    shop.createOrder({ customerId: c.id, lineItems: [line("Tent", "80.00")] });
+    shop.requestCustomerData(c.id);
+    await h.deliverAll();
+    const request = await h.db.dataRequest.findFirstOrThrow({ where: { storeId: store.id } });
+    const report = JSON.parse(request.report) as { customer: { email: string }; orders: unknown[] };
+    expect(report.customer.email).toBe("dan@example.com");
+    expect(report.orders).toHaveLength(1);
+  });
+
+  it("app/uninstalled stops work for the shop and shop/redact removes all of it", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const other = await h.installShop("other-shop.myshopify.com");
+    shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    other.shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    await h.db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", accessToken: "enc:v1:x" } });
+    await h.deliverAll();
+    shop.uninstallApp();
+    await h.deliverAll();
+    expect((await h.db.store.findUniqueOrThrow({ where: { id: store.id } })).status).toBe("uninstalled");
+    expect(await h.db.session.count({ where: { shop: SHOP } })).toBe(0);
+    // An order webhook after uninstall is acknowledged but not applied.
+    shop.createOrder({ lineItems: [line("Mug", "9.00")] });
+    await h.deliverAll();
+    expect(await h.db.order.count({ where: { storeId: store.id } })).toBe(1);
+
+    shop.redactShop();
+    await h.deliverAll();
+    expect(await h.db.store.findUnique({ where: { id: store.id } })).toBeNull();
+    for (const table of ["customer", "order", "orderLine", "refund", "webhookReceipt", "backfillRun", "dataRequest"] as const) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      expect(await (h.db[table] as any).count({ where: { storeId: store.id } })).toBe(0);
+    }
+    // The other shop is untouched.
+    expect(await h.db.order.count({ where: { storeId: other.store.id } })).toBe(1);
+  });
+
+  it("rejects a payload it cannot read without touching stored data", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    await h.deliverAll();
+    const before = await h.db.order.findMany({ where: { storeId: store.id } });
+    const [event] = (shop.createOrder({ lineItems: [line("Mug", "9.00")] }), h.takeEvents());
+    const broken = { ...event!, payload: { ...event!.payload, id: "not-an-id", created_at: "yesterday" } };
+    expect(await h.deliver(broken)).toBe(200); // verified, so acknowledged; rejected while applying
+    await h.processor.drain();
+    expect(await h.db.order.findMany({ where: { storeId: store.id } })).toEqual(before);
+    const failed = await h.db.webhookReceipt.findFirstOrThrow({ where: { status: "failed" } });
+    expect(failed.error).toMatch(/order without id/);
+    expect(failed.payload).toBeNull();
+  });
+
+  it("keeps two shops apart even with the same order ids", async () => {
+    const a = await h.installShop("shop-a.myshopify.com");
+    const b = await h.installShop("shop-b.myshopify.com");
+    const oa = a.shop.createOrder({ lineItems: [line("Tent", "10.00")] });
+    const ob = b.shop.createOrder({ lineItems: [line("Tent", "99.00")] });
+    expect(oa.id).toBe(ob.id); // both simulators allocate the same first id
+    await h.deliverAll();
+    const sa = await syncStatus(h.db, a.store.id);
+    const sb = await syncStatus(h.db, b.store.id);
+    expect(sa.orders).toBe(1);
+    expect(sb.orders).toBe(1);
+    expect(sa.netRevenueMinor).not.toBe(sb.netRevenueMinor);
+  });
+});
