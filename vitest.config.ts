@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    globalSetup: ["test/setup/global-postgres.ts"],
+    env: { NODE_ENV: "test", LOG_LEVEL: "error" },
   },
 });

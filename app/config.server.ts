@@ -62,7 +62,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CicloConfig {
     shopifyApiKey,
     shopifyApiSecret,
     appUrl,
-    scopes: (env.SCOPES ?? DEFAULT_SCOPES).split(",").map((s) => s.trim()).filter(Boolean),
+    scopes: (env.SCOPES ?? DEFAULT_SCOPES)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     encryptionKey: encryptionKey!,
     demo,
     shopifyAdminOrigin,

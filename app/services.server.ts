@@ -31,12 +31,11 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const db = createDb(options.databaseUrl);
   const backfill = new BackfillService(db, { adminFor: options.adminFor, pollIntervalMs: options.pollIntervalMs });
-  let inbox: WebhookInbox;
-  const processor = new InboxProcessor(db, {
+  const processor: InboxProcessor = new InboxProcessor(db, {
     onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
     onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as "shopify", domain),
   });
-  inbox = new WebhookInbox(db, options.inProcessWorkers ? () => processor.wake() : undefined);
+  const inbox = new WebhookInbox(db, options.inProcessWorkers ? () => processor.wake() : undefined);
   const installs = new InstallService(db, backfill, options.adminFor, inbox);
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);

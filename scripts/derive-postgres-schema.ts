@@ -6,8 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const HEADER =
-  "// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.ts — do not edit by hand.\n";
+const HEADER = "// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.ts — do not edit by hand.\n";
 
 export function derivePostgresSchema(sqliteSchema: string): string {
   const out = sqliteSchema

@@ -28,11 +28,14 @@ export async function requireStore(request: Request): Promise<AdminContext> {
       const store = await db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } });
       if (store) return { store, embedded: false };
     }
-    if (!new URL(request.url).searchParams.has("shop") && !request.headers.get("authorization")) throw redirect("/demo");
+    if (!new URL(request.url).searchParams.has("shop") && !request.headers.get("authorization"))
+      throw redirect("/demo");
   }
   const { authenticate } = await import("../shopify.server");
   const { session } = await authenticate.admin(request);
-  const store = await db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: session.shop } } });
+  const store = await db.store.findUnique({
+    where: { platform_domain: { platform: "shopify", domain: session.shop } },
+  });
   if (store) return { store, embedded: true };
   // Authenticated but no row yet (e.g. first load right after install): create it the way afterAuth does.
   const { store: created } = await services().installs.onInstalled(session.shop, session.scope ?? "");

@@ -38,8 +38,10 @@ export class EncryptedSessionStorage implements SessionStorage {
 
   private unseal(session: Session): Session {
     const open = new Session(session.toObject());
-    if (session.accessToken && SecretBox.isSealed(session.accessToken)) open.accessToken = this.box.open(session.accessToken);
-    if (session.refreshToken && SecretBox.isSealed(session.refreshToken)) open.refreshToken = this.box.open(session.refreshToken);
+    if (session.accessToken && SecretBox.isSealed(session.accessToken))
+      open.accessToken = this.box.open(session.accessToken);
+    if (session.refreshToken && SecretBox.isSealed(session.refreshToken))
+      open.refreshToken = this.box.open(session.refreshToken);
     return open;
   }
 }

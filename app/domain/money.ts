@@ -9,8 +9,8 @@ export function currencyDigits(currency: string): number {
   let digits = digitsCache.get(code);
   if (digits === undefined) {
     try {
-      digits = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
-        .maximumFractionDigits ?? 2;
+      digits =
+        new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
     } catch {
       digits = 2; // unknown code: the common case
     }

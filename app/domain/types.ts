@@ -67,7 +67,13 @@ export type StoreEvent =
   | { kind: "customer.upsert"; customer: StoreCustomer }
   | { kind: "customer.delete"; customerExternalId: string; at: Date }
   | { kind: "customer.redact"; customerExternalId: string; email: string | null; orderExternalIds: string[] }
-  | { kind: "customer.dataRequest"; customerExternalId: string; email: string | null; requestId: string | null; orderExternalIds: string[] }
+  | {
+      kind: "customer.dataRequest";
+      customerExternalId: string;
+      email: string | null;
+      requestId: string | null;
+      orderExternalIds: string[];
+    }
   | { kind: "shop.redact" }
   | { kind: "app.uninstalled" }
   | { kind: "app.scopesUpdate"; scopes: string[] }

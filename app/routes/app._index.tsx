@@ -64,7 +64,10 @@ export default function SyncPage() {
     ["Cancelled orders", status.cancelledOrders.toLocaleString()],
     ["Test orders", status.testOrders.toLocaleString()],
     ["Orders with refunds", status.refundedOrders.toLocaleString()],
-    ["Net revenue", `${formatMinorUnits(BigInt(status.netRevenueMinor), status.store.currency)} ${status.store.currency}`],
+    [
+      "Net revenue",
+      `${formatMinorUnits(BigInt(status.netRevenueMinor), status.store.currency)} ${status.store.currency}`,
+    ],
   ];
 
   return (
@@ -89,7 +92,11 @@ export default function SyncPage() {
                   <Text as="h2" variant="headingMd">
                     Order history
                   </Text>
-                  <Badge tone={backfill.state === "completed" ? "success" : backfill.state === "failed" ? "critical" : "info"}>
+                  <Badge
+                    tone={
+                      backfill.state === "completed" ? "success" : backfill.state === "failed" ? "critical" : "info"
+                    }
+                  >
                     {backfill.state}
                   </Badge>
                 </InlineStack>
@@ -110,8 +117,8 @@ export default function SyncPage() {
                 )}
                 {backfill.malformedLines > 0 && (
                   <Banner tone="warning">
-                    {backfill.malformedLines} lines of Shopify's export could not be read and were skipped. The rest of the
-                    history was imported.
+                    {backfill.malformedLines} lines of Shopify's export could not be read and were skipped. The rest of
+                    the history was imported.
                   </Banner>
                 )}
                 {backfill.state === "failed" && (
@@ -158,17 +165,20 @@ export default function SyncPage() {
               <Text as="p">
                 {status.webhooks.processed.toLocaleString()} updates applied
                 {status.webhooks.pending ? `, ${status.webhooks.pending} waiting` : ""}
-                {status.webhooks.lastReceivedAt ? ` · last at ${new Date(status.webhooks.lastReceivedAt).toLocaleString()}` : ""}.
+                {status.webhooks.lastReceivedAt
+                  ? ` · last at ${new Date(status.webhooks.lastReceivedAt).toLocaleString()}`
+                  : ""}
+                .
               </Text>
               {status.webhooks.failed > 0 && (
                 <Banner tone="warning">
-                  {status.webhooks.failed} updates from Shopify could not be read and were skipped; the nightly reconciliation
-                  picks up their orders again.
+                  {status.webhooks.failed} updates from Shopify could not be read and were skipped; the nightly
+                  reconciliation picks up their orders again.
                 </Banner>
               )}
               <Text as="p" tone="subdued">
-                Test orders, cancelled and voided orders are stored but do not count toward customer value. Refunds reduce an
-                order's value. Guest orders are kept and counted separately.
+                Test orders, cancelled and voided orders are stored but do not count toward customer value. Refunds
+                reduce an order's value. Guest orders are kept and counted separately.
               </Text>
             </BlockStack>
           </Card>

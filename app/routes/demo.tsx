@@ -15,7 +15,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ? await services().db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } })
     : await services().db.store.findFirst({ where: { status: "installed" }, orderBy: { installedAt: "asc" } });
   if (!store) {
-    return new Response("No demo store yet: run `npm run demo`.", { status: 404, headers: { "content-type": "text/plain" } });
+    return new Response("No demo store yet: run `npm run demo`.", {
+      status: 404,
+      headers: { "content-type": "text/plain" },
+    });
   }
   return redirect("/app", { headers: { "Set-Cookie": await demoCookie.serialize(store.domain) } });
 };
@@ -26,11 +29,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const shop = String(form.get("shop") ?? "");
   const token = String(form.get("accessToken") ?? "");
-  if (!/^[a-z0-9-]+\.myshopify\.com$/.test(shop) || !token) return new Response("shop and accessToken required", { status: 400 });
+  if (!/^[a-z0-9-]+\.myshopify\.com$/.test(shop) || !token)
+    return new Response("shop and accessToken required", { status: 400 });
   const { sessionStorage } = await import("../shopify.server");
   const { Session } = await import("@shopify/shopify-api");
   await sessionStorage.storeSession(
-    new Session({ id: `offline_${shop}`, shop, state: "demo", isOnline: false, accessToken: token, scope: config().scopes.join(",") }),
+    new Session({
+      id: `offline_${shop}`,
+      shop,
+      state: "demo",
+      isOnline: false,
+      accessToken: token,
+      scope: config().scopes.join(","),
+    }),
   );
   const { store, run } = await services().installs.onInstalled(shop, config().scopes.join(","));
   return Response.json({ storeId: store.id, backfillRunId: run.id });

@@ -79,7 +79,9 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
 async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Promise<void> {
   const now = new Date();
   await db.$transaction(async (tx) => {
-    const order = await tx.order.findUnique({ where: { storeId_externalId: { storeId, externalId: orderExternalId } } });
+    const order = await tx.order.findUnique({
+      where: { storeId_externalId: { storeId, externalId: orderExternalId } },
+    });
     if (order) {
       await tx.orderLine.deleteMany({ where: { storeId, orderId: order.id } });
       await tx.order.update({
@@ -139,7 +141,14 @@ async function assembleDataRequest(
 ): Promise<void> {
   const customer = await db.customer.findUnique({
     where: { storeId_externalId: { storeId, externalId: event.customerExternalId } },
-    select: { externalId: true, email: true, firstName: true, lastName: true, platformCreatedAt: true, deletedAt: true },
+    select: {
+      externalId: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      platformCreatedAt: true,
+      deletedAt: true,
+    },
   });
   const orders = await db.order.findMany({
     where: {

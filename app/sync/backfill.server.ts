@@ -47,7 +47,8 @@ export interface BackfillProgress {
 export function backfillProgress(run: BackfillRun, now = new Date()): BackfillProgress {
   const elapsedMs = (run.finishedAt ?? now).getTime() - run.startedAt.getTime();
   const total = run.objectCount;
-  const percent = run.state === "completed" ? 100 : total ? Math.min(99, Math.floor((run.rowsDone / total) * 100)) : null;
+  const percent =
+    run.state === "completed" ? 100 : total ? Math.min(99, Math.floor((run.rowsDone / total) * 100)) : null;
   const etaMs =
     run.state === "importing" && total && run.rowsDone > 0
       ? Math.round((elapsedMs / run.rowsDone) * Math.max(0, total - run.rowsDone))
@@ -127,7 +128,10 @@ export class BackfillService {
       .catch(async (error: unknown) => {
         logger.error("backfill failed", { runId, error: String(error) });
         await this.db.backfillRun
-          .update({ where: { id: runId }, data: { state: "failed", error: String(error).slice(0, 500), finishedAt: new Date() } })
+          .update({
+            where: { id: runId },
+            data: { state: "failed", error: String(error).slice(0, 500), finishedAt: new Date() },
+          })
           .catch(() => {});
       })
       .finally(() => this.inFlight.delete(runId));
@@ -156,7 +160,12 @@ export class BackfillService {
   }
 
   private async submit(run: BackfillRun, graphql: AdminGraphql): Promise<void> {
-    type Payload = { bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string; code?: string }> } };
+    type Payload = {
+      bulkOperationRunQuery: {
+        bulkOperation: { id: string } | null;
+        userErrors: Array<{ message: string; code?: string }>;
+      };
+    };
     const result = await graphql<Payload>(RUN_BULK_QUERY, { query: backfillOrdersQuery(run.since) });
     const payload = result.data?.bulkOperationRunQuery;
     const userErrors = payload?.userErrors ?? [];
@@ -178,11 +187,14 @@ export class BackfillService {
   }
 
   private async poll(run: BackfillRun, graphql: AdminGraphql): Promise<void> {
-    type Op = { bulkOperation: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null };
+    type Op = {
+      bulkOperation: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null;
+    };
     const result = await graphql<Op>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
     const op = result.data?.bulkOperation;
     if (!op) {
-      if (result.errors.length) this.later(run.id); // transient (throttled, network): ask again later
+      if (result.errors.length)
+        this.later(run.id); // transient (throttled, network): ask again later
       else await this.finish(run.id, "failed", "the bulk operation no longer exists");
       return;
     }
@@ -205,7 +217,11 @@ export class BackfillService {
         return this.importFile(next);
       }
       default:
-        await this.finish(run.id, "failed", `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`);
+        await this.finish(
+          run.id,
+          "failed",
+          `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`,
+        );
     }
   }
 
@@ -222,7 +238,10 @@ export class BackfillService {
       this.kick(run.id);
       return;
     }
-    const lines = createInterface({ input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+      crlfDelay: Infinity,
+    });
     const assembler = new BulkOrderAssembler();
     const batchSize = this.options.batchSize ?? 250;
     let lineNo = -1;
@@ -303,7 +322,12 @@ export class BackfillService {
     await this.finish(run.id, "completed", null);
   }
 
-  private async finish(runId: string, state: "completed" | "failed" | "cancelled", error: string | null, extra: { objectCount?: number } = {}) {
+  private async finish(
+    runId: string,
+    state: "completed" | "failed" | "cancelled",
+    error: string | null,
+    extra: { objectCount?: number } = {},
+  ) {
     const run = await this.db.backfillRun.update({
       where: { id: runId },
       data: { state, error, finishedAt: new Date(), ...extra },

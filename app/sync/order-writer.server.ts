@@ -64,13 +64,22 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
     storeId,
     fresh.map((o) => o.customer).filter((c): c is StoreCustomer => !!c && !redacted.has(c.externalId)),
   );
-  await upsertRefundsTx(tx, storeId, fresh.flatMap((o) => o.refunds));
-  const refundTotals = await refundTotalsFor(tx, storeId, fresh.map((o) => o.externalId));
+  await upsertRefundsTx(
+    tx,
+    storeId,
+    fresh.flatMap((o) => o.refunds),
+  );
+  const refundTotals = await refundTotalsFor(
+    tx,
+    storeId,
+    fresh.map((o) => o.externalId),
+  );
 
   const creates: Prisma.OrderCreateManyInput[] = [];
   const lineRows: Prisma.OrderLineCreateManyInput[] = [];
   for (const order of fresh) {
-    const customerExternalId = order.customer && !redacted.has(order.customer.externalId) ? order.customer.externalId : null;
+    const customerExternalId =
+      order.customer && !redacted.has(order.customer.externalId) ? order.customer.externalId : null;
     const refundedMinor = Math.max(refundTotals.get(order.externalId) ?? 0, order.reportedRefundedMinor ?? 0);
     const data = {
       name: order.name,
@@ -172,7 +181,13 @@ export async function upsertRefundsTx(tx: Tx, storeId: string, refunds: StoreRef
   for (const r of refunds) {
     const row = held.get(r.externalId);
     if (!row) {
-      creates.push({ storeId, externalId: r.externalId, orderExternalId: r.orderExternalId, amountMinor: BigInt(r.amountMinor), refundedAt: r.refundedAt });
+      creates.push({
+        storeId,
+        externalId: r.externalId,
+        orderExternalId: r.orderExternalId,
+        amountMinor: BigInt(r.amountMinor),
+        refundedAt: r.refundedAt,
+      });
       held.set(r.externalId, { id: "", externalId: r.externalId, amountMinor: BigInt(r.amountMinor) });
     } else if (row.id && row.amountMinor !== BigInt(r.amountMinor)) {
       await tx.refund.update({ where: { id: row.id }, data: { amountMinor: BigInt(r.amountMinor) } });
@@ -206,7 +221,10 @@ export async function renetOrderTx(tx: Tx, storeId: string, orderExternalId: str
   if (!order) return; // the order's own payload will include the refund total when it arrives
   const total = (await refundTotalsFor(tx, storeId, [orderExternalId])).get(orderExternalId) ?? 0;
   const refunded = BigInt(total) > order.refundedMinor ? BigInt(total) : order.refundedMinor;
-  await tx.order.update({ where: { id: order.id }, data: { refundedMinor: refunded, netMinor: order.grossMinor - refunded } });
+  await tx.order.update({
+    where: { id: order.id },
+    data: { refundedMinor: refunded, netMinor: order.grossMinor - refunded },
+  });
 }
 
 async function redactedCustomerIds(tx: Tx, storeId: string, customerIds: string[]): Promise<Set<string>> {

@@ -30,12 +30,22 @@ export async function syncStatus(db: Db, storeId: string): Promise<SyncStatus> {
       db.order.count({ where: { ...live, refundedMinor: { gt: 0 } } }),
       db.order.aggregate({ where: { ...live, countsForValue: true }, _sum: { netMinor: true } }),
       db.webhookReceipt.groupBy({ by: ["status"], where: { storeId }, _count: { _all: true } }),
-      db.webhookReceipt.findFirst({ where: { storeId }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+      db.webhookReceipt.findFirst({
+        where: { storeId },
+        orderBy: { receivedAt: "desc" },
+        select: { receivedAt: true },
+      }),
       db.backfillRun.findFirst({ where: { storeId }, orderBy: { startedAt: "desc" } }),
     ]);
   const byStatus = (s: string) => receipts.find((r) => r.status === s)?._count._all ?? 0;
   return {
-    store: { domain: store.domain, name: store.name, currency: store.currency, timezone: store.timezone, status: store.status },
+    store: {
+      domain: store.domain,
+      name: store.name,
+      currency: store.currency,
+      timezone: store.timezone,
+      status: store.status,
+    },
     customers,
     orders,
     ordersCounted: counted,
@@ -46,7 +56,9 @@ export async function syncStatus(db: Db, storeId: string): Promise<SyncStatus> {
     netRevenueMinor: (revenue._sum.netMinor ?? 0n).toString(),
     webhooks: {
       processed: byStatus("processed") + byStatus("ignored"),
-      pending: byStatus("pending") + receipts.filter((r) => r.status.startsWith("processing:")).reduce((n, r) => n + r._count._all, 0),
+      pending:
+        byStatus("pending") +
+        receipts.filter((r) => r.status.startsWith("processing:")).reduce((n, r) => n + r._count._all, 0),
       failed: byStatus("failed"),
       lastReceivedAt: lastReceipt?.receivedAt.toISOString() ?? null,
     },

@@ -58,7 +58,10 @@ export class WebhookInbox {
   private async storeIdFor(platform: Platform, domain: string): Promise<string | null> {
     const key = `${platform}:${domain}`;
     if (this.stores.has(key)) return this.stores.get(key) ?? null;
-    const store = await this.db.store.findUnique({ where: { platform_domain: { platform, domain } }, select: { id: true } });
+    const store = await this.db.store.findUnique({
+      where: { platform_domain: { platform, domain } },
+      select: { id: true },
+    });
     // Unknown stores are not cached: an install may create them any moment.
     if (store) this.stores.set(key, store.id);
     return store?.id ?? null;

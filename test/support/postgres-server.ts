@@ -39,18 +39,35 @@ export async function startPostgres(): Promise<PostgresServer> {
   chmodSync(dir, 0o777);
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" }) : execFileSync(cmd, args, { stdio: "pipe" });
+    asRoot
+      ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" })
+      : execFileSync(cmd, args, { stdio: "pipe" });
   const data = join(dir, "data");
   run(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
   run(join(bin, "pg_ctl"), [
-    "-D", data, "-l", join(dir, "log"), "-w", "-o",
+    "-D",
+    data,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-o",
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     "start",
   ]);
   const stop = () => {
-    spawnSync(asRoot ? "runuser" : join(bin, "pg_ctl"), asRoot ? ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"] : ["-D", data, "-m", "immediate", "stop"], { stdio: "ignore" });
+    spawnSync(
+      asRoot ? "runuser" : join(bin, "pg_ctl"),
+      asRoot
+        ? ["-u", "postgres", "--", join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]
+        : ["-D", data, "-m", "immediate", "stop"],
+      { stdio: "ignore" },
+    );
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url: (db) => `postgresql://postgres@127.0.0.1:${port}/${db}`, adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
+  return {
+    url: (db) => `postgresql://postgres@127.0.0.1:${port}/${db}`,
+    adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+  };
 }

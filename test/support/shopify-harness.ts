@@ -35,8 +35,10 @@ export class ShopifyHarness {
 
   private constructor(readonly database: TestDatabase) {
     this.inbox = new WebhookInbox(database.db);
-    let inbox = this.inbox;
-    this.processor = new InboxProcessor(database.db, { onStoreRemoved: (p, d) => inbox.forgetStore(p as "shopify", d) });
+    const inbox = this.inbox;
+    this.processor = new InboxProcessor(database.db, {
+      onStoreRemoved: (p, d) => inbox.forgetStore(p as "shopify", d),
+    });
   }
 
   static async create(kind: DbKind): Promise<ShopifyHarness> {

@@ -9,7 +9,14 @@ import { ShopifyHarness } from "../support/shopify-harness";
 import { orderTotals } from "../simulators/shopify/order-math";
 
 const SHOP = "ciclo-test.myshopify.com";
-const line = (title: string, price: string, quantity = 1) => ({ title, price, quantity, productId: 111, variantId: 222, sku: "SKU-1" });
+const line = (title: string, price: string, quantity = 1) => ({
+  title,
+  price,
+  quantity,
+  productId: 111,
+  variantId: 222,
+  sku: "SKU-1",
+});
 
 describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
   let h: ShopifyHarness;
@@ -41,7 +48,12 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     });
     expect(order.customer?.email).toBe("ada@example.com");
     expect(order.lines).toHaveLength(2);
-    expect(order.lines.map((l) => [l.quantity, l.priceMinor]).sort()).toEqual([[1, 19990n], [2, 4505n]].sort());
+    expect(order.lines.map((l) => [l.quantity, l.priceMinor]).sort()).toEqual(
+      [
+        [1, 19990n],
+        [2, 4505n],
+      ].sort(),
+    );
     // Shopify's total (incl. shipping and tax as the shop is set up) in cents, exactly.
     expect(order.grossMinor).toBe(BigInt(orderTotals(shop.order(o.id)).totalCents));
     expect(order.grossMinor).toBeGreaterThanOrEqual(19990n + 2n * 4505n);
@@ -98,7 +110,9 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     await h.processor.drain();
     expect(await h.deliver(create)).toBe(200); // arrives late
     await h.processor.drain();
-    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
     expect(order.refundedMinor).toBe(2000n);
     expect(order.netMinor).toBe(order.grossMinor - 2000n);
     expect(order.platformUpdatedAt.getTime()).toBe(new Date(String(latestUpdate.payload.updated_at)).getTime());
@@ -115,9 +129,12 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     const events = h.takeEvents();
     // refunds/create after orders/updated, and duplicated
     for (const e of [...events].reverse()) await h.deliver(e);
-    for (const e of events.filter((x) => x.topic === "refunds/create")) await h.deliver(e, { eventId: `${e.eventId}-again` });
+    for (const e of events.filter((x) => x.topic === "refunds/create"))
+      await h.deliver(e, { eventId: `${e.eventId}-again` });
     await h.processor.drain();
-    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
     expect(order.refundedMinor).toBe(4500n);
     expect(order.netMinor).toBe(order.grossMinor - 4500n);
     expect(await h.db.refund.count({ where: { storeId: store.id } })).toBe(2);
@@ -138,9 +155,20 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(byId.get(String(kept.id))!.countsForValue).toBe(true);
     expect(byId.get(String(cancelled.id))).toMatchObject({ cancelled: true, countsForValue: false });
     expect(byId.get(String(test.id))).toMatchObject({ test: true, countsForValue: false });
-    expect(byId.get(String(guest.id))).toMatchObject({ customerExternalId: null, customerId: null, countsForValue: true });
+    expect(byId.get(String(guest.id))).toMatchObject({
+      customerExternalId: null,
+      customerId: null,
+      countsForValue: true,
+    });
     const status = await syncStatus(h.db, store.id);
-    expect(status).toMatchObject({ orders: 4, ordersCounted: 2, guestOrders: 1, testOrders: 1, cancelledOrders: 1, customers: 1 });
+    expect(status).toMatchObject({
+      orders: 4,
+      ordersCounted: 2,
+      guestOrders: 1,
+      testOrders: 1,
+      cancelledOrders: 1,
+      customers: 1,
+    });
   });
 
   it("keeps a deleted order deleted when an older update arrives late", async () => {
@@ -152,7 +180,9 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     await h.deliverAll(); // the delete
     await h.deliver(create!);
     await h.processor.drain();
-    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
     expect(order.deletedAt).not.toBeNull();
     expect(order.countsForValue).toBe(false);
     expect(await h.db.orderLine.count({ where: { orderId: order.id } })).toBe(0);
@@ -184,7 +214,9 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     );
     for (const secret of ["eve.secret@example.com", "Evelyn", "Zzyzx", `"${c.id}"`]) expect(dump).not.toContain(secret);
     // The sale itself still counts for the store, anonymously.
-    const order = await h.db.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } } });
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
     expect(order).toMatchObject({ customerId: null, customerExternalId: null, email: null, countsForValue: true });
   });
 
@@ -219,7 +251,15 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     shop.redactShop();
     await h.deliverAll();
     expect(await h.db.store.findUnique({ where: { id: store.id } })).toBeNull();
-    for (const table of ["customer", "order", "orderLine", "refund", "webhookReceipt", "backfillRun", "dataRequest"] as const) {
+    for (const table of [
+      "customer",
+      "order",
+      "orderLine",
+      "refund",
+      "webhookReceipt",
+      "backfillRun",
+      "dataRequest",
+    ] as const) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       expect(await (h.db[table] as any).count({ where: { storeId: store.id } })).toBe(0);
     }

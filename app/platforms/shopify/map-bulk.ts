@@ -13,9 +13,7 @@ export interface AssembledOrder {
   firstLine: number;
 }
 
-export type BulkLineResult =
-  | { kind: "ok"; completed: AssembledOrder | null }
-  | { kind: "malformed"; reason: string };
+export type BulkLineResult = { kind: "ok"; completed: AssembledOrder | null } | { kind: "malformed"; reason: string };
 
 export class BulkOrderAssembler {
   private current: { node: Json; firstLine: number; lines: StoreOrderLine[] } | null = null;

@@ -123,7 +123,12 @@ function shopMoney(set: Json | null, currency: string): number | null {
  * Money actually returned: successful refund transactions. Transactions are in the presentment currency, so
  * when it differs from the shop currency we convert with the order's own shop/presentment ratio.
  */
-function mapRestRefund(payload: Json, orderId: string, shopCurrency: string | null, ratio: number | null): StoreRefund | null {
+function mapRestRefund(
+  payload: Json,
+  orderId: string,
+  shopCurrency: string | null,
+  ratio: number | null,
+): StoreRefund | null {
   const refundId = id(payload, "id");
   const refundedAt = date(payload, "processed_at") ?? date(payload, "created_at");
   if (!refundId || !refundedAt) return null;
@@ -144,7 +149,8 @@ export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
   const updatedAt = date(payload, "updated_at") ?? createdAt;
   if (!createdAt || !updatedAt) return { reason: `order ${orderId} without created_at/updated_at` };
   const currency = str(payload, "currency") ?? "USD";
-  const gross = shopMoney(obj(payload, "total_price_set"), currency) ?? parseMinorUnits(str(payload, "total_price"), currency);
+  const gross =
+    shopMoney(obj(payload, "total_price_set"), currency) ?? parseMinorUnits(str(payload, "total_price"), currency);
   if (gross === null) return { reason: `order ${orderId} without a parseable total_price` };
   const presentmentGross = parseMinorUnits(
     str(obj(obj(payload, "total_price_set"), "presentment_money"), "amount"),
