@@ -59,7 +59,11 @@ function quantile(sortedValues: number[], share: number): number {
   return sortedValues[index]!;
 }
 
-export function classifyLifecycle(input: LifecycleInput, referenceDay: number, options: LifecycleOptions = {}): LifecycleResult {
+export function classifyLifecycle(
+  input: LifecycleInput,
+  referenceDay: number,
+  options: LifecycleOptions = {},
+): LifecycleResult {
   const atRiskGaps = options.atRiskGaps ?? 2;
   const lostGaps = options.lostGaps ?? 4;
   const atRiskPAlive = options.atRiskPAlive ?? 0.5;
@@ -107,5 +111,12 @@ export function classifyLifecycle(input: LifecycleInput, referenceDay: number, o
     else if (elapsed >= gap) stage[i] = code("Waiting");
     else stage[i] = code("Repeat");
   }
-  return { stage, expectedGapDays, typicalGapDays, gapSource: enough ? "store" : "fallback", heroMinOrders, heroMinSpend };
+  return {
+    stage,
+    expectedGapDays,
+    typicalGapDays,
+    gapSource: enough ? "store" : "fallback",
+    heroMinOrders,
+    heroMinSpend,
+  };
 }

@@ -21,7 +21,8 @@ export const PAID_STATUSES: ReadonlySet<string> = new Set([
 export function netOrderAmountMinor(order: StoreOrder, separateRefunds: readonly StoreRefund[] = []): number {
   const byId = new Map<string, number>();
   for (const refund of [...order.refunds, ...separateRefunds]) {
-    if (refund.orderExternalId === order.externalId || order.refunds.includes(refund)) byId.set(refund.externalId, refund.amountMinor);
+    if (refund.orderExternalId === order.externalId || order.refunds.includes(refund))
+      byId.set(refund.externalId, refund.amountMinor);
   }
   let itemised = 0;
   for (const amount of byId.values()) itemised += amount;

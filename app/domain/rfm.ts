@@ -105,7 +105,9 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
     recency[i] = recencyRank
       ? clampScore(bins - Math.floor(bins * recencyRank[j]!), bins)
       : bins - scoreByEdges(days[j]!, recencyEdges!);
-    monetary[i] = spendRank ? clampScore(1 + Math.floor(bins * spendRank[j]!), bins) : 1 + scoreByEdges(spend[j]!, spendEdges!);
+    monetary[i] = spendRank
+      ? clampScore(1 + Math.floor(bins * spendRank[j]!), bins)
+      : 1 + scoreByEdges(spend[j]!, spendEdges!);
     const orders = input.orders[i]!;
     if (frequencyEdges) frequency[i] = 1 + scoreByEdges(orders, frequencyEdges);
     else if (orders <= 1) frequency[i] = 1;
@@ -127,7 +129,12 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
   };
 }
 
-function describeRanges(customers: number[], scores: Uint8Array, values: ArrayLike<number>, bins: number): ScoreRange[] {
+function describeRanges(
+  customers: number[],
+  scores: Uint8Array,
+  values: ArrayLike<number>,
+  bins: number,
+): ScoreRange[] {
   const ranges: ScoreRange[] = [];
   for (let score = 1; score <= bins; score++) ranges.push({ score, customers: 0, min: Infinity, max: -Infinity });
   for (const i of customers) {

@@ -90,7 +90,14 @@ export function analyzeCustomerValue(
   }
   const fitProblems = assessFit(countFit, modelName);
   if (fitProblems.length > 0) {
-    return { ...base, status: "not-enough-data", reasons: [...reasons, ...fitProblems], countFit, spendFit: null, scores: null };
+    return {
+      ...base,
+      status: "not-enough-data",
+      reasons: [...reasons, ...fitProblems],
+      countFit,
+      spendFit: null,
+      scores: null,
+    };
   }
 
   let spendFit: FitReport<GammaGammaParams> | null = null;
@@ -101,7 +108,8 @@ export function analyzeCustomerValue(
     if (spendProblems.length === 0 && populationAverageSpend(spendFit.params) === null) {
       spendProblems.push({
         code: "spend-mean-undefined",
-        message: "The spend model's population mean is infinite (q <= 1); the store average order value is used instead.",
+        message:
+          "The spend model's population mean is infinite (q <= 1); the store average order value is used instead.",
       });
     }
     if (spendProblems.length === 0) spendParams = spendFit.params;
@@ -110,7 +118,14 @@ export function analyzeCustomerValue(
 
   const scores = scoreCustomers(
     model,
-    { x: summary.x, tx: summary.tx, T: summary.T, zbar: summary.zbar, spendDays: summary.spendDays, valid: summary.valid },
+    {
+      x: summary.x,
+      tx: summary.tx,
+      T: summary.T,
+      zbar: summary.zbar,
+      spendDays: summary.spendDays,
+      valid: summary.valid,
+    },
     {
       horizons: horizonDays.map((d) => d / daysPerUnit),
       clvHorizon: (options.clvHorizonDays ?? 365) / daysPerUnit,

@@ -24,7 +24,10 @@ export function splitCalibrationHoldout(
   purchases: readonly Purchase[],
   options: { calibrationEndDay: number; holdoutEndDay: number; daysPerUnit: number },
 ): HoldoutSplit {
-  const calibration = summarizePurchases(purchases, { endDay: options.calibrationEndDay, daysPerUnit: options.daysPerUnit });
+  const calibration = summarizePurchases(purchases, {
+    endDay: options.calibrationEndDay,
+    daysPerUnit: options.daysPerUnit,
+  });
   const index = new Map<string, number>();
   calibration.customerIds.forEach((id, i) => index.set(id, i));
   const seen = new Set<string>();
@@ -85,7 +88,9 @@ export function backtest(
   for (let i = 0; i < calibration.x.length; i++) {
     if (calibration.valid && calibration.valid[i] === 0) continue;
     const x = calibration.x[i]!;
-    const predicted = model.pAlive(x, calibration.tx[i]!, calibration.T[i]!) * model.expectedIfAlive(x, calibration.T[i]!, holdoutLength);
+    const predicted =
+      model.pAlive(x, calibration.tx[i]!, calibration.T[i]!) *
+      model.expectedIfAlive(x, calibration.T[i]!, holdoutLength);
     const actual = holdoutPurchases[i]!;
     const bucket = buckets[Math.min(x, lastBucket)]!;
     bucket.customers++;

@@ -211,7 +211,7 @@ export function fitBetaGeometric(
   const start = options.start ?? { r: 1, alpha: meanT, a: 1, b: 1 };
   const objective = betaGeometricObjective(data, shift);
   const result = minimizeBfgs(objective, [start.r, start.alpha, start.a, start.b].map(Math.log), {
-    gradientTolerance: options.gradientTolerance ?? 1e-10,
+    gradientTolerance: options.gradientTolerance ?? 1e-9,
     maxIterations: options.maxIterations ?? 500,
   });
   const [r, alpha, a, b] = Array.from(result.x, Math.exp) as [number, number, number, number];

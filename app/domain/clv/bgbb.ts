@@ -32,7 +32,10 @@ export function logLikelihoodOne(params: BgBbParams, x: number, tx: number, n: n
   const logBgd = logBeta(gamma, delta);
   let value = logBeta(alpha + x, beta + n - x) - logBab + logBeta(gamma, delta + n) - logBgd;
   for (let i = 0; i <= n - tx - 1; i++) {
-    value = logAddExp(value, logBeta(alpha + x, beta + tx - x + i) - logBab + logBeta(gamma + 1, delta + tx + i) - logBgd);
+    value = logAddExp(
+      value,
+      logBeta(alpha + x, beta + tx - x + i) - logBab + logBeta(gamma + 1, delta + tx + i) - logBgd,
+    );
   }
   return value;
 }
@@ -40,7 +43,9 @@ export function logLikelihoodOne(params: BgBbParams, x: number, tx: number, n: n
 export function logLikelihood(params: BgBbParams, summary: BgBbSummary): number {
   let total = 0;
   for (let i = 0; i < summary.x.length; i++) {
-    total += (summary.weight ? summary.weight[i]! : 1) * logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.n[i]!);
+    total +=
+      (summary.weight ? summary.weight[i]! : 1) *
+      logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.n[i]!);
   }
   return total;
 }
@@ -81,7 +86,10 @@ export function fitBgBb(summary: BgBbSummary): FitReport<BgBbParams> {
 export function pAlive(params: BgBbParams, x: number, tx: number, n: number, periodsAhead = 1): number {
   const { alpha, beta, gamma, delta } = params;
   const logNumerator =
-    logBeta(alpha + x, beta + n - x) - logBeta(alpha, beta) + logBeta(gamma, delta + n + periodsAhead) - logBeta(gamma, delta);
+    logBeta(alpha + x, beta + n - x) -
+    logBeta(alpha, beta) +
+    logBeta(gamma, delta + n + periodsAhead) -
+    logBeta(gamma, delta);
   const value = Math.exp(logNumerator - logLikelihoodOne(params, x, tx, n));
   return Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0;
 }

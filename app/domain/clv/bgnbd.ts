@@ -34,7 +34,9 @@ export function logLikelihoodOne(params: BgNbdParams, x: number, tx: number, T: 
 export function logLikelihood(params: BgNbdParams, summary: RepeatSummary): number {
   let total = 0;
   for (let i = 0; i < summary.x.length; i++) {
-    total += (summary.weight ? summary.weight[i]! : 1) * logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
+    total +=
+      (summary.weight ? summary.weight[i]! : 1) *
+      logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
   }
   return total;
 }

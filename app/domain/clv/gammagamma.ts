@@ -5,7 +5,12 @@
  * spend over x transactions, zbar, is what is observed. Only customers with x > 0 and zbar > 0 enter the fit.
  */
 import { digamma, logGamma } from "../math/special";
-import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, type ObjectiveWithGradient } from "../math/optimize";
+import {
+  hessianFromGradient,
+  minimizeBfgs,
+  standardErrorsFromLogHessian,
+  type ObjectiveWithGradient,
+} from "../math/optimize";
 import { groupIdenticalRows } from "./grouping";
 import type { FitReport } from "./betageometric";
 
@@ -63,7 +68,8 @@ interface GroupedSpend {
 function groupSpend(summary: SpendSummary): GroupedSpend {
   const n = summary.x.length;
   let kept = 0;
-  for (let i = 0; i < n; i++) if (summary.x[i]! > 0 && summary.zbar[i]! > 0 && Number.isFinite(summary.zbar[i]!)) kept++;
+  for (let i = 0; i < n; i++)
+    if (summary.x[i]! > 0 && summary.zbar[i]! > 0 && Number.isFinite(summary.zbar[i]!)) kept++;
   const x = new Float64Array(kept);
   const zbar = new Float64Array(kept);
   for (let i = 0, j = 0; i < n; i++) {
@@ -161,7 +167,7 @@ export function fitGammaGamma(summary: SpendSummary, options: GammaGammaFitOptio
   const start = options.start ?? { p: 1, q: 2, gamma: meanZ };
   const f = objective(data);
   const result = minimizeBfgs(f, [start.p, start.q, start.gamma].map(Math.log), {
-    gradientTolerance: options.gradientTolerance ?? 1e-10,
+    gradientTolerance: options.gradientTolerance ?? 1e-9,
     maxIterations: options.maxIterations ?? 500,
   });
   const [p, q, gamma] = Array.from(result.x, Math.exp) as [number, number, number];
@@ -186,12 +192,7 @@ export function fitGammaGamma(summary: SpendSummary, options: GammaGammaFitOptio
  * (1-w)·pγ/(q-1) + w·zbar with w = px/(px+q-1). For x = 0 this is the population mean pγ/(q-1),
  * which only exists for q > 1; callers get `fallback` instead of Infinity.
  */
-export function expectedAverageSpend(
-  params: GammaGammaParams,
-  x: number,
-  zbar: number,
-  fallback = 0,
-): number {
+export function expectedAverageSpend(params: GammaGammaParams, x: number, zbar: number, fallback = 0): number {
   const { p, q, gamma } = params;
   const spend = x > 0 && zbar > 0 ? zbar : 0;
   const n = x > 0 && zbar > 0 ? x : 0;

@@ -41,7 +41,11 @@ export interface HistoricClv {
   perCustomer: Float64Array;
 }
 
-export function historicClv(summary: CustomerSummaryTable, referenceDay: number, options: HistoricClvOptions = {}): HistoricClv {
+export function historicClv(
+  summary: CustomerSummaryTable,
+  referenceDay: number,
+  options: HistoricClvOptions = {},
+): HistoricClv {
   const margin = options.margin ?? 1;
   const maxLifespan = options.maxLifespanYears ?? 5;
   const minCohort = options.minChurnCohort ?? 20;

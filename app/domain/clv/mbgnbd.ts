@@ -17,7 +17,10 @@ import type { GroupedRepeatData, RepeatSummary } from "./grouping";
 
 export type MbgNbdParams = BetaGeometricParams;
 
-export function fitMbgNbd(summary: RepeatSummary | GroupedRepeatData, options: CountFitOptions = {}): FitReport<MbgNbdParams> {
+export function fitMbgNbd(
+  summary: RepeatSummary | GroupedRepeatData,
+  options: CountFitOptions = {},
+): FitReport<MbgNbdParams> {
   return fitBetaGeometric(summary, 1, options);
 }
 
@@ -29,7 +32,9 @@ export function logLikelihoodOne(params: MbgNbdParams, x: number, tx: number, T:
 export function logLikelihood(params: MbgNbdParams, summary: RepeatSummary): number {
   let total = 0;
   for (let i = 0; i < summary.x.length; i++) {
-    total += (summary.weight ? summary.weight[i]! : 1) * logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
+    total +=
+      (summary.weight ? summary.weight[i]! : 1) *
+      logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
   }
   return total;
 }

@@ -9,12 +9,7 @@
  * with c = r+s+x, m = max(α,β), d = |α-β|, b' = s+1 if α >= β else r+x, each bracket computed with log1mexp.
  */
 import { logAddExp, logGamma, log1mexp, logistic } from "../math/special";
-import {
-  hessianFromGradient,
-  minimizeBfgs,
-  standardErrorsFromLogHessian,
-  withNumericGradient,
-} from "../math/optimize";
+import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
 import type { FitReport } from "./betageometric";
 import type { CountModel } from "./countmodel";
 import { groupRepeatSummary, type GroupedRepeatData, type RepeatSummary } from "./grouping";
@@ -46,7 +41,12 @@ function logA0(params: ParetoNbdParams, x: number, tx: number, T: number): numbe
       logPochOverFactorial += Math.log(bPrime + k - 1) - Math.log(k);
     }
     const logTerm =
-      logC - Math.log(c + k) + logPochOverFactorial + (k > 0 ? k * logD : 0) - (c + k) * logMtx + log1mexp((c + k) * logRatio);
+      logC -
+      Math.log(c + k) +
+      logPochOverFactorial +
+      (k > 0 ? k * logD : 0) -
+      (c + k) * logMtx +
+      log1mexp((c + k) * logRatio);
     logSum = logAddExp(logSum, logTerm);
     if (k > 2 && logTerm < logSum - 40) break;
   }
@@ -65,7 +65,9 @@ export function logLikelihoodOne(params: ParetoNbdParams, x: number, tx: number,
 export function logLikelihood(params: ParetoNbdParams, summary: RepeatSummary): number {
   let total = 0;
   for (let i = 0; i < summary.x.length; i++) {
-    total += (summary.weight ? summary.weight[i]! : 1) * logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
+    total +=
+      (summary.weight ? summary.weight[i]! : 1) *
+      logLikelihoodOne(params, summary.x[i]!, summary.tx[i]!, summary.T[i]!);
   }
   return total;
 }
@@ -80,7 +82,10 @@ export interface ParetoNbdFitOptions {
  * Maximum-likelihood fit. The gradient is by central differences (the analytic one needs derivatives of A0
  * with respect to all four parameters and this model is only an alternative checked by holdout).
  */
-export function fitParetoNbd(summary: RepeatSummary | GroupedRepeatData, options: ParetoNbdFitOptions = {}): FitReport<ParetoNbdParams> {
+export function fitParetoNbd(
+  summary: RepeatSummary | GroupedRepeatData,
+  options: ParetoNbdFitOptions = {},
+): FitReport<ParetoNbdParams> {
   const data = "groups" in summary ? summary : groupRepeatSummary(summary);
   const total = data.totalWeight;
   if (total <= 0) throw new RangeError("no customers to fit");
@@ -91,7 +96,8 @@ export function fitParetoNbd(summary: RepeatSummary | GroupedRepeatData, options
   const meanNegLogLik = (u: Float64Array) => {
     const params = { r: Math.exp(u[0]!), alpha: Math.exp(u[1]!), s: Math.exp(u[2]!), beta: Math.exp(u[3]!) };
     let ll = 0;
-    for (let i = 0; i < data.groups; i++) ll += data.weight[i]! * logLikelihoodOne(params, data.x[i]!, data.tx[i]!, data.T[i]!);
+    for (let i = 0; i < data.groups; i++)
+      ll += data.weight[i]! * logLikelihoodOne(params, data.x[i]!, data.tx[i]!, data.T[i]!);
     return -ll / total;
   };
   const objective = withNumericGradient(meanNegLogLik, 1e-6);
@@ -103,7 +109,9 @@ export function fitParetoNbd(summary: RepeatSummary | GroupedRepeatData, options
   const finite = Number.isFinite(result.value) && [r, alpha, s, beta].every((v) => Number.isFinite(v) && v > 0);
   const hessian = hessianFromGradient(objective, result.x, 1e-4);
   for (let i = 0; i < hessian.length; i++) hessian[i] = hessian[i]! * total;
-  const [seR, seAlpha, seS, seBeta] = finite ? standardErrorsFromLogHessian(hessian, result.x) : [null, null, null, null];
+  const [seR, seAlpha, seS, seBeta] = finite
+    ? standardErrorsFromLogHessian(hessian, result.x)
+    : [null, null, null, null];
   return {
     params: { r, alpha, s, beta },
     logLikelihood: finite ? -result.value * total : -Number.MAX_VALUE,
@@ -120,7 +128,11 @@ export function fitParetoNbd(summary: RepeatSummary | GroupedRepeatData, options
 export function pAlive(params: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = params;
   const logOdds =
-    Math.log(s) - Math.log(r + s + x) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + logA0(params, x, tx, T);
+    Math.log(s) -
+    Math.log(r + s + x) +
+    (r + x) * Math.log(alpha + T) +
+    s * Math.log(beta + T) +
+    logA0(params, x, tx, T);
   return logOdds === -Infinity ? 1 : logistic(-logOdds);
 }
 

@@ -106,7 +106,12 @@ export function scoreCustomers(model: CountModel, input: ScoringInput, options: 
     pAlive[i] = alive;
     for (let k = 0; k < h; k++) expected[k]![i] = alive * ifAlive[g * h + k]!;
     const spend = options.spend
-      ? expectedAverageSpend(options.spend, input.spendDays ? input.spendDays[i]! : input.x[i]!, input.zbar ? input.zbar[i]! : 0, fallback)
+      ? expectedAverageSpend(
+          options.spend,
+          input.spendDays ? input.spendDays[i]! : input.x[i]!,
+          input.zbar ? input.zbar[i]! : 0,
+          fallback,
+        )
       : input.zbar && input.zbar[i]! > 0
         ? input.zbar[i]!
         : fallback;

@@ -47,7 +47,15 @@ export function minimizeBfgs(
   let f = objective(x, g);
   let evaluations = 1;
   if (!Number.isFinite(f) || !g.every(Number.isFinite)) {
-    return { x, value: f, gradient: g, iterations: 0, evaluations, converged: false, message: "objective not finite at start" };
+    return {
+      x,
+      value: f,
+      gradient: g,
+      iterations: 0,
+      evaluations,
+      converged: false,
+      message: "objective not finite at start",
+    };
   }
   const h = new Float64Array(n * n); // inverse Hessian approximation, row-major
   for (let i = 0; i < n; i++) h[i * n + i] = 1;
@@ -62,7 +70,15 @@ export function minimizeBfgs(
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (maxAbs(g) < gradientTolerance) {
-      return { x, value: f, gradient: g, iterations: iteration, evaluations, converged: true, message: "gradient below tolerance" };
+      return {
+        x,
+        value: f,
+        gradient: g,
+        iterations: iteration,
+        evaluations,
+        converged: true,
+        message: "gradient below tolerance",
+      };
     }
     let slope = 0;
     for (let i = 0; i < n; i++) {
@@ -85,15 +101,25 @@ export function minimizeBfgs(
     let step = firstStep ? Math.min(1, 1 / Math.max(maxAbs(direction), 1e-12)) : 1;
     let fNew = NaN;
     let accepted = false;
-    for (let backtrack = 0; backtrack < 60; backtrack++) {
+    for (let backtrack = 0; backtrack < 40; backtrack++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * direction[i]!;
       fNew = objective(xNew, gNew);
       evaluations++;
-      if (Number.isFinite(fNew) && gNew.every(Number.isFinite) && fNew <= f + 1e-4 * step * slope) {
-        accepted = true;
-        break;
+      if (Number.isFinite(fNew) && gNew.every(Number.isFinite)) {
+        // Armijo sufficient decrease; when the predicted decrease is below rounding noise, any non-increase.
+        const noise = 1e-12 * Math.max(1, Math.abs(f));
+        if (fNew <= f + 1e-4 * step * slope || (-step * slope < noise && fNew <= f + noise)) {
+          accepted = true;
+          break;
+        }
+        // Quadratic interpolation of the next trial step, kept within [0.1, 0.5] of the current one.
+        const denominator = 2 * (fNew - f - step * slope);
+        const trial = denominator > 0 ? (-slope * step * step) / denominator : 0.5 * step;
+        step = Math.min(0.5 * step, Math.max(0.1 * step, trial));
+      } else {
+        step *= 0.25;
       }
-      step *= 0.5;
+      if (step < 1e-12) break;
     }
     if (!accepted) {
       const converged = maxAbs(g) < gradientTolerance * 1e3;
@@ -137,10 +163,26 @@ export function minimizeBfgs(
     stalled = improvement <= 1e-16 * Math.max(1, Math.abs(f)) ? stalled + 1 : 0;
     if (stalled >= 3) {
       const converged = maxAbs(g) < gradientTolerance * 1e3;
-      return { x, value: f, gradient: g, iterations: iteration + 1, evaluations, converged, message: "no further progress" };
+      return {
+        x,
+        value: f,
+        gradient: g,
+        iterations: iteration + 1,
+        evaluations,
+        converged,
+        message: "no further progress",
+      };
     }
   }
-  return { x, value: f, gradient: g, iterations: maxIterations, evaluations, converged: false, message: "iteration limit" };
+  return {
+    x,
+    value: f,
+    gradient: g,
+    iterations: maxIterations,
+    evaluations,
+    converged: false,
+    message: "iteration limit",
+  };
 }
 
 /** Hessian by central differences of an analytic gradient (symmetrised). */

@@ -21,8 +21,7 @@ export function logGamma(x: number): number {
     inv *
     (1 / 12 -
       inv2 *
-        (1 / 360 -
-          inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 * (1 / 1188 - inv2 * (691 / 360360 - inv2 / 156))))));
+        (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 * (1 / 1188 - inv2 * (691 / 360360 - inv2 / 156))))));
   return (v - 0.5) * Math.log(v) - v + HALF_LOG_TWO_PI + series - Math.log(product);
 }
 
