@@ -7,8 +7,7 @@
 function seedWords(seed: number | string): [number, number, number, number] {
   let h = 0x9e3779b9;
   const text = String(seed);
-  for (let i = 0; i < text.length; i++)
-    h = Math.imul(h ^ text.charCodeAt(i), 0x85ebca6b) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x85ebca6b) >>> 0;
   const words: number[] = [];
   for (let i = 0; i < 4; i++) {
     h = (h + 0x9e3779b9) >>> 0;
@@ -134,8 +133,7 @@ export class Random {
       v = v * v * v;
       const u = this.next();
       if (u < 1 - 0.0331 * x * x * x * x) return d * v * scale;
-      if (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
-        return d * v * scale;
+      if (u > 0 && Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v * scale;
     }
   }
 
@@ -161,8 +159,7 @@ export class Random {
   /** Random hex string, e.g. for tokens and webhook ids. */
   hex(length: number): string {
     let out = "";
-    while (out.length < length)
-      out += this.nextUint32().toString(16).padStart(8, "0");
+    while (out.length < length) out += this.nextUint32().toString(16).padStart(8, "0");
     return out.slice(0, length);
   }
 

@@ -9,11 +9,7 @@ import type { AddressInfo } from "node:net";
 import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimulatedShop } from "./shopify/store";
-import {
-  buildWebhookRequest,
-  signWebhook,
-  WebhookSender,
-} from "./shopify/webhooks";
+import { buildWebhookRequest, signWebhook, WebhookSender } from "./shopify/webhooks";
 
 const SECRET = "test-app-secret";
 
@@ -103,9 +99,7 @@ describe("webhook signing and delivery", () => {
       expect(r.headers["x-shopify-shop-domain"]).toBe(shop.domain);
       expect(r.headers["content-type"]).toBe("application/json");
       expect(r.headers["x-shopify-event-id"]).toMatch(/^[0-9a-f-]{36}$/);
-      expect(
-        Date.parse(String(r.headers["x-shopify-triggered-at"])),
-      ).not.toBeNaN();
+      expect(Date.parse(String(r.headers["x-shopify-triggered-at"]))).not.toBeNaN();
       const tampered = r.body.replace(/"id":(\d)/, '"id":9');
       expect(tampered).not.toBe(r.body);
       const bad = await shopify.webhooks.validate({
@@ -126,9 +120,7 @@ describe("webhook signing and delivery", () => {
         secret: SECRET,
         signature,
       });
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]),
-      );
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v]));
       const result = await shopify.webhooks.validate({
         rawBody: req.body,
         rawRequest: { headers, method: "POST", url: "/webhooks" } as never,
@@ -140,8 +132,6 @@ describe("webhook signing and delivery", () => {
 
   it("signWebhook is base64 HMAC-SHA256 of the raw body", () => {
     // Known-answer value computed independently (openssl dgst -sha256 -hmac key -binary | base64).
-    expect(signWebhook('{"id":1}', "key")).toBe(
-      "yVxqfCx8dh6YTGjPZLS8qT8HJCkAqv27Mo07t1qw3LA=",
-    );
+    expect(signWebhook('{"id":1}', "key")).toBe("yVxqfCx8dh6YTGjPZLS8qT8HJCkAqv27Mo07t1qw3LA=");
   });
 });

@@ -21,13 +21,7 @@ export interface CatalogProduct {
   variants: CatalogVariant[];
 }
 
-type Row = [
-  title: string,
-  category: string,
-  priceCents: number,
-  options: readonly string[],
-  popularity: number,
-];
+type Row = [title: string, category: string, priceCents: number, options: readonly string[], popularity: number];
 
 const SIZES = ["S", "M", "L", "XL"] as const;
 const COLOURS = ["Black", "Forest", "Sand"] as const;
@@ -43,22 +37,10 @@ const ROWS: readonly Row[] = [
   ["Wool Beanie", "apparel", 2900, COLOURS, 8],
   ["Insulated Down Vest", "apparel", 12900, SIZES, 3],
   ["Sun Hoodie UPF50", "apparel", 6400, SIZES, 3],
-  [
-    "Trail Runner Shoe",
-    "footwear",
-    13900,
-    ["40", "41", "42", "43", "44", "45"],
-    5,
-  ],
+  ["Trail Runner Shoe", "footwear", 13900, ["40", "41", "42", "43", "44", "45"], 5],
   ["Approach Shoe", "footwear", 15900, ["40", "41", "42", "43", "44", "45"], 2],
   ["Recovery Sandal", "footwear", 5900, ["38", "40", "42", "44"], 3],
-  [
-    "Waterproof Hiking Boot",
-    "footwear",
-    18900,
-    ["40", "41", "42", "43", "44", "45"],
-    2,
-  ],
+  ["Waterproof Hiking Boot", "footwear", 18900, ["40", "41", "42", "43", "44", "45"], 2],
   ["Daypack 22L", "bags", 8900, COLOURS, 5],
   ["Rolltop Backpack 30L", "bags", 12900, COLOURS, 3],
   ["Hip Pack", "bags", 3900, COLOURS, 6],
@@ -109,10 +91,7 @@ function buildCatalog(): CatalogProduct[] {
       return {
         id: 45_300_000_000_000 + i * 10_007 + j,
         title: opt,
-        sku:
-          options.length > 0
-            ? `${skuBase}-${opt.replace(/[^A-Za-z0-9]/g, "").toUpperCase()}`
-            : skuBase,
+        sku: options.length > 0 ? `${skuBase}-${opt.replace(/[^A-Za-z0-9]/g, "").toUpperCase()}` : skuBase,
         priceCents: price,
       };
     });

@@ -16,9 +16,7 @@ export class ShopClock {
   }
 
   now(): Date {
-    return new Date(
-      this.followWallClock ? Math.max(Date.now(), this.current) : this.current,
-    );
+    return new Date(this.followWallClock ? Math.max(Date.now(), this.current) : this.current);
   }
 
   set(date: Date): void {
@@ -40,10 +38,7 @@ export class ShopClock {
 
   /** Makes later stamps come after `date` (after loading history). */
   observe(date: Date): void {
-    this.lastStamp = Math.max(
-      this.lastStamp,
-      Math.floor(date.getTime() / 1000) * 1000,
-    );
+    this.lastStamp = Math.max(this.lastStamp, Math.floor(date.getTime() / 1000) * 1000);
     if (this.lastStamp > this.current) this.current = this.lastStamp;
   }
 }

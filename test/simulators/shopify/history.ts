@@ -14,22 +14,11 @@
 import { Random } from "../random";
 import { IdAllocator, type IdState } from "./ids";
 import { cancel, fulfill, markPaid, refund } from "./lifecycle";
-import type {
-  CancelReason,
-  ShopData,
-  SimCustomer,
-  SimOrder,
-  SimShopInfo,
-} from "./model";
+import type { CancelReason, ShopData, SimCustomer, SimOrder, SimShopInfo } from "./model";
 import { newOrder, preferredCategory } from "./order-factory";
 import { orderTotals } from "./order-math";
 import { emailLocalPart, randomPerson } from "./people";
-import {
-  HOUR_WEIGHTS,
-  isBlackWeekend,
-  seasonality,
-  SEASONALITY_MAX,
-} from "./seasonality";
+import { HOUR_WEIGHTS, isBlackWeekend, seasonality, SEASONALITY_MAX } from "./seasonality";
 import { DAY, HOUR, MINUTE } from "./time";
 
 const YEAR = 365.25 * DAY;
@@ -98,12 +87,7 @@ function seasonalTime(rng: Random, start: number, span: number): number {
 }
 
 /** Draws purchase times for one customer; `multiplier` scales every rate (calibration). */
-function purchaseTimes(
-  rng: Random,
-  c: CustomerProcess,
-  multiplier: number,
-  end: number,
-): number[] {
+function purchaseTimes(rng: Random, c: CustomerProcess, multiplier: number, end: number): number[] {
   if (!c.buys) return [];
   const times = [c.acquiredAt];
   const ratePerMs = (c.lambdaPerYear * multiplier * SEASONALITY_MAX) / YEAR;
@@ -125,17 +109,10 @@ function purchaseTimes(
 function atShoppingHour(rng: Random, t: number): number {
   const day = Math.floor(t / DAY) * DAY;
   const hour = rng.weighted(HOUR_WEIGHTS);
-  return (
-    day + (hour - 1) * HOUR + rng.int(0, 59) * MINUTE + rng.int(0, 59) * 1000
-  );
+  return day + (hour - 1) * HOUR + rng.int(0, 59) * MINUTE + rng.int(0, 59) * 1000;
 }
 
-function customerProcess(
-  seed: number | string,
-  i: number,
-  start: number,
-  span: number,
-): CustomerProcess {
+function customerProcess(seed: number | string, i: number, start: number, span: number): CustomerProcess {
   const rng = Random.derive(seed, `customer-process-${i}`);
   return {
     acquiredAt: seasonalTime(rng, start, span),
@@ -151,9 +128,7 @@ function allPurchaseTimes(
   multiplier: number,
   end: number,
 ): number[][] {
-  return processes.map((c, i) =>
-    purchaseTimes(Random.derive(seed, `purchases-${i}`), c, multiplier, end),
-  );
+  return processes.map((c, i) => purchaseTimes(Random.derive(seed, `purchases-${i}`), c, multiplier, end));
 }
 
 export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
@@ -175,23 +150,13 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
   };
 
   // 1. Customer processes and a calibrated rate multiplier.
-  const processes = Array.from({ length: customerCount }, (_, i) =>
-    customerProcess(seed, i, start, span),
-  );
-  const customerOrderTarget = Math.max(
-    0,
-    (targetOrders - testOrderCount) * (1 - guestShare),
-  );
+  const processes = Array.from({ length: customerCount }, (_, i) => customerProcess(seed, i, start, span));
+  const customerOrderTarget = Math.max(0, (targetOrders - testOrderCount) * (1 - guestShare));
   let multiplier = 1;
   let times = allPurchaseTimes(seed, processes, multiplier, end);
   for (let pass = 0; pass < 8; pass++) {
     const count = times.reduce((s, t) => s + t.length, 0);
-    if (
-      count === 0 ||
-      Math.abs(count - customerOrderTarget) / Math.max(1, customerOrderTarget) <
-        0.005
-    )
-      break;
+    if (count === 0 || Math.abs(count - customerOrderTarget) / Math.max(1, customerOrderTarget) < 0.005) break;
     const firsts = processes.filter((c) => c.buys).length;
     // Only repeat purchases respond to the multiplier; scale on those.
     const repeatNow = Math.max(1, count - firsts);
@@ -206,24 +171,17 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
   const shapeRng = Random.derive(seed, "shape");
   times.forEach((ts, i) => {
     const local = ts
-      .map((t) =>
-        Math.min(end - 1000, Math.max(start, atShoppingHour(shapeRng, t))),
-      )
+      .map((t) => Math.min(end - 1000, Math.max(start, atShoppingHour(shapeRng, t))))
       .sort((a, b) => a - b);
     times[i] = local;
     for (const t of local) events.push({ t, customer: i, test: false });
   });
   const customerOrders = events.length;
-  const guestCount = Math.round(
-    (customerOrders * guestShare) / (1 - guestShare),
-  );
+  const guestCount = Math.round((customerOrders * guestShare) / (1 - guestShare));
   const guestRng = Random.derive(seed, "guests");
   for (let g = 0; g < guestCount; g++)
     events.push({
-      t: Math.min(
-        end - 1000,
-        atShoppingHour(guestRng, seasonalTime(guestRng, start, span)),
-      ),
+      t: Math.min(end - 1000, atShoppingHour(guestRng, seasonalTime(guestRng, start, span))),
       customer: -1,
       test: false,
     });
@@ -247,9 +205,7 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
   });
   const creationOrder = processes
     .map((_, i) => i)
-    .sort(
-      (a, b) => (createdAt[a] as number) - (createdAt[b] as number) || a - b,
-    );
+    .sort((a, b) => (createdAt[a] as number) - (createdAt[b] as number) || a - b);
   const ids = new IdAllocator();
   const customers: SimCustomer[] = new Array(customerCount);
   const usedEmails = new Map<string, number>();
@@ -313,8 +269,7 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
   } as SimShopInfo;
   const adjustedRefundRate = refundRate / 0.93; // only fulfilled, paid orders can be refunded
   for (const e of events) {
-    const customer =
-      e.customer >= 0 ? (customers[e.customer] as SimCustomer) : null;
+    const customer = e.customer >= 0 ? (customers[e.customer] as SimCustomer) : null;
     const at = new Date(e.t);
     const order = newOrder(orderRng, ids, {
       at,
@@ -324,8 +279,7 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
       shop: shopInfo,
       promo: isBlackWeekend(e.t),
     });
-    if (e.customer >= 0)
-      priorOrders[e.customer] = (priorOrders[e.customer] as number) + 1;
+    if (e.customer >= 0) priorOrders[e.customer] = (priorOrders[e.customer] as number) + 1;
     if (e.test) {
       order.test = true;
       order.gateway = "bogus";
@@ -333,34 +287,25 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
       order.sourceName = "web";
     }
     live(order, orderRng, ids, end, cancelRate, adjustedRefundRate);
-    if (customer && order.createdAt > customer.updatedAt)
-      customer.updatedAt = order.createdAt;
+    if (customer && order.createdAt > customer.updatedAt) customer.updatedAt = order.createdAt;
     orders.push(order);
   }
 
   const ordersByCustomer = new Map<number, number>();
   for (const o of orders)
     if (o.customerId !== null && !o.test)
-      ordersByCustomer.set(
-        o.customerId,
-        (ordersByCustomer.get(o.customerId) ?? 0) + 1,
-      );
+      ordersByCustomer.set(o.customerId, (ordersByCustomer.get(o.customerId) ?? 0) + 1);
   const stats: DemoHistoryStats = {
     customers: customers.length,
     customersWithOrders: ordersByCustomer.size,
-    repeatCustomers: [...ordersByCustomer.values()].filter((n) => n >= 2)
-      .length,
+    repeatCustomers: [...ordersByCustomer.values()].filter((n) => n >= 2).length,
     orders: orders.length,
     guestOrders: orders.filter((o) => o.customerId === null).length,
     testOrders: orders.filter((o) => o.test).length,
     cancelledOrders: orders.filter((o) => o.cancelledAt !== null).length,
     voidedOrders: orders.filter((o) => o.financialStatus === "voided").length,
-    refundedOrders: orders.filter(
-      (o) => o.refunds.length > 0 && o.cancelledAt === null,
-    ).length,
-    fullyRefundedOrders: orders.filter(
-      (o) => o.financialStatus === "refunded" && o.cancelledAt === null,
-    ).length,
+    refundedOrders: orders.filter((o) => o.refunds.length > 0 && o.cancelledAt === null).length,
+    fullyRefundedOrders: orders.filter((o) => o.financialStatus === "refunded" && o.cancelledAt === null).length,
     rateMultiplier: multiplier,
   };
   return {
@@ -393,17 +338,11 @@ function live(
   refundRate: number,
 ): void {
   const t0 = order.createdAt.getTime();
-  const when = (delay: number) =>
-    t0 + delay <= end ? new Date(t0 + delay) : null;
+  const when = (delay: number) => (t0 + delay <= end ? new Date(t0 + delay) : null);
   if (rng.chance(cancelRate)) {
     const at = when(rng.int(10 * MINUTE, 36 * HOUR));
     if (at) {
-      cancel(
-        order,
-        { reason: rng.weighted(CANCEL_REASONS), restock: true },
-        at,
-        ids,
-      );
+      cancel(order, { reason: rng.weighted(CANCEL_REASONS), restock: true }, at, ids);
       return;
     }
   }

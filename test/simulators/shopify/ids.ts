@@ -3,14 +3,7 @@
  * mimics that with per-kind counters that step by a deterministic pseudo-random gap.
  */
 
-export type IdKind =
-  | "customer"
-  | "order"
-  | "lineItem"
-  | "refund"
-  | "refundLine"
-  | "transaction"
-  | "bulkOperation";
+export type IdKind = "customer" | "order" | "lineItem" | "refund" | "refundLine" | "transaction" | "bulkOperation";
 
 const STARTS: Record<IdKind, number> = {
   customer: 7_010_000_000_000,

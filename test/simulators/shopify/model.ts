@@ -62,8 +62,7 @@ export interface SimLineItem {
   discountCents: Cents;
 }
 
-export type TransactionKind =
-  "authorization" | "capture" | "sale" | "void" | "refund";
+export type TransactionKind = "authorization" | "capture" | "sale" | "void" | "refund";
 export type TransactionStatus = "pending" | "failure" | "success" | "error";
 
 export interface SimTransaction {
@@ -99,18 +98,11 @@ export interface SimRefund {
 }
 
 export type FinancialStatus =
-  | "pending"
-  | "authorized"
-  | "partially_paid"
-  | "paid"
-  | "partially_refunded"
-  | "refunded"
-  | "voided";
+  "pending" | "authorized" | "partially_paid" | "paid" | "partially_refunded" | "refunded" | "voided";
 
 export type FulfillmentStatus = null | "partial" | "fulfilled" | "restocked";
 
-export type CancelReason =
-  "customer" | "fraud" | "inventory" | "declined" | "staff" | "other";
+export type CancelReason = "customer" | "fraud" | "inventory" | "declined" | "staff" | "other";
 
 export interface SimOrder {
   id: number;

@@ -7,8 +7,7 @@
 export type Cents = number;
 
 function assertCents(cents: Cents): void {
-  if (!Number.isSafeInteger(cents))
-    throw new Error(`money must be integer cents, got ${cents}`);
+  if (!Number.isSafeInteger(cents)) throw new Error(`money must be integer cents, got ${cents}`);
 }
 
 /** "12.50" — REST Admin API / webhook payload format. */
@@ -40,9 +39,7 @@ export function allocate(total: Cents, weights: readonly number[]): Cents[] {
   const raw = weights.map((w) => (total * w) / sum);
   const parts = raw.map((x) => Math.floor(x));
   let rest = total - parts.reduce((a, b) => a + b, 0);
-  const order = raw
-    .map((x, i) => [x - Math.floor(x), i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = raw.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (const [, i] of order) {
     if (rest <= 0) break;
     parts[i] = (parts[i] ?? 0) + 1;

@@ -6,13 +6,7 @@ import type { Random } from "../random";
 import { DEMO_CATALOG, type CatalogProduct } from "./catalog";
 import type { IdAllocator } from "./ids";
 import { allocate } from "./money";
-import type {
-  SimCustomer,
-  SimLineItem,
-  SimOrder,
-  SimShopInfo,
-  SimTransaction,
-} from "./model";
+import type { SimCustomer, SimLineItem, SimOrder, SimShopInfo, SimTransaction } from "./model";
 import { orderTotals } from "./order-math";
 
 const CATEGORIES = [...new Set(DEMO_CATALOG.map((p) => p.category))];
@@ -21,48 +15,25 @@ const CATEGORIES = [...new Set(DEMO_CATALOG.map((p) => p.category))];
 export function preferredCategory(rng: Random): string {
   return rng.weighted(
     CATEGORIES.map(
-      (c) =>
-        [
-          c,
-          DEMO_CATALOG.filter((p) => p.category === c).reduce(
-            (s, p) => s + p.popularity,
-            0,
-          ),
-        ] as const,
+      (c) => [c, DEMO_CATALOG.filter((p) => p.category === c).reduce((s, p) => s + p.popularity, 0)] as const,
     ),
   );
 }
 
 const BY_POPULARITY = DEMO_CATALOG.map((p) => [p, p.popularity] as const);
 
-function pickProduct(
-  rng: Random,
-  category: string | null,
-  exclude: Set<number>,
-): CatalogProduct {
+function pickProduct(rng: Random, category: string | null, exclude: Set<number>): CatalogProduct {
   for (let attempt = 0; attempt < 8; attempt++) {
     const p =
       category && rng.chance(0.6)
-        ? rng.weighted(
-            DEMO_CATALOG.filter((x) => x.category === category).map(
-              (x) => [x, x.popularity] as const,
-            ),
-          )
+        ? rng.weighted(DEMO_CATALOG.filter((x) => x.category === category).map((x) => [x, x.popularity] as const))
         : rng.weighted(BY_POPULARITY);
     if (!exclude.has(p.id)) return p;
   }
   return rng.weighted(BY_POPULARITY);
 }
 
-type Channel =
-  | "direct"
-  | "google"
-  | "google_ads"
-  | "instagram"
-  | "facebook"
-  | "newsletter"
-  | "tiktok"
-  | "blog";
+type Channel = "direct" | "google" | "google_ads" | "instagram" | "facebook" | "newsletter" | "tiktok" | "blog";
 
 const NEW_CUSTOMER_CHANNELS: readonly (readonly [Channel, number])[] = [
   ["direct", 18],
@@ -99,9 +70,7 @@ export function attribution(
   at: Date,
   product: CatalogProduct,
 ): { landingSite: string; referringSite: string | null } {
-  const channel = rng.weighted(
-    returning ? RETURNING_CHANNELS : NEW_CUSTOMER_CHANNELS,
-  );
+  const channel = rng.weighted(returning ? RETURNING_CHANNELS : NEW_CUSTOMER_CHANNELS);
   const page = rng.chance(0.55)
     ? `/products/${slug(product.title)}`
     : rng.chance(0.5)
@@ -170,11 +139,7 @@ export interface NewOrderContext {
 }
 
 /** A new, paid, unfulfilled order (ids from `ids`); lifecycle transitions are applied afterwards. */
-export function newOrder(
-  rng: Random,
-  ids: IdAllocator,
-  ctx: NewOrderContext,
-): SimOrder {
+export function newOrder(rng: Random, ids: IdAllocator, ctx: NewOrderContext): SimOrder {
   const sourceName = rng.weighted(SOURCES);
   const lineCount = Math.min(5, 1 + rng.poisson(ctx.promo ? 0.9 : 0.55));
   const chosen = new Set<number>();
@@ -205,12 +170,9 @@ export function newOrder(
   const gross = lines.reduce((s, l) => s + l.priceCents * l.quantity, 0);
   let discountCodes: string[] = [];
   let percent = 0;
-  if (ctx.promo && rng.chance(0.45))
-    [discountCodes, percent] = [["BLACKWEEK20"], 20];
-  else if (ctx.priorOrders === 0 && ctx.customer && rng.chance(0.18))
-    [discountCodes, percent] = [["WELCOME10"], 10];
-  else if (rng.chance(0.04))
-    [discountCodes, percent] = [[rng.pick(["SUMMIT15", "FRIENDS15"])], 15];
+  if (ctx.promo && rng.chance(0.45)) [discountCodes, percent] = [["BLACKWEEK20"], 20];
+  else if (ctx.priorOrders === 0 && ctx.customer && rng.chance(0.18)) [discountCodes, percent] = [["WELCOME10"], 10];
+  else if (rng.chance(0.04)) [discountCodes, percent] = [[rng.pick(["SUMMIT15", "FRIENDS15"])], 15];
   const discountCents = Math.round((gross * percent) / 100);
   allocate(
     discountCents,
@@ -241,8 +203,7 @@ export function newOrder(
           rng,
           returning,
           ctx.at,
-          DEMO_CATALOG.find((p) => p.id === lines[0]?.productId) ??
-            (DEMO_CATALOG[0] as CatalogProduct),
+          DEMO_CATALOG.find((p) => p.id === lines[0]?.productId) ?? (DEMO_CATALOG[0] as CatalogProduct),
         );
   const number = ids.nextOrderNumber();
   const order: SimOrder = {
@@ -250,11 +211,7 @@ export function newOrder(
     number,
     name: `#${number}`,
     customerId: ctx.customer?.id ?? null,
-    email:
-      ctx.customer?.email ??
-      (sourceName === "pos" && rng.chance(0.5)
-        ? null
-        : `guest${number}@mail.example`),
+    email: ctx.customer?.email ?? (sourceName === "pos" && rng.chance(0.5) ? null : `guest${number}@mail.example`),
     phone: ctx.customer?.phone ?? null,
     createdAt: ctx.at,
     processedAt: ctx.at,
@@ -265,11 +222,7 @@ export function newOrder(
     currency: ctx.shop.currency,
     lineItems: lines,
     shippingCents,
-    shippingTitle: ships
-      ? shippingCents === 0
-        ? "Free shipping"
-        : "Standard"
-      : null,
+    shippingTitle: ships ? (shippingCents === 0 ? "Free shipping" : "Standard") : null,
     discountCents,
     discountCodes,
     taxRateBasisPoints: 1900,
@@ -299,10 +252,7 @@ export function newOrder(
   };
   if (gateway === "bank_transfer" || gateway === "manual") {
     order.financialStatus = "pending";
-  } else if (
-    gateway === "paypal" ||
-    (gateway === "shopify_payments" && sourceName !== "pos" && rng.chance(0.3))
-  ) {
+  } else if (gateway === "paypal" || (gateway === "shopify_payments" && sourceName !== "pos" && rng.chance(0.3))) {
     // Authorize now, capture on fulfilment (manual capture is common for shipped goods).
     order.transactions.push({ ...sale, kind: "authorization" });
     order.financialStatus = "authorized";

@@ -20,10 +20,7 @@ export function lineGrossCents(line: SimLineItem): Cents {
   return line.priceCents * line.quantity;
 }
 
-function taxOn(
-  amount: Cents,
-  order: Pick<SimOrder, "taxesIncluded" | "taxRateBasisPoints">,
-): Cents {
+function taxOn(amount: Cents, order: Pick<SimOrder, "taxesIncluded" | "taxRateBasisPoints">): Cents {
   return order.taxesIncluded
     ? includedTax(amount, order.taxRateBasisPoints)
     : Math.round((amount * order.taxRateBasisPoints) / 10000);
@@ -31,8 +28,7 @@ function taxOn(
 
 export function refundAmountCents(refund: SimRefund): Cents {
   let sum = 0;
-  for (const t of refund.transactions)
-    if (t.kind === "refund" && t.status === "success") sum += t.amountCents;
+  for (const t of refund.transactions) if (t.kind === "refund" && t.status === "success") sum += t.amountCents;
   return sum;
 }
 
@@ -41,8 +37,7 @@ export function orderTotals(order: SimOrder): OrderTotals {
   for (const l of order.lineItems) lineItemsCents += lineGrossCents(l);
   const subtotalCents = lineItemsCents - order.discountCents;
   const taxCents = taxOn(subtotalCents + order.shippingCents, order);
-  const totalCents =
-    subtotalCents + order.shippingCents + (order.taxesIncluded ? 0 : taxCents);
+  const totalCents = subtotalCents + order.shippingCents + (order.taxesIncluded ? 0 : taxCents);
   let refundedCents = 0;
   let refundedLinesCents = 0;
   for (const r of order.refunds) {
@@ -51,18 +46,10 @@ export function orderTotals(order: SimOrder): OrderTotals {
   }
   const voided = order.financialStatus === "voided";
   const received =
-    voided ||
-    order.financialStatus === "pending" ||
-    order.financialStatus === "authorized"
-      ? 0
-      : totalCents;
+    voided || order.financialStatus === "pending" || order.financialStatus === "authorized" ? 0 : totalCents;
   // Shopify's "current" totals drop refunded (removed) line items; a voided order is worth nothing.
-  const currentTotalCents = voided
-    ? 0
-    : Math.max(0, totalCents - refundedCents);
-  const currentSubtotalCents = voided
-    ? 0
-    : Math.max(0, subtotalCents - refundedLinesCents);
+  const currentTotalCents = voided ? 0 : Math.max(0, totalCents - refundedCents);
+  const currentSubtotalCents = voided ? 0 : Math.max(0, subtotalCents - refundedLinesCents);
   return {
     lineItemsCents,
     discountCents: order.discountCents,
@@ -84,20 +71,12 @@ export function refundLineAmounts(
   quantity: number,
 ): { subtotalCents: Cents; totalTaxCents: Cents } {
   const gross = line.priceCents * quantity;
-  const discountShare =
-    line.quantity > 0
-      ? Math.round((line.discountCents * quantity) / line.quantity)
-      : 0;
+  const discountShare = line.quantity > 0 ? Math.round((line.discountCents * quantity) / line.quantity) : 0;
   const subtotalCents = gross - discountShare;
   return { subtotalCents, totalTaxCents: taxOn(subtotalCents, order) };
 }
 
 /** The money a refund of these amounts sends back (tax is inside the subtotal when prices include tax). */
-export function refundCashCents(
-  order: SimOrder,
-  subtotalCents: Cents,
-  taxCents: Cents,
-  shippingCents: Cents,
-): Cents {
+export function refundCashCents(order: SimOrder, subtotalCents: Cents, taxCents: Cents, shippingCents: Cents): Cents {
   return subtotalCents + (order.taxesIncluded ? 0 : taxCents) + shippingCents;
 }

@@ -7,19 +7,11 @@
  */
 import { gid } from "./ids";
 import { restMoney, type Cents } from "./money";
-import type {
-  SimCustomer,
-  SimLineItem,
-  SimOrder,
-  SimRefund,
-  SimShopInfo,
-  SimTransaction,
-} from "./model";
+import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimShopInfo, SimTransaction } from "./model";
 import { orderTotals } from "./order-math";
 import { restTimestamp } from "./time";
 
-export type Json =
-  null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 function ts(date: Date | null, shop: SimShopInfo): string | null {
@@ -32,19 +24,13 @@ export function moneySet(cents: Cents, currency: string): JsonObject {
   return { shop_money: money, presentment_money: { ...money } };
 }
 
-const PLAN_NAMES: Record<
-  SimShopInfo["plan"],
-  [planName: string, displayName: string]
-> = {
+const PLAN_NAMES: Record<SimShopInfo["plan"], [planName: string, displayName: string]> = {
   standard: ["basic", "Basic"],
   advanced: ["unlimited", "Advanced"],
   plus: ["shopify_plus", "Shopify Plus"],
 };
 
-export function restAddress(
-  customer: SimCustomer,
-  isDefault: boolean,
-): JsonObject {
+export function restAddress(customer: SimCustomer, isDefault: boolean): JsonObject {
   return {
     id: customer.id + 1_000_000_000_000,
     customer_id: customer.id,
@@ -66,26 +52,17 @@ export function restAddress(
   };
 }
 
-function marketingConsent(
-  customer: SimCustomer,
-  shop: SimShopInfo,
-): JsonObject | null {
+function marketingConsent(customer: SimCustomer, shop: SimShopInfo): JsonObject | null {
   if (!customer.email) return null;
   return {
     state: customer.acceptsEmailMarketing ? "subscribed" : "not_subscribed",
     opt_in_level: "single_opt_in",
-    consent_updated_at: customer.acceptsEmailMarketing
-      ? ts(customer.createdAt, shop)
-      : null,
+    consent_updated_at: customer.acceptsEmailMarketing ? ts(customer.createdAt, shop) : null,
   };
 }
 
 /** customers/create, customers/update (and the customer object nested in orders, without addresses). */
-export function restCustomer(
-  customer: SimCustomer,
-  shop: SimShopInfo,
-  opts: { nested?: boolean } = {},
-): JsonObject {
+export function restCustomer(customer: SimCustomer, shop: SimShopInfo, opts: { nested?: boolean } = {}): JsonObject {
   const address = customer.countryCode ? restAddress(customer, true) : null;
   const out: JsonObject = {
     id: customer.id,
@@ -125,11 +102,7 @@ export function restDeletedCustomer(customerId: number): JsonObject {
   };
 }
 
-export function restTransaction(
-  t: SimTransaction,
-  order: SimOrder,
-  shop: SimShopInfo,
-): JsonObject {
+export function restTransaction(t: SimTransaction, order: SimOrder, shop: SimShopInfo): JsonObject {
   return {
     id: t.id,
     admin_graphql_api_id: gid("OrderTransaction", t.id),
@@ -157,22 +130,17 @@ export function restTransaction(
 
 function refundedQuantity(order: SimOrder, lineId: number): number {
   let q = 0;
-  for (const r of order.refunds)
-    for (const rl of r.lines) if (rl.lineItemId === lineId) q += rl.quantity;
+  for (const r of order.refunds) for (const rl of r.lines) if (rl.lineItemId === lineId) q += rl.quantity;
   return q;
 }
 
 export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
   const current = line.quantity - refundedQuantity(order, line.id);
-  const done =
-    order.fulfillmentStatus === "fulfilled" || order.cancelledAt !== null;
+  const done = order.fulfillmentStatus === "fulfilled" || order.cancelledAt !== null;
   const lineGross = line.priceCents * line.quantity;
   const taxable = lineGross - line.discountCents;
   const tax = order.taxesIncluded
-    ? Math.round(
-        (taxable * order.taxRateBasisPoints) /
-          (10000 + order.taxRateBasisPoints),
-      )
+    ? Math.round((taxable * order.taxRateBasisPoints) / (10000 + order.taxRateBasisPoints))
     : Math.round((taxable * order.taxRateBasisPoints) / 10000);
   return {
     id: line.id,
@@ -181,13 +149,10 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
     current_quantity: current,
     fulfillable_quantity: done ? 0 : current,
     fulfillment_service: "manual",
-    fulfillment_status:
-      order.fulfillmentStatus === "fulfilled" ? "fulfilled" : null,
+    fulfillment_status: order.fulfillmentStatus === "fulfilled" ? "fulfilled" : null,
     gift_card: line.title === "Gift Card",
     grams: line.requiresShipping ? 350 : 0,
-    name: line.variantTitle
-      ? `${line.title} - ${line.variantTitle}`
-      : line.title,
+    name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
     price: restMoney(line.priceCents),
     price_set: moneySet(line.priceCents, order.currency),
     product_exists: line.productId !== null,
@@ -229,11 +194,7 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
 }
 
 /** refunds/create payload, and each element of an order's `refunds`. */
-export function restRefund(
-  refund: SimRefund,
-  order: SimOrder,
-  shop: SimShopInfo,
-): JsonObject {
+export function restRefund(refund: SimRefund, order: SimOrder, shop: SimShopInfo): JsonObject {
   return {
     id: refund.id,
     admin_graphql_api_id: gid("Refund", refund.id),
@@ -245,9 +206,7 @@ export function restRefund(
     total_duties_set: moneySet(0, order.currency),
     user_id: null,
     order_adjustments: [],
-    transactions: refund.transactions.map((t) =>
-      restTransaction(t, order, shop),
-    ),
+    transactions: refund.transactions.map((t) => restTransaction(t, order, shop)),
     refund_line_items: refund.lines.map((rl) => {
       const line = order.lineItems.find((l) => l.id === rl.lineItemId);
       return {
@@ -269,18 +228,11 @@ export function restRefund(
 }
 
 /** orders/create, orders/updated, orders/paid, orders/cancelled, orders/fulfilled. */
-export function restOrder(
-  order: SimOrder,
-  shop: SimShopInfo,
-  customer: SimCustomer | null,
-): JsonObject {
+export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCustomer | null): JsonObject {
   const t = orderTotals(order);
   const c = order.currency;
   const currentTax = order.taxesIncluded
-    ? Math.round(
-        (t.currentTotalCents * order.taxRateBasisPoints) /
-          (10000 + order.taxRateBasisPoints),
-      )
+    ? Math.round((t.currentTotalCents * order.taxRateBasisPoints) / (10000 + order.taxRateBasisPoints))
     : Math.round((t.currentSubtotalCents * order.taxRateBasisPoints) / 10000);
   const discountTotal = t.discountCents;
   const out: JsonObject = {
@@ -302,13 +254,8 @@ export function restOrder(
     currency: c,
     current_subtotal_price: restMoney(t.currentSubtotalCents),
     current_subtotal_price_set: moneySet(t.currentSubtotalCents, c),
-    current_total_discounts: restMoney(
-      order.financialStatus === "voided" ? 0 : discountTotal,
-    ),
-    current_total_discounts_set: moneySet(
-      order.financialStatus === "voided" ? 0 : discountTotal,
-      c,
-    ),
+    current_total_discounts: restMoney(order.financialStatus === "voided" ? 0 : discountTotal),
+    current_total_discounts_set: moneySet(order.financialStatus === "voided" ? 0 : discountTotal, c),
     current_total_price: restMoney(t.currentTotalCents),
     current_total_price_set: moneySet(t.currentTotalCents, c),
     current_total_tax: restMoney(currentTax),
@@ -359,19 +306,14 @@ export function restOrder(
     total_discounts_set: moneySet(discountTotal, c),
     total_line_items_price: restMoney(t.lineItemsCents),
     total_line_items_price_set: moneySet(t.lineItemsCents, c),
-    total_outstanding: restMoney(
-      order.financialStatus === "pending" ? t.totalCents : 0,
-    ),
+    total_outstanding: restMoney(order.financialStatus === "pending" ? t.totalCents : 0),
     total_price: restMoney(t.totalCents),
     total_price_set: moneySet(t.totalCents, c),
     total_shipping_price_set: moneySet(t.shippingCents, c),
     total_tax: restMoney(t.taxCents),
     total_tax_set: moneySet(t.taxCents, c),
     total_tip_received: "0.00",
-    total_weight: order.lineItems.reduce(
-      (s, l) => s + (l.requiresShipping ? 350 * l.quantity : 0),
-      0,
-    ),
+    total_weight: order.lineItems.reduce((s, l) => s + (l.requiresShipping ? 350 * l.quantity : 0), 0),
     updated_at: ts(order.updatedAt, shop),
     user_id: null,
     discount_applications: order.discountCodes.map((code) => ({
@@ -455,8 +397,7 @@ export function restShop(shop: SimShopInfo): JsonObject {
     has_gift_cards: true,
     myshopify_domain: shop.domain,
     money_in_emails_format: "€{{amount_with_comma_separator}}",
-    money_with_currency_in_emails_format:
-      "€{{amount_with_comma_separator}} EUR",
+    money_with_currency_in_emails_format: "€{{amount_with_comma_separator}} EUR",
     eligible_for_payments: true,
     requires_extra_payments_agreement: false,
     password_enabled: false,
@@ -518,10 +459,7 @@ export interface BulkFinishInfo {
 }
 
 /** bulk_operations/finish: status, error_code and type in lower case. */
-export function bulkFinishPayload(
-  op: BulkFinishInfo,
-  shop: SimShopInfo,
-): JsonObject {
+export function bulkFinishPayload(op: BulkFinishInfo, shop: SimShopInfo): JsonObject {
   return {
     admin_graphql_api_id: gid("BulkOperation", op.id),
     completed_at: ts(op.completedAt, shop),

@@ -102,34 +102,17 @@ const LAST = [
   "Roth",
 ] as const;
 
-const PLACES: readonly (readonly [
-  country: string,
-  weight: number,
-  cities: readonly string[],
-  phonePrefix: string,
-])[] = [
+const PLACES: readonly (readonly [country: string, weight: number, cities: readonly string[], phonePrefix: string])[] =
   [
-    "DE",
-    55,
-    [
-      "Berlin",
-      "München",
-      "Hamburg",
-      "Köln",
-      "Freiburg",
-      "Leipzig",
-      "Stuttgart",
-    ],
-    "+49 15",
-  ],
-  ["AT", 12, ["Wien", "Innsbruck", "Graz", "Salzburg"], "+43 66"],
-  ["CH", 8, ["Zürich", "Bern", "Luzern", "Basel"], "+41 79"],
-  ["NL", 8, ["Amsterdam", "Utrecht", "Rotterdam"], "+31 6"],
-  ["FR", 6, ["Lyon", "Grenoble", "Annecy", "Paris"], "+33 6"],
-  ["IT", 5, ["Milano", "Bolzano", "Torino"], "+39 34"],
-  ["ES", 3, ["Barcelona", "Madrid"], "+34 6"],
-  ["SE", 3, ["Stockholm", "Göteborg"], "+46 70"],
-];
+    ["DE", 55, ["Berlin", "München", "Hamburg", "Köln", "Freiburg", "Leipzig", "Stuttgart"], "+49 15"],
+    ["AT", 12, ["Wien", "Innsbruck", "Graz", "Salzburg"], "+43 66"],
+    ["CH", 8, ["Zürich", "Bern", "Luzern", "Basel"], "+41 79"],
+    ["NL", 8, ["Amsterdam", "Utrecht", "Rotterdam"], "+31 6"],
+    ["FR", 6, ["Lyon", "Grenoble", "Annecy", "Paris"], "+33 6"],
+    ["IT", 5, ["Milano", "Bolzano", "Torino"], "+39 34"],
+    ["ES", 3, ["Barcelona", "Madrid"], "+34 6"],
+    ["SE", 3, ["Stockholm", "Göteborg"], "+46 70"],
+  ];
 
 export interface Person {
   firstName: string;
@@ -142,12 +125,8 @@ export interface Person {
 export function randomPerson(rng: Random): Person {
   const firstName = rng.pick(FIRST);
   const lastName = rng.pick(LAST);
-  const [countryCode, , cities, phonePrefix] = rng.weighted(
-    PLACES.map((p) => [p, p[1]] as const),
-  );
-  const phone = rng.chance(0.3)
-    ? `${phonePrefix}${String(rng.int(10_000_000, 99_999_999))}`
-    : null;
+  const [countryCode, , cities, phonePrefix] = rng.weighted(PLACES.map((p) => [p, p[1]] as const));
+  const phone = rng.chance(0.3) ? `${phonePrefix}${String(rng.int(10_000_000, 99_999_999))}` : null;
   return { firstName, lastName, countryCode, city: rng.pick(cities), phone };
 }
 

@@ -33,9 +33,7 @@ export function seasonality(t: number): number {
   const d = new Date(t);
   const month = d.getUTCMonth();
   const day = d.getUTCDate();
-  let f = [0.75, 0.8, 0.95, 1.1, 1.2, 1.15, 0.85, 0.8, 1.0, 1.0, 1.05, 1.3][
-    month
-  ] as number;
+  let f = [0.75, 0.8, 0.95, 1.1, 1.2, 1.15, 0.85, 0.8, 1.0, 1.0, 1.05, 1.3][month] as number;
   if (isBlackWeekend(t)) f *= 3.5;
   else if (month === 11 && day >= 1 && day <= 20) f *= 1.35;
   else if (month === 11 && day >= 24) f *= 0.55;
@@ -50,21 +48,5 @@ export const SEASONALITY_MAX = 1.05 * 3.5 * 1.12;
 /** Hour-of-day weights (local shopping hours: lunchtime and evening peaks). */
 export const HOUR_WEIGHTS: readonly (readonly [number, number])[] = Array.from(
   { length: 24 },
-  (_, h) =>
-    [
-      h,
-      h < 6
-        ? 0.3
-        : h < 9
-          ? 1
-          : h < 12
-            ? 2
-            : h < 14
-              ? 2.6
-              : h < 18
-                ? 2
-                : h < 22
-                  ? 3.2
-                  : 1.2,
-    ] as const,
+  (_, h) => [h, h < 6 ? 0.3 : h < 9 ? 1 : h < 12 ? 2 : h < 14 ? 2.6 : h < 18 ? 2 : h < 22 ? 3.2 : 1.2] as const,
 );

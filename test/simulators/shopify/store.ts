@@ -120,25 +120,17 @@ export class SimulatedShop {
 
   constructor(opts: CreateShopOptions = {}) {
     const domain = opts.domain ?? "ciclo-demo.myshopify.com";
-    this.rng =
-      opts.seed === undefined
-        ? null
-        : new Random(`events/${domain}/${opts.seed}`);
+    this.rng = opts.seed === undefined ? null : new Random(`events/${domain}/${opts.seed}`);
     const now = opts.now ?? new Date();
     this.info = {
-      id:
-        opts.id ??
-        60_000_000_000 + (Math.abs(hashString(domain)) % 9_000_000_000),
+      id: opts.id ?? 60_000_000_000 + (Math.abs(hashString(domain)) % 9_000_000_000),
       domain,
       name: opts.name ?? "Ciclo Demo Outdoor",
-      email:
-        opts.email ?? `owner@${domain.replace(".myshopify.com", "")}.example`,
+      email: opts.email ?? `owner@${domain.replace(".myshopify.com", "")}.example`,
       currency: opts.currency ?? "EUR",
       timezone: opts.timezone ?? "Europe/Berlin",
       plan: opts.plan ?? "standard",
-      accessToken:
-        opts.accessToken ??
-        `shpat_${this.rng ? this.rng.hex(32) : randomUUID().replace(/-/g, "")}`,
+      accessToken: opts.accessToken ?? `shpat_${this.rng ? this.rng.hex(32) : randomUUID().replace(/-/g, "")}`,
       createdAt: opts.createdAt ?? now,
       taxesIncluded: opts.taxesIncluded ?? true,
       countryCode: opts.countryCode ?? "DE",
@@ -157,11 +149,7 @@ export class SimulatedShop {
   }
 
   /** Emits a webhook event (used by mutations and by the bulk runner). */
-  emit(
-    topic: WebhookTopic,
-    payload: JsonObject,
-    at: Date = this.clock.now(),
-  ): WebhookEvent {
+  emit(topic: WebhookTopic, payload: JsonObject, at: Date = this.clock.now()): WebhookEvent {
     const event: WebhookEvent = {
       topic,
       shopDomain: this.info.domain,
@@ -193,9 +181,7 @@ export class SimulatedShop {
       }
       this.clock.observe(o.updatedAt);
     }
-    if (data.ids)
-      for (const [kind, id] of Object.entries(data.ids.last))
-        this.ids.observe(kind as IdKind, id);
+    if (data.ids) for (const [kind, id] of Object.entries(data.ids.last)) this.ids.observe(kind as IdKind, id);
   }
 
   customer(id: number): SimCustomer {
@@ -218,9 +204,7 @@ export class SimulatedShop {
     return restOrder(
       order,
       this.info,
-      order.customerId !== null
-        ? (this.customers.get(order.customerId) ?? null)
-        : null,
+      order.customerId !== null ? (this.customers.get(order.customerId) ?? null) : null,
     );
   }
 
@@ -249,10 +233,7 @@ export class SimulatedShop {
     return c;
   }
 
-  updateCustomer(
-    id: number,
-    patch: Partial<Omit<SimCustomer, "id" | "createdAt" | "updatedAt">>,
-  ): SimCustomer {
+  updateCustomer(id: number, patch: Partial<Omit<SimCustomer, "id" | "createdAt" | "updatedAt">>): SimCustomer {
     const c = this.customer(id);
     Object.assign(c, patch);
     c.updatedAt = this.clock.stamp();
@@ -263,8 +244,7 @@ export class SimulatedShop {
   /** Shopify refuses to delete a customer who has orders. */
   deleteCustomer(id: number): void {
     this.customer(id);
-    if (this.ordersOf(id).length > 0)
-      throw new ShopError(`customer ${id} has orders and cannot be deleted`);
+    if (this.ordersOf(id).length > 0) throw new ShopError(`customer ${id} has orders and cannot be deleted`);
     this.customers.delete(id);
     this.emit("customers/delete", restDeletedCustomer(id), this.clock.stamp());
   }
@@ -273,8 +253,7 @@ export class SimulatedShop {
 
   createOrder(input: NewOrderInput): SimOrder {
     const at = this.clock.stamp();
-    const customer =
-      input.customerId != null ? this.customer(input.customerId) : null;
+    const customer = input.customerId != null ? this.customer(input.customerId) : null;
     const lines: SimLineItem[] = input.lineItems.map((l) => ({
       id: this.ids.next("lineItem"),
       productId: l.productId ?? null,
@@ -293,12 +272,7 @@ export class SimulatedShop {
     const number = this.ids.nextOrderNumber();
     const status = input.financialStatus ?? "paid";
     const gateway =
-      input.gateway ??
-      (input.test
-        ? "bogus"
-        : status === "pending"
-          ? "bank_transfer"
-          : "shopify_payments");
+      input.gateway ?? (input.test ? "bogus" : status === "pending" ? "bank_transfer" : "shopify_payments");
     const order: SimOrder = {
       id: this.ids.next("order"),
       number,
@@ -352,16 +326,14 @@ export class SimulatedShop {
    * orders/paid when already paid, and customers/update (the customer's order stats changed).
    */
   addOrder(order: SimOrder): SimOrder {
-    if (this.orders.has(order.id))
-      throw new ShopError(`order ${order.id} already exists`);
+    if (this.orders.has(order.id)) throw new ShopError(`order ${order.id} already exists`);
     this.orders.set(order.id, order);
     this.ids.observe("order", order.id);
     this.ids.observeOrderNumber(order.number);
     const at = order.createdAt;
     this.clock.observe(order.updatedAt);
     this.emit("orders/create", this.orderPayload(order), at);
-    if (order.financialStatus === "paid")
-      this.emit("orders/paid", this.orderPayload(order), at);
+    if (order.financialStatus === "paid") this.emit("orders/paid", this.orderPayload(order), at);
     if (order.customerId !== null) {
       const c = this.customers.get(order.customerId);
       if (c) {
@@ -389,10 +361,7 @@ export class SimulatedShop {
   }
 
   /** Edits merchant-editable fields (note, tags, email). */
-  updateOrder(
-    orderId: number,
-    patch: Partial<Pick<SimOrder, "note" | "tags" | "email" | "phone">>,
-  ): SimOrder {
+  updateOrder(orderId: number, patch: Partial<Pick<SimOrder, "note" | "tags" | "email" | "phone">>): SimOrder {
     const o = this.order(orderId);
     Object.assign(o, patch);
     o.updatedAt = this.clock.stamp();
@@ -411,8 +380,7 @@ export class SimulatedShop {
   cancel(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
     const o = this.order(orderId);
     const r = lifecycle.cancel(o, spec, this.clock.stamp(), this.ids);
-    if (r)
-      this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
+    if (r) this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
     this.emit("orders/cancelled", this.orderPayload(o), o.updatedAt);
     this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
     return o;
@@ -445,30 +413,18 @@ export class SimulatedShop {
       phone: null,
     };
     const orders = this.ordersOf(customerId).map((o) => o.id);
-    return this.emit(
-      "customers/redact",
-      customerRedactPayload(this.info, c, orders),
-      this.clock.stamp(),
-    );
+    return this.emit("customers/redact", customerRedactPayload(this.info, c, orders), this.clock.stamp());
   }
 
   /** app/uninstalled; the access token stops working. */
   uninstallApp(): WebhookEvent {
     this.installed = false;
-    return this.emit(
-      "app/uninstalled",
-      restShop(this.info),
-      this.clock.stamp(),
-    );
+    return this.emit("app/uninstalled", restShop(this.info), this.clock.stamp());
   }
 
   /** shop/redact: 48 hours after uninstall Shopify asks the app to erase the shop's data. */
   redactShop(): WebhookEvent {
-    return this.emit(
-      "shop/redact",
-      shopRedactPayload(this.info),
-      this.clock.stamp(),
-    );
+    return this.emit("shop/redact", shopRedactPayload(this.info), this.clock.stamp());
   }
 
   /** Reinstall: a new token (and the app works again). */
@@ -478,11 +434,7 @@ export class SimulatedShop {
   }
 
   emitBulkFinish(op: BulkFinishInfo): WebhookEvent {
-    return this.emit(
-      "bulk_operations/finish",
-      bulkFinishPayload(op, this.info),
-      op.completedAt ?? this.clock.now(),
-    );
+    return this.emit("bulk_operations/finish", bulkFinishPayload(op, this.info), op.completedAt ?? this.clock.now());
   }
 }
 
@@ -492,8 +444,7 @@ export class ShopRegistry {
 
   create(opts: CreateShopOptions = {}): SimulatedShop {
     const shop = new SimulatedShop(opts);
-    if (this.shops.has(shop.domain))
-      throw new ShopError(`shop ${shop.domain} already exists`);
+    if (this.shops.has(shop.domain)) throw new ShopError(`shop ${shop.domain} already exists`);
     this.shops.set(shop.domain, shop);
     return shop;
   }
@@ -509,7 +460,6 @@ export class ShopRegistry {
 
 function hashString(s: string): number {
   let h = 2166136261;
-  for (let i = 0; i < s.length; i++)
-    h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h | 0;
 }

@@ -31,9 +31,7 @@ export function zoneOffsetMinutes(date: Date, timeZone: string): number {
 /** "2024-11-29T10:15:00-05:00" in the shop's zone, second precision. */
 export function restTimestamp(date: Date, timeZone: string): string {
   const offset = zoneOffsetMinutes(date, timeZone);
-  const local = new Date(
-    Math.floor(date.getTime() / 1000) * 1000 + offset * 60_000,
-  );
+  const local = new Date(Math.floor(date.getTime() / 1000) * 1000 + offset * 60_000);
   const sign = offset < 0 ? "-" : "+";
   const abs = Math.abs(offset);
   const hh = String(Math.floor(abs / 60)).padStart(2, "0");

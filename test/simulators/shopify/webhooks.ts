@@ -72,9 +72,7 @@ export interface BuildWebhookRequestInput {
 }
 
 /** A ready-to-send signed request (pure apart from generated ids); the ingest benchmark pre-builds thousands. */
-export function buildWebhookRequest(
-  input: BuildWebhookRequestInput,
-): WebhookRequest {
+export function buildWebhookRequest(input: BuildWebhookRequestInput): WebhookRequest {
   const body = input.body ?? JSON.stringify(input.payload ?? {});
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
@@ -148,16 +146,11 @@ export class WebhookSender {
   private readonly rng: Random | null;
   private readonly inflight = new Set<Promise<void>>();
   private held: Sendable[] | null = null;
-  private readonly opts: Required<
-    Omit<WebhookSenderOptions, "seed" | "topics" | "fetch">
-  > &
+  private readonly opts: Required<Omit<WebhookSenderOptions, "seed" | "topics" | "fetch">> &
     Pick<WebhookSenderOptions, "topics" | "fetch">;
 
   constructor(options: WebhookSenderOptions) {
-    this.rng =
-      options.seed === undefined
-        ? null
-        : new Random(`webhooks/${options.seed}`);
+    this.rng = options.seed === undefined ? null : new Random(`webhooks/${options.seed}`);
     this.opts = {
       url: options.url,
       secret: options.secret,
@@ -180,9 +173,7 @@ export class WebhookSender {
   }
 
   /** Subscribes to a shop's events; returns an unsubscribe function. */
-  attach(source: {
-    onEvent(listener: (e: WebhookEvent) => void): () => void;
-  }): () => void {
+  attach(source: { onEvent(listener: (e: WebhookEvent) => void): () => void }): () => void {
     return source.onEvent((e) => this.send(e));
   }
 
@@ -199,14 +190,10 @@ export class WebhookSender {
     if (this.opts.topics && !this.opts.topics.includes(event.topic)) return;
     const first: Sendable = { event, webhookId: this.id(), duplicate: false };
     const items = [first];
-    if (
-      this.opts.duplicateRate > 0 &&
-      this.random() < this.opts.duplicateRate
-    ) {
+    if (this.opts.duplicateRate > 0 && this.random() < this.opts.duplicateRate) {
       items.push({
         event,
-        webhookId:
-          this.opts.duplicateMode === "same-ids" ? first.webhookId : this.id(),
+        webhookId: this.opts.duplicateMode === "same-ids" ? first.webhookId : this.id(),
         duplicate: true,
       });
     }
@@ -222,9 +209,7 @@ export class WebhookSender {
   }
 
   /** Releases held deliveries, shuffled by default, one after another or all at once. */
-  release(
-    opts: { shuffle?: boolean; sequential?: boolean } = {},
-  ): Promise<void> {
+  release(opts: { shuffle?: boolean; sequential?: boolean } = {}): Promise<void> {
     const batch = this.held ?? [];
     this.held = null;
     if (opts.shuffle !== false) {
@@ -270,8 +255,7 @@ export class WebhookSender {
       outcome: "pending",
     };
     this.deliveries.push(record);
-    if (this.opts.maxDelayMs > 0)
-      await sleep(this.random() * this.opts.maxDelayMs);
+    if (this.opts.maxDelayMs > 0) await sleep(this.random() * this.opts.maxDelayMs);
     const request = buildWebhookRequest({
       topic: event.topic,
       shopDomain: event.shopDomain,
@@ -283,14 +267,10 @@ export class WebhookSender {
       apiVersion: this.opts.apiVersion,
       signature: this.opts.signature,
     });
-    const url =
-      typeof this.opts.url === "function"
-        ? this.opts.url(event.topic, event.shopDomain)
-        : this.opts.url;
+    const url = typeof this.opts.url === "function" ? this.opts.url(event.topic, event.shopDomain) : this.opts.url;
     const schedule = this.opts.retrySchedule;
     for (let attempt = 0; attempt <= schedule.length; attempt++) {
-      if (attempt > 0)
-        await sleep((schedule[attempt - 1] as number) * this.opts.retryScale);
+      if (attempt > 0) await sleep((schedule[attempt - 1] as number) * this.opts.retryScale);
       const ok = await this.attempt(url, request, record);
       if (ok) {
         record.outcome = "delivered";
@@ -300,11 +280,7 @@ export class WebhookSender {
     record.outcome = "failed";
   }
 
-  private async attempt(
-    url: string,
-    request: WebhookRequest,
-    record: DeliveryRecord,
-  ): Promise<boolean> {
+  private async attempt(url: string, request: WebhookRequest, record: DeliveryRecord): Promise<boolean> {
     const started = performance.now();
     const at = new Date();
     try {
@@ -325,10 +301,7 @@ export class WebhookSender {
       });
       return res.status >= 200 && res.status < 300;
     } catch (error) {
-      const message =
-        error instanceof Error
-          ? `${error.name}: ${error.message}`
-          : String(error);
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       record.attempts.push({
         at,
         status: null,
@@ -341,7 +314,5 @@ export class WebhookSender {
 }
 
 function sleep(ms: number): Promise<void> {
-  return ms <= 0
-    ? Promise.resolve()
-    : new Promise((resolve) => setTimeout(resolve, ms));
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

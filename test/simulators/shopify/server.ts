@@ -1,0 +1,171 @@
+/**
+ * The local Shopify: an HTTP server with the Admin GraphQL endpoint per shop and the bulk result files.
+ *
+ *   POST /shops/{shop}.myshopify.com/admin/api/{version}/graphql.json   (X-Shopify-Access-Token required)
+ *   GET  /files/{name}.jsonl                                           (bulk results; no auth, like a signed URL)
+ *
+ * The app reroutes `https://{shop}/admin/api/...` to `${baseUrl}/shops/{shop}/admin/api/...`.
+ */
+import { createReadStream } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { BulkOperations, type BulkOptions } from "./graphql/bulk";
+import { executeAdminGraphql, type GraphqlRequestBody } from "./graphql/executor";
+import { ADMIN_API_VERSION, adminSchema } from "./graphql/schema";
+import { LeakyBucket, PLAN_LIMITS } from "./graphql/throttle";
+import { ShopRegistry, type CreateShopOptions, type SimulatedShop } from "./store";
+import { WebhookSender, type WebhookSenderOptions } from "./webhooks";
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  bulk?: BulkOptions;
+  /** Time source for the leaky buckets, in ms (default performance.now); tests can drive it. */
+  throttleNow?: () => number;
+  /** When set, every shop created through the simulator delivers its webhooks with these options. */
+  webhooks?: WebhookSenderOptions;
+}
+
+export interface ShopApiStats {
+  requests: number;
+  throttled: number;
+  /** Sum of actual query costs charged. */
+  pointsCharged: number;
+}
+
+export interface ShopifySimulator {
+  baseUrl: string;
+  shops: ShopRegistry;
+  bulk: BulkOperations;
+  /** Present when started with `webhooks`. */
+  webhooks: WebhookSender | null;
+  createShop(opts?: CreateShopOptions): SimulatedShop;
+  /** The app+shop leaky bucket (tests can inspect or drain it). */
+  bucket(shopDomain: string): LeakyBucket;
+  stats(shopDomain: string): ShopApiStats;
+  /** `${baseUrl}/shops/{domain}/admin/api/2026-07/graphql.json` */
+  graphqlUrl(shopDomain: string, version?: string): string;
+  close(): Promise<void>;
+}
+
+const INVALID_TOKEN = { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" };
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function start(options: StartOptions = {}): Promise<ShopifySimulator> {
+  adminSchema(); // load once up front so the first request is not slow
+  const shops = new ShopRegistry();
+  let baseUrl = "";
+  const bulk = new BulkOperations(() => baseUrl, options.bulk);
+  const buckets = new Map<string, LeakyBucket>();
+  const stats = new Map<string, ShopApiStats>();
+  const webhooks = options.webhooks ? new WebhookSender(options.webhooks) : null;
+
+  const bucketFor = (shop: SimulatedShop): LeakyBucket => {
+    let b = buckets.get(shop.domain);
+    if (!b) {
+      b = new LeakyBucket(PLAN_LIMITS[shop.info.plan], options.throttleNow);
+      buckets.set(shop.domain, b);
+    }
+    return b;
+  };
+  const statsFor = (domain: string): ShopApiStats => {
+    let s = stats.get(domain);
+    if (!s) {
+      s = { requests: 0, throttled: 0, pointsCharged: 0 };
+      stats.set(domain, s);
+    }
+    return s;
+  };
+
+  const handleGraphql = async (req: IncomingMessage, res: ServerResponse, domain: string, version: string) => {
+    const shop = shops.get(domain);
+    if (!shop) return sendJson(res, 404, { errors: "Not Found" });
+    if (!/^(\d{4}-\d{2}|unstable)$/.test(version)) return sendJson(res, 404, { errors: "Not Found" });
+    const token = req.headers["x-shopify-access-token"];
+    if (!shop.installed || token !== shop.info.accessToken) return sendJson(res, 401, INVALID_TOKEN);
+    const raw = await readBody(req);
+    let body: GraphqlRequestBody;
+    if ((req.headers["content-type"] ?? "").includes("application/graphql")) body = { query: raw };
+    else {
+      try {
+        body = JSON.parse(raw) as GraphqlRequestBody;
+      } catch {
+        return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+      }
+    }
+    const s = statsFor(domain);
+    s.requests++;
+    const response = await executeAdminGraphql({ ctx: { shop, bulk }, bucket: bucketFor(shop), body });
+    const cost = response.extensions?.cost as { actualQueryCost: number | null } | undefined;
+    if (response.errors?.some((e) => e.extensions?.code === "THROTTLED")) s.throttled++;
+    s.pointsCharged += cost?.actualQueryCost ?? 0;
+    sendJson(res, 200, response, { "X-Shopify-API-Version": ADMIN_API_VERSION, "X-Request-Id": crypto.randomUUID() });
+  };
+
+  const handleFile = (res: ServerResponse, name: string) => {
+    const f = bulk.file(name);
+    if (f.status !== 200 || !("path" in f)) {
+      res.writeHead(f.status, { "Content-Type": "application/xml; charset=UTF-8" });
+      res.end("body" in f ? f.body : "");
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "application/jsonl" });
+    createReadStream(f.path).pipe(res);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const gql = /^\/shops\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
+    if (gql && req.method === "POST") {
+      handleGraphql(req, res, decodeURIComponent(gql[1] as string), gql[2] as string).catch((e: unknown) => {
+        sendJson(res, 500, { errors: [{ message: `simulator error: ${e instanceof Error ? e.message : String(e)}` }] });
+      });
+      return;
+    }
+    const file = /^\/files\/([A-Za-z0-9_-]+)\.jsonl$/.exec(url.pathname);
+    if (file && req.method === "GET") return handleFile(res, file[1] as string);
+    sendJson(res, 404, { errors: "Not Found" });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${options.host ?? "127.0.0.1"}:${address.port}`;
+
+  return {
+    baseUrl,
+    shops,
+    bulk,
+    webhooks,
+    createShop(opts = {}) {
+      const shop = shops.create(opts);
+      webhooks?.attach(shop);
+      return shop;
+    },
+    bucket(domain) {
+      const shop = shops.get(domain);
+      if (!shop) throw new Error(`unknown shop ${domain}`);
+      return bucketFor(shop);
+    },
+    stats: statsFor,
+    graphqlUrl: (domain, version = ADMIN_API_VERSION) => `${baseUrl}/shops/${domain}/admin/api/${version}/graphql.json`,
+    async close() {
+      bulk.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
