@@ -48,7 +48,13 @@ const scores = scoreCustomers(
 const scoreMs = performance.now() - scoreStart;
 
 let nonFinite = 0;
-for (const column of [scores.pAlive, scores.clv, scores.expectedAverageOrderValue, scores.clvPercentile, ...scores.expectedPurchases]) {
+for (const column of [
+  scores.pAlive,
+  scores.clv,
+  scores.expectedAverageOrderValue,
+  scores.clvPercentile,
+  ...scores.expectedPurchases,
+]) {
   for (let i = 0; i < column.length; i++) if (!Number.isFinite(column[i]!)) nonFinite++;
 }
 
@@ -61,8 +67,17 @@ const relativeErrors = Object.fromEntries(
 process.stderr.write(
   JSON.stringify({
     groups: grouped.groups,
-    bgnbd: { converged: countFit.converged, iterations: countFit.iterations, logLikelihood: countFit.logLikelihood, standardErrors: countFit.standardErrors },
-    gammaGamma: { converged: spendFit.converged, iterations: spendFit.iterations, standardErrors: spendFit.standardErrors },
+    bgnbd: {
+      converged: countFit.converged,
+      iterations: countFit.iterations,
+      logLikelihood: countFit.logLikelihood,
+      standardErrors: countFit.standardErrors,
+    },
+    gammaGamma: {
+      converged: spendFit.converged,
+      iterations: spendFit.iterations,
+      standardErrors: spendFit.standardErrors,
+    },
     relativeErrors,
     nonFinite,
   }) + "\n",

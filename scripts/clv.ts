@@ -47,7 +47,10 @@ function parseArgs(argv: readonly string[]): Options {
   const options: Options = { timeUnit: "week", discountRate: 0.1, json: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -77,7 +80,8 @@ function parseArgs(argv: readonly string[]): Options {
       }
       case "--discount-rate": {
         const rate = Number(value());
-        if (!(rate >= 0 && rate < 10)) throw new UsageError("--discount-rate must be a number between 0 and 10 (0.1 = 10%)");
+        if (!(rate >= 0 && rate < 10))
+          throw new UsageError("--discount-rate must be a number between 0 and 10 (0.1 = 10%)");
         options.discountRate = rate;
         break;
       }
@@ -91,7 +95,8 @@ function parseArgs(argv: readonly string[]): Options {
         throw new UsageError(`unknown argument ${arg}`);
     }
   }
-  if (!options.transactions === !options.summary) throw new UsageError("give exactly one of --transactions or --summary");
+  if (!options.transactions === !options.summary)
+    throw new UsageError("give exactly one of --transactions or --summary");
   return options;
 }
 
@@ -151,7 +156,9 @@ function readTransactions(text: string, bad: BadRow[], notes: string[]): Purchas
     dateCol = header.indexOf("date");
     amountCol = header.indexOf("amount");
     if (idCol < 0 || dateCol < 0 || amountCol < 0) {
-      throw new UsageError(`line ${firstIndex + 1}: expected a header with customer_id,date,amount, got "${firstLine}"`);
+      throw new UsageError(
+        `line ${firstIndex + 1}: expected a header with customer_id,date,amount, got "${firstLine}"`,
+      );
     }
     start = firstIndex + 1;
   }
@@ -189,7 +196,13 @@ function readSummary(text: string, bad: BadRow[]): Table {
   const lines = text.split(/\r?\n/);
   const firstIndex = lines.findIndex((l) => l.trim() !== "");
   if (firstIndex === -1) throw new UsageError("the summary file is empty");
-  const aliases: Record<string, string> = { id: "customer_id", frequency: "x", recency: "t_x", zbar: "m", monetary_value: "m" };
+  const aliases: Record<string, string> = {
+    id: "customer_id",
+    frequency: "x",
+    recency: "t_x",
+    zbar: "m",
+    monetary_value: "m",
+  };
   const header = splitCsvLine(lines[firstIndex]!).map((h) => aliases[h.toLowerCase()] ?? h.toLowerCase());
   const col = (name: string) => header.indexOf(name.toLowerCase());
   const [idCol, xCol, txCol, TCol, mCol] = [col("customer_id"), col("x"), col("t_x"), col("t"), col("m")];
@@ -206,8 +219,10 @@ function readSummary(text: string, bad: BadRow[]): Table {
     const tx = Number(f[txCol]);
     const T = Number(f[TCol]);
     const m = mCol >= 0 && f[mCol] !== undefined && f[mCol] !== "" ? Number(f[mCol]) : 0;
-    if (!(Number.isInteger(x) && x >= 0)) bad.push({ line: i + 1, reason: `x must be a whole number >= 0, got "${f[xCol] ?? ""}"` });
-    else if (!(tx >= 0 && T >= tx && Number.isFinite(T))) bad.push({ line: i + 1, reason: `need 0 <= t_x <= T, got t_x="${f[txCol] ?? ""}" T="${f[TCol] ?? ""}"` });
+    if (!(Number.isInteger(x) && x >= 0))
+      bad.push({ line: i + 1, reason: `x must be a whole number >= 0, got "${f[xCol] ?? ""}"` });
+    else if (!(tx >= 0 && T >= tx && Number.isFinite(T)))
+      bad.push({ line: i + 1, reason: `need 0 <= t_x <= T, got t_x="${f[txCol] ?? ""}" T="${f[TCol] ?? ""}"` });
     else if (x === 0 && tx !== 0) bad.push({ line: i + 1, reason: "x = 0 needs t_x = 0" });
     else if (!(m >= 0 && Number.isFinite(m))) bad.push({ line: i + 1, reason: `bad m "${f[mCol] ?? ""}"` });
     else {
@@ -274,8 +289,17 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
         io.stderr(`clv: no transactions on or before ${fromEpochDay(endDay)}\n`);
         return 1;
       }
-      notes.push(`calibration period ends ${fromEpochDay(endDay)}; ${purchases.length} transactions, ${summary.customerIds.length} customers`);
-      table = { ids: summary.customerIds, x: summary.x, tx: summary.tx, T: summary.T, zbar: summary.zbar, spendDays: summary.spendDays };
+      notes.push(
+        `calibration period ends ${fromEpochDay(endDay)}; ${purchases.length} transactions, ${summary.customerIds.length} customers`,
+      );
+      table = {
+        ids: summary.customerIds,
+        x: summary.x,
+        tx: summary.tx,
+        T: summary.T,
+        zbar: summary.zbar,
+        spendDays: summary.spendDays,
+      };
     } else {
       table = readSummary(text, bad);
       if (table.ids.length === 0) {
@@ -310,7 +334,9 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   if (spendCustomers >= 2) {
     spendFit = fitGammaGamma({ x: table.spendDays, zbar: table.zbar });
     if (!spendFit.converged || spendFit.params.q <= 1) {
-      io.stderr(`clv: warning: Gamma-Gamma fit unusable (${spendFit.converged ? "q <= 1, no finite mean" : spendFit.message}); observed mean spend used\n`);
+      io.stderr(
+        `clv: warning: Gamma-Gamma fit unusable (${spendFit.converged ? "q <= 1, no finite mean" : spendFit.message}); observed mean spend used\n`,
+      );
     }
   } else {
     io.stderr("clv: no repeat spend data: Gamma-Gamma not fitted\n");
@@ -350,7 +376,12 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
       converged: fit.converged,
     },
     gammaGamma: spendFit
-      ? { p: spendFit.params.p, q: spendFit.params.q, gamma: spendFit.params.gamma, logLikelihood: spendFit.logLikelihood }
+      ? {
+          p: spendFit.params.p,
+          q: spendFit.params.q,
+          gamma: spendFit.params.gamma,
+          logLikelihood: spendFit.logLikelihood,
+        }
       : null,
     predictions,
   };
@@ -361,11 +392,15 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   const se = fit.standardErrors;
   const fmt = (v: number, d = 4) => v.toFixed(d);
   const lines: string[] = [];
-  lines.push(`Customers: ${n}   time unit: ${options.timeUnit}   horizon: ${horizon} ${options.timeUnit}s   discount rate: ${options.discountRate}`);
+  lines.push(
+    `Customers: ${n}   time unit: ${options.timeUnit}   horizon: ${horizon} ${options.timeUnit}s   discount rate: ${options.discountRate}`,
+  );
   lines.push(
     `BG/NBD    r ${fmt(fit.params.r)} (se ${se.r?.toFixed(4) ?? "n/a"})  alpha ${fmt(fit.params.alpha)} (se ${se.alpha?.toFixed(4) ?? "n/a"})  a ${fmt(fit.params.a)} (se ${se.a?.toFixed(4) ?? "n/a"})  b ${fmt(fit.params.b)} (se ${se.b?.toFixed(4) ?? "n/a"})`,
   );
-  lines.push(`          log-likelihood ${fit.logLikelihood.toFixed(4)}  converged ${fit.converged ? "yes" : "no"} (${fit.iterations} iterations, ${fit.groups} distinct rows)`);
+  lines.push(
+    `          log-likelihood ${fit.logLikelihood.toFixed(4)}  converged ${fit.converged ? "yes" : "no"} (${fit.iterations} iterations, ${fit.groups} distinct rows)`,
+  );
   if (spendFit) {
     lines.push(
       `Gamma-Gamma  p ${fmt(spendFit.params.p)}  q ${fmt(spendFit.params.q)}  gamma ${fmt(spendFit.params.gamma)}  log-likelihood ${spendFit.logLikelihood.toFixed(4)}  (${spendFit.customers} repeat customers)`,
@@ -377,15 +412,30 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
     totalExpected += expected[i]!;
     totalClv += scores.clv[i]!;
   }
-  lines.push(`Expected repeat purchases in the next ${horizon} ${options.timeUnit}s: ${totalExpected.toFixed(2)}   total CLV: ${totalClv.toFixed(2)}`);
+  lines.push(
+    `Expected repeat purchases in the next ${horizon} ${options.timeUnit}s: ${totalExpected.toFixed(2)}   total CLV: ${totalClv.toFixed(2)}`,
+  );
   lines.push("");
   lines.push("Top 20 customers by CLV");
-  lines.push(["customer", "x", "t_x", "T", "P(alive)", "E[purchases]", "E[order value]", "CLV"].map((h) => h.padStart(15)).join(""));
+  lines.push(
+    ["customer", "x", "t_x", "T", "P(alive)", "E[purchases]", "E[order value]", "CLV"]
+      .map((h) => h.padStart(15))
+      .join(""),
+  );
   const order = predictions.map((_, i) => i).sort((p, q) => scores.clv[q]! - scores.clv[p]!);
   for (const i of order.slice(0, 20)) {
     const p = predictions[i]!;
     lines.push(
-      [p.customerId, String(p.x), fmt(p.tx, 2), fmt(p.T, 2), fmt(p.pAlive, 3), fmt(p.expectedPurchases, 3), fmt(p.expectedAvgOrderValue, 2), fmt(p.clv, 2)]
+      [
+        p.customerId,
+        String(p.x),
+        fmt(p.tx, 2),
+        fmt(p.T, 2),
+        fmt(p.pAlive, 3),
+        fmt(p.expectedPurchases, 3),
+        fmt(p.expectedAvgOrderValue, 2),
+        fmt(p.clv, 2),
+      ]
         .map((c) => c.padStart(15))
         .join(""),
     );

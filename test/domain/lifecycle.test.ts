@@ -65,7 +65,13 @@ describe("classifyLifecycle", () => {
   });
 
   it("uses P(alive) for repeat customers when a model is available, not for one-time buyers", () => {
-    const input = { ...storeWith([[4, 95, 5, 120], [1, 60, 60, 30]]), pAlive: [] as number[] };
+    const input = {
+      ...storeWith([
+        [4, 95, 5, 120],
+        [1, 60, 60, 30],
+      ]),
+      pAlive: [] as number[],
+    };
     input.pAlive = input.orders.map(() => 1);
     input.pAlive[80] = 0.1;
     input.pAlive[81] = 0.1;
@@ -77,11 +83,16 @@ describe("classifyLifecycle", () => {
   });
 
   it("falls back to a stated default gap in stores without repeat customers", () => {
-    const result = classifyLifecycle({ orders: [1, 1], firstOrderDay: [REF - 3, REF - 100], lastOrderDay: [REF - 3, REF - 100], netSpend: [5, 5] }, REF);
+    const result = classifyLifecycle(
+      { orders: [1, 1], firstOrderDay: [REF - 3, REF - 100], lastOrderDay: [REF - 3, REF - 100], netSpend: [5, 5] },
+      REF,
+    );
     expect(result.gapSource).toBe("fallback");
     expect(result.typicalGapDays).toBe(60);
     expect(stageOf(result, 0)).toBe("New");
     expect(stageOf(result, 1)).toBe("One-time");
-    expect(classifyLifecycle({ orders: [], firstOrderDay: [], lastOrderDay: [], netSpend: [] }, REF).stage.length).toBe(0);
+    expect(classifyLifecycle({ orders: [], firstOrderDay: [], lastOrderDay: [], netSpend: [] }, REF).stage.length).toBe(
+      0,
+    );
   });
 });

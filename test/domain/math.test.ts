@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { hyp2f1 } from "../../app/domain/math/hypergeometric";
-import { hessianFromGradient, invertPositiveDefinite, minimizeBfgs, standardErrorsFromLogHessian } from "../../app/domain/math/optimize";
+import {
+  hessianFromGradient,
+  invertPositiveDefinite,
+  minimizeBfgs,
+  standardErrorsFromLogHessian,
+} from "../../app/domain/math/optimize";
 import { SeededRandom } from "../../app/domain/math/random";
 import { midrankFractions } from "../../app/domain/math/ranks";
 import { digamma, log1mexp, logAddExp, logGamma, logistic, logSumExp, softplus } from "../../app/domain/math/special";
@@ -14,7 +19,7 @@ describe("special functions", () => {
     expect(logGamma(1 / 3)).toBeCloseTo(Math.log(2.678938534707747), 13); // Γ(1/3)
     expect(logGamma(0.25)).toBeCloseTo(Math.log(3.625609908221908), 13); // Γ(1/4)
     expect(logGamma(1e-8)).toBeCloseTo(-Math.log(1e-8) - 0.5772156649e-8, 8);
-    expect(logGamma(1e6)).toBeCloseTo(12815504.569147612, 4);
+    expect(logGamma(1e6)).toBeCloseTo(12815504.56914761, 4);
     let product = 0;
     for (let k = 1; k < 170; k++) product += Math.log(k);
     expect(logGamma(170)).toBeCloseTo(product, 9);

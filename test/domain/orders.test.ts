@@ -29,7 +29,12 @@ function order(overrides: Partial<StoreOrder> = {}): StoreOrder {
   };
 }
 
-const refund = (id: string, amountMinor: number) => ({ externalId: id, orderExternalId: "o1", amountMinor, refundedAt: new Date() });
+const refund = (id: string, amountMinor: number) => ({
+  externalId: id,
+  orderExternalId: "o1",
+  amountMinor,
+  refundedAt: new Date(),
+});
 
 describe("which orders count", () => {
   it("counts paid orders and excludes test, cancelled, voided and unpaid ones", () => {
@@ -44,14 +49,20 @@ describe("which orders count", () => {
   });
 
   it("nets refunds, merging itemised and separate refunds by id and trusting a larger reported total", () => {
-    expect(netOrderAmountMinor(order({ refunds: [refund("r1", 1000)] }), [refund("r1", 1000), refund("r2", 500)])).toBe(3500);
+    expect(netOrderAmountMinor(order({ refunds: [refund("r1", 1000)] }), [refund("r1", 1000), refund("r2", 500)])).toBe(
+      3500,
+    );
     expect(netOrderAmountMinor(order({ refunds: [refund("r1", 1000)], reportedRefundedMinor: 2000 }))).toBe(3000);
     expect(netOrderAmountMinor(order({ refunds: [refund("r1", 9000)] }))).toBe(0);
   });
 
   it("a fully refunded order is a return, a free order is still a purchase", () => {
-    expect(countsTowardCustomerValue(order({ financialStatus: "refunded", refunds: [refund("r1", 5000)] }))).toBe(false);
-    expect(countsTowardCustomerValue(order({ financialStatus: "partially_refunded", refunds: [refund("r1", 100)] }))).toBe(true);
+    expect(countsTowardCustomerValue(order({ financialStatus: "refunded", refunds: [refund("r1", 5000)] }))).toBe(
+      false,
+    );
+    expect(
+      countsTowardCustomerValue(order({ financialStatus: "partially_refunded", refunds: [refund("r1", 100)] })),
+    ).toBe(true);
     expect(countsTowardCustomerValue(order({ grossMinor: 0 }))).toBe(true);
   });
 });

@@ -90,11 +90,26 @@ describe("scoreRfm", () => {
     expect(new Set(same.frequency)).toEqual(new Set([4]));
     expect(same.ranges.monetary).toEqual([{ score: 3, customers: 30, min: 20, max: 20 }]);
 
-    const withProspects = scoreRfm(store([[0, 0, 0], [1, 5, 10], [3, 50, 100], [0, 0, 0]]), REF);
+    const withProspects = scoreRfm(
+      store([
+        [0, 0, 0],
+        [1, 5, 10],
+        [3, 50, 100],
+        [0, 0, 0],
+      ]),
+      REF,
+    );
     expect(Array.from(withProspects.recency)).toEqual([0, 4, 2, 0]);
     expect(Array.from(withProspects.frequencyMonetary)[0]).toBe(0);
 
-    const tiny = scoreRfm(store([[1, 1, 10], [2, 2, 20], [3, 3, 30]]), REF);
+    const tiny = scoreRfm(
+      store([
+        [1, 1, 10],
+        [2, 2, 20],
+        [3, 3, 30],
+      ]),
+      REF,
+    );
     expect(Array.from(tiny.recency)).toEqual([5, 3, 1]);
     expect(Array.from(tiny.monetary)).toEqual([1, 3, 5]);
     for (const r of [...tiny.ranges.recencyDays, ...tiny.ranges.monetary]) {
@@ -109,9 +124,17 @@ describe("scoreRfm", () => {
     const three = scoreRfm(input, REF, { bins: 3 });
     expect(Math.max(...three.recency)).toBe(3);
     expect(Math.max(...three.frequency)).toBe(3);
-    const fixed = scoreRfm(store([[1, 5, 10], [4, 40, 250], [9, 400, 1000]]), REF, {
-      edges: { recencyDays: [30, 90, 180, 365], frequency: [2, 3, 5, 8], monetary: [50, 100, 200, 500] },
-    });
+    const fixed = scoreRfm(
+      store([
+        [1, 5, 10],
+        [4, 40, 250],
+        [9, 400, 1000],
+      ]),
+      REF,
+      {
+        edges: { recencyDays: [30, 90, 180, 365], frequency: [2, 3, 5, 8], monetary: [50, 100, 200, 500] },
+      },
+    );
     expect(Array.from(fixed.recency)).toEqual([5, 4, 1]);
     expect(Array.from(fixed.frequency)).toEqual([1, 3, 5]);
     expect(Array.from(fixed.monetary)).toEqual([1, 4, 5]);

@@ -1,7 +1,7 @@
 /**
  * Holdout backtest: fit on data up to (end - h), predict purchases in the next h, compare with what happened.
  * These are the numbers a merchant sees under "how good are these predictions", and the basis for choosing
- * between BG/NBD, MBG/NBD and Pareto/NBD for a store (docs/decisions/013-model-selection-by-holdout.md).
+ * between BG/NBD, MBG/NBD and Pareto/NBD for a store (docs/decisions/013-clv-model-selection-by-holdout.md).
  */
 import { asCountModel as bgNbdModel, fitBgNbd } from "./bgnbd";
 import type { FitReport } from "./betageometric";

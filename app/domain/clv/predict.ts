@@ -2,7 +2,7 @@
  * Per-customer CLV outputs from a fitted count model and (optionally) a Gamma-Gamma spend model, for a whole
  * store at once. Struct-of-arrays in, struct-of-arrays out: no object per customer, so a million customers
  * score in a fraction of a second. The costly part, the 2F1-based "expected purchases if alive", depends only
- * on (x, T) and is computed once per distinct pair (see docs/decisions/012-scoring-layout.md).
+ * on (x, T) and is computed once per distinct pair (see docs/decisions/012-clv-scoring-layout.md).
  */
 import type { CountModel } from "./countmodel";
 import { expectedAverageSpend, type GammaGammaParams } from "./gammagamma";

@@ -3,7 +3,7 @@
  * tests. Purchases happen in continuous time and are recorded at day resolution (t_x and T in whole days, as
  * dates give them). Every simulated transaction is counted, even two on the same day: merging them would
  * break the model's own assumptions (its dropout coin is tossed after each transaction) and bias r and α by
- * several per cent (docs/decisions/014-benchmark-data.md).
+ * several per cent (docs/decisions/014-clv-benchmark-data.md).
  */
 import { SeededRandom } from "../math/random";
 import type { BgNbdParams } from "./bgnbd";

@@ -2,7 +2,7 @@
  * A small BFGS minimiser for smooth functions of a few unconstrained variables (the models optimise
  * log-parameters, so positivity is built in). Written here rather than pulled from npm because the
  * maintained JS optimisers either lack a BFGS with user gradients or are unmaintained; see
- * docs/decisions/010-optimizer.md.
+ * docs/decisions/010-clv-optimizer.md.
  */
 
 /** Returns f(x) and writes ∇f(x) into `gradient`. May return a non-finite value outside the domain. */

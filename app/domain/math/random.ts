@@ -79,7 +79,8 @@ export class SeededRandom {
       } while (v <= 0);
       v = v * v * v;
       const u = this.uniform();
-      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return (d * v) / rate;
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+        return (d * v) / rate;
     }
   }
 

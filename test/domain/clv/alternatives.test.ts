@@ -19,10 +19,9 @@ describe("Pareto/NBD on CDNOW", () => {
   });
 
   it("log-likelihood at the published full-precision MLE", () => {
-    expect(paretonbd.logLikelihood({ r: 0.5532755, alpha: 10.5776121, s: 0.6062137, beta: 11.6679164 }, summary)).toBeCloseTo(
-      -9594.97393,
-      5,
-    );
+    expect(
+      paretonbd.logLikelihood({ r: 0.5532755, alpha: 10.5776121, s: 0.6062137, beta: 11.6679164 }, summary),
+    ).toBeCloseTo(-9594.97393, 5);
   });
 
   it("stays stable when t_x = T or t_x ≈ T (the sum form) and at s = 1", () => {
@@ -59,7 +58,12 @@ describe("MBG/NBD on CDNOW (Batislam et al. 2007)", () => {
 
 describe("BG/BB on the donations data (Fader, Hardie & Shang 2010)", () => {
   const rows = readCsv("donations.csv");
-  const data = { x: rows.map((r) => r[0]!), tx: rows.map((r) => r[1]!), n: rows.map((r) => r[2]!), weight: rows.map((r) => r[3]!) };
+  const data = {
+    x: rows.map((r) => r[0]!),
+    tx: rows.map((r) => r[1]!),
+    n: rows.map((r) => r[2]!),
+    weight: rows.map((r) => r[3]!),
+  };
   const fit = bgbb.fitBgBb(data);
   it("reproduces the published estimates and LL", () => {
     expect(fit.customers).toBe(11104);

@@ -24,7 +24,14 @@ function allFinite(analysis: ClvAnalysis): boolean {
   const columns: ArrayLike<number>[] = [analysis.historic.perCustomer];
   if (analysis.scores) {
     const s = analysis.scores;
-    columns.push(s.pAlive, s.clv, s.expectedAverageOrderValue, s.timeToNextPurchase, s.clvPercentile, ...s.expectedPurchases);
+    columns.push(
+      s.pAlive,
+      s.clv,
+      s.expectedAverageOrderValue,
+      s.timeToNextPurchase,
+      s.clvPercentile,
+      ...s.expectedPurchases,
+    );
   }
   const store = analysis.historic.store;
   const scalars = [store.averageOrderValue, store.purchaseFrequencyPerYear, store.lifespanYears, store.clv];
@@ -34,7 +41,11 @@ function allFinite(analysis: ClvAnalysis): boolean {
 
 describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
   it("fits and scores CDNOW from per-customer aggregates", () => {
-    const analysis = analyzeCustomerValue(cdnowAggregates(), END, { daysPerUnit: 7, horizonDays: [30, 90, 273], annualDiscountRate: 0.1 });
+    const analysis = analyzeCustomerValue(cdnowAggregates(), END, {
+      daysPerUnit: 7,
+      horizonDays: [30, 90, 273],
+      annualDiscountRate: 0.1,
+    });
     expect(analysis.status).toBe("predictive");
     expect(analysis.reasons).toEqual([]);
     const params = analysis.countFit!.params;
@@ -49,7 +60,8 @@ describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
     expect(allFinite(analysis)).toBe(true);
     // Percentiles are ranks of CLV: higher CLV, higher percentile; ties share.
     const order = [...s.clv.keys()].sort((p, q) => s.clv[p]! - s.clv[q]!);
-    for (let k = 1; k < order.length; k++) expect(s.clvPercentile[order[k]!]!).toBeGreaterThanOrEqual(s.clvPercentile[order[k - 1]!]!);
+    for (let k = 1; k < order.length; k++)
+      expect(s.clvPercentile[order[k]!]!).toBeGreaterThanOrEqual(s.clvPercentile[order[k - 1]!]!);
     // Median wait to the next order is in days and longer for one-time buyers than for frequent ones.
     const one = analysis.summary.x.indexOf(0);
     const frequent = analysis.summary.x.findIndex((x) => x >= 10);
@@ -68,7 +80,11 @@ describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
   it("discounting lowers CLV and a longer horizon raises it", () => {
     const base = analyzeCustomerValue(cdnowAggregates(), END, { daysPerUnit: 7, annualDiscountRate: 0 });
     const discounted = analyzeCustomerValue(cdnowAggregates(), END, { daysPerUnit: 7, annualDiscountRate: 0.2 });
-    const longer = analyzeCustomerValue(cdnowAggregates(), END, { daysPerUnit: 7, annualDiscountRate: 0, clvHorizonDays: 730 });
+    const longer = analyzeCustomerValue(cdnowAggregates(), END, {
+      daysPerUnit: 7,
+      annualDiscountRate: 0,
+      clvHorizonDays: 730,
+    });
     const total = (a: ClvAnalysis) => a.scores!.clv.reduce((s, v) => s + v, 0);
     expect(total(discounted)).toBeLessThan(total(base));
     expect(total(longer)).toBeGreaterThan(total(base));
@@ -101,11 +117,20 @@ describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
   });
 
   it("an empty store and a store of unusable rows stay finite", () => {
-    const empty = analyzeCustomerValue({ purchaseDays: [], firstPurchaseDay: [], lastPurchaseDay: [], totalSpend: [], repeatSpendMean: [] }, 19_000);
+    const empty = analyzeCustomerValue(
+      { purchaseDays: [], firstPurchaseDay: [], lastPurchaseDay: [], totalSpend: [], repeatSpendMean: [] },
+      19_000,
+    );
     expect(empty.status).toBe("not-enough-data");
     expect(allFinite(empty)).toBe(true);
     const broken = analyzeCustomerValue(
-      { purchaseDays: [0, 2, 1], firstPurchaseDay: [1, 10, NaN], lastPurchaseDay: [1, 5, 3], totalSpend: [0, 10, 5], repeatSpendMean: [0, 5, 0] },
+      {
+        purchaseDays: [0, 2, 1],
+        firstPurchaseDay: [1, 10, NaN],
+        lastPurchaseDay: [1, 5, 3],
+        totalSpend: [0, 10, 5],
+        repeatSpendMean: [0, 5, 0],
+      },
       19_000,
     );
     expect(broken.sufficiency.customers).toBe(0);
@@ -117,7 +142,13 @@ describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
     const ref = 19_000;
     for (let trial = 0; trial < 60; trial++) {
       const n = 1 + Math.floor(random.uniform() * 40);
-      const agg: CustomerAggregates & { purchaseDays: number[]; firstPurchaseDay: number[]; lastPurchaseDay: number[]; totalSpend: number[]; repeatSpendMean: number[] } = {
+      const agg: CustomerAggregates & {
+        purchaseDays: number[];
+        firstPurchaseDay: number[];
+        lastPurchaseDay: number[];
+        totalSpend: number[];
+        repeatSpendMean: number[];
+      } = {
         purchaseDays: [],
         firstPurchaseDay: [],
         lastPurchaseDay: [],

@@ -41,7 +41,9 @@ describe("BG/NBD on the CDNOW summary (Fader, Hardie & Lee 2005)", () => {
     expect(logLikelihood(fit.params, summary)).toBeCloseTo(fit.logLikelihood, 6);
     for (const key of ["r", "alpha", "a", "b"] as const) {
       for (const factor of [0.99, 1.01]) {
-        expect(logLikelihood({ ...fit.params, [key]: fit.params[key] * factor }, summary)).toBeLessThan(fit.logLikelihood);
+        expect(logLikelihood({ ...fit.params, [key]: fit.params[key] * factor }, summary)).toBeLessThan(
+          fit.logLikelihood,
+        );
       }
     }
   });
@@ -61,7 +63,9 @@ describe("BG/NBD check values", () => {
       0.0019995214, 0.0015170236, 0.001163315, 0.0009003148, 0.0007023638, 0.0005517902, 0.0004361913, 0.0003467171,
       0.0002769613, 0.000222226,
     ];
-    expected.forEach((value, k) => expect(relativeError(probabilityOfPurchases(PUBLISHED, 30, 11 + k), value)).toBeLessThan(1e-6));
+    expected.forEach((value, k) =>
+      expect(relativeError(probabilityOfPurchases(PUBLISHED, 30, 11 + k), value)).toBeLessThan(1e-6),
+    );
   });
 
   it("P(N(t)=n) sums to one over n", () => {

@@ -21,7 +21,16 @@ interface CliJson {
   customers: number;
   bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number } | null;
-  predictions: { customerId: string; x: number; tx: number; T: number; pAlive: number; expectedPurchases: number; expectedAvgOrderValue: number; clv: number }[];
+  predictions: {
+    customerId: string;
+    x: number;
+    tx: number;
+    T: number;
+    pAlive: number;
+    expectedPurchases: number;
+    expectedAvgOrderValue: number;
+    clv: number;
+  }[];
 }
 
 describe("clv CLI", () => {
@@ -57,7 +66,8 @@ describe("clv CLI", () => {
     const total = out.predictions.reduce((s, p) => s + p.expectedPurchases, 0);
     expect(total).toBeCloseTo(1653.4, -1);
     for (const p of out.predictions) {
-      for (const v of [p.pAlive, p.expectedPurchases, p.expectedAvgOrderValue, p.clv]) expect(Number.isFinite(v)).toBe(true);
+      for (const v of [p.pAlive, p.expectedPurchases, p.expectedAvgOrderValue, p.clv])
+        expect(Number.isFinite(v)).toBe(true);
     }
   });
 
@@ -96,7 +106,9 @@ describe("clv CLI", () => {
     expect(stderr).toContain("line 2: bad date");
     expect(stderr).toContain("no usable transactions");
     expect(run(["--transactions", "t.csv"], { "t.csv": "" }).code).toBe(1);
-    expect(run(["--transactions", "t.csv"], { "t.csv": "id,when,value\n1,2024-01-01,3\n" }).stderr).toContain("customer_id,date,amount");
+    expect(run(["--transactions", "t.csv"], { "t.csv": "id,when,value\n1,2024-01-01,3\n" }).stderr).toContain(
+      "customer_id,date,amount",
+    );
   });
 
   it("rejects bad arguments with usage", () => {
@@ -109,7 +121,13 @@ describe("clv CLI", () => {
     const root = fileURLToPath(new URL("../../../", import.meta.url));
     const stdout = execFileSync(
       process.execPath,
-      [root + "node_modules/tsx/dist/cli.mjs", root + "scripts/clv.ts", "--summary", FIXTURES + "cdnow_customers_summary.csv", "--json"],
+      [
+        root + "node_modules/tsx/dist/cli.mjs",
+        root + "scripts/clv.ts",
+        "--summary",
+        FIXTURES + "cdnow_customers_summary.csv",
+        "--json",
+      ],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     const out = JSON.parse(stdout) as CliJson;

@@ -24,7 +24,12 @@ export function cdnowSummary() {
 
 export function cdnowSpend() {
   const rows = readCsv("cdnow_customers_summary_with_transactions.csv");
-  return { x: rows.map((r) => r[1]!), tx: rows.map((r) => r[2]!), T: rows.map((r) => r[3]!), zbar: rows.map((r) => r[4]!) };
+  return {
+    x: rows.map((r) => r[1]!),
+    tx: rows.map((r) => r[2]!),
+    T: rows.map((r) => r[3]!),
+    zbar: rows.map((r) => r[4]!),
+  };
 }
 
 /** CDNOW_sample.txt as purchases: customer = sample_id, day = epoch day, amount = dollars. */
@@ -34,7 +39,8 @@ export function cdnowTransactions() {
     .split(/\r?\n/)
     .map((line) => {
       const [, id, date, , dollars] = line.trim().split(/\s+/);
-      const day = Date.UTC(Number(date!.slice(0, 4)), Number(date!.slice(4, 6)) - 1, Number(date!.slice(6, 8))) / 86_400_000;
+      const day =
+        Date.UTC(Number(date!.slice(0, 4)), Number(date!.slice(4, 6)) - 1, Number(date!.slice(6, 8))) / 86_400_000;
       return { customerId: id!, day, amount: Number(dollars) };
     });
 }

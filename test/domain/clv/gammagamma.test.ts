@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { expectedAverageSpend, fitGammaGamma, logLikelihood, populationAverageSpend } from "../../../app/domain/clv/gammagamma";
+import {
+  expectedAverageSpend,
+  fitGammaGamma,
+  logLikelihood,
+  populationAverageSpend,
+} from "../../../app/domain/clv/gammagamma";
 import { cdnowSpend, relativeError } from "./fixtures";
 
 describe("Gamma-Gamma spend model on CDNOW (Fader, Hardie & Lee 2005; note 025)", () => {
@@ -23,7 +28,9 @@ describe("Gamma-Gamma spend model on CDNOW (Fader, Hardie & Lee 2005; note 025)"
   it("E[M | x, zbar] for the first ten customers", () => {
     const params = { p: 6.25, q: 3.74, gamma: 15.44 };
     const expected = [24.6637, 18.9169, 35.219, 35.219, 35.219, 71.4697, 18.9169, 35.219, 27.2884, 35.219];
-    expected.forEach((value, i) => expect(expectedAverageSpend(params, data.x[i]!, data.zbar[i]!)).toBeCloseTo(value, 4));
+    expected.forEach((value, i) =>
+      expect(expectedAverageSpend(params, data.x[i]!, data.zbar[i]!)).toBeCloseTo(value, 4),
+    );
   });
 
   it("never returns Infinity: q <= 1 has no population mean and uses the fallback", () => {

@@ -24,7 +24,13 @@ describe("historic CLV: AOV x purchase frequency x lifespan", () => {
     spend.push(50);
   }
   const summary = summarizeAggregates(
-    { purchaseDays, firstPurchaseDay: first, lastPurchaseDay: last, totalSpend: spend, repeatSpendMean: purchaseDays.map((d) => (d > 1 ? 50 : 0)) },
+    {
+      purchaseDays,
+      firstPurchaseDay: first,
+      lastPurchaseDay: last,
+      totalSpend: spend,
+      repeatSpendMean: purchaseDays.map((d) => (d > 1 ? 50 : 0)),
+    },
     REF,
     1,
   );
@@ -71,15 +77,25 @@ describe("data sufficiency", () => {
     expect(ok.ready).toBe(true);
     expect(ok.spendReady).toBe(true);
     expect(ok.repeatCustomers).toBe(50);
-    const strict = assessDataSufficiency(summary, REF, { minCustomers: 500, minRepeatCustomers: 60, minHistoryDays: 400, minSpendCustomers: 1 });
+    const strict = assessDataSufficiency(summary, REF, {
+      minCustomers: 500,
+      minRepeatCustomers: 60,
+      minHistoryDays: 400,
+      minSpendCustomers: 1,
+    });
     expect(strict.ready).toBe(false);
     expect(strict.reasons.map((r) => r.code)).toEqual(["few-customers", "few-repeat-customers", "short-history"]);
   });
 
   it("flags non-converged and unidentified fits", () => {
     const base = { params: { r: 1 }, logLikelihood: -1, iterations: 3, customers: 1, groups: 1 };
-    expect(assessFit({ ...base, converged: false, message: "iteration limit", standardErrors: { r: 0.1 } }, "BG/NBD")[0]!.code).toBe("fit-not-converged");
-    expect(assessFit({ ...base, converged: true, message: "", standardErrors: { r: null } }, "BG/NBD")[0]!.code).toBe("fit-unreliable");
+    expect(
+      assessFit({ ...base, converged: false, message: "iteration limit", standardErrors: { r: 0.1 } }, "BG/NBD")[0]!
+        .code,
+    ).toBe("fit-not-converged");
+    expect(assessFit({ ...base, converged: true, message: "", standardErrors: { r: null } }, "BG/NBD")[0]!.code).toBe(
+      "fit-unreliable",
+    );
     expect(assessFit({ ...base, converged: true, message: "", standardErrors: { r: 0.1 } }, "BG/NBD")).toEqual([]);
   });
 });

@@ -85,6 +85,7 @@ describe("dates and SQL aggregates", () => {
     expect(Array.from(t.valid)).toEqual([1, 1, 0, 0]);
     expect([t.x[0], t.tx[0], t.T[0], t.zbar[0], t.spendDays[0]]).toEqual([2, 2, 3, 15, 1]);
     expect([t.x[1], t.tx[1], t.T[1]]).toEqual([0, 0, 11 / 7]);
-    for (const column of [t.x, t.tx, t.T, t.zbar, t.spendDays]) expect(Array.from(column).every(Number.isFinite)).toBe(true);
+    for (const column of [t.x, t.tx, t.T, t.zbar, t.spendDays])
+      expect(Array.from(column).every(Number.isFinite)).toBe(true);
   });
 });
