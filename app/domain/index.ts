@@ -45,4 +45,11 @@ export {
   type LifecycleResult,
   type LifecycleStage,
 } from "./lifecycle";
-export { countsTowardCustomerValue, netOrderAmountMinor, PAID_STATUSES } from "./orders";
+export {
+  aggregateCustomerOrders,
+  countsTowardCustomerValue,
+  netOrderAmountMinor,
+  PAID_STATUSES,
+  type ExclusionReason,
+  type OrderAggregation,
+} from "./orders";
