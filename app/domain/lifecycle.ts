@@ -53,11 +53,19 @@ export interface LifecycleResult {
   heroMinSpend: number;
 }
 
-function quantile(sortedValues: number[], share: number): number {
+function quantile(sortedValues: Float64Array, share: number): number {
   if (sortedValues.length === 0) return Infinity;
   const index = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil(share * sortedValues.length) - 1));
   return sortedValues[index]!;
 }
+
+const NEW = LIFECYCLE_STAGES.indexOf("New");
+const ONE_TIME = LIFECYCLE_STAGES.indexOf("One-time");
+const REPEAT = LIFECYCLE_STAGES.indexOf("Repeat");
+const HERO = LIFECYCLE_STAGES.indexOf("Hero");
+const WAITING = LIFECYCLE_STAGES.indexOf("Waiting");
+const AT_RISK = LIFECYCLE_STAGES.indexOf("At risk");
+const LOST = LIFECYCLE_STAGES.indexOf("Lost");
 
 export function classifyLifecycle(
   input: LifecycleInput,
@@ -71,45 +79,47 @@ export function classifyLifecycle(
   const heroShare = options.heroShare ?? 0.2;
   const n = input.orders.length;
 
-  const ownGaps: number[] = [];
-  const repeatOrders: number[] = [];
-  const spends: number[] = [];
+  // Typed scratch columns, sorted numerically without a comparator.
+  const ownGapsAll = new Float64Array(n);
+  const repeatOrdersAll = new Float64Array(n);
+  const spendsAll = new Float64Array(n);
+  let repeaters = 0;
+  let buyers = 0;
   for (let i = 0; i < n; i++) {
     const orders = input.orders[i]!;
     if (!(orders >= 1)) continue;
-    spends.push(input.netSpend[i]!);
+    spendsAll[buyers++] = input.netSpend[i]!;
     if (orders >= 2) {
-      ownGaps.push((input.lastOrderDay[i]! - input.firstOrderDay[i]!) / (orders - 1));
-      repeatOrders.push(orders);
+      ownGapsAll[repeaters] = (input.lastOrderDay[i]! - input.firstOrderDay[i]!) / (orders - 1);
+      repeatOrdersAll[repeaters++] = orders;
     }
   }
-  ownGaps.sort((p, q) => p - q);
-  repeatOrders.sort((p, q) => p - q);
-  spends.sort((p, q) => p - q);
-  const enough = ownGaps.length >= (options.minRepeatCustomers ?? 5);
+  const ownGaps = ownGapsAll.subarray(0, repeaters).sort();
+  const repeatOrders = repeatOrdersAll.subarray(0, repeaters).sort();
+  const spends = spendsAll.subarray(0, buyers).sort();
+  const enough = repeaters >= (options.minRepeatCustomers ?? 5);
   const typicalGapDays = Math.max(1, enough ? quantile(ownGaps, 0.5) : (options.fallbackGapDays ?? 60));
   const heroMinOrders = Math.max(3, quantile(repeatOrders, 1 - heroShare));
   const heroMinSpend = quantile(spends, 1 - heroShare);
 
   const stage = new Uint8Array(n).fill(NO_STAGE);
   const expectedGapDays = new Float64Array(n);
-  const code = (name: LifecycleStage) => LIFECYCLE_STAGES.indexOf(name);
   for (let i = 0; i < n; i++) {
     const orders = input.orders[i]!;
     if (!(orders >= 1)) continue;
     const first = input.firstOrderDay[i]!;
     const last = input.lastOrderDay[i]!;
-    const gaps = orders - 1;
-    const gap = Math.max(1, (last - first + typicalGapDays) / (gaps + 1));
+    // Own mean gap shrunk toward the store's: (span + G) / (gaps + 1).
+    const gap = Math.max(1, (last - first + typicalGapDays) / orders);
     expectedGapDays[i] = gap;
     const elapsed = referenceDay - last;
     const alive = input.pAlive && orders >= 2 ? input.pAlive[i]! : 1;
-    if (elapsed > lostGaps * gap || alive < lostPAlive) stage[i] = code("Lost");
-    else if (elapsed > atRiskGaps * gap || alive < atRiskPAlive) stage[i] = code("At risk");
-    else if (orders === 1) stage[i] = code(referenceDay - first <= typicalGapDays ? "New" : "One-time");
-    else if (orders >= heroMinOrders && input.netSpend[i]! >= heroMinSpend && elapsed < gap) stage[i] = code("Hero");
-    else if (elapsed >= gap) stage[i] = code("Waiting");
-    else stage[i] = code("Repeat");
+    if (elapsed > lostGaps * gap || alive < lostPAlive) stage[i] = LOST;
+    else if (elapsed > atRiskGaps * gap || alive < atRiskPAlive) stage[i] = AT_RISK;
+    else if (orders === 1) stage[i] = referenceDay - first <= typicalGapDays ? NEW : ONE_TIME;
+    else if (orders >= heroMinOrders && input.netSpend[i]! >= heroMinSpend && elapsed < gap) stage[i] = HERO;
+    else if (elapsed >= gap) stage[i] = WAITING;
+    else stage[i] = REPEAT;
   }
   return {
     stage,

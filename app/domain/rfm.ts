@@ -73,9 +73,10 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
     }
   }
   const n = input.orders.length;
-  const customers: number[] = [];
-  for (let i = 0; i < n; i++) if (input.orders[i]! > 0) customers.push(i);
-  const m = customers.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (input.orders[i]! > 0) m++;
+  const customers = new Int32Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (input.orders[i]! > 0) customers[j++] = i;
   const recencyDays = new Float64Array(n);
   const recency = new Uint8Array(n);
   const frequency = new Uint8Array(n);
@@ -84,23 +85,29 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
 
   const days = new Float64Array(m);
   const spend = new Float64Array(m);
-  customers.forEach((i, j) => {
+  let repeaters = 0;
+  for (let j = 0; j < m; j++) {
+    const i = customers[j]!;
     const d = referenceDay - input.lastOrderDay[i]!;
     days[j] = Number.isFinite(d) ? Math.max(d, 0) : 0;
     const s = input.netSpend[i]!;
     spend[j] = Number.isFinite(s) ? s : 0;
-  });
+    if (input.orders[i]! > 1) repeaters++;
+  }
+  const repeatOrders = new Float64Array(repeaters);
+  for (let j = 0, r = 0; j < m; j++) {
+    const orders = input.orders[customers[j]!]!;
+    if (orders > 1) repeatOrders[r++] = orders;
+  }
   const recencyEdges = options.edges?.recencyDays;
   const recencyRank = recencyEdges ? null : midrankFractions(days);
   const spendEdges = options.edges?.monetary;
   const spendRank = spendEdges ? null : midrankFractions(spend);
   const frequencyEdges = options.edges?.frequency;
-  const repeatOrders: number[] = [];
-  for (const i of customers) if (input.orders[i]! > 1) repeatOrders.push(input.orders[i]!);
   const repeatRank = frequencyEdges ? null : midrankFractions(repeatOrders);
 
-  let r = 0;
-  customers.forEach((i, j) => {
+  for (let j = 0, r = 0; j < m; j++) {
+    const i = customers[j]!;
     recencyDays[i] = days[j]!;
     recency[i] = recencyRank
       ? clampScore(bins - Math.floor(bins * recencyRank[j]!), bins)
@@ -113,7 +120,7 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
     else if (orders <= 1) frequency[i] = 1;
     else frequency[i] = clampScore(2 + Math.floor((bins - 1) * repeatRank![r++]!), bins);
     fm[i] = Math.floor((frequency[i]! + monetary[i]!) / 2 + 0.5);
-  });
+  }
   return {
     bins,
     recencyDays,
@@ -130,7 +137,7 @@ export function scoreRfm(input: RfmInput, referenceDay: number, options: RfmOpti
 }
 
 function describeRanges(
-  customers: number[],
+  customers: Int32Array,
   scores: Uint8Array,
   values: ArrayLike<number>,
   bins: number,

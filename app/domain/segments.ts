@@ -73,9 +73,13 @@ export function segmentFor(recency: number, frequencyMonetary: number, bins = 5)
 
 /** Segment index (into RFM_SEGMENTS) for every customer. */
 export function assignSegments(scores: RfmScores): Uint8Array {
-  const out = new Uint8Array(scores.recency.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = RFM_SEGMENTS.indexOf(segmentFor(scores.recency[i]!, scores.frequencyMonetary[i]!, scores.bins));
+  // Lookup table over (R, FM) scores 0..bins, so a million customers cost one array read each.
+  const side = scores.bins + 1;
+  const table = new Uint8Array(side * side);
+  for (let r = 0; r < side; r++) {
+    for (let fm = 0; fm < side; fm++) table[r * side + fm] = RFM_SEGMENTS.indexOf(segmentFor(r, fm, scores.bins));
   }
+  const out = new Uint8Array(scores.recency.length);
+  for (let i = 0; i < out.length; i++) out[i] = table[scores.recency[i]! * side + scores.frequencyMonetary[i]!]!;
   return out;
 }
