@@ -29,7 +29,7 @@ export {
   type ModelSelection,
 } from "./clv/backtest";
 export type { CountModel, CountModelName } from "./clv/countmodel";
-export type { FitReport } from "./clv/betageometric";
+export type { FitReport } from "./clv/fitreport";
 export * as bgnbd from "./clv/bgnbd";
 export * as mbgnbd from "./clv/mbgnbd";
 export * as paretonbd from "./clv/paretonbd";

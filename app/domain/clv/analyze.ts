@@ -3,14 +3,12 @@
  * the predictive models; if yes fits BG/NBD (or the chosen alternative) and Gamma-Gamma and scores everyone;
  * always computes historic CLV; explains in `reasons` whatever it could not do.
  */
-import type { FitReport } from "./betageometric";
-import { asCountModel as bgNbdModel, fitBgNbd } from "./bgnbd";
-import type { CountModel, CountModelName } from "./countmodel";
+import type { FitReport } from "./fitreport";
+import type { CountModelName } from "./countmodel";
 import { fitGammaGamma, populationAverageSpend, type GammaGammaParams } from "./gammagamma";
 import { groupRepeatSummary } from "./grouping";
 import { historicClv, type HistoricClv, type HistoricClvOptions } from "./historic";
-import { asCountModel as mbgNbdModel, fitMbgNbd } from "./mbgnbd";
-import { asCountModel as paretoNbdModel, fitParetoNbd } from "./paretonbd";
+import { fitCountModel } from "./models";
 import { scoreCustomers, type CustomerScores } from "./predict";
 import {
   assessDataSufficiency,
@@ -73,21 +71,7 @@ export function analyzeCustomerValue(
 
   const weight = Float64Array.from(summary.valid);
   const grouped = groupRepeatSummary({ x: summary.x, tx: summary.tx, T: summary.T, weight });
-  let model: CountModel;
-  let countFit: FitReport<Record<string, number>>;
-  if (modelName === "mbgnbd") {
-    const fit = fitMbgNbd(grouped);
-    countFit = fit as unknown as FitReport<Record<string, number>>;
-    model = mbgNbdModel(fit.params);
-  } else if (modelName === "paretonbd") {
-    const fit = fitParetoNbd(grouped);
-    countFit = fit as unknown as FitReport<Record<string, number>>;
-    model = paretoNbdModel(fit.params);
-  } else {
-    const fit = fitBgNbd(grouped);
-    countFit = fit as unknown as FitReport<Record<string, number>>;
-    model = bgNbdModel(fit.params);
-  }
+  const { fit: countFit, model } = fitCountModel(modelName, grouped);
   const fitProblems = assessFit(countFit, modelName);
   if (fitProblems.length > 0) {
     return {

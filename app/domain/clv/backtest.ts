@@ -3,12 +3,10 @@
  * These are the numbers a merchant sees under "how good are these predictions", and the basis for choosing
  * between BG/NBD, MBG/NBD and Pareto/NBD for a store (docs/decisions/013-clv-model-selection-by-holdout.md).
  */
-import { asCountModel as bgNbdModel, fitBgNbd } from "./bgnbd";
-import type { FitReport } from "./betageometric";
+import type { FitReport } from "./fitreport";
 import type { CountModel, CountModelName } from "./countmodel";
 import { groupRepeatSummary, type RepeatSummary } from "./grouping";
-import { asCountModel as mbgNbdModel, fitMbgNbd } from "./mbgnbd";
-import { asCountModel as paretoNbdModel, fitParetoNbd } from "./paretonbd";
+import { fitCountModel } from "./models";
 import { summarizePurchases, type CustomerSummaryTable, type Purchase } from "./summary";
 
 export interface HoldoutSplit {
@@ -141,21 +139,7 @@ export function selectModelByHoldout(
   const grouped = groupRepeatSummary({ x: calibration.x, tx: calibration.tx, T: calibration.T, weight });
   const results: ModelCandidateResult[] = [];
   for (const name of candidates) {
-    let model: CountModel;
-    let fit: FitReport<Record<string, number>>;
-    if (name === "bgnbd") {
-      const f = fitBgNbd(grouped);
-      fit = f as unknown as FitReport<Record<string, number>>;
-      model = bgNbdModel(f.params);
-    } else if (name === "mbgnbd") {
-      const f = fitMbgNbd(grouped);
-      fit = f as unknown as FitReport<Record<string, number>>;
-      model = mbgNbdModel(f.params);
-    } else {
-      const f = fitParetoNbd(grouped);
-      fit = f as unknown as FitReport<Record<string, number>>;
-      model = paretoNbdModel(f.params);
-    }
+    const { fit, model } = fitCountModel(name, grouped);
     results.push({ name, fit, backtest: backtest(model, calibration, split.holdoutPurchases, split.holdoutLength) });
   }
   const usable = results.filter((r) => r.fit.converged);

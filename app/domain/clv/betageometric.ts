@@ -14,29 +14,19 @@ import {
   standardErrorsFromLogHessian,
   type ObjectiveWithGradient,
 } from "../math/optimize";
+import type { FitReport } from "./fitreport";
 import { groupRepeatSummary, type GroupedRepeatData, type RepeatSummary } from "./grouping";
 
-export interface BetaGeometricParams {
+export type { FitReport } from "./fitreport";
+
+export type BetaGeometricParams = {
   r: number;
   alpha: number;
   a: number;
   b: number;
-}
+};
 
 export type DropoutShift = 0 | 1;
-
-export interface FitReport<P> {
-  params: P;
-  logLikelihood: number;
-  converged: boolean;
-  message: string;
-  iterations: number;
-  /** Asymptotic standard errors from the inverse Hessian of the log-likelihood; null if it is singular. */
-  standardErrors: { [K in keyof P]: number | null };
-  customers: number;
-  /** Distinct rows the likelihood was summed over. */
-  groups: number;
-}
 
 /** Whether the second (dropped-out) likelihood term exists for this x. */
 function hasDropoutTerm(x: number, shift: DropoutShift): boolean {

@@ -6,14 +6,14 @@
  */
 import { logAddExp, logBeta } from "../math/special";
 import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
-import type { FitReport } from "./betageometric";
+import type { FitReport } from "./fitreport";
 
-export interface BgBbParams {
+export type BgBbParams = {
   alpha: number;
   beta: number;
   gamma: number;
   delta: number;
-}
+};
 
 export interface BgBbSummary {
   x: ArrayLike<number>;

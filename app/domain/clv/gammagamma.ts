@@ -12,13 +12,13 @@ import {
   type ObjectiveWithGradient,
 } from "../math/optimize";
 import { groupIdenticalRows } from "./grouping";
-import type { FitReport } from "./betageometric";
+import type { FitReport } from "./fitreport";
 
-export interface GammaGammaParams {
+export type GammaGammaParams = {
   p: number;
   q: number;
   gamma: number;
-}
+};
 
 export type GammaGammaFit = FitReport<GammaGammaParams>;
 

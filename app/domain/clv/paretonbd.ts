@@ -10,16 +10,16 @@
  */
 import { logAddExp, logGamma, log1mexp, logistic } from "../math/special";
 import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
-import type { FitReport } from "./betageometric";
+import type { FitReport } from "./fitreport";
 import type { CountModel } from "./countmodel";
 import { groupRepeatSummary, type GroupedRepeatData, type RepeatSummary } from "./grouping";
 
-export interface ParetoNbdParams {
+export type ParetoNbdParams = {
   r: number;
   alpha: number;
   s: number;
   beta: number;
-}
+};
 
 /** ln A0 (see the module comment); -Infinity when t_x = T (no room to have died unseen). */
 function logA0(params: ParetoNbdParams, x: number, tx: number, T: number): number {

@@ -3,7 +3,7 @@
  * buyers, short history) get historic CLV and a "not enough data yet" status with the reasons, never a
  * silent garbage fit. The thresholds are deliberately modest and configurable.
  */
-import type { FitReport } from "./betageometric";
+import type { FitReport } from "./fitreport";
 import type { CustomerSummaryTable } from "./summary";
 
 export interface SufficiencyThresholds {
