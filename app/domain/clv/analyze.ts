@@ -9,7 +9,7 @@ import { fitGammaGamma, populationAverageSpend, type GammaGammaParams } from "./
 import { groupRepeatSummary } from "./grouping";
 import { historicClv, type HistoricClv, type HistoricClvOptions } from "./historic";
 import { fitCountModel } from "./models";
-import { scoreCustomers, type CustomerScores } from "./predict";
+import { NEVER, scoreCustomers, type CustomerScores } from "./predict";
 import {
   assessDataSufficiency,
   assessFit,
@@ -48,7 +48,7 @@ export interface ClvAnalysis {
   spendFit: FitReport<GammaGammaParams> | null;
   historic: HistoricClv;
   /** Per-customer predictions aligned with the input (times in days); null when status is "not-enough-data". */
-  scores: (CustomerScores & { horizonDays: number[] }) | null;
+  scores: (CustomerScores & { horizonDays: number[]; expectedNextOrderDay: Float64Array }) | null;
 }
 
 export function analyzeCustomerValue(
@@ -120,10 +120,19 @@ export function analyzeCustomerValue(
       margin: options.margin ?? 1,
     },
   );
-  if (daysPerUnit !== 1) {
-    for (let i = 0; i < scores.timeToNextPurchase.length; i++) {
-      scores.timeToNextPurchase[i] = Math.min(scores.timeToNextPurchase[i]! * daysPerUnit, 1e9);
-    }
+  // Outputs in days: the wait, and the epoch day of the expected next order (median, if still alive).
+  const expectedNextOrderDay = new Float64Array(scores.timeToNextPurchase.length);
+  for (let i = 0; i < scores.timeToNextPurchase.length; i++) {
+    const days = Math.min(scores.timeToNextPurchase[i]! * daysPerUnit, NEVER);
+    scores.timeToNextPurchase[i] = days;
+    expectedNextOrderDay[i] = referenceDay + Math.round(days);
   }
-  return { ...base, status: "predictive", reasons, countFit, spendFit, scores: { ...scores, horizonDays } };
+  return {
+    ...base,
+    status: "predictive",
+    reasons,
+    countFit,
+    spendFit,
+    scores: { ...scores, horizonDays, expectedNextOrderDay },
+  };
 }

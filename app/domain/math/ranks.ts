@@ -11,7 +11,7 @@ export function midrankFractions(values: ArrayLike<number>): Float64Array {
   const distinct = new Float64Array(n);
   const fraction = new Float64Array(n);
   let levels = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && sorted[end] === sorted[start]) end++;
     distinct[levels] = sorted[start]!;

@@ -66,6 +66,7 @@ describe("analyzeCustomerValue (the nightly pipeline's entry point)", () => {
     const one = analysis.summary.x.indexOf(0);
     const frequent = analysis.summary.x.findIndex((x) => x >= 10);
     expect(s.timeToNextPurchase[one]!).toBeGreaterThan(s.timeToNextPurchase[frequent]!);
+    expect(s.expectedNextOrderDay[frequent]).toBe(END + Math.round(s.timeToNextPurchase[frequent]!));
   });
 
   it("gives the same answer in days as in weeks (time unit only rescales alpha)", () => {
