@@ -8,7 +8,7 @@
  *   A0 = Σ_k c/(c+k) (b')_k/k! d^k (m+t_x)^-(c+k) [1 - ((m+t_x)/(m+T))^(c+k)]
  * with c = r+s+x, m = max(α,β), d = |α-β|, b' = s+1 if α >= β else r+x, each bracket computed with log1mexp.
  */
-import { logAddExp, logGamma, log1mexp, logistic } from "../math/special";
+import { logAddExp, logGamma, logistic } from "../math/special";
 import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
 import type { FitReport } from "./fitreport";
 import type { CountModel } from "./countmodel";
@@ -21,36 +21,34 @@ export type ParetoNbdParams = {
   beta: number;
 };
 
-/** ln A0 (see the module comment); -Infinity when t_x = T (no room to have died unseen). */
+/**
+ * ln A0 (see the module comment); -Infinity when t_x = T (no room to have died unseen).
+ * Summed as term_0 × Σ_k term_k / term_0 with running products, so each further term costs a few
+ * multiplications; the bracket 1 - ρ^(c+k), ρ = (m+t_x)/(m+T), uses expm1 while (c+k)·ln(1/ρ) < 1, where
+ * 1 - ρ^(c+k) would cancel.
+ */
 function logA0(params: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = params;
   if (!(T > tx)) return -Infinity;
   const c = r + s + x;
   const m = Math.max(alpha, beta);
-  const d = Math.abs(alpha - beta);
+  const z = Math.abs(alpha - beta) / (m + tx); // in [0, 1)
   const bPrime = alpha >= beta ? s + 1 : r + x;
-  const logC = Math.log(c);
-  const logMtx = Math.log(m + tx);
-  const logRatio = Math.log1p((T - tx) / (m + tx)); // ln((m+T)/(m+t_x)) > 0
-  const logD = d > 0 ? Math.log(d) : -Infinity;
-  let logPochOverFactorial = 0; // ln((b')_k / k!)
-  let logSum = -Infinity;
-  for (let k = 0; k < 100_000; k++) {
-    if (k > 0) {
-      if (logD === -Infinity) break;
-      logPochOverFactorial += Math.log(bPrime + k - 1) - Math.log(k);
-    }
-    const logTerm =
-      logC -
-      Math.log(c + k) +
-      logPochOverFactorial +
-      (k > 0 ? k * logD : 0) -
-      (c + k) * logMtx +
-      log1mexp((c + k) * logRatio);
-    logSum = logAddExp(logSum, logTerm);
-    if (k > 2 && logTerm < logSum - 40) break;
+  const u = Math.log1p((T - tx) / (m + tx)); // ln(1/ρ) > 0
+  const rho = Math.exp(-u);
+  const bracket0 = -Math.expm1(-c * u);
+  let powerRho = Math.exp(-c * u); // ρ^(c+k)
+  let coefficient = 1; // c/(c+k) · (b')_k / k! · z^k, relative to k = 0
+  let sum = 1;
+  for (let k = 1; k < 1_000_000 && z > 0; k++) {
+    coefficient *= (((bPrime + k - 1) / k) * z * (c + k - 1)) / (c + k);
+    powerRho *= rho;
+    const bracket = (c + k) * u < 1 ? -Math.expm1(-(c + k) * u) : 1 - powerRho;
+    const ratio = (coefficient * bracket) / bracket0;
+    sum += ratio;
+    if (ratio < 1e-17 * sum) break;
   }
-  return logSum;
+  return -c * Math.log(m + tx) + Math.log(bracket0) + Math.log(sum);
 }
 
 /** ln L(r, α, s, β | x, t_x, T) for one customer. */
