@@ -14,7 +14,14 @@ import { pathToFileURL } from "node:url";
 import { asCountModel, fitBgNbd } from "../app/domain/clv/bgnbd";
 import { fitGammaGamma, type GammaGammaFit } from "../app/domain/clv/gammagamma";
 import { scoreCustomers } from "../app/domain/clv/predict";
-import { fromEpochDay, summarizePurchases, toEpochDay, type Purchase } from "../app/domain/clv/summary";
+import { assessDataSufficiency, assessFit, type SufficiencyReason } from "../app/domain/clv/sufficiency";
+import {
+  fromEpochDay,
+  summarizePurchases,
+  toEpochDay,
+  type CustomerSummaryTable,
+  type Purchase,
+} from "../app/domain/clv/summary";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -101,6 +108,8 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 interface Table {
+  /** Summary with days, for the data-sufficiency check, and the reference day it is relative to. */
+  sufficiencyInput: { summary: CustomerSummaryTable; referenceDay: number };
   ids: string[];
   x: Float64Array;
   tx: Float64Array;
@@ -192,7 +201,7 @@ function readTransactions(text: string, bad: BadRow[], notes: string[]): Purchas
   return purchases;
 }
 
-function readSummary(text: string, bad: BadRow[]): Table {
+function readSummary(text: string, bad: BadRow[], daysPerUnit: number): Table {
   const lines = text.split(/\r?\n/);
   const firstIndex = lines.findIndex((l) => l.trim() !== "");
   if (firstIndex === -1) throw new UsageError("the summary file is empty");
@@ -230,7 +239,22 @@ function readSummary(text: string, bad: BadRow[]): Table {
       rows.push([x, tx, T, m]);
     }
   }
+  const n = rows.length;
+  // Days relative to a reference day 0, so the shared sufficiency rules (history length…) apply here too.
+  const summary: CustomerSummaryTable = {
+    customerIds: ids,
+    x: Float64Array.from(rows, (r) => r[0]!),
+    tx: Float64Array.from(rows, (r) => r[1]!),
+    T: Float64Array.from(rows, (r) => r[2]!),
+    zbar: Float64Array.from(rows, (r) => (r[0]! > 0 ? r[3]! : 0)),
+    spendDays: Float64Array.from(rows, (r) => (r[0]! > 0 && r[3]! > 0 ? r[0]! : 0)),
+    totalSpend: new Float64Array(n),
+    firstDay: Float64Array.from(rows, (r) => -r[2]! * daysPerUnit),
+    lastDay: Float64Array.from(rows, (r) => (r[1]! - r[2]!) * daysPerUnit),
+    valid: new Uint8Array(n).fill(1),
+  };
   return {
+    sufficiencyInput: { summary, referenceDay: 0 },
     ids,
     x: Float64Array.from(rows, (r) => r[0]!),
     tx: Float64Array.from(rows, (r) => r[1]!),
@@ -293,6 +317,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
         `calibration period ends ${fromEpochDay(endDay)}; ${purchases.length} transactions, ${summary.customerIds.length} customers`,
       );
       table = {
+        sufficiencyInput: { summary, referenceDay: endDay },
         ids: summary.customerIds,
         x: summary.x,
         tx: summary.tx,
@@ -301,7 +326,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
         spendDays: summary.spendDays,
       };
     } else {
-      table = readSummary(text, bad);
+      table = readSummary(text, bad, daysPerUnit);
       if (table.ids.length === 0) {
         reportBad(io, bad);
         io.stderr(`clv: no usable rows in ${options.summary!}\n`);
@@ -342,6 +367,13 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
     io.stderr("clv: no repeat spend data: Gamma-Gamma not fitted\n");
   }
   const spendUsable = spendFit !== null && spendFit.converged && spendFit.params.q > 1;
+  const sufficiency = assessDataSufficiency(table.sufficiencyInput.summary, table.sufficiencyInput.referenceDay);
+  const reasons: SufficiencyReason[] = [...sufficiency.reasons, ...assessFit(fit, "BG/NBD")];
+  const predictive = sufficiency.ready && fit.converged;
+  if (!predictive) {
+    io.stderr("clv: not enough data yet for trustworthy predictions:\n");
+    for (const reason of reasons) io.stderr(`clv:   ${reason.message}\n`);
+  }
   const scores = scoreCustomers(
     asCountModel(fit.params),
     { x: table.x, tx: table.tx, T: table.T, zbar: table.zbar, spendDays: table.spendDays },
@@ -392,6 +424,11 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   const se = fit.standardErrors;
   const fmt = (v: number, d = 4) => v.toFixed(d);
   const lines: string[] = [];
+  lines.push(
+    predictive
+      ? "Status: predictive"
+      : `Status: NOT ENOUGH DATA YET (predictions below are not trustworthy): ${reasons.map((r) => r.message).join(" ")}`,
+  );
   lines.push(
     `Customers: ${n}   time unit: ${options.timeUnit}   horizon: ${horizon} ${options.timeUnit}s   discount rate: ${options.discountRate}`,
   );

@@ -14,7 +14,7 @@ import {
   standardErrorsFromLogHessian,
   type ObjectiveWithGradient,
 } from "../math/optimize";
-import type { FitReport } from "./fitreport";
+import { fitOutcome, type FitReport } from "./fitreport";
 import { groupRepeatSummary, type GroupedRepeatData, type RepeatSummary } from "./grouping";
 
 export type { FitReport } from "./fitreport";
@@ -214,8 +214,7 @@ export function fitBetaGeometric(
   return {
     params,
     logLikelihood: finite ? -result.value * data.totalWeight : -Number.MAX_VALUE,
-    converged: result.converged && finite,
-    message: result.message,
+    ...fitOutcome(result.converged, result.message, finite, [seR, seAlpha, seA, seB]),
     iterations: result.iterations,
     standardErrors: { r: seR ?? null, alpha: seAlpha ?? null, a: seA ?? null, b: seB ?? null },
     customers: data.totalWeight,

@@ -6,7 +6,7 @@
  */
 import { logAddExp, logBeta } from "../math/special";
 import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
-import type { FitReport } from "./fitreport";
+import { fitOutcome, type FitReport } from "./fitreport";
 
 export type BgBbParams = {
   alpha: number;
@@ -70,8 +70,7 @@ export function fitBgBb(summary: BgBbSummary): FitReport<BgBbParams> {
   return {
     params,
     logLikelihood: finite ? -result.value * total : -Number.MAX_VALUE,
-    converged: result.converged && finite,
-    message: result.message,
+    ...fitOutcome(result.converged, result.message, finite, [a, b, g, d]),
     iterations: result.iterations,
     standardErrors: { alpha: a ?? null, beta: b ?? null, gamma: g ?? null, delta: d ?? null },
     customers: total,

@@ -12,7 +12,7 @@ import {
   type ObjectiveWithGradient,
 } from "../math/optimize";
 import { groupIdenticalRows } from "./grouping";
-import type { FitReport } from "./fitreport";
+import { fitOutcome, type FitReport } from "./fitreport";
 
 export type GammaGammaParams = {
   p: number;
@@ -178,8 +178,7 @@ export function fitGammaGamma(summary: SpendSummary, options: GammaGammaFitOptio
   return {
     params: { p, q, gamma },
     logLikelihood: finite ? -result.value * data.totalWeight : -Number.MAX_VALUE,
-    converged: result.converged && finite,
-    message: result.message,
+    ...fitOutcome(result.converged, result.message, finite, [seP, seQ, seG]),
     iterations: result.iterations,
     standardErrors: { p: seP ?? null, q: seQ ?? null, gamma: seG ?? null },
     customers: data.totalWeight,

@@ -10,7 +10,7 @@
  */
 import { logAddExp, logGamma, logistic } from "../math/special";
 import { hessianFromGradient, minimizeBfgs, standardErrorsFromLogHessian, withNumericGradient } from "../math/optimize";
-import type { FitReport } from "./fitreport";
+import { fitOutcome, type FitReport } from "./fitreport";
 import type { CountModel } from "./countmodel";
 import { groupRepeatSummary, type GroupedRepeatData, type RepeatSummary } from "./grouping";
 
@@ -113,8 +113,7 @@ export function fitParetoNbd(
   return {
     params: { r, alpha, s, beta },
     logLikelihood: finite ? -result.value * total : -Number.MAX_VALUE,
-    converged: result.converged && finite,
-    message: result.message,
+    ...fitOutcome(result.converged, result.message, finite, [seR, seAlpha, seS, seBeta]),
     iterations: result.iterations,
     standardErrors: { r: seR ?? null, alpha: seAlpha ?? null, s: seS ?? null, beta: seBeta ?? null },
     customers: total,

@@ -98,6 +98,13 @@ describe("clv CLI", () => {
     expect(stderr).toContain("line 6: missing customer_id");
     expect(stderr).toContain("3 bad rows skipped");
     expect(stdout).toContain("Customers: 2");
+    // Two customers cannot support a model: said clearly, not a silent garbage fit.
+    expect(stdout).toContain("Status: NOT ENOUGH DATA YET");
+    expect(stderr).toContain("2 customers with orders; predictions need at least 100.");
+    const json = JSON.parse(run(["--transactions", "t.csv", "--json"], { "t.csv": csv }).stdout) as CliJson;
+    expect(json.bgnbd.converged).toBe(false);
+    for (const p of json.predictions)
+      for (const v of [p.pAlive, p.expectedPurchases, p.clv]) expect(Number.isFinite(v)).toBe(true);
   });
 
   it("exits non-zero with a clear message when no row is usable", () => {
