@@ -8,6 +8,7 @@ import { logger } from "./logger.server";
 import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
 import { BackfillService } from "./sync/backfill.server";
 import { InboxProcessor } from "./sync/inbox-processor.server";
+import { createInboxWriter } from "./sync/inbox-writer.server";
 import { InstallService } from "./sync/install.server";
 import { WebhookInbox } from "./sync/webhook-inbox.server";
 
@@ -31,11 +32,13 @@ export interface ServiceOptions {
 export function createServices(options: ServiceOptions): Services {
   const db = createDb(options.databaseUrl);
   const backfill = new BackfillService(db, { adminFor: options.adminFor, pollIntervalMs: options.pollIntervalMs });
+  const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
     onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
     onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as "shopify", domain),
+    deliveriesArriving: () => Date.now() - inbox.lastStoredAt < 250,
   });
-  const inbox = new WebhookInbox(db, options.inProcessWorkers ? () => processor.wake() : undefined);
+  const inbox = new WebhookInbox(db, writer, options.inProcessWorkers ? () => processor.wake() : undefined);
   const installs = new InstallService(db, backfill, options.adminFor, inbox);
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
@@ -55,6 +58,7 @@ export function createServices(options: ServiceOptions): Services {
     async close() {
       backfill.stop();
       await processor.stop();
+      writer.close();
       await db.$disconnect();
     },
   };

@@ -20,6 +20,11 @@ const STALE_CLAIM_MS = 5 * 60_000;
 export interface InboxProcessorOptions {
   batchSize?: number;
   onBackfillFinished?: (storeId: string, operationId: string) => void;
+  /**
+   * True while webhooks are streaming in. The processor then eases off (to about a fifth of the time) so the
+   * receiving side, which Shopify times out after 5 s, keeps the CPU; the backlog drains when it quiets down.
+   */
+  deliveriesArriving?: () => boolean;
   /** The store row is gone (shop/redact): caches keyed by shop domain must forget it. */
   onStoreRemoved?: (platform: string, domain: string) => void;
 }
@@ -35,7 +40,7 @@ export class InboxProcessor {
     private readonly db: Db,
     private readonly options: InboxProcessorOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 200;
   }
 
   /** Ask for a pass soon; cheap to call on every stored webhook. */
@@ -66,9 +71,13 @@ export class InboxProcessor {
     try {
       do {
         this.again = false;
-        while (!this.stopped && (await this.processBatch()) > 0) {
-          // Yield between batches so request handling stays responsive.
-          await new Promise((r) => setImmediate(r));
+        for (;;) {
+          const started = performance.now();
+          if (this.stopped || (await this.processBatch()) === 0) break;
+          const took = performance.now() - started;
+          // Yield between batches so request handling stays responsive; back off while deliveries stream in.
+          if (this.options.deliveriesArriving?.()) await new Promise((r) => setTimeout(r, 4 * took));
+          else await new Promise((r) => setImmediate(r));
         }
       } while (this.again && !this.stopped);
     } catch (error) {
@@ -81,10 +90,12 @@ export class InboxProcessor {
   /** Claims and applies one batch; returns how many receipts it handled. */
   async processBatch(): Promise<number> {
     await this.releaseStaleClaims();
+    // Small batches while deliveries stream in keep each pause of the event loop short.
+    const take = this.options.deliveriesArriving?.() ? Math.min(20, this.batchSize) : this.batchSize;
     const candidates = await this.db.webhookReceipt.findMany({
       where: { status: "pending" },
       orderBy: { receivedAt: "asc" },
-      take: this.batchSize,
+      take,
       select: { id: true },
     });
     if (candidates.length === 0) return 0;

@@ -6,8 +6,8 @@
  * Inserts that arrive in the same event-loop turn are committed together (group commit): one transaction
  * and one fsync for many deliveries, which is what lets a single SQLite file take thousands per second.
  */
-import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
+import type { InboxWriter } from "./inbox-writer.server";
 import type { Platform } from "../domain/types";
 
 export interface Delivery {
@@ -35,8 +35,12 @@ export class WebhookInbox {
 
   constructor(
     private readonly db: Db,
+    private readonly writer: InboxWriter,
     private readonly onStored: () => void = () => {},
   ) {}
+
+  /** Millisecond time of the last stored delivery (the processor eases off while deliveries stream in). */
+  lastStoredAt = 0;
 
   async record(delivery: Delivery): Promise<RecordOutcome> {
     const storeId = await this.storeIdFor(delivery.platform, delivery.shopDomain);
@@ -73,17 +77,21 @@ export class WebhookInbox {
     this.flushScheduled = false;
     if (batch.length === 0) return;
     try {
-      const now = new Date();
-      const counts = await this.db.$transaction(
-        batch.map(
-          ({ storeId, delivery: d }) => this.db.$executeRaw`
-            INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
-            VALUES (${randomUUID()}, ${storeId}, ${d.dedupeKey}, ${d.topic}, ${d.rawBody}, 'pending', 0, ${d.triggeredAt}, ${now})
-            ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`,
-        ),
+      const fresh = await this.writer.insert(
+        batch.map(({ storeId, delivery: d }) => ({
+          storeId,
+          dedupeKey: d.dedupeKey,
+          topic: d.topic,
+          payload: d.rawBody,
+          triggeredAt: d.triggeredAt,
+        })),
+        new Date(),
       );
-      batch.forEach((p, i) => p.resolve(counts[i] === 1 ? "stored" : "duplicate"));
-      if (counts.some((c) => c === 1)) this.onStored();
+      batch.forEach((p, i) => p.resolve(fresh[i] ? "stored" : "duplicate"));
+      if (fresh.some(Boolean)) {
+        this.lastStoredAt = Date.now();
+        this.onStored();
+      }
     } catch (error) {
       for (const p of batch) p.reject(error);
     }

@@ -9,6 +9,7 @@ import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { handleShopifyWebhook } from "../../app/platforms/shopify/webhook-handler.server";
 import { InboxProcessor } from "../../app/sync/inbox-processor.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
+import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";
 import { SimulatedShop } from "../simulators/shopify/store";
 import { buildWebhookRequest, type SignatureMode, type WebhookEvent } from "../simulators/shopify/webhooks";
 import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
@@ -29,12 +30,14 @@ export class ShopifyHarness {
   readonly events: WebhookEvent[] = [];
   readonly inbox: WebhookInbox;
   readonly processor: InboxProcessor;
+  private readonly writer: InboxWriter;
   private readonly shopify = shopifyApp(
     testConfig({ apiVersion: ApiVersion.July26, apiSecretKey: WEBHOOK_SECRET, logger: { level: LogSeverity.Error } }),
   );
 
   private constructor(readonly database: TestDatabase) {
-    this.inbox = new WebhookInbox(database.db);
+    this.writer = createInboxWriter(database.db, database.url);
+    this.inbox = new WebhookInbox(database.db, this.writer);
     const inbox = this.inbox;
     this.processor = new InboxProcessor(database.db, {
       onStoreRemoved: (p, d) => inbox.forgetStore(p as "shopify", d),
@@ -98,6 +101,7 @@ export class ShopifyHarness {
 
   async close() {
     await this.processor.stop();
+    this.writer.close();
     await this.database.drop();
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * Writes batches of webhook receipts. The receive path's only database work, so it gets a fast path:
+ * on SQLite a dedicated better-sqlite3 connection with one prepared statement (Prisma's per-query overhead was
+ * most of a webhook's database cost); on PostgreSQL the Prisma client.
+ */
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { isPostgresUrl, type Db } from "../db.server";
+
+export interface ReceiptRow {
+  storeId: string;
+  dedupeKey: string;
+  topic: string;
+  payload: string;
+  triggeredAt: Date | null;
+}
+
+export interface InboxWriter {
+  /** Inserts the rows in one transaction; returns for each whether it was new (false = duplicate). */
+  insert(rows: ReceiptRow[], now: Date): Promise<boolean[]>;
+  close(): void;
+}
+
+export function createInboxWriter(db: Db, databaseUrl: string): InboxWriter {
+  return isPostgresUrl(databaseUrl) ? new PrismaInboxWriter(db) : new SqliteInboxWriter(databaseUrl);
+}
+
+class PrismaInboxWriter implements InboxWriter {
+  constructor(private readonly db: Db) {}
+
+  async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
+    const counts = await this.db.$transaction(
+      rows.map(
+        (r) => this.db.$executeRaw`
+          INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
+          VALUES (${randomUUID()}, ${r.storeId}, ${r.dedupeKey}, ${r.topic}, ${r.payload}, 'pending', 0, ${r.triggeredAt}, ${now})
+          ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`,
+      ),
+    );
+    return counts.map((c) => c === 1);
+  }
+
+  close() {}
+}
+
+class SqliteInboxWriter implements InboxWriter {
+  private readonly conn: Database.Database;
+  private readonly insertMany: (rows: ReceiptRow[], now: string) => boolean[];
+
+  constructor(databaseUrl: string) {
+    this.conn = new Database(databaseUrl.replace(/^file:/, ""));
+    this.conn.pragma("journal_mode = WAL");
+    this.conn.pragma("synchronous = NORMAL");
+    this.conn.pragma("busy_timeout = 5000");
+    // DateTime values are written as Prisma's SQLite adapter writes them (ISO 8601, "+00:00").
+    const statement = this.conn.prepare(`
+      INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
+      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+      ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`);
+    this.insertMany = this.conn.transaction((rows: ReceiptRow[], now: string) =>
+      rows.map(
+        (r) =>
+          statement.run(randomUUID(), r.storeId, r.dedupeKey, r.topic, r.payload, sqliteTime(r.triggeredAt), now)
+            .changes === 1,
+      ),
+    );
+  }
+
+  async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
+    return this.insertMany(rows, sqliteTime(now)!);
+  }
+
+  close() {
+    this.conn.close();
+  }
+}
+
+function sqliteTime(date: Date | null): string | null {
+  return date ? date.toISOString().replace("Z", "+00:00") : null;
+}
