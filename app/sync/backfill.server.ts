@@ -235,7 +235,7 @@ export class BackfillService {
         where: { id: run.id },
         data: { state: "queued", bulkOperationId: null, resultUrl: null, rowsDone: 0 },
       });
-      this.kick(run.id);
+      this.later(run.id);
       return;
     }
     const lines = createInterface({
