@@ -1,0 +1,123 @@
+/**
+ * Connecting a store with WooCommerce's own key exchange (`/wc-auth/v1/authorize`): the merchant approves
+ * Ciclo in wp-admin, WooCommerce creates a REST key, POSTs it as JSON to `callback_url` (which must be https
+ * and must answer exactly 200, or WooCommerce deletes the key again), then sends the merchant to
+ * `return_url?success=1&user_id=…` (`success=0` when denied). `user_id` is ours: an opaque connect-attempt id
+ * that WooCommerce echoes back unchanged, as a string.
+ */
+import { id, int, isObject, str } from "../json";
+import type { WooClient } from "./rest-client";
+import { WooApiError } from "./rest-client";
+
+export interface AuthorizeUrlInput {
+  storeUrl: string;
+  appName: string;
+  /** Opaque id of this connect attempt; comes back in the callback body and on the return URL. */
+  userId: string;
+  returnUrl: string;
+  callbackUrl: string;
+}
+
+export function buildAuthorizeUrl(input: AuthorizeUrlInput): string {
+  const store = normalizeStoreUrl(input.storeUrl);
+  if (!/^https:\/\//i.test(input.callbackUrl)) throw new Error("WooCommerce requires an https callback_url");
+  if (!/^https?:\/\//i.test(input.returnUrl)) throw new Error("return_url must be an absolute http(s) URL");
+  if (!input.userId || !input.appName) throw new Error("appName and userId are required");
+  const url = new URL(`${store}/wc-auth/v1/authorize`);
+  url.searchParams.set("app_name", input.appName);
+  url.searchParams.set("scope", "read_write");
+  url.searchParams.set("user_id", input.userId);
+  url.searchParams.set("return_url", input.returnUrl);
+  url.searchParams.set("callback_url", input.callbackUrl);
+  return url.toString();
+}
+
+/** "shop.example/" or "https://shop.example/" -> "https://shop.example" (https unless http is explicit). */
+export function normalizeStoreUrl(storeUrl: string): string {
+  const trimmed = storeUrl.trim().replace(/\/+$/, "");
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const url = new URL(withScheme);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("store URL must be http(s)");
+  if (url.username || url.password || url.search || url.hash) throw new Error("store URL must be a plain address");
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+export type KeyPermissions = "read" | "write" | "read_write";
+
+export interface WooKeyExchangeCallback {
+  keyId: number;
+  userId: string;
+  consumerKey: string;
+  consumerSecret: string;
+  keyPermissions: KeyPermissions;
+}
+
+/** Validates the callback POST body; `expectedUserId` ties it to the connect attempt we started. */
+export function parseKeyExchangeCallback(
+  body: unknown,
+  expectedUserId?: string,
+): { ok: true; value: WooKeyExchangeCallback } | { ok: false; reason: string } {
+  let parsed = body;
+  if (typeof body === "string") {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { ok: false, reason: "callback body is not JSON" };
+    }
+  }
+  if (!isObject(parsed)) return { ok: false, reason: "callback body is not a JSON object" };
+  const keyId = int(parsed, "key_id") ?? (id(parsed, "key_id") ? Number(id(parsed, "key_id")) : null);
+  const userId = str(parsed, "user_id");
+  const consumerKey = str(parsed, "consumer_key");
+  const consumerSecret = str(parsed, "consumer_secret");
+  const permissions = str(parsed, "key_permissions");
+  if (!keyId || keyId <= 0) return { ok: false, reason: "key_id missing" };
+  if (!userId) return { ok: false, reason: "user_id missing" };
+  if (expectedUserId !== undefined && userId !== expectedUserId) return { ok: false, reason: "user_id does not match" };
+  if (!consumerKey || !/^ck_[0-9a-f]{40}$/.test(consumerKey)) return { ok: false, reason: "consumer_key malformed" };
+  if (!consumerSecret || !/^cs_[0-9a-f]{40}$/.test(consumerSecret))
+    return { ok: false, reason: "consumer_secret malformed" };
+  if (permissions !== "read_write") {
+    return { ok: false, reason: `key_permissions is ${permissions ?? "missing"}; Ciclo needs read_write` };
+  }
+  return { ok: true, value: { keyId, userId, consumerKey, consumerSecret, keyPermissions: permissions } };
+}
+
+export type CredentialCheck = { ok: true; ordersVisible: number | null } | { ok: false; reason: string };
+
+/**
+ * Rejects keys that cannot read orders, with a reason to show the merchant. One cheap request
+ * (`GET /orders?per_page=1`). Write access is proven later by the first webhook registration.
+ */
+export async function checkCredentials(client: WooClient): Promise<CredentialCheck> {
+  try {
+    const res = await client.get<unknown>("orders", { per_page: 1 });
+    if (!Array.isArray(res.data)) return { ok: false, reason: "the store did not answer with a list of orders" };
+    return { ok: true, ordersVisible: res.total };
+  } catch (error) {
+    if (!(error instanceof WooApiError)) throw error;
+    if (error.status === 401 || error.status === 403) {
+      return { ok: false, reason: `these keys can't read orders: ${explain(error)}` };
+    }
+    if (error.status === 404) {
+      return {
+        ok: false,
+        reason: "no WooCommerce REST API at this address (is WooCommerce active, are permalinks on?)",
+      };
+    }
+    return { ok: false, reason: `the store could not be reached: ${error.message}` };
+  }
+}
+
+function explain(error: WooApiError): string {
+  switch (error.code) {
+    case "woocommerce_rest_cannot_view":
+      return error.status === 403
+        ? "the WordPress user who owns them may not view orders (use a shop manager or administrator)"
+        : "WooCommerce did not recognise them (unknown key, or keys sent over plain http without a signature)";
+    case "woocommerce_rest_authentication_error":
+      return error.message.replace(/^.*?: /, "");
+    default:
+      return error.message;
+  }
+}

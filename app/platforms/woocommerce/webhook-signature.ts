@@ -1,0 +1,82 @@
+/**
+ * Recognising a WooCommerce webhook request before anything is stored:
+ * - the creation ping: form body `webhook_id=N` and no X-WC-Webhook-* headers -> answer 2xx, store nothing;
+ * - a delivery: X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body, secret)), compared in constant time.
+ * The raw body must be the exact bytes received (the signature covers WooCommerce's JSON encoding).
+ */
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+export function signWooWebhook(rawBody: string | Buffer, secret: string): string {
+  return createHmac("sha256", secret).update(rawBody).digest("base64");
+}
+
+export function verifyWooWebhook(
+  rawBody: string | Buffer,
+  signatureHeader: string | null | undefined,
+  secret: string,
+): boolean {
+  if (!signatureHeader || !secret) return false;
+  const expected = Buffer.from(signWooWebhook(rawBody, secret), "utf8");
+  const given = Buffer.from(signatureHeader.trim(), "utf8");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const PING_BODY = /^webhook_id=(\d{1,20})$/;
+
+/** The webhook id if this is WooCommerce's creation ping (no signature, form body `webhook_id=N`). */
+export function wooPingWebhookId(rawBody: string, signatureHeader: string | null | undefined): string | null {
+  if (signatureHeader) return null;
+  const match = PING_BODY.exec(rawBody.trim());
+  return match ? match[1]! : null;
+}
+
+export type WooDelivery =
+  | { kind: "ping"; webhookId: string }
+  | {
+      kind: "delivery";
+      topic: string;
+      resource: string | null;
+      event: string | null;
+      webhookId: string | null;
+      /** wp_hash(webhook id + current second): two resources sent by one webhook in one second share it. */
+      deliveryId: string | null;
+      /** What to dedupe on: webhook, delivery id and a hash of the body (see deliveryId). */
+      dedupeKey: string;
+      source: string | null;
+      payload: unknown;
+    }
+  | { kind: "rejected"; status: 400 | 401; reason: string };
+
+type HeaderGetter = { get(name: string): string | null };
+
+/** Classifies a request to Ciclo's WooCommerce webhook endpoint; never throws. */
+export function classifyWooDelivery(headers: HeaderGetter, rawBody: string, secret: string): WooDelivery {
+  const signature = headers.get("x-wc-webhook-signature");
+  const pingId = wooPingWebhookId(rawBody, signature);
+  if (pingId !== null && !headers.get("x-wc-webhook-topic")) return { kind: "ping", webhookId: pingId };
+  if (!signature) return { kind: "rejected", status: 401, reason: "missing X-WC-Webhook-Signature" };
+  if (!verifyWooWebhook(rawBody, signature, secret)) return { kind: "rejected", status: 401, reason: "bad signature" };
+  const topic = headers.get("x-wc-webhook-topic");
+  if (!topic) return { kind: "rejected", status: 400, reason: "missing X-WC-Webhook-Topic" };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody);
+  } catch {
+    return { kind: "rejected", status: 400, reason: "body is not JSON" };
+  }
+  return {
+    kind: "delivery",
+    topic: topic.toLowerCase(),
+    resource: headers.get("x-wc-webhook-resource"),
+    event: headers.get("x-wc-webhook-event"),
+    webhookId: headers.get("x-wc-webhook-id"),
+    deliveryId: headers.get("x-wc-webhook-delivery-id"),
+    dedupeKey: [
+      headers.get("x-wc-webhook-id") ?? "",
+      headers.get("x-wc-webhook-delivery-id") ?? "",
+      createHash("sha256").update(rawBody).digest("base64url").slice(0, 22),
+    ].join(":"),
+    source: headers.get("x-wc-webhook-source"),
+    payload,
+  };
+}
