@@ -3,7 +3,8 @@
  * mimics that with per-kind counters that step by a deterministic pseudo-random gap.
  */
 
-export type IdKind = "customer" | "order" | "lineItem" | "refund" | "refundLine" | "transaction" | "bulkOperation";
+export type IdKind =
+  "customer" | "order" | "lineItem" | "refund" | "refundLine" | "transaction" | "bulkOperation" | "metafield";
 
 const STARTS: Record<IdKind, number> = {
   customer: 7_010_000_000_000,
@@ -13,6 +14,7 @@ const STARTS: Record<IdKind, number> = {
   refundLine: 563_000_000_000,
   transaction: 6_830_000_000_000,
   bulkOperation: 4_410_000_000,
+  metafield: 31_200_000_000_000,
 };
 
 export interface IdState {
@@ -26,7 +28,7 @@ export class IdAllocator {
 
   constructor(state?: IdState) {
     this.state = state
-      ? { last: { ...state.last }, orderNumber: state.orderNumber }
+      ? { last: { ...STARTS, ...state.last }, orderNumber: state.orderNumber }
       : { last: { ...STARTS }, orderNumber: 1000 };
   }
 

@@ -3,6 +3,7 @@
  *
  *   POST /shops/{shop}.myshopify.com/admin/api/{version}/graphql.json   (X-Shopify-Access-Token required)
  *   GET  /files/{name}.jsonl                                           (bulk results; no auth, like a signed URL)
+ *   POST /staged-uploads/                                              (multipart upload to a stagedUploadsCreate target)
  *
  * The app reroutes `https://{shop}/admin/api/...` to `${baseUrl}/shops/{shop}/admin/api/...`.
  */
@@ -10,9 +11,12 @@ import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BulkOperations, type BulkOptions } from "./graphql/bulk";
+import { BulkMutations } from "./graphql/bulk-mutation";
 import { executeAdminGraphql, type GraphqlRequestBody } from "./graphql/executor";
 import { ADMIN_API_VERSION, adminSchema } from "./graphql/schema";
+import { StagedUploads } from "./graphql/staged-uploads";
 import { LeakyBucket, PLAN_LIMITS } from "./graphql/throttle";
+import type { ShopPlan } from "./model";
 import { ShopRegistry, type CreateShopOptions, type SimulatedShop } from "./store";
 import { WebhookSender, type WebhookSenderOptions } from "./webhooks";
 
@@ -27,22 +31,33 @@ export interface StartOptions {
 }
 
 export interface ShopApiStats {
+  /** GraphQL requests (calls), including throttled ones. */
   requests: number;
   throttled: number;
   /** Sum of actual query costs charged. */
   pointsCharged: number;
+  /** Requests per top-level field, e.g. { tagsAdd: 12, bulkOperation: 3 } (throttled ones included). */
+  rootFields: Record<string, number>;
+  /** Multipart uploads to staged upload targets. */
+  uploads: number;
 }
 
 export interface ShopifySimulator {
   baseUrl: string;
   shops: ShopRegistry;
   bulk: BulkOperations;
+  bulkMutations: BulkMutations;
+  stagedUploads: StagedUploads;
   /** Present when started with `webhooks`. */
   webhooks: WebhookSender | null;
   createShop(opts?: CreateShopOptions): SimulatedShop;
   /** The app+shop leaky bucket (tests can inspect or drain it). */
   bucket(shopDomain: string): LeakyBucket;
   stats(shopDomain: string): ShopApiStats;
+  /** Zeroes a shop's statistics (e.g. between a first and a second run). */
+  resetStats(shopDomain: string): void;
+  /** Changes a shop's plan; its bucket takes the new plan's size and restore rate (starting full). */
+  setPlan(shopDomain: string, plan: ShopPlan): void;
   /** `${baseUrl}/shops/{domain}/admin/api/2026-07/graphql.json` */
   graphqlUrl(shopDomain: string, version?: string): string;
   close(): Promise<void>;
@@ -71,22 +86,24 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
   const shops = new ShopRegistry();
   let baseUrl = "";
   const bulk = new BulkOperations(() => baseUrl, options.bulk);
-  const buckets = new Map<string, LeakyBucket>();
+  const stagedUploads = new StagedUploads(() => baseUrl, bulk.dir);
+  const bulkMutations = new BulkMutations(bulk, stagedUploads);
+  const buckets = new Map<string, { plan: ShopPlan; bucket: LeakyBucket }>();
   const stats = new Map<string, ShopApiStats>();
   const webhooks = options.webhooks ? new WebhookSender(options.webhooks) : null;
 
   const bucketFor = (shop: SimulatedShop): LeakyBucket => {
     let b = buckets.get(shop.domain);
-    if (!b) {
-      b = new LeakyBucket(PLAN_LIMITS[shop.info.plan], options.throttleNow);
+    if (!b || b.plan !== shop.info.plan) {
+      b = { plan: shop.info.plan, bucket: new LeakyBucket(PLAN_LIMITS[shop.info.plan], options.throttleNow) };
       buckets.set(shop.domain, b);
     }
-    return b;
+    return b.bucket;
   };
   const statsFor = (domain: string): ShopApiStats => {
     let s = stats.get(domain);
     if (!s) {
-      s = { requests: 0, throttled: 0, pointsCharged: 0 };
+      s = { requests: 0, throttled: 0, pointsCharged: 0, rootFields: {}, uploads: 0 };
       stats.set(domain, s);
     }
     return s;
@@ -110,7 +127,14 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     }
     const s = statsFor(domain);
     s.requests++;
-    const response = await executeAdminGraphql({ ctx: { shop, bulk }, bucket: bucketFor(shop), body });
+    const response = await executeAdminGraphql({
+      ctx: { shop, bulk, staged: stagedUploads, bulkMutations },
+      bucket: bucketFor(shop),
+      body,
+      observeRootFields: (names) => {
+        for (const n of names) s.rootFields[n] = (s.rootFields[n] ?? 0) + 1;
+      },
+    });
     const cost = response.extensions?.cost as { actualQueryCost: number | null } | undefined;
     if (response.errors?.some((e) => e.extensions?.code === "THROTTLED")) s.throttled++;
     s.pointsCharged += cost?.actualQueryCost ?? 0;
@@ -128,8 +152,24 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     createReadStream(f.path).pipe(res);
   };
 
+  const handleUpload = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const result = await stagedUploads.receive(req.headers["content-type"] ?? "", Buffer.concat(chunks));
+    if (result.shopDomain) statsFor(result.shopDomain).uploads++;
+    res.writeHead(result.status, { "Content-Type": "application/xml; charset=UTF-8" });
+    res.end(result.body);
+  };
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/staged-uploads/" && req.method === "POST") {
+      handleUpload(req, res).catch((e: unknown) => {
+        res.writeHead(500, { "Content-Type": "text/plain" });
+        res.end(`simulator error: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      return;
+    }
     const gql = /^\/shops\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (gql && req.method === "POST") {
       handleGraphql(req, res, decodeURIComponent(gql[1] as string), gql[2] as string).catch((e: unknown) => {
@@ -149,6 +189,8 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     baseUrl,
     shops,
     bulk,
+    bulkMutations,
+    stagedUploads,
     webhooks,
     createShop(opts = {}) {
       const shop = shops.create(opts);
@@ -161,6 +203,14 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
       return bucketFor(shop);
     },
     stats: statsFor,
+    resetStats(domain) {
+      stats.delete(domain);
+    },
+    setPlan(domain, plan) {
+      const shop = shops.get(domain);
+      if (!shop) throw new Error(`unknown shop ${domain}`);
+      shop.info.plan = plan;
+    },
     graphqlUrl: (domain, version = ADMIN_API_VERSION) => `${baseUrl}/shops/${domain}/admin/api/${version}/graphql.json`,
     async close() {
       bulk.close();

@@ -1,11 +1,13 @@
 /**
  * Per-shop in-memory state and the mutations a merchant or buyer makes. Each mutation changes the state, bumps
  * updated_at from the shop clock and emits the webhooks Shopify would send (payload rendered at that moment).
- * Later issues add tags/metafields mutations here; the GraphQL resolvers read the same state.
+ * Customer tags (tagsAdd/tagsRemove) and customer metafields (metafieldsSet) live here too; the GraphQL resolvers
+ * and the bulk mutation runner read and change the same state.
  */
 import { randomUUID } from "node:crypto";
 import { Random } from "../random";
 import { ShopClock } from "./clock";
+import { addTags, removeTags, sameTags, type TagUserError } from "./customer-tags";
 import { IdAllocator, type IdKind, type IdState } from "./ids";
 import * as lifecycle from "./lifecycle";
 import { parseMoney } from "./money";
@@ -19,6 +21,14 @@ import type {
   SimRefund,
   SimShopInfo,
 } from "./model";
+import {
+  MAX_METAFIELDS_PER_SET,
+  metafieldKey,
+  validateMetafieldInput,
+  type MetafieldInput,
+  type MetafieldsSetUserError,
+  type SimMetafield,
+} from "./metafields";
 import { orderTotals } from "./order-math";
 import {
   bulkFinishPayload,
@@ -112,6 +122,8 @@ export class SimulatedShop {
   readonly ids: IdAllocator;
   readonly customers = new Map<number, SimCustomer>();
   readonly orders = new Map<number, SimOrder>();
+  /** Customer metafields by customer id, then by "namespace.key". */
+  readonly customerMetafields = new Map<number, Map<string, SimMetafield>>();
   /** False after app/uninstalled: the access token is revoked. */
   installed = true;
   private readonly listeners = new Set<(e: WebhookEvent) => void>();
@@ -246,7 +258,85 @@ export class SimulatedShop {
     this.customer(id);
     if (this.ordersOf(id).length > 0) throw new ShopError(`customer ${id} has orders and cannot be deleted`);
     this.customers.delete(id);
+    this.customerMetafields.delete(id);
     this.emit("customers/delete", restDeletedCustomer(id), this.clock.stamp());
+  }
+
+  /**
+   * tagsAdd on a customer: unknown customers and invalid tags give userErrors (nothing changes). A call that adds
+   * nothing new changes nothing and sends no webhook; otherwise updated_at moves and customers/update is sent.
+   */
+  addCustomerTags(id: number, tags: readonly string[]): { customer: SimCustomer | null; userErrors: TagUserError[] } {
+    return this.changeTags(id, (current) => addTags(current, tags));
+  }
+
+  /** tagsRemove on a customer (same rules as addCustomerTags). */
+  removeCustomerTags(
+    id: number,
+    tags: readonly string[],
+  ): { customer: SimCustomer | null; userErrors: TagUserError[] } {
+    return this.changeTags(id, (current) => removeTags(current, tags));
+  }
+
+  private changeTags(
+    id: number,
+    change: (current: readonly string[]) => { tags: string[] } | { userErrors: TagUserError[] },
+  ): { customer: SimCustomer | null; userErrors: TagUserError[] } {
+    const c = this.customers.get(id);
+    if (!c) return { customer: null, userErrors: [{ field: ["id"], message: "Customer does not exist" }] };
+    const result = change(c.tags);
+    if ("userErrors" in result) return { customer: null, userErrors: result.userErrors };
+    if (!sameTags(c.tags, result.tags)) this.updateCustomer(id, { tags: result.tags });
+    return { customer: c, userErrors: [] };
+  }
+
+  /** metafieldsSet for customer owners: at most 25 inputs, atomic, create or update by namespace + key. */
+  setCustomerMetafields(inputs: readonly (MetafieldInput & { ownerCustomerId: number | null })[]): {
+    metafields: SimMetafield[] | null;
+    userErrors: MetafieldsSetUserError[];
+  } {
+    if (inputs.length > MAX_METAFIELDS_PER_SET)
+      return {
+        metafields: null,
+        userErrors: [
+          {
+            field: ["metafields"],
+            message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_SET}.`,
+            code: "LESS_THAN_OR_EQUAL_TO",
+            elementIndex: null,
+          },
+        ],
+      };
+    const userErrors = inputs.flatMap((input, i) =>
+      validateMetafieldInput(input, i, input.ownerCustomerId !== null && this.customers.has(input.ownerCustomerId)),
+    );
+    if (userErrors.length > 0) return { metafields: null, userErrors };
+    const at = this.clock.stamp();
+    const written = inputs.map((input) => {
+      const ownerId = input.ownerCustomerId as number;
+      const byKey = this.customerMetafields.get(ownerId) ?? new Map<string, SimMetafield>();
+      this.customerMetafields.set(ownerId, byKey);
+      const k = metafieldKey(input.namespace as string, input.key);
+      const existing = byKey.get(k);
+      const m: SimMetafield = existing ?? {
+        id: this.ids.next("metafield"),
+        ownerId,
+        namespace: input.namespace as string,
+        key: input.key,
+        type: input.type as string,
+        value: input.value,
+        createdAt: at,
+        updatedAt: at,
+      };
+      if (existing) Object.assign(existing, { type: input.type as string, value: input.value, updatedAt: at });
+      byKey.set(k, m);
+      return m;
+    });
+    return { metafields: written, userErrors: [] };
+  }
+
+  metafieldsOf(customerId: number): SimMetafield[] {
+    return [...(this.customerMetafields.get(customerId)?.values() ?? [])];
   }
 
   // --- orders --------------------------------------------------------------------------------------------

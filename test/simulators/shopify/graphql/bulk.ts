@@ -20,7 +20,7 @@ export type BulkErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT
 export interface BulkOperationRecord {
   id: number;
   shopDomain: string;
-  type: "QUERY";
+  type: "QUERY" | "MUTATION";
   status: BulkStatus;
   errorCode: BulkErrorCode | null;
   query: string;
@@ -53,6 +53,12 @@ export interface BulkOptions {
   tickMs?: number;
   /** Concurrent bulk queries per shop (2026-01 and later: 5; older versions: 1). */
   maxConcurrentQueries?: number;
+  /** Concurrent bulk mutations per shop (2026-01 and later: 5; older versions: 1). See bulk-mutation.ts. */
+  maxConcurrentMutations?: number;
+  /** Delay before a bulk mutation starts running (default 20 ms; Shopify queues operations for seconds). */
+  mutationStartDelayMs?: number;
+  /** Lines of a bulk mutation processed per second (default: as fast as possible). */
+  mutationLinesPerSecond?: number;
   /** With groupObjects: false, children of a window of this many roots are written after those roots. */
   ungroupedWindow?: number;
 }
@@ -78,9 +84,10 @@ export class BulkOperations {
   private readonly faults = new Map<string, BulkFault[]>();
   private readonly files = new Map<string, { path: string; expiredStatus: number | null }>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly dir: string;
+  /** Where result files are written (the bulk mutation runner writes there too). */
+  readonly dir: string;
   private readonly waiters = new Map<number, (() => void)[]>();
-  private readonly options: Required<BulkOptions>;
+  readonly options: Required<BulkOptions>;
   private nextId = 4_410_000_000;
 
   constructor(
@@ -93,6 +100,9 @@ export class BulkOperations {
       rowsPerTick: options.rowsPerTick ?? 5000,
       tickMs: options.tickMs ?? 0,
       maxConcurrentQueries: options.maxConcurrentQueries ?? 5,
+      maxConcurrentMutations: options.maxConcurrentMutations ?? 5,
+      mutationStartDelayMs: options.mutationStartDelayMs ?? 20,
+      mutationLinesPerSecond: options.mutationLinesPerSecond ?? Number.POSITIVE_INFINITY,
       ungroupedWindow: options.ungroupedWindow ?? 20,
     };
   }
@@ -144,7 +154,7 @@ export class BulkOperations {
     query: string,
     groupObjects: boolean,
   ): { bulkOperation: BulkOperationRecord | null; userErrors: UserError[] } {
-    const active = this.list(shop.domain).filter((o) => ACTIVE.includes(o.status));
+    const active = this.active(shop.domain, "QUERY");
     if (active.length >= this.options.maxConcurrentQueries) {
       const ids = active.map((o) => gid("BulkOperation", o.id)).join(", ");
       return {
@@ -194,6 +204,47 @@ export class BulkOperations {
   }
 
   private readonly running = new Map<number, Running>();
+
+  /** Operations of this type that are still CREATED, RUNNING or CANCELING. */
+  active(shopDomain: string, type: BulkOperationRecord["type"]): BulkOperationRecord[] {
+    return this.list(shopDomain).filter((o) => o.type === type && ACTIVE.includes(o.status));
+  }
+
+  /** Registers an operation run elsewhere (bulk mutations) so bulkOperation(id), cancel and waitFor see it. */
+  track(record: Omit<BulkOperationRecord, "id">): BulkOperationRecord {
+    const full: BulkOperationRecord = { ...record, id: ++this.nextId };
+    const byShop = this.ops.get(full.shopDomain) ?? new Map<number, BulkOperationRecord>();
+    byShop.set(full.id, full);
+    this.ops.set(full.shopDomain, byShop);
+    return full;
+  }
+
+  /** Serves a result file at /files/{name}.jsonl and returns its URL. */
+  publishFile(name: string, path: string, expiredStatus: number | null = null): string {
+    this.files.set(name, { path, expiredStatus });
+    return `${this.baseUrl()}/files/${name}.jsonl`;
+  }
+
+  /** Final status: completedAt, bulk_operations/finish, waiters. */
+  settle(op: BulkOperationRecord, shop: SimulatedShop, status: BulkStatus): void {
+    op.status = status;
+    if (status === "COMPLETED") op.completedAt = shop.clock.now();
+    shop.emitBulkFinish({
+      id: op.id,
+      status: status as "COMPLETED",
+      errorCode: op.errorCode,
+      createdAt: op.createdAt,
+      completedAt: op.completedAt ?? shop.clock.now(),
+      type: op.type,
+    });
+    for (const w of this.waiters.get(op.id) ?? []) w();
+    this.waiters.delete(op.id);
+  }
+
+  /** Runs `fn` after `ms`, cancelled by close(). */
+  schedule(ms: number, fn: () => void): void {
+    this.later(ms, fn);
+  }
 
   cancel(shop: SimulatedShop, id: number): { bulkOperation: BulkOperationRecord | null; userErrors: UserError[] } {
     const op = this.get(shop.domain, id);
@@ -247,20 +298,8 @@ export class BulkOperations {
   }
 
   private finish(r: Running, status: BulkStatus): void {
-    const op = r.record;
-    op.status = status;
-    if (status === "COMPLETED") op.completedAt = r.shop.clock.now();
-    this.running.delete(op.id);
-    r.shop.emitBulkFinish({
-      id: op.id,
-      status: status as "COMPLETED",
-      errorCode: op.errorCode,
-      createdAt: op.createdAt,
-      completedAt: op.completedAt ?? r.shop.clock.now(),
-      type: "QUERY",
-    });
-    for (const w of this.waiters.get(op.id) ?? []) w();
-    this.waiters.delete(op.id);
+    this.running.delete(r.record.id);
+    this.settle(r.record, r.shop, status);
   }
 
   private start(r: Running): void {

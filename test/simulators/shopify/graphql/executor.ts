@@ -82,7 +82,8 @@ function shopifyValidationError(e: GraphQLError): ShopifyError {
   return { ...base, message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
 }
 
-const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+/** Resolves every field through the resolver map (also used by the bulk mutation runner). */
+export const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
   const r = resolverFor(info.parentType.name, info.fieldName);
   if (!r) throw unsupported(info.parentType.name, info.fieldName);
   try {
@@ -98,9 +99,16 @@ export interface ExecuteInput {
   ctx: Omit<ResolverContext, "searchWarnings" | "unbounded">;
   bucket: LeakyBucket;
   body: GraphqlRequestBody;
+  /** Told the top-level field names of a valid operation (for per-shop call statistics). */
+  observeRootFields?: (names: string[]) => void;
 }
 
-export async function executeAdminGraphql({ ctx, bucket, body }: ExecuteInput): Promise<GraphqlResponse> {
+export async function executeAdminGraphql({
+  ctx,
+  bucket,
+  body,
+  observeRootFields,
+}: ExecuteInput): Promise<GraphqlResponse> {
   const schema = adminSchema();
   if (typeof body.query !== "string" || body.query.trim() === "")
     return { errors: [{ message: "No query string was present" }] };
@@ -131,6 +139,7 @@ export async function executeAdminGraphql({ ctx, bucket, body }: ExecuteInput): 
     };
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  observeRootFields?.(operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])));
 
   const unpaginated = unpaginatedConnections(schema, operation, fragments, variables);
   if (unpaginated.length > 0)

@@ -7,17 +7,23 @@
 import { GraphQLError } from "graphql";
 import { gid, parseGid } from "../ids";
 import { graphqlDecimal, type Cents } from "../money";
+import type { MetafieldInput, SimMetafield } from "../metafields";
 import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimRefundLine, SimTransaction } from "../model";
 import { orderTotals } from "../order-math";
 import type { SimulatedShop } from "../store";
 import { graphqlDateTime } from "../time";
 import type { BulkOperationRecord, BulkOperations } from "./bulk";
+import type { BulkMutations } from "./bulk-mutation";
 import { paginate, type Connection, type PageArgs } from "./connection";
 import { searchPredicate, type FieldValue, type SearchWarning } from "./search-query";
+import { StagedUploadError, type StagedUploadInput, type StagedUploads } from "./staged-uploads";
 
 export interface ResolverContext {
   shop: SimulatedShop;
   bulk: BulkOperations;
+  /** Staged uploads and bulk mutations (absent inside bulk runs, where those mutations are not allowed). */
+  staged?: StagedUploads;
+  bulkMutations?: BulkMutations;
   /** True while a bulk query runs: connections return everything, ignoring first/last. */
   unbounded: boolean;
   /** Search warnings reported in extensions.search. */
@@ -207,6 +213,52 @@ function idOf(value: unknown, type: string): number | null {
   return parsed && parsed.type === type ? parsed.id : null;
 }
 
+/** A Node-typed field (tagsAdd's `node`) needs the concrete type name for graphql-js to resolve the interface. */
+function asNode<T extends object>(typeName: string, value: T): T & { __typename: string } {
+  return { ...value, __typename: typeName };
+}
+
+/** The customer behind a tagsAdd/tagsRemove id; other taggable types are not modelled by the simulator. */
+function taggableCustomerId(id: unknown): number | null {
+  const parsed = typeof id === "string" ? parseGid(id) : null;
+  if (parsed && parsed.type !== "Customer")
+    throw new UnsupportedFieldError(
+      `tags on ${parsed.type} are not supported by the local Shopify simulator (only Customer)`,
+    );
+  return parsed ? parsed.id : null;
+}
+
+function tagsPayload(result: { customer: SimCustomer | null; userErrors: unknown[] }) {
+  return { node: result.customer ? asNode("Customer", result.customer) : null, userErrors: result.userErrors };
+}
+
+function invalidTagId(id: unknown) {
+  return { node: null, userErrors: [{ field: ["id"], message: `Invalid global id '${String(id)}'` }] };
+}
+
+function metafieldsSet(args: Args, ctx: ResolverContext) {
+  const inputs = (args.metafields as MetafieldInput[]).map((m) => {
+    if (m.compareDigest !== undefined)
+      throw new UnsupportedFieldError("metafieldsSet compareDigest is not supported by the local Shopify simulator");
+    const owner = parseGid(m.ownerId);
+    if (owner && owner.type !== "Customer")
+      throw new UnsupportedFieldError(
+        `metafields on ${owner.type} are not supported by the local Shopify simulator (only Customer)`,
+      );
+    return { ...m, namespace: m.namespace ?? "$app", ownerCustomerId: owner ? owner.id : null };
+  });
+  return ctx.shop.setCustomerMetafields(inputs);
+}
+
+function metafieldsConnection(c: SimCustomer, args: Args, ctx: ResolverContext): Connection<SimMetafield> {
+  const keys = args.keys as string[] | null | undefined;
+  const list = ctx.shop
+    .metafieldsOf(c.id)
+    .filter((m) => !args.namespace || m.namespace === args.namespace)
+    .filter((m) => !keys || keys.includes(`${m.namespace}.${m.key}`));
+  return paginate(list, (m) => [m.id], pageArgs(args), ctx.unbounded);
+}
+
 const connectionResolvers = typed<Connection<unknown>>({
   edges: (c) => c.items.map((node, i) => ({ node, cursor: c.cursors[i] })),
   nodes: (c) => c.items,
@@ -244,6 +296,34 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
 
   Mutation: typed<unknown>({
     bulkOperationRunQuery: (_s, a, ctx) => ctx.bulk.run(ctx.shop, String(a.query), a.groupObjects === true),
+    tagsAdd: (_s, a, ctx) => {
+      const id = taggableCustomerId(a.id);
+      if (id === null) return invalidTagId(a.id);
+      return tagsPayload(ctx.shop.addCustomerTags(id, a.tags as string[]));
+    },
+    tagsRemove: (_s, a, ctx) => {
+      const id = taggableCustomerId(a.id);
+      if (id === null) return invalidTagId(a.id);
+      return tagsPayload(ctx.shop.removeCustomerTags(id, a.tags as string[]));
+    },
+    metafieldsSet: (_s, a, ctx) => metafieldsSet(a, ctx),
+    stagedUploadsCreate: (_s, a, ctx) => {
+      if (!ctx.staged) throw new UnsupportedFieldError("stagedUploadsCreate is not available here");
+      const staged = ctx.staged;
+      try {
+        return {
+          stagedTargets: (a.input as StagedUploadInput[]).map((input) => staged.create(ctx.shop, input)),
+          userErrors: [],
+        };
+      } catch (e) {
+        if (e instanceof StagedUploadError) throw new UnsupportedFieldError(e.message);
+        throw e;
+      }
+    },
+    bulkOperationRunMutation: (_s, a, ctx) => {
+      if (!ctx.bulkMutations) throw new UnsupportedFieldError("bulkOperationRunMutation is not available here");
+      return ctx.bulkMutations.run(ctx.shop, String(a.mutation), String(a.stagedUploadPath));
+    },
     bulkOperationCancel: (_s, a, ctx) => {
       const id = idOf(a.id, "BulkOperation");
       return ctx.bulk.cancel(ctx.shop, id ?? -1);
@@ -393,6 +473,73 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     lastOrder: (c, _a, ctx) =>
       ctx.shop.ordersOf(c.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0] ?? null,
     orders: (c, a, ctx) => ordersConnection(ctx.shop.ordersOf(c.id), a, ctx, "customer.orders"),
+    metafield: (c, a, ctx) =>
+      ctx.shop.metafieldsOf(c.id).find((m) => m.namespace === (a.namespace ?? "$app") && m.key === a.key) ?? null,
+    metafields: (c, a, ctx) => metafieldsConnection(c, a, ctx),
+  }),
+
+  Metafield: typed<SimMetafield>({
+    id: (m) => gid("Metafield", m.id),
+    legacyResourceId: (m) => u64(m.id),
+    namespace: (m) => m.namespace,
+    key: (m) => m.key,
+    type: (m) => m.type,
+    value: (m) => m.value,
+    jsonValue: (m) => (m.type === "json" ? (JSON.parse(m.value) as unknown) : m.value),
+    ownerType: () => "CUSTOMER",
+    createdAt: (m) => dt(m.createdAt),
+    updatedAt: (m) => dt(m.updatedAt),
+  }),
+
+  TagsAddPayload: typed<{ node: unknown; userErrors: unknown[] }>({
+    node: (p) => p.node,
+    userErrors: (p) => p.userErrors,
+  }),
+
+  TagsRemovePayload: typed<{ node: unknown; userErrors: unknown[] }>({
+    node: (p) => p.node,
+    userErrors: (p) => p.userErrors,
+  }),
+
+  MetafieldsSetPayload: typed<{ metafields: SimMetafield[] | null; userErrors: unknown[] }>({
+    metafields: (p) => p.metafields,
+    userErrors: (p) => p.userErrors,
+  }),
+
+  MetafieldsSetUserError: typed<{ field: string[] | null; message: string; code: string; elementIndex: number | null }>(
+    {
+      field: (e) => e.field,
+      message: (e) => e.message,
+      code: (e) => e.code,
+      elementIndex: (e) => e.elementIndex,
+    },
+  ),
+
+  StagedUploadsCreatePayload: typed<{ stagedTargets: unknown[]; userErrors: unknown[] }>({
+    stagedTargets: (p) => p.stagedTargets,
+    userErrors: (p) => p.userErrors,
+  }),
+
+  StagedMediaUploadTarget: typed<{ url: string; resourceUrl: string; parameters: unknown[] }>({
+    url: (t) => t.url,
+    resourceUrl: (t) => t.resourceUrl,
+    parameters: (t) => t.parameters,
+  }),
+
+  StagedUploadParameter: typed<{ name: string; value: string }>({
+    name: (p) => p.name,
+    value: (p) => p.value,
+  }),
+
+  BulkOperationRunMutationPayload: typed<{ bulkOperation: BulkOperationRecord | null; userErrors: unknown[] }>({
+    bulkOperation: (p) => p.bulkOperation,
+    userErrors: (p) => p.userErrors,
+  }),
+
+  BulkMutationUserError: typed<{ field: string[] | null; message: string; code: string | null }>({
+    field: (e) => e.field,
+    message: (e) => e.message,
+    code: (e) => e.code,
   }),
 
   CustomerEmailAddress: typed<SimCustomer>({

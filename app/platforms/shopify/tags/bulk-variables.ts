@@ -1,0 +1,59 @@
+/**
+ * Builds the JSONL variable files of a bulk push: one file per write kind (tagsRemove, tagsAdd, metafieldsSet),
+ * each line the variables of one call of the same document the direct path sends, and remembers which change
+ * each line belongs to so the result file (keyed by `__lineNumber`) maps back to customers.
+ */
+import { customerGid } from "./customer-id";
+import { CUSTOMER_METAFIELDS_SET, CUSTOMER_TAGS_ADD, CUSTOMER_TAGS_REMOVE } from "./documents";
+import type { CustomerLabelChange } from "./types";
+
+export type BulkWriteKind = "tagsRemove" | "tagsAdd" | "metafieldsSet";
+
+export const BULK_DOCUMENTS: Record<BulkWriteKind, string> = {
+  tagsRemove: CUSTOMER_TAGS_REMOVE,
+  tagsAdd: CUSTOMER_TAGS_ADD,
+  metafieldsSet: CUSTOMER_METAFIELDS_SET,
+};
+
+export interface BulkVariablesFile {
+  kind: BulkWriteKind;
+  /** JSONL, one line per call. */
+  jsonl: string;
+  /** Index into the change list, per line. */
+  changeOfLine: number[];
+}
+
+const PER_METAFIELDS_CALL = 25;
+
+/** Files for the changes that have work of that kind (kinds without lines are left out). */
+export function buildBulkVariables(
+  changes: readonly CustomerLabelChange[],
+  metafieldNamespace: string,
+): BulkVariablesFile[] {
+  const lines: Record<BulkWriteKind, string[]> = { tagsRemove: [], tagsAdd: [], metafieldsSet: [] };
+  const owners: Record<BulkWriteKind, number[]> = { tagsRemove: [], tagsAdd: [], metafieldsSet: [] };
+  changes.forEach((change, index) => {
+    const id = customerGid(change.customerExternalId);
+    if (!id) return;
+    const push = (kind: BulkWriteKind, variables: unknown) => {
+      lines[kind].push(JSON.stringify(variables));
+      owners[kind].push(index);
+    };
+    if (change.remove.length > 0) push("tagsRemove", { id, tags: change.remove });
+    if (change.add.length > 0) push("tagsAdd", { id, tags: change.add });
+    const metafields = change.metafields ?? [];
+    for (let i = 0; i < metafields.length; i += PER_METAFIELDS_CALL)
+      push("metafieldsSet", {
+        metafields: metafields.slice(i, i + PER_METAFIELDS_CALL).map((m) => ({
+          ownerId: id,
+          namespace: metafieldNamespace,
+          key: m.key,
+          type: m.type,
+          value: m.value,
+        })),
+      });
+  });
+  return (Object.keys(lines) as BulkWriteKind[])
+    .filter((kind) => lines[kind].length > 0)
+    .map((kind) => ({ kind, jsonl: `${lines[kind].join("\n")}\n`, changeOfLine: owners[kind] }));
+}
