@@ -26,11 +26,7 @@ export interface QuestionDefinition {
 
 export type SurveyCatalogue = ReadonlyMap<string, QuestionDefinition>;
 
-/** Free text longer than this is rejected (after stripping markup and control characters). */
-export const MAX_FREE_TEXT_LENGTH = 500;
-/** NPS is the 0..10 "how likely are you to recommend us" scale. */
-export const NPS_MIN_SCORE = 0;
-export const NPS_MAX_SCORE = 10;
+export { MAX_FREE_TEXT_LENGTH, NPS_MAX_SCORE, NPS_MIN_SCORE } from "./limits";
 
 const THANK_YOU: readonly SurveyTarget[] = ["thank-you"];
 const ORDER_STATUS: readonly SurveyTarget[] = ["order-status"];
