@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import type { StoreCustomer, StoreOrder, StoreRefund } from "../domain/types";
+import { countsTowardCustomerValue } from "../domain/orders";
 import { redactionHash } from "./redaction-hash.server";
 
 type Tx = Prisma.TransactionClient;
@@ -19,9 +20,13 @@ export interface WriteResult {
   skippedStale: number;
 }
 
-/** Orders count toward customer value unless they are tests, cancelled, voided or deleted. */
-export function countsForValue(order: Pick<StoreOrder, "test" | "cancelledAt" | "voided">): boolean {
-  return !order.test && !order.cancelledAt && !order.voided;
+/**
+ * The stored `countsForValue` flag: the domain's rule (app/domain/orders.ts) for everything that does not depend on
+ * refunds — not a test, not cancelled or voided, money taken. Refunds arrive separately and change later, so "fully
+ * refunded" is applied where values are read: `countsForValue AND (netMinor > 0 OR grossMinor = 0)`.
+ */
+export function countsForValue(order: StoreOrder): boolean {
+  return countsTowardCustomerValue({ ...order, refunds: [], reportedRefundedMinor: null });
 }
 
 export async function writeOrders(db: Db, storeId: string, orders: StoreOrder[]): Promise<WriteResult> {

@@ -16,6 +16,9 @@ export interface SyncStatus {
   backfill: (BackfillProgress & { trigger: string; startedAt: string }) | null;
 }
 
+/** Orders that count toward customer value (see countsForValue in order-writer). */
+export const COUNTED = { countsForValue: true, OR: [{ netMinor: { gt: 0n } }, { grossMinor: 0n }] };
+
 export async function syncStatus(db: Db, storeId: string): Promise<SyncStatus> {
   const live = { storeId, deletedAt: null };
   const [store, customers, orders, counted, guests, tests, cancelled, refunded, revenue, receipts, lastReceipt, run] =
@@ -23,12 +26,12 @@ export async function syncStatus(db: Db, storeId: string): Promise<SyncStatus> {
       db.store.findUniqueOrThrow({ where: { id: storeId } }),
       db.customer.count({ where: live }),
       db.order.count({ where: live }),
-      db.order.count({ where: { ...live, countsForValue: true } }),
+      db.order.count({ where: { ...live, ...COUNTED } }),
       db.order.count({ where: { ...live, customerExternalId: null } }),
       db.order.count({ where: { ...live, test: true } }),
       db.order.count({ where: { ...live, cancelled: true } }),
       db.order.count({ where: { ...live, refundedMinor: { gt: 0 } } }),
-      db.order.aggregate({ where: { ...live, countsForValue: true }, _sum: { netMinor: true } }),
+      db.order.aggregate({ where: { ...live, ...COUNTED }, _sum: { netMinor: true } }),
       db.webhookReceipt.groupBy({ by: ["status"], where: { storeId }, _count: { _all: true } }),
       db.webhookReceipt.findFirst({
         where: { storeId },
