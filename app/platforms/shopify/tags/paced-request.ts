@@ -16,6 +16,13 @@ export interface RetryPolicy {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** 4xx other than 429 (e.g. 401 after uninstall) will not get better by retrying. */
+function isClientError(error: unknown): boolean {
+  const e = error as { status?: unknown; response?: { code?: unknown } } | null;
+  const status = typeof e?.status === "number" ? e.status : typeof e?.response?.code === "number" ? e.response.code : 0;
+  return status >= 400 && status < 500 && status !== 429;
+}
+
 export function defaultSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -38,7 +45,7 @@ export async function pacedRequest<T>(
       result = await graphql<T>(document, variables);
     } catch (error) {
       pacer.settle(cost, null);
-      if (++transport > (policy.maxTransportRetries ?? 3)) throw error;
+      if (isClientError(error) || ++transport > (policy.maxTransportRetries ?? 3)) throw error;
       await sleep(250 * 2 ** transport);
       continue;
     }
