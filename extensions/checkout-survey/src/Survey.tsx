@@ -107,6 +107,10 @@ export class Survey extends Component<SurveyProps, SurveyState> {
     else this.show({ phase: "hidden" });
   }
 
+  private setDraft(draft: string) {
+    if (this.state.phase === "asking") this.show({ ...this.state, draft });
+  }
+
   private dismiss() {
     void this.props.host.writeFlag(this.flagKey, "dismissed");
     this.show({ phase: "hidden" });
@@ -148,7 +152,7 @@ export class Survey extends Component<SurveyProps, SurveyState> {
               host={host}
               draft={state.draft}
               sending={sending}
-              onDraft={(draft) => this.show({ ...state, ...this.state, draft })}
+              onDraft={(draft) => this.setDraft(draft)}
               onSend={(text) => this.send({ text })}
             />
           )}
