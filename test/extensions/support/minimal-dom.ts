@@ -141,16 +141,19 @@ function matchesChain(element: TestElement, chain: SimpleSelector[]): boolean {
   return rest < 0;
 }
 
+class TestStyle {
+  cssText = "";
+  readonly properties = new Map<string, string>();
+  setProperty(name: string, value: string) {
+    this.properties.set(name, value);
+  }
+}
+
 export class TestElement extends TestNode {
   readonly localName: string;
   readonly namespaceURI: string;
   private readonly attributeMap = new Map<string, string>();
-  readonly style: Record<string, string> & { cssText: string; setProperty(name: string, value: string): void } = {
-    cssText: "",
-    setProperty(name: string, value: string) {
-      this[name] = value;
-    },
-  } as never;
+  readonly style = new TestStyle();
   // Present so Preact registers `onClick` as "click", as it does for real elements.
   onclick = null;
   oninput = null;
