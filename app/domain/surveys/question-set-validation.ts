@@ -35,9 +35,8 @@ export function validateQuestionSet(input: unknown, catalogue: SurveyCatalogue):
   if (typeof id !== "string" || !SET_ID.test(id)) {
     fail("id", "must be 1-40 lower-case letters, digits or dashes, starting with a letter or digit");
   }
-  if (typeof target !== "string" || !(SURVEY_TARGETS as readonly string[]).includes(target)) {
-    fail("target", `must be one of ${SURVEY_TARGETS.join(", ")}`);
-  }
+  const targetIsValid = typeof target === "string" && (SURVEY_TARGETS as readonly string[]).includes(target);
+  if (!targetIsValid) fail("target", `must be one of ${SURVEY_TARGETS.join(", ")}`);
 
   let segments: RfmSegment[] | undefined;
   let stages: LifecycleStage[] | undefined;
@@ -88,7 +87,8 @@ export function validateQuestionSet(input: unknown, catalogue: SurveyCatalogue):
       if (!question) return fail(`${path}.questionId`, "unknown question");
       if (seen.has(question.id)) fail(`${path}.questionId`, "asked twice in this set");
       seen.add(question.id);
-      if (typeof target === "string" && !(question.targets as readonly string[]).includes(target)) {
+      // Only when the target itself is valid, or one wrong target would flag every question.
+      if (targetIsValid && !(question.targets as readonly string[]).includes(target as string)) {
         fail(`${path}.questionId`, `"${question.id}" is not asked on ${target}`);
       }
       if (typeof item.optional !== "boolean") fail(`${path}.optional`, "must be true or false");
