@@ -43,3 +43,10 @@ export {
   type CustomerMetaChange,
   type WriteCustomerMetaResult,
 } from "./customer-meta";
+export {
+  verifyEmbedToken,
+  verifySurveyToken,
+  signSurveyToken,
+  type EmbedToken,
+  type SurveyToken,
+} from "./plugin-tokens";
