@@ -1,0 +1,143 @@
+/**
+ * Fast bulk inserts/upserts for the nightly job (a million score rows, a million tag changes), where Prisma's
+ * per-row query building was the bottleneck (measured: ~300 µs per row through createMany on SQLite).
+ * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in chunked transactions.
+ * PostgreSQL: one `INSERT … SELECT FROM unnest($1::type[], …)` per chunk through the Prisma client.
+ * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
+ * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
+ */
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { isPostgresUrl, type Db } from "../db.server";
+
+export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+}
+
+export interface BulkWriteOptions {
+  table: string;
+  columns: Column[];
+  /** Unique columns: rows that collide replace the stored row (upsert); omit for plain inserts. */
+  conflict?: string[];
+  /** Adds an "id" column with fresh UUIDs (tables whose id has a Prisma-side default). */
+  generateIds?: boolean;
+  chunkSize?: number;
+}
+
+export interface BulkWriter {
+  write(options: BulkWriteOptions, rows: unknown[][]): Promise<number>;
+  /** Runs a statement with positional `?` parameters (SQLite) or `$n` (PostgreSQL); returns changed rows. */
+  execute(sql: string, ...params: unknown[]): Promise<number>;
+  close(): void;
+}
+
+const PG_TYPES: Record<ColumnType, string> = {
+  text: "text",
+  int: "integer",
+  bigint: "bigint",
+  float: "double precision",
+  bool: "boolean",
+  timestamp: "timestamp(3)",
+};
+
+function sqliteValue(value: unknown, type: ColumnType): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === "timestamp") return (value as Date).toISOString().replace("Z", "+00:00"); // Prisma's SQLite format
+  if (type === "bool") return value ? 1 : 0;
+  if (typeof value === "number" && !Number.isFinite(value)) return null;
+  return value;
+}
+
+export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
+  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(db) : new SqliteBulkWriter(databaseUrl);
+}
+
+function withIds(options: BulkWriteOptions, rows: unknown[][]): [Column[], unknown[][]] {
+  if (!options.generateIds) return [options.columns, rows];
+  return [[{ name: "id", type: "text" }, ...options.columns], rows.map((r) => [randomUUID(), ...r])];
+}
+
+function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
+  if (!options.conflict) return "";
+  const updates = columns
+    .filter((c) => c.name !== "id" && !options.conflict!.includes(c.name))
+    .map((c) => `"${c.name}" = excluded."${c.name}"`)
+    .join(", ");
+  return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`;
+}
+
+class SqliteBulkWriter implements BulkWriter {
+  private readonly conn: Database.Database;
+
+  constructor(databaseUrl: string) {
+    this.conn = new Database(databaseUrl.replace(/^file:/, ""));
+    this.conn.pragma("journal_mode = WAL");
+    this.conn.pragma("synchronous = NORMAL");
+    this.conn.pragma("busy_timeout = 10000");
+  }
+
+  async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
+    const [columns, rows] = withIds(options, input);
+    const names = columns.map((c) => `"${c.name}"`).join(", ");
+    const statement = this.conn.prepare(
+      `INSERT INTO "${options.table}" (${names}) VALUES (${columns.map(() => "?").join(", ")})${conflictClause(options, columns)}`,
+    );
+    const insertChunk = this.conn.transaction((chunk: unknown[][]) => {
+      for (const row of chunk) statement.run(row.map((v, i) => sqliteValue(v, columns[i]!.type)));
+    });
+    const size = options.chunkSize ?? 20_000;
+    for (let i = 0; i < rows.length; i += size) {
+      insertChunk(rows.slice(i, i + size));
+      // Let webhooks and page loads in (they use other connections) between chunks.
+      await new Promise((r) => setImmediate(r));
+    }
+    return rows.length;
+  }
+
+  async execute(sql: string, ...params: unknown[]): Promise<number> {
+    const values = params.map((p) =>
+      p instanceof Date ? sqliteValue(p, "timestamp") : typeof p === "boolean" ? (p ? 1 : 0) : p,
+    );
+    return this.conn.prepare(sql).run(...values).changes;
+  }
+
+  close() {
+    this.conn.close();
+  }
+}
+
+class PostgresBulkWriter implements BulkWriter {
+  constructor(private readonly db: Db) {}
+
+  async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
+    const [columns, rows] = withIds(options, input);
+    const names = columns.map((c) => `"${c.name}"`).join(", ");
+    const arrays = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.type]}[]`).join(", ");
+    const sql = `INSERT INTO "${options.table}" (${names}) SELECT * FROM unnest(${arrays})${conflictClause(options, columns)}`;
+    const size = options.chunkSize ?? 20_000;
+    for (let start = 0; start < rows.length; start += size) {
+      const chunk = rows.slice(start, start + size);
+      const params = columns.map((c, i) =>
+        chunk.map((row) => {
+          const v = row[i];
+          if (v === undefined || (typeof v === "number" && !Number.isFinite(v))) return null;
+          if (typeof v === "bigint") return v.toString();
+          return v;
+        }),
+      );
+      await this.db.$executeRawUnsafe(sql, ...params);
+    }
+    return rows.length;
+  }
+
+  async execute(sql: string, ...params: unknown[]): Promise<number> {
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    return this.db.$executeRawUnsafe(text, ...params);
+  }
+
+  close() {}
+}

@@ -1,0 +1,147 @@
+/**
+ * Writes a recompute's results: the current CustomerScore of every customer (replaced), today's
+ * SegmentSnapshot, and SegmentTransitions for customers whose segment or stage changed.
+ */
+import type { Db } from "../../db.server";
+import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import type { CustomerTable } from "./aggregate.server";
+import type { ScoreTable } from "./score-customers";
+
+const MS_PER_DAY = 86_400_000;
+const dateOfDay = (epochDay: number) => new Date(Math.round(epochDay) * MS_PER_DAY);
+const FAR_FUTURE_DAYS = 3_650;
+
+export interface PersistResult {
+  scores: number;
+  transitions: number;
+  segments: number;
+}
+
+const SCORE_COLUMNS: Column[] = [
+  { name: "storeId", type: "text" },
+  { name: "customerId", type: "text" },
+  { name: "computedAt", type: "timestamp" },
+  { name: "orders", type: "int" },
+  { name: "purchaseDays", type: "int" },
+  { name: "firstOrderAt", type: "timestamp" },
+  { name: "lastOrderAt", type: "timestamp" },
+  { name: "recencyDays", type: "int" },
+  { name: "monetaryMinor", type: "bigint" },
+  { name: "rScore", type: "int" },
+  { name: "fScore", type: "int" },
+  { name: "mScore", type: "int" },
+  { name: "segment", type: "text" },
+  { name: "stage", type: "text" },
+  { name: "historicClvMinor", type: "bigint" },
+  { name: "predictedClvMinor", type: "bigint" },
+  { name: "pAlive", type: "float" },
+  { name: "expected30", type: "float" },
+  { name: "expected90", type: "float" },
+  { name: "expected365", type: "float" },
+  { name: "expectedAovMinor", type: "bigint" },
+  { name: "nextOrderAt", type: "timestamp" },
+  { name: "clvPercentile", type: "float" },
+];
+
+const TRANSITION_COLUMNS: Column[] = [
+  { name: "storeId", type: "text" },
+  { name: "customerId", type: "text" },
+  { name: "day", type: "text" },
+  { name: "fromSegment", type: "text" },
+  { name: "toSegment", type: "text" },
+  { name: "fromStage", type: "text" },
+  { name: "toStage", type: "text" },
+];
+
+const big = (v: number) => BigInt(Math.round(v));
+
+export async function persistScores(
+  db: Db,
+  bulk: BulkWriter,
+  storeId: string,
+  table: CustomerTable,
+  scores: ScoreTable,
+  referenceDay: number,
+  localDay: string,
+  computedAt: Date,
+): Promise<PersistResult> {
+  const p = scores.predicted;
+  const rows: unknown[][] = new Array(table.size);
+  const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
+  const transitions: unknown[][] = [];
+  for (let i = 0; i < table.size; i++) {
+    const bought = table.purchaseDays[i]! > 0;
+    const predicted = p && bought;
+    const clv = p ? p.clv[i]! : scores.historicClv[i]!;
+    const nextDay = p?.nextOrderDay[i];
+    rows[i] = [
+      storeId,
+      table.ids[i]!,
+      computedAt,
+      table.orders[i]!,
+      table.purchaseDays[i]!,
+      bought ? dateOfDay(table.firstDay[i]!) : null,
+      bought ? dateOfDay(table.lastDay[i]!) : null,
+      bought ? Math.round(scores.recencyDays[i]!) : null,
+      big(table.totalSpend[i]!),
+      scores.r[i]!,
+      scores.f[i]!,
+      scores.m[i]!,
+      scores.segment[i]!,
+      scores.stage[i]!,
+      big(scores.historicClv[i]!),
+      predicted ? big(p.clv[i]!) : null,
+      predicted ? p.pAlive[i]! : null,
+      predicted ? p.expected30[i]! : null,
+      predicted ? p.expected90[i]! : null,
+      predicted ? p.expected365[i]! : null,
+      predicted ? big(p.expectedAov[i]!) : null,
+      predicted && nextDay !== undefined && Number.isFinite(nextDay) && nextDay < referenceDay + FAR_FUTURE_DAYS
+        ? dateOfDay(nextDay)
+        : null,
+      predicted ? p.clvPercentile[i]! : null,
+    ];
+    const seg = snapshot.get(scores.segment[i]!) ?? { customers: 0, revenue: 0, clv: 0 };
+    seg.customers++;
+    seg.revenue += table.totalSpend[i]!;
+    seg.clv += clv;
+    snapshot.set(scores.segment[i]!, seg);
+    const prevSegment = table.previousSegment[i];
+    const prevStage = table.previousStage[i];
+    if (prevSegment != null && (prevSegment !== scores.segment[i] || prevStage !== scores.stage[i])) {
+      transitions.push([
+        storeId,
+        table.ids[i]!,
+        localDay,
+        prevSegment,
+        scores.segment[i]!,
+        prevStage ?? null,
+        scores.stage[i]!,
+      ]);
+    }
+  }
+
+  // Each customer's row is replaced in place; rows of customers no longer present are removed afterwards.
+  await bulk.write(
+    { table: "CustomerScore", columns: SCORE_COLUMNS, conflict: ["storeId", "customerId"], generateIds: true },
+    rows,
+  );
+  await bulk.execute(`DELETE FROM "CustomerScore" WHERE "storeId" = ? AND "computedAt" < ?`, storeId, computedAt);
+  await bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions);
+  // A rerun on the same day replaces that day's snapshot; transitions accumulate (each run records the changes
+  // since the previous run).
+  await db.$transaction([
+    db.segmentSnapshot.deleteMany({ where: { storeId, day: localDay } }),
+    db.segmentSnapshot.createMany({
+      data: [...snapshot].map(([segment, s]) => ({
+        storeId,
+        day: localDay,
+        segment,
+        customers: s.customers,
+        revenueMinor: big(s.revenue),
+        avgClvMinor: big(s.clv / Math.max(1, s.customers)),
+      })),
+    }),
+  ]);
+  return { scores: rows.length, transitions: transitions.length, segments: snapshot.size };
+}

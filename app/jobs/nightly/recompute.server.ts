@@ -1,0 +1,143 @@
+/**
+ * The nightly recompute of one store: aggregate in SQL -> analytics core -> scores, snapshot, transitions ->
+ * tag diff into the outbox. Every run is recorded (RecomputeRun) with its phases, counts, duration and errors.
+ */
+import type { Db } from "../../db.server";
+import type { BulkWriter } from "../../db/bulk-writer.server";
+import { toEpochDay } from "../../domain/clv/summary";
+import { logger } from "../../logger.server";
+import { localParts, utcOffsetMinutes } from "../schedule";
+import { parseTagFamilies } from "../tags/desired-tags";
+import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server";
+import { aggregateCustomers, type Dialect } from "./aggregate.server";
+import { persistScores } from "./persist-scores.server";
+import { scoreCustomerTable } from "./score-customers";
+
+export type RecomputeTrigger = "nightly" | "manual" | "backfill";
+
+export interface RecomputeDeps {
+  db: Db;
+  bulk: BulkWriter;
+  dialect: Dialect;
+  now?: () => Date;
+}
+
+interface Phase {
+  name: string;
+  ms: number;
+  count?: number;
+}
+
+export async function settingsFor(db: Db, storeId: string) {
+  return db.storeSettings.upsert({ where: { storeId }, create: { storeId }, update: {} });
+}
+
+export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigger: RecomputeTrigger) {
+  const { db } = deps;
+  const now = deps.now?.() ?? new Date();
+  const store = await db.store.findUnique({ where: { id: storeId } });
+  if (!store) throw new Error(`store ${storeId} not found`);
+  const run = await db.recomputeRun.create({ data: { storeId, trigger, state: "running", startedAt: now } });
+  if (store.status !== "installed") {
+    return db.recomputeRun.update({
+      where: { id: run.id },
+      data: { state: "skipped", error: "store is not installed", finishedAt: new Date() },
+    });
+  }
+  const phases: Phase[] = [];
+  const timed = async <T>(name: string, work: () => Promise<T> | T, count?: (t: T) => number): Promise<T> => {
+    const t0 = performance.now();
+    const result = await work();
+    phases.push({ name, ms: Math.round(performance.now() - t0), ...(count ? { count: count(result) } : {}) });
+    return result;
+  };
+  try {
+    const settings = await settingsFor(db, storeId);
+    const offset = utcOffsetMinutes(now, store.timezone);
+    const referenceDay = toEpochDay(new Date(now.getTime() + offset * 60_000))!;
+    const localDay = localParts(now, store.timezone).day;
+
+    const table = await timed(
+      "aggregate",
+      () =>
+        aggregateCustomers(db, {
+          dialect: deps.dialect,
+          storeId,
+          timeZone: store.timezone,
+          reference: now,
+          utcOffsetMinutes: offset,
+        }),
+      (t) => t.size,
+    );
+    const scores = await timed(
+      "score",
+      () => scoreCustomerTable(table, referenceDay),
+      () => table.size,
+    );
+    const persisted = await timed(
+      "persist",
+      () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now),
+      (r) => r.scores,
+    );
+    const survey = await loadSurveyTags(db, storeId);
+    const plan = await timed(
+      "tag-diff",
+      () =>
+        planTagChanges(
+          db,
+          deps.bulk,
+          storeId,
+          run.id,
+          {
+            ids: table.ids,
+            externalIds: table.externalIds,
+            segment: scores.segment,
+            stage: scores.stage,
+            clvPercentile: (i) =>
+              scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
+            survey,
+          },
+          { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
+        ),
+      (p) => p.changed,
+    );
+    const counts = {
+      customers: table.size,
+      buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
+      transitions: persisted.transitions,
+      tagChanges: plan.changed,
+      tagUnchanged: plan.unchanged,
+    };
+    const model = {
+      status: scores.clv.status,
+      reasons: scores.clv.reasons,
+      model: scores.clv.model,
+      countFit: scores.clv.countFit,
+      spendFit: scores.clv.spendFit,
+      historic: scores.clv.historicStore,
+    };
+    return await db.recomputeRun.update({
+      where: { id: run.id },
+      data: {
+        state: "completed",
+        phases: JSON.stringify(phases),
+        counts: JSON.stringify(counts),
+        clvStatus: scores.clv.status,
+        model: JSON.stringify(model, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
+        finishedAt: new Date(),
+      },
+    });
+  } catch (error) {
+    logger.error("recompute failed", { storeId, error: String(error) });
+    await db.recomputeRun.update({
+      where: { id: run.id },
+      data: {
+        state: "failed",
+        phases: JSON.stringify(phases),
+        error: String(error).slice(0, 1000),
+        finishedAt: new Date(),
+      },
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs the analytics core over the aggregated customer table: RFM scores and segments, lifecycle stages,
+ * historic and predicted CLV. Pure (no I/O). Customers without counted orders are Prospects with no stage.
+ */
+import { analyzeCustomerValue, type ClvAnalysis } from "../../domain/clv/analyze";
+import { classifyLifecycle, LIFECYCLE_STAGES, NO_STAGE } from "../../domain/lifecycle";
+import { scoreRfm } from "../../domain/rfm";
+import { assignSegments, RFM_SEGMENTS } from "../../domain/segments";
+import type { CustomerTable } from "./aggregate.server";
+
+export interface ScoreTable {
+  segment: string[];
+  stage: string[];
+  recencyDays: Float64Array;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  historicClv: Float64Array;
+  /** Null when the store has not enough data for the predictive model. */
+  predicted: {
+    clv: Float64Array;
+    pAlive: Float64Array;
+    expected30: Float64Array;
+    expected90: Float64Array;
+    expected365: Float64Array;
+    expectedAov: Float64Array;
+    nextOrderDay: Float64Array;
+    clvPercentile: Float64Array;
+  } | null;
+  clv: Pick<ClvAnalysis, "status" | "reasons" | "model" | "countFit" | "spendFit"> & {
+    historicStore: ClvAnalysis["historic"]["store"];
+  };
+}
+
+/** "Needs attention" -> "needs-attention": the slug stored and used in tags and URLs. */
+export function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
+const STAGE_SLUGS = LIFECYCLE_STAGES.map(slug);
+
+export interface ScoreOptions {
+  annualDiscountRate?: number;
+  rfmBins?: number;
+}
+
+export function scoreCustomerTable(table: CustomerTable, referenceDay: number, options: ScoreOptions = {}): ScoreTable {
+  const n = table.size;
+  // Buyers only go to the CLV model; their positions map back into the full table.
+  const buyers: number[] = [];
+  for (let i = 0; i < n; i++) if (table.purchaseDays[i]! > 0) buyers.push(i);
+  const pick = (col: Float64Array) => Float64Array.from(buyers, (i) => col[i]!);
+  const analysis = analyzeCustomerValue(
+    {
+      purchaseDays: pick(table.purchaseDays),
+      firstPurchaseDay: pick(table.firstDay),
+      lastPurchaseDay: pick(table.lastDay),
+      totalSpend: pick(table.totalSpend),
+      repeatSpendMean: pick(table.repeatSpendMean),
+      repeatSpendDays: pick(table.repeatSpendDays),
+    },
+    referenceDay,
+    { annualDiscountRate: options.annualDiscountRate ?? 0.1 },
+  );
+
+  const pAliveAll = new Float64Array(n).fill(NaN);
+  const predicted = analysis.scores
+    ? {
+        clv: new Float64Array(n),
+        pAlive: new Float64Array(n),
+        expected30: new Float64Array(n),
+        expected90: new Float64Array(n),
+        expected365: new Float64Array(n),
+        expectedAov: new Float64Array(n),
+        nextOrderDay: new Float64Array(n).fill(NaN),
+        clvPercentile: new Float64Array(n),
+      }
+    : null;
+  const historicClv = new Float64Array(n);
+  buyers.forEach((row, k) => {
+    historicClv[row] = analysis.historic.perCustomer[k] ?? 0;
+    const s = analysis.scores;
+    if (!s || !predicted) return;
+    predicted.clv[row] = s.clv[k]!;
+    predicted.pAlive[row] = s.pAlive[k]!;
+    pAliveAll[row] = s.pAlive[k]!;
+    predicted.expected30[row] = s.expectedPurchases[0]![k]!;
+    predicted.expected90[row] = s.expectedPurchases[1]![k]!;
+    predicted.expected365[row] = s.expectedPurchases[2]![k]!;
+    predicted.expectedAov[row] = s.expectedAverageOrderValue[k]!;
+    predicted.nextOrderDay[row] = s.expectedNextOrderDay[k]!;
+    predicted.clvPercentile[row] = s.clvPercentile[k]!;
+  });
+
+  const rfm = scoreRfm(
+    { orders: table.orders, lastOrderDay: table.lastDay, netSpend: table.totalSpend },
+    referenceDay,
+    { bins: options.rfmBins ?? 5 },
+  );
+  const segments = assignSegments(rfm);
+  const lifecycle = classifyLifecycle(
+    {
+      orders: table.orders,
+      firstOrderDay: table.firstDay,
+      lastOrderDay: table.lastDay,
+      netSpend: table.totalSpend,
+      ...(predicted ? { pAlive: pAliveAll } : {}),
+    },
+    referenceDay,
+  );
+
+  const segment = new Array<string>(n);
+  const stage = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    segment[i] = SEGMENT_SLUGS[segments[i]!] ?? "prospects";
+    const s = lifecycle.stage[i]!;
+    stage[i] = s === NO_STAGE ? "prospect" : (STAGE_SLUGS[s] ?? "prospect");
+  }
+  return {
+    segment,
+    stage,
+    recencyDays: rfm.recencyDays,
+    r: rfm.recency,
+    f: rfm.frequency,
+    m: rfm.monetary,
+    historicClv,
+    predicted,
+    clv: {
+      status: analysis.status,
+      reasons: analysis.reasons,
+      model: analysis.model,
+      countFit: analysis.countFit,
+      spendFit: analysis.spendFit,
+      historicStore: analysis.historic.store,
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The Ciclo tags a customer should carry, from their scores and survey answers and the merchant's settings.
+ * Pure. Every tag starts with the merchant's prefix (default "ciclo:"); tags without it are never ours.
+ */
+export const TAG_FAMILIES = ["rfm", "stage", "clv", "nps", "jtbd"] as const;
+export type TagFamily = (typeof TAG_FAMILIES)[number];
+
+export interface TagSettings {
+  prefix: string;
+  families: ReadonlySet<TagFamily>;
+}
+
+export interface CustomerTagInput {
+  segment: string; // slug
+  stage: string; // slug
+  /** 0..100, null without a predictive model. */
+  clvPercentile: number | null;
+  npsCategory?: "promoter" | "passive" | "detractor" | null;
+  jtbdAnswers?: readonly string[];
+}
+
+export const DEFAULT_TAG_SETTINGS: TagSettings = { prefix: "ciclo:", families: new Set(["rfm", "stage", "clv"]) };
+
+export function parseTagFamilies(text: string): Set<TagFamily> {
+  return new Set(
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s): s is TagFamily => (TAG_FAMILIES as readonly string[]).includes(s)),
+  );
+}
+
+/** Highest CLV bucket the customer is in, or null. */
+export function clvBucket(percentile: number | null): string | null {
+  if (percentile === null || !Number.isFinite(percentile)) return null;
+  if (percentile >= 99) return "clv-top-1";
+  if (percentile >= 90) return "clv-top-10";
+  if (percentile >= 75) return "clv-top-25";
+  return null;
+}
+
+export function desiredTags(input: CustomerTagInput, settings: TagSettings): string[] {
+  const tags: string[] = [];
+  const { prefix, families } = settings;
+  if (families.has("rfm") && input.segment !== "prospects") tags.push(`${prefix}rfm-${input.segment}`);
+  if (families.has("stage") && input.stage !== "prospect") tags.push(`${prefix}stage-${input.stage}`);
+  const bucket = families.has("clv") ? clvBucket(input.clvPercentile) : null;
+  if (bucket) tags.push(prefix + bucket);
+  if (families.has("nps") && input.npsCategory) tags.push(`${prefix}nps-${input.npsCategory}`);
+  if (families.has("jtbd")) for (const answer of input.jtbdAnswers ?? []) tags.push(`${prefix}jtbd-${answer}`);
+  return tags.sort();
+}
+
+/** What to add and remove so `current` becomes `desired`, touching only tags with our prefixes. */
+export function tagDiff(
+  current: readonly string[],
+  desired: readonly string[],
+  ownPrefixes: readonly string[],
+): { add: string[]; remove: string[] } {
+  const isOurs = (tag: string) => ownPrefixes.some((p) => tag.startsWith(p));
+  const want = new Set(desired);
+  const have = new Set(current.filter(isOurs));
+  return {
+    add: [...want].filter((t) => !have.has(t)).sort(),
+    remove: [...have].filter((t) => !want.has(t)).sort(),
+  };
+}

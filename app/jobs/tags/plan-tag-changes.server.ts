@@ -1,0 +1,115 @@
+/**
+ * Diff-only tag planning: compares each customer's desired Ciclo tags with the ones we last confirmed in the store
+ * (CustomerLabels) and queues only the differences in the tag outbox. An unchanged customer costs nothing.
+ * Pending items of an earlier, unfinished push are replaced: they are recomputed from the same confirmed state.
+ */
+import type { Db } from "../../db.server";
+import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
+
+export interface TagPlanInput {
+  ids: string[];
+  externalIds: string[];
+  segment: string[];
+  stage: string[];
+  clvPercentile: (i: number) => number | null;
+  survey: Map<string, { npsCategory: "promoter" | "passive" | "detractor" | null; jtbdAnswers: string[] }>;
+}
+
+export async function loadConfirmedLabels(db: Db, storeId: string): Promise<Map<string, string[]>> {
+  const labels = new Map<string, string[]>();
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.customerLabels.findMany({
+      where: { storeId },
+      select: { id: true, customerId: true, tags: true },
+      orderBy: { id: "asc" },
+      take: 50_000,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    });
+    for (const row of page) labels.set(row.customerId, JSON.parse(row.tags) as string[]);
+    if (page.length < 50_000) break;
+    cursor = page[page.length - 1]!.id;
+  }
+  return labels;
+}
+
+/** Latest NPS category and JTBD answers per customer, from survey responses. */
+export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanInput["survey"]> {
+  const rows = await db.surveyResponse.findMany({
+    where: { storeId, customerId: { not: null }, OR: [{ questionId: "nps" }, { questionId: { startsWith: "jtbd-" } }] },
+    select: { customerId: true, questionId: true, answerId: true, score: true },
+    orderBy: { createdAt: "asc" },
+  });
+  const out: TagPlanInput["survey"] = new Map();
+  for (const r of rows) {
+    const entry = out.get(r.customerId!) ?? { npsCategory: null, jtbdAnswers: [] };
+    if (r.questionId === "nps" && r.score !== null) {
+      entry.npsCategory = r.score >= 9 ? "promoter" : r.score >= 7 ? "passive" : "detractor";
+    } else if (r.answerId && /^[a-z0-9-]{1,40}$/.test(r.answerId) && !entry.jtbdAnswers.includes(r.answerId)) {
+      entry.jtbdAnswers.push(r.answerId);
+    }
+    out.set(r.customerId!, entry);
+  }
+  return out;
+}
+
+const OUTBOX_COLUMNS: Column[] = [
+  { name: "storeId", type: "text" },
+  { name: "runId", type: "text" },
+  { name: "customerId", type: "text" },
+  { name: "customerExternalId", type: "text" },
+  { name: "add", type: "text" },
+  { name: "remove", type: "text" },
+  { name: "state", type: "text" },
+  { name: "attempts", type: "int" },
+  { name: "createdAt", type: "timestamp" },
+];
+
+export async function planTagChanges(
+  db: Db,
+  bulk: BulkWriter,
+  storeId: string,
+  runId: string,
+  input: TagPlanInput,
+  settings: TagSettings,
+): Promise<{ changed: number; unchanged: number }> {
+  const confirmed = await loadConfirmedLabels(db, storeId);
+  const items: unknown[][] = [];
+  const now = new Date();
+  let unchanged = 0;
+  for (let i = 0; i < input.ids.length; i++) {
+    const id = input.ids[i]!;
+    const survey = input.survey.get(id);
+    const desired = desiredTags(
+      {
+        segment: input.segment[i]!,
+        stage: input.stage[i]!,
+        clvPercentile: input.clvPercentile(i),
+        npsCategory: survey?.npsCategory ?? null,
+        jtbdAnswers: survey?.jtbdAnswers ?? [],
+      },
+      settings,
+    );
+    // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed.
+    const { add, remove } = tagDiff(confirmed.get(id) ?? [], desired, [""]);
+    if (add.length === 0 && remove.length === 0) {
+      unchanged++;
+      continue;
+    }
+    items.push([
+      storeId,
+      runId,
+      id,
+      input.externalIds[i]!,
+      JSON.stringify(add),
+      JSON.stringify(remove),
+      "pending",
+      0,
+      now,
+    ]);
+  }
+  await db.tagOutboxItem.deleteMany({ where: { storeId, state: "pending" } });
+  await bulk.write({ table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true }, items);
+  return { changed: items.length, unchanged };
+}
