@@ -80,7 +80,9 @@ export class TestNode {
   }
   dispatchEvent(event: TestEvent): boolean {
     event.target = this;
-    for (let node: TestNode | null = this; node; node = event.bubbles ? node.parentNode : null) {
+    const path: TestNode[] = [this];
+    for (let parent = this.parentNode; parent && event.bubbles; parent = parent.parentNode) path.push(parent);
+    for (const node of path) {
       event.currentTarget = node;
       for (const listener of [...(node.listeners.get(event.type) ?? [])]) listener.call(node, event);
       if (event.propagationStopped) break;
