@@ -5,7 +5,8 @@
  */
 
 const MAX_ORDER_ID_LENGTH = 64;
-const SHOPIFY_ORDER_GID = /^gid:\/\/shopify\/Order\/([1-9][0-9]{0,19})$/;
+// Thank-you pages have been seen to report `OrderIdentity` gids; the number is the order's id either way.
+const SHOPIFY_ORDER_GID = /^gid:\/\/shopify\/(?:Order|OrderIdentity)\/([1-9][0-9]{0,19})$/;
 const NUMERIC_ID = /^[1-9][0-9]{0,19}$/;
 
 /** The numeric order id as a string, or null when the input is not an order id. */

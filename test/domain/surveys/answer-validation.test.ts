@@ -6,6 +6,7 @@ import {
 } from "../../../app/domain/surveys/answer-validation";
 import { DEFAULT_CATALOGUE } from "../../../app/domain/surveys/catalogue";
 import { cleanFreeText } from "../../../app/domain/surveys/free-text";
+import { normalizeOrderId } from "../../../app/domain/surveys/order-id";
 
 const validate = (input: unknown, allowed?: string[]) =>
   validateSurveyAnswer(input, DEFAULT_CATALOGUE, allowed ? { allowedQuestionIds: new Set(allowed) } : {});
@@ -123,6 +124,25 @@ describe("free text cleaning", () => {
   it("tidies whitespace, keeps up to one blank line, normalizes to NFC", () => {
     expect(cleaned("  a   b\t\tc \r\n\r\n\r\n\r\nd  ")).toBe("a b c\n\nd");
     expect(cleaned("Perche\u0301")).toBe("Perché");
+  });
+});
+
+describe("order ids", () => {
+  it("accepts Order and OrderIdentity gids and bare numbers, nothing else", () => {
+    expect(normalizeOrderId("gid://shopify/Order/42")).toBe("42");
+    expect(normalizeOrderId("gid://shopify/OrderIdentity/42")).toBe("42");
+    expect(normalizeOrderId("42")).toBe("42");
+    for (const bad of [
+      "gid://shopify/Order/",
+      "gid://shopify/Order/042",
+      "gid://evil/Order/42",
+      " 42",
+      "4e2",
+      42,
+      null,
+    ]) {
+      expect(normalizeOrderId(bad)).toBeNull();
+    }
   });
 });
 
