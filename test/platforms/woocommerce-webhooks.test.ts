@@ -200,11 +200,10 @@ describe("disabled-webhook recovery", () => {
     await ensureWebhooks(client, `${receiver.url}/hook`, SECRET, { topics: ["order.updated"] });
     const start = receiver.received.length;
     cicloEndpoint(start + 7); // the endpoint is down for the next 7 deliveries
-    const orders = Array.from({ length: 8 }, () =>
-      sim.store.createOrder({ status: "pending", line_items: [{ product_id: 12 }] }),
-    );
-    for (const o of orders) {
-      sim.store.updateOrder(o.id, { status: "processing" });
+    // Creating an order fires order.updated too (as on the real store); one order at a time, one delivery each.
+    const orders = [];
+    for (let i = 0; i < 8; i++) {
+      orders.push(sim.store.createOrder({ status: "processing", line_items: [{ product_id: 12 }] }));
       await sim.dispatcher.idle();
     }
     const webhook = [...sim.store.webhooks.values()][0]!;

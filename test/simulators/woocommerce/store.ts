@@ -239,7 +239,9 @@ export class SimStore {
     };
     this.users.set(id, user);
     this.applyUserMeta(user, input.meta_data ?? []);
+    // Observed on the real store: creating a customer also fires profile_update (customer.updated).
     this.fire({ resource: "customer", event: "created", id });
+    this.fire({ resource: "customer", event: "updated", id });
     return user;
   }
 
@@ -364,7 +366,9 @@ export class SimStore {
       meta: [],
     };
     this.orders.set(order.id, order);
+    // Observed on the real store: creating an order saves it again, so order.updated fires too.
     this.fire({ resource: "order", event: "created", id: order.id });
+    this.fire({ resource: "order", event: "updated", id: order.id });
     return order;
   }
 
