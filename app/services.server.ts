@@ -3,7 +3,14 @@
  * Routes and jobs get them from here; tests build their own with createServices().
  */
 import { config } from "./config.server";
-import { createDb, tuneDb, type Db } from "./db.server";
+import { createDb, isPostgresUrl, tuneDb, type Db } from "./db.server";
+import { createBulkWriter } from "./db/bulk-writer.server";
+import { LifecycleJobs } from "./jobs/lifecycle-jobs.server";
+import type { JobQueue } from "./jobs/queue/job-queue";
+import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
+import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
+import type { LabelWriterFactory } from "./jobs/tags/tag-outbox.server";
+import { ShopifyTagWriter } from "./platforms/shopify/tags";
 import { logger } from "./logger.server";
 import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
 import { BackfillService } from "./sync/backfill.server";
@@ -18,6 +25,7 @@ export interface Services {
   processor: InboxProcessor;
   backfill: BackfillService;
   installs: InstallService;
+  jobs: LifecycleJobs;
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -27,11 +35,43 @@ export interface ServiceOptions {
   adminFor: (shop: string) => Promise<AdminGraphql>;
   inProcessWorkers: boolean;
   pollIntervalMs?: number;
+  /** Override the job queue (tests); default: pg-boss on PostgreSQL, the Job table on SQLite. */
+  queue?: JobQueue;
+  now?: () => Date;
+}
+
+/** Shopify stores get their Ciclo tags through the tag writer over the shop's Admin API. */
+function shopifyLabelWriters(adminFor: (shop: string) => Promise<AdminGraphql>): LabelWriterFactory {
+  return async (store, prefix) => {
+    const graphql = await adminFor(store.domain);
+    const writer = new ShopifyTagWriter({ prefix });
+    return { apply: (changes) => writer.apply(changes, graphql) };
+  };
 }
 
 export function createServices(options: ServiceOptions): Services {
   const db = createDb(options.databaseUrl);
-  const backfill = new BackfillService(db, { adminFor: options.adminFor, pollIntervalMs: options.pollIntervalMs });
+  const bulk = createBulkWriter(db, options.databaseUrl);
+  const postgres = isPostgresUrl(options.databaseUrl);
+  const queue =
+    options.queue ??
+    (postgres
+      ? new PgBossJobQueue({ connectionString: options.databaseUrl })
+      : new SqliteJobQueue(db, { now: options.now }));
+  const jobs = new LifecycleJobs({
+    db,
+    bulk,
+    dialect: postgres ? "postgres" : "sqlite",
+    queue,
+    writerFor: shopifyLabelWriters(options.adminFor),
+    now: options.now,
+  });
+  const backfill = new BackfillService(db, {
+    adminFor: options.adminFor,
+    pollIntervalMs: options.pollIntervalMs,
+    // A finished history import is the first moment segments mean something.
+    onCompleted: (run) => void jobs.recomputeNow(run.storeId, "backfill"),
+  });
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
     onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
@@ -43,6 +83,7 @@ export function createServices(options: ServiceOptions): Services {
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
     if (options.inProcessWorkers) {
+      await jobs.start();
       const resumed = await backfill.resumeAll();
       if (resumed) logger.info("resumed backfills", { count: resumed });
       processor.wake(); // anything recorded before a restart
@@ -54,11 +95,14 @@ export function createServices(options: ServiceOptions): Services {
     processor,
     backfill,
     installs,
+    jobs,
     ready,
     async close() {
       backfill.stop();
       await processor.stop();
+      await jobs.stop();
       writer.close();
+      bulk.close();
       await db.$disconnect();
     },
   };

@@ -1,0 +1,35 @@
+/**
+ * Durable background jobs, one interface, two back ends:
+ * - SqliteJobQueue: the embedded default, jobs in the app's own database, run in-process (nothing else to start);
+ * - PgBossJobQueue: pg-boss on PostgreSQL, shared by any number of app and worker processes.
+ * Jobs carry a singleton key (the store id): at most one queued and one running job per key.
+ */
+export interface JobData {
+  storeId: string;
+  trigger: string;
+}
+
+export interface SendOptions {
+  singletonKey?: string;
+  startAfter?: Date;
+}
+
+export type JobHandler = (job: { id: string; data: JobData }) => Promise<void>;
+
+export interface JobQueue {
+  readonly kind: "sqlite" | "pg-boss";
+  start(): Promise<void>;
+  /** Returns the job id, or null when an equal job (same singleton key) is already waiting. */
+  send(queue: string, data: JobData, options?: SendOptions): Promise<string | null>;
+  work(queue: string, handler: JobHandler): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const RECOMPUTE_QUEUE = "recompute";
+export const PUSH_TAGS_QUEUE = "push-tags";
+
+/** Retries: 3 more attempts, 30 s, 2 min, 8 min apart. */
+export const MAX_ATTEMPTS = 4;
+export function retryDelayMs(attempt: number): number {
+  return 30_000 * 4 ** (attempt - 1);
+}

@@ -1,0 +1,80 @@
+/**
+ * pg-boss on PostgreSQL: several app and worker processes on several machines share the jobs.
+ * Queues use the "stately" policy keyed by store: at most one queued and one active job per store, so a store
+ * never runs twice at once. Retries with exponential backoff; a job whose worker died expires and is retried.
+ */
+import { PgBoss } from "pg-boss";
+import { logger } from "../../logger.server";
+import { MAX_ATTEMPTS, type JobData, type JobHandler, type JobQueue, type SendOptions } from "./job-queue";
+
+export interface PgBossQueueOptions {
+  connectionString: string;
+  pollingIntervalSeconds?: number;
+  /** How long a job may run before it counts as abandoned and is retried. */
+  expireInSeconds?: number;
+}
+
+export class PgBossJobQueue implements JobQueue {
+  readonly kind = "pg-boss" as const;
+  readonly boss: PgBoss;
+  private readonly created = new Set<string>();
+
+  constructor(private readonly options: PgBossQueueOptions) {
+    this.boss = new PgBoss({ connectionString: options.connectionString });
+    this.boss.on("error", (error: unknown) => logger.error("pg-boss error", { error: String(error) }));
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+  }
+
+  private async ensureQueue(queue: string): Promise<void> {
+    if (this.created.has(queue)) return;
+    await this.boss.createQueue(queue, {
+      policy: "stately",
+      retryLimit: MAX_ATTEMPTS - 1,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: this.options.expireInSeconds ?? 30 * 60,
+    });
+    this.created.add(queue);
+  }
+
+  async send(queue: string, data: JobData, options: SendOptions = {}): Promise<string | null> {
+    await this.ensureQueue(queue);
+    return this.boss.send(queue, data, {
+      singletonKey: options.singletonKey,
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+    });
+  }
+
+  async work(queue: string, handler: JobHandler): Promise<void> {
+    await this.ensureQueue(queue);
+    await this.boss.work<JobData>(
+      queue,
+      { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+      async (jobs) => {
+        for (const job of jobs) await handler({ id: job.id, data: job.data });
+      },
+    );
+  }
+
+  /** Nightly schedule for a store at its local hour, kept by pg-boss (one send per occurrence cluster-wide). */
+  async scheduleNightly(queue: string, storeId: string, hour: number, timeZone: string): Promise<void> {
+    await this.ensureQueue(queue);
+    await this.boss.schedule(
+      queue,
+      `0 ${hour} * * *`,
+      { storeId, trigger: "nightly" },
+      { tz: timeZone, key: storeId, singletonKey: storeId },
+    );
+  }
+
+  async unscheduleNightly(queue: string, storeId: string): Promise<void> {
+    await this.boss.unschedule(queue, storeId);
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 10_000 });
+  }
+}

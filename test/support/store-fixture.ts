@@ -1,0 +1,28 @@
+/**
+ * A store in our database filled from a simulated shop's history through the real mapping and writer
+ * (Shopify REST payloads -> mapRestOrder -> writeOrders), for tests of the nightly pipeline.
+ */
+import type { Db } from "../../app/db.server";
+import type { StoreOrder } from "../../app/domain/types";
+import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
+import { writeOrders } from "../../app/sync/order-writer.server";
+import { restOrder } from "../simulators/shopify/payloads";
+import type { SimulatedShop } from "../simulators/shopify/store";
+
+export async function importShop(db: Db, shop: SimulatedShop, storeId?: string) {
+  const store = storeId
+    ? await db.store.findUniqueOrThrow({ where: { id: storeId } })
+    : await db.store.create({
+        data: { platform: "shopify", domain: shop.domain, currency: shop.info.currency, timezone: shop.info.timezone },
+      });
+  const orders: StoreOrder[] = [];
+  for (const o of shop.orders.values()) {
+    const mapped = mapRestOrder(
+      restOrder(o, shop.info, o.customerId === null ? null : (shop.customers.get(o.customerId) ?? null)),
+    );
+    if ("reason" in mapped) throw new Error(mapped.reason);
+    orders.push(mapped);
+  }
+  for (let i = 0; i < orders.length; i += 500) await writeOrders(db, store.id, orders.slice(i, i + 500));
+  return { store, orders };
+}
