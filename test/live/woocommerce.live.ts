@@ -223,8 +223,8 @@ test("both auth modes read the same data (OAuth over http, Basic and query keys 
     [http, https, query].map(async (c) => (await c.get("orders", { per_page: 1, search: "a b/é" })).status),
   );
   assert.deepEqual(totals, [200, 200, 200]);
-  const put = await http.get<unknown[]>("orders", { per_page: 3, orderby: "id", order: "asc" });
-  assert.ok(Array.isArray(put.data));
+  const listed = await http.get<unknown[]>("orders", { per_page: 3, orderby: "id", order: "asc" });
+  assert.ok(Array.isArray(listed.data));
 });
 
 test("webhooks: the 7 topics register, each creation pings synchronously", async () => {
@@ -251,8 +251,7 @@ test("seed: customers, orders of every status, guests, refunds, trash", async ()
   customerIds = made.data.create.map((c) => c.id);
   assert.equal(customerIds.length, 3);
   const [c0, c1] = customerIds as [number, number];
-  const line = (p: number, q = 1) =>
-    [{ product_id: 0, sku: "", quantity: q, ...(p ? {} : {}) }].map(() => ({ product_id: p, quantity: q }));
+  const line = (productId: number, quantity = 1) => [{ product_id: productId, quantity }];
   const products = (await https.get<{ id: number; sku: string }[]>("products", { per_page: 10 })).data;
   const widget = products.find((p) => p.sku === "PEER-WIDGET")!.id;
   const gadget = products.find((p) => p.sku === "PEER-GADGET")!.id;
@@ -304,7 +303,7 @@ test("seed: customers, orders of every status, guests, refunds, trash", async ()
   });
 });
 
-let backfill: WooStoreOrder[] = [];
+const backfill: WooStoreOrder[] = [];
 let watermark: Date;
 
 test("backfill: per_page=100 in id order, statuses, guests, refunds", async () => {
