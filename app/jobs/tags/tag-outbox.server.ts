@@ -44,7 +44,7 @@ const LABEL_COLUMNS: Column[] = [
 ];
 
 const PAGE = 10_000;
-const FLUSH_EVERY = 500;
+const FLUSH_EVERY = 100;
 
 export class TagOutbox {
   constructor(
@@ -95,23 +95,26 @@ export class TagOutbox {
         }
       }
       const outcome = new Map<string, LabelResult>();
-      for (const [groupPrefix, changes] of groups) {
+      // Old-prefix removals first: an item is recorded (in the current-prefix pass) only after they were sent,
+      // so a crash in between leaves the item pending and the whole change is sent again.
+      const order = [...groups.keys()].sort((a, b) => Number(a === prefix) - Number(b === prefix));
+      for (const groupPrefix of order) {
         const writer = await this.writerFor(store, groupPrefix);
         let batch: LabelResult[] = [];
-        for await (const r of writer.apply(changes)) {
+        for await (const r of writer.apply(groups.get(groupPrefix)!)) {
           // A customer in two groups: the first failure wins, otherwise applied.
           const seen = outcome.get(r.customerExternalId);
           if (!seen || seen.status === "applied") outcome.set(r.customerExternalId, r);
+          if (groupPrefix !== prefix) continue;
           batch.push(r);
-          if (batch.length >= FLUSH_EVERY && groupPrefix === prefix) {
+          if (batch.length >= FLUSH_EVERY) {
             await this.record(storeId, batch, byExternal, confirmed, outcome, result);
             batch = [];
           }
         }
         if (groupPrefix === prefix) await this.record(storeId, batch, byExternal, confirmed, outcome, result);
       }
-      // Items whose customer only had old-prefix removals were recorded above only if in the main group;
-      // every item has a main-group change, so all are settled here. Anything unreported stays pending.
+      // Every item has a current-prefix change (possibly empty), so all reported items are settled above.
       if ([...byExternal.keys()].every((id) => !outcome.has(id))) break; // the writer reported nothing: stop
     }
     logger.info("tag push finished", { storeId, ...result });

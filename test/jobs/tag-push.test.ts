@@ -1,0 +1,140 @@
+/**
+ * Recompute -> tag outbox -> ShopifyTagWriter -> the Shopify simulator over HTTP, on SQLite and PostgreSQL:
+ * exactly the intended tags, merchant tags untouched, zero API calls on an unchanged rerun, a crash mid-push
+ * converging to the same result, deleted customers recorded, other shops untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
+import { TagOutbox, type LabelWriter, type LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
+import { ShopifyTagWriter } from "../../app/platforms/shopify/tags";
+import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
+import type { SimulatedShop } from "../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { simulatorAdmin } from "../support/simulator-admin";
+import { importShop } from "../support/store-fixture";
+
+const NOW = new Date("2026-10-01T02:30:00Z");
+// Each shop gets its own copy: the simulator keeps the objects it is given.
+const history = () =>
+  generateDemoHistory({ seed: 5, customers: 150, targetOrders: 450, years: 2, end: new Date("2026-09-30T00:00:00Z") });
+
+describe.each(DB_KINDS)("tag push on %s", (kind) => {
+  let sim: ShopifySimulator;
+  let admin: ReturnType<typeof simulatorAdmin>;
+  let database: TestDatabase;
+  let bulk: BulkWriter;
+  let shop: SimulatedShop;
+  let other: SimulatedShop;
+  let storeId: string;
+  let crashAfter = Infinity;
+
+  const writerFor: LabelWriterFactory = async (store, prefix) => {
+    const graphql = await admin.adminFor(store.domain);
+    const writer = new ShopifyTagWriter({ prefix, bulkThreshold: 60 });
+    return {
+      async *apply(changes) {
+        let n = 0;
+        for await (const r of writer.apply(changes, graphql)) {
+          // The crash hits the current-prefix pass (old-prefix removals were sent before it).
+          if (prefix !== "ciclo:" && n++ >= crashAfter) throw new Error("process killed mid-push");
+          yield r;
+        }
+      },
+    } satisfies LabelWriter;
+  };
+  const recompute = () => recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
+  const ourTags = (s: SimulatedShop, id: number) =>
+    s.customers
+      .get(id)!
+      .tags.filter((t) => t.includes(":"))
+      .sort();
+
+  beforeAll(async () => {
+    sim = await start({ port: 0 });
+    admin = simulatorAdmin(sim);
+    database = await createTestDatabase(kind);
+    bulk = createBulkWriter(database.db, database.url);
+    shop = sim.createShop({ domain: `tags-${kind}.myshopify.com`, seed: 1 });
+    shop.load(history());
+    other = sim.createShop({ domain: `other-${kind}.myshopify.com`, seed: 1 });
+    other.load(history());
+    for (const c of [...shop.customers.values()].slice(0, 40)) c.tags = ["vip", "wholesale"];
+    await admin.install(shop);
+    await admin.install(other);
+    storeId = (await importShop(database.db, shop)).store.id;
+  });
+  afterAll(async () => {
+    bulk.close();
+    await database.drop();
+    await sim.close();
+  });
+
+  it("writes exactly the planned Ciclo tags and leaves the merchant's own tags alone", async () => {
+    const run = await recompute();
+    const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    expect(planned.length).toBe(JSON.parse(run.counts).tagChanges);
+    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    expect(result.applied).toBe(planned.length);
+    for (const item of planned) {
+      const id = Number(item.customerExternalId);
+      expect(ourTags(shop, id)).toEqual((JSON.parse(item.add) as string[]).sort());
+    }
+    for (const c of [...shop.customers.values()].slice(0, 40))
+      expect(c.tags).toEqual(expect.arrayContaining(["vip", "wholesale"]));
+    // The other shop was never touched.
+    expect([...other.customers.values()].every((c) => !c.tags.some((t) => t.startsWith("ciclo:")))).toBe(true);
+    expect(sim.stats(other.domain).requests).toBe(0);
+  });
+
+  it("makes zero API calls when nothing changed", async () => {
+    sim.resetStats(shop.domain);
+    const run = await recompute();
+    expect(JSON.parse(run.counts).tagChanges).toBe(0);
+    await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    expect(sim.stats(shop.domain).requests).toBe(0);
+  });
+
+  it("converges to exactly the intended tags after a crash mid-push, and records deleted customers", async () => {
+    // The merchant switches the prefix: every customer needs ciclo:* removed and cc:* added.
+    await database.db.storeSettings.update({ where: { storeId }, data: { tagPrefix: "cc:" } });
+    await recompute();
+    const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    expect(planned.length).toBeGreaterThan(60); // the bulk path
+    const gone = Number(planned[0]!.customerExternalId);
+    shop.customers.delete(gone); // deleted in the store meanwhile
+
+    crashAfter = 110; // results are recorded every 100: the first 100 survive the crash
+    await expect(new TagOutbox(database.db, bulk, writerFor).push(storeId)).rejects.toThrow(/killed/);
+    crashAfter = Infinity;
+    const afterCrash = await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
+    expect(afterCrash).toBeLessThan(planned.length);
+    expect(afterCrash).toBeGreaterThan(0);
+
+    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    // Only what was not confirmed before the crash is sent again.
+    expect(result.applied + result.notFound).toBe(afterCrash);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId, state: "not_found" } })).toBe(1);
+    const missing = await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: planned[0]!.id } });
+    expect(missing.state).toBe("not_found");
+    expect(await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } })).toBe(0);
+    for (const item of planned) {
+      const id = Number(item.customerExternalId);
+      if (id === gone) continue;
+      const tags = ourTags(shop, id);
+      expect(tags.every((t) => t.startsWith("cc:"))).toBe(true);
+      expect(tags).toEqual((JSON.parse(item.add) as string[]).sort());
+    }
+    for (const c of [...shop.customers.values()].slice(1, 40))
+      expect(c.tags).toEqual(expect.arrayContaining(["vip", "wholesale"]));
+  });
+
+  it("skips an uninstalled store entirely", async () => {
+    await database.db.store.update({ where: { id: storeId }, data: { status: "uninstalled" } });
+    sim.resetStats(shop.domain);
+    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    expect(result.skipped).toMatch(/not installed/);
+    expect(sim.stats(shop.domain).requests).toBe(0);
+    await database.db.store.update({ where: { id: storeId }, data: { status: "installed" } });
+  });
+});
