@@ -22,7 +22,7 @@ import type { RetryPolicy } from "./paced-request";
 import type { ChangeResult, CustomerLabelChange, WritePath } from "./types";
 
 /** Changes from which the bulk path is used; see docs/decisions/042 for the measurement behind it. */
-export const DEFAULT_BULK_THRESHOLD = 250;
+export const DEFAULT_BULK_THRESHOLD = 150;
 export const DEFAULT_METAFIELD_NAMESPACE = "ciclo";
 
 export interface TagWriterOptions extends RetryPolicy {
