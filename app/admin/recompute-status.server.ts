@@ -1,0 +1,104 @@
+/** Last and next recompute of a store, for the Overview and Predictions pages. One indexed read. */
+import type { Db } from "../db.server";
+
+export interface RecomputeSummary {
+  id: string;
+  state: string;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  clvStatus: string | null;
+  error: string | null;
+  customers: number | null;
+}
+
+export interface RecomputeStatus {
+  last: RecomputeSummary | null;
+  lastCompleted: RecomputeSummary | null;
+  /** Next nightly run: the local hour, and whether it is later today or tomorrow (store time). */
+  next: { hour: number; timeZone: string; day: "today" | "tomorrow" | "due now" };
+}
+
+function summary(run: {
+  id: string;
+  state: string;
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  clvStatus: string | null;
+  error: string | null;
+  counts: string;
+}): RecomputeSummary {
+  let customers: number | null = null;
+  try {
+    const counts = JSON.parse(run.counts) as Record<string, unknown>;
+    if (typeof counts.customers === "number") customers = counts.customers;
+  } catch {
+    // counts is informational; a malformed value only hides the number
+  }
+  return {
+    id: run.id,
+    state: run.state,
+    trigger: run.trigger,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    clvStatus: run.clvStatus,
+    error: run.error,
+    customers,
+  };
+}
+
+const RUN_FIELDS = {
+  id: true,
+  state: true,
+  trigger: true,
+  startedAt: true,
+  finishedAt: true,
+  clvStatus: true,
+  error: true,
+  counts: true,
+} as const;
+
+/** The store's local calendar day and hour now. */
+function localDayHour(now: Date, timeZone: string): { day: string; hour: number } {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return { day: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
+}
+
+export async function recomputeStatus(
+  db: Db,
+  store: { id: string; timezone: string },
+  scheduleHour: number,
+  now = new Date(),
+): Promise<RecomputeStatus> {
+  const [last, lastCompleted] = await Promise.all([
+    db.recomputeRun.findFirst({ where: { storeId: store.id }, orderBy: { startedAt: "desc" }, select: RUN_FIELDS }),
+    db.recomputeRun.findFirst({
+      where: { storeId: store.id, state: "completed" },
+      orderBy: { startedAt: "desc" },
+      select: RUN_FIELDS,
+    }),
+  ]);
+  const local = localDayHour(now, store.timezone);
+  const ranToday =
+    lastCompleted?.finishedAt != null && localDayHour(lastCompleted.finishedAt, store.timezone).day === local.day;
+  return {
+    last: last ? summary(last) : null,
+    lastCompleted: lastCompleted ? summary(lastCompleted) : null,
+    next: {
+      hour: scheduleHour,
+      timeZone: store.timezone,
+      day: ranToday ? "tomorrow" : local.hour < scheduleHour ? "today" : "due now",
+    },
+  };
+}
