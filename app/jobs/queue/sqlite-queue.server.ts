@@ -27,6 +27,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly workerId = randomUUID();
   private timer: NodeJS.Timeout | null = null;
   private busy = new Set<string>();
+  private stopped = false;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -83,12 +84,14 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
   }
 
   private poll(): void {
+    if (this.stopped) return;
     for (const queue of this.handlers.keys()) {
       if (this.busy.has(queue)) continue;
       this.busy.add(queue);

@@ -43,7 +43,8 @@ const LABEL_COLUMNS: Column[] = [
   { name: "updatedAt", type: "timestamp" },
 ];
 
-const PAGE = 10_000;
+// One page becomes one bulk mutation on Shopify: large pages mean few operations.
+const PAGE = 50_000;
 const FLUSH_EVERY = 100;
 
 export class TagOutbox {
@@ -69,14 +70,14 @@ export class TagOutbox {
         take: PAGE,
       });
       if (items.length === 0) break;
-      const confirmed = new Map(
-        (
-          await this.db.customerLabels.findMany({
-            where: { storeId, customerId: { in: items.map((i) => i.customerId) } },
-            select: { customerId: true, tags: true },
-          })
-        ).map((l) => [l.customerId, JSON.parse(l.tags) as string[]]),
-      );
+      const confirmed = new Map<string, string[]>();
+      for (let i = 0; i < items.length; i += 500) {
+        const labels = await this.db.customerLabels.findMany({
+          where: { storeId, customerId: { in: items.slice(i, i + 500).map((item) => item.customerId) } },
+          select: { customerId: true, tags: true },
+        });
+        for (const l of labels) confirmed.set(l.customerId, JSON.parse(l.tags) as string[]);
+      }
       const byExternal = new Map(items.map((i) => [i.customerExternalId, i]));
       // Tags under an older prefix (the merchant changed it) are still ours to remove: one writer per prefix.
       const groups = new Map<string, LabelChange[]>();

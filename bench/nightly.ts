@@ -1,0 +1,155 @@
+/**
+ * npm run bench:nightly — the nightly pipeline on a 1,000,000-customer, 3,000,000-order store in SQLite
+ * (generated deterministically, written straight into a fresh database: the benchmark measures the pipeline,
+ * not ingestion), then the push of the resulting tag changes to the Shopify simulator on the Standard plan
+ * (100 points/s), then a second run. Prints one JSON object.
+ *
+ * push_min_s: the least time Shopify's leaky bucket (Standard: 2,000 points, 100/s) allows for the points the push
+ * was charged. Bulk mutations are not charged per line, so their processing (by the simulator) is not in it.
+ */
+import Database from "better-sqlite3";
+import { createDb, tuneDb } from "../app/db.server";
+import { createBulkWriter } from "../app/db/bulk-writer.server";
+import { recomputeStore } from "../app/jobs/nightly/recompute.server";
+import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
+import { ShopifyTagWriter, minimumSeconds } from "../app/platforms/shopify/tags";
+import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
+import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
+import { start } from "../test/simulators/shopify";
+import { Random } from "../test/simulators/random";
+import type { SimCustomer } from "../test/simulators/shopify/model";
+import { freshSqlite, round } from "./support";
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 3_000_000);
+const NOW = new Date("2026-11-20T03:00:00Z");
+const DAY = 86_400_000;
+const SHOP = "bench-nightly.myshopify.com";
+
+let peakRss = 0;
+const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+const sampler = setInterval(sampleRss, 50);
+
+// 1. Data: heterogeneous buyers (gamma purchase rates) over three years, ~3 orders per customer.
+const { file, url } = freshSqlite();
+{
+  const raw = new Database(file);
+  raw.pragma("journal_mode = WAL");
+  raw.pragma("synchronous = OFF");
+  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
+  const now = iso(NOW);
+  raw
+    .prepare(
+      `INSERT INTO "Store" ("id","platform","domain","currency","timezone","status","installedAt","createdAt","updatedAt") VALUES ('bench','shopify',?,'EUR','Europe/Rome','installed',?,?,?)`,
+    )
+    .run(SHOP, now, now, now);
+  const customer = raw.prepare(
+    `INSERT INTO "Customer" ("id","storeId","externalId","createdAt","updatedAt") VALUES (?,?,?,?,?)`,
+  );
+  const order = raw.prepare(
+    `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus") VALUES (?,?,?,?,?,'EUR',?,0,?,0,0,1,?,?,?,?,?,'paid')`,
+  );
+  const rng = new Random("bench-nightly");
+  const span = 3 * 365 * DAY;
+  const start = NOW.getTime() - span;
+  let orderId = 0;
+  const perCustomerMean = ORDERS / CUSTOMERS;
+  raw.transaction(() => {
+    for (let c = 0; c < CUSTOMERS; c++) {
+      const id = `c${String(c).padStart(8, "0")}`;
+      const externalId = String(7_000_000_000_000 + c);
+      customer.run(id, "bench", externalId, now, now);
+      const first = start + rng.next() * span;
+      // Gamma(0.6) heterogeneity in rate, scaled so the store totals ~ORDERS; at least one order each.
+      const n = Math.max(1, Math.min(60, Math.round(rng.gamma(0.6, (perCustomerMean - 1) / 0.6)) + 1));
+      const spend = 2000 + Math.round(rng.gamma(2, 2500));
+      let t = first;
+      for (let k = 0; k < n && orderId < ORDERS && t <= NOW.getTime(); k++) {
+        const when = iso(new Date(t));
+        const gross = Math.max(100, Math.round(spend * (0.5 + rng.next())));
+        order.run(`o${orderId}`, "bench", String(orderId), id, externalId, gross, gross, when, when, when, now, now);
+        orderId++;
+        t += rng.exponential(1 / (40 * DAY)) + DAY;
+      }
+    }
+  })();
+  raw.close();
+}
+const db = createDb(url);
+await tuneDb(db, url);
+const bulk = createBulkWriter(db, url);
+const orders = await db.order.count();
+
+// 2. The nightly recompute (peak RSS from here: the generator above is not part of the pipeline).
+peakRss = process.memoryUsage().rss;
+const t0 = performance.now();
+const run = await recomputeStore({ db, bulk, dialect: "sqlite", now: () => NOW }, "bench", "nightly");
+const recomputeS = (performance.now() - t0) / 1000;
+sampleRss();
+const recomputePeak = peakRss;
+if (run.state !== "completed") throw new Error(`recompute ${run.state}: ${run.error}`);
+const tagChanges = JSON.parse(run.counts).tagChanges as number;
+
+// 3. Push to the simulator (Standard plan: 100 points/s). Customers exist there with the same ids.
+const sim = await start({ port: 0 });
+const shop = sim.createShop({ domain: SHOP, plan: "standard", seed: 1 });
+const created = new Date("2024-01-01T00:00:00Z");
+const simCustomers: SimCustomer[] = [];
+for (let c = 0; c < CUSTOMERS; c++) {
+  simCustomers.push({
+    id: 7_000_000_000_000 + c,
+    email: null,
+    phone: null,
+    firstName: null,
+    lastName: null,
+    tags: [],
+    state: "enabled",
+    verifiedEmail: true,
+    acceptsEmailMarketing: false,
+    note: null,
+    createdAt: created,
+    updatedAt: created,
+    countryCode: null,
+    city: null,
+  });
+}
+shop.load({ customers: simCustomers, orders: [] });
+const graphql = simulatorAdminGraphql(sim.graphqlUrl(SHOP), shop.info.accessToken);
+const outbox = new TagOutbox(db, bulk, async (_store, prefix) => {
+  const writer = new ShopifyTagWriter({ prefix, bulk: { pollInitialMs: 100, pollMaxMs: 250 } });
+  return { apply: (changes) => writer.apply(changes, graphql) };
+});
+sim.resetStats(SHOP);
+const t1 = performance.now();
+const pushed = await outbox.push("bench");
+const pushS = (performance.now() - t1) / 1000;
+const stats = sim.stats(SHOP);
+const limits = PLAN_LIMITS.standard;
+const pushMinS = minimumSeconds(stats.pointsCharged, limits.maximumAvailable, limits.restoreRate);
+
+// 4. Second run: nothing changed, so no API calls.
+sim.resetStats(SHOP);
+const second = await recomputeStore({ db, bulk, dialect: "sqlite", now: () => NOW }, "bench", "nightly");
+await outbox.push("bench");
+const secondCalls = sim.stats(SHOP).requests;
+clearInterval(sampler);
+
+console.log(
+  JSON.stringify({
+    customers: CUSTOMERS,
+    orders,
+    recompute_s: round(recomputeS, 2),
+    phases: JSON.parse(run.phases),
+    peak_rss_mb: Math.round(recomputePeak / 1_048_576),
+    tag_changes: tagChanges,
+    tags_applied: pushed.applied,
+    push_s: round(pushS, 2),
+    push_min_s: round(pushMinS, 2),
+    api_calls: stats.requests,
+    second_run_tag_changes: JSON.parse(second.counts).tagChanges,
+    second_run_api_calls: secondCalls,
+  }),
+);
+await sim.close();
+bulk.close();
+await db.$disconnect();
