@@ -107,12 +107,28 @@ const pending = () =>
 while (pending() > 0) await new Promise((r) => setTimeout(r, 200));
 
 const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+
+say("waiting for the first recompute (started when the backfill finished) and its tag push…");
+for (;;) {
+  const run = db.prepare(`SELECT state, error FROM "RecomputeRun" ORDER BY "startedAt" DESC LIMIT 1`).get() as
+    | { state: string; error: string | null }
+    | undefined;
+  if (run?.state === "failed") throw new Error(`recompute failed: ${run.error}`);
+  const pendingTags = count(`SELECT COUNT(*) AS n FROM "TagOutboxItem" WHERE state = 'pending'`);
+  const pushDone = count(`SELECT COUNT(*) AS n FROM "Job" WHERE queue = 'push-tags' AND state = 'done'`) > 0;
+  if (run?.state === "completed" && pendingTags === 0 && pushDone) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+const tagged = [...shop.customers.values()].filter((c) => c.tags.some((t) => t.startsWith("ciclo:"))).length;
+say(`segments computed and pushed: ${tagged.toLocaleString()} simulated Shopify customers now carry ciclo: tags (${elapsed()})`);
 const summary = {
   customers: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "deletedAt" IS NULL`),
   orders: count(`SELECT COUNT(*) AS n FROM "Order" WHERE "deletedAt" IS NULL`),
   simulatorOrders: [...shop.orders.values()].length,
   webhooksApplied: count(`SELECT COUNT(*) AS n FROM "WebhookReceipt" WHERE status IN ('processed','ignored')`),
   webhooksFailed: count(`SELECT COUNT(*) AS n FROM "WebhookReceipt" WHERE status = 'failed'`),
+  scoredCustomers: count(`SELECT COUNT(*) AS n FROM "CustomerScore"`),
+  taggedInShopify: tagged,
 };
 say(`synced: ${JSON.stringify(summary)} (${elapsed()})`);
 db.close();
@@ -120,7 +136,7 @@ db.close();
 if (process.env.DEMO_EXIT_WHEN_SYNCED === "1") {
   await app.stop();
   await sim.close();
-  process.exit(summary.orders === summary.simulatorOrders ? 0 : 1);
+  process.exit(summary.orders === summary.simulatorOrders && summary.taggedInShopify > 0 ? 0 : 1);
 }
 say(`open ${app.url.replace("127.0.0.1", "localhost")}/demo — Ctrl-C to stop`);
 process.on(
