@@ -1,0 +1,29 @@
+/**
+ * The process's survey parts, created once on first use: the store cache, the service, the per-shop limiter.
+ * Routes get them here; tests build their own.
+ */
+import { config } from "../config.server";
+import { services } from "../services.server";
+import { ShopRateLimiter } from "./shop-rate-limiter";
+import { SurveyService } from "./survey-service.server";
+import { SurveyStores } from "./survey-stores.server";
+
+export interface SurveyRuntime {
+  stores: SurveyStores;
+  service: SurveyService;
+  limiter: ShopRateLimiter;
+}
+
+let runtime: SurveyRuntime | null = null;
+
+export function surveyRuntime(): SurveyRuntime {
+  if (!runtime) {
+    const { db } = services();
+    runtime = {
+      stores: new SurveyStores(db, config().encryptionKey),
+      service: new SurveyService({ db }),
+      limiter: new ShopRateLimiter(),
+    };
+  }
+  return runtime;
+}
