@@ -1,0 +1,14 @@
+/** WooCommerce's key-exchange POST (JSON with the new REST key). It must answer exactly 200 to keep the key. */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { wooServices } from "../woocommerce/woo-services.server";
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
+  const outcome = await wooServices().connect.handleCallback(await request.text());
+  return new Response(outcome.status === 200 ? "OK" : outcome.message, {
+    status: outcome.status,
+    headers: { "content-type": "text/plain" },
+  });
+};
+
+export const loader = () => new Response("Method not allowed", { status: 405 });
