@@ -33,6 +33,8 @@ export interface WooLabelWriterDeps {
   concurrency?: number;
 }
 
+const PLAN_SLICE = 500;
+
 const LABEL_COLUMNS: Column[] = [
   { name: "storeId", type: "text" },
   { name: "customerId", type: "text" },
@@ -140,6 +142,18 @@ export class WooMetaLabelWriter implements LabelWriter {
 
   /** The labels to write: scores for segment/stage/CLV, the confirmed tags with this change applied. */
   private async plan(changes: LabelChange[]): Promise<{ found: Planned[]; missing: string[] }> {
+    const found: Planned[] = [];
+    const missing: string[] = [];
+    // The outbox hands over up to 10,000 changes; SQLite caps query parameters, so look them up in slices.
+    for (let i = 0; i < changes.length; i += PLAN_SLICE) {
+      const part = await this.planSlice(changes.slice(i, i + PLAN_SLICE));
+      found.push(...part.found);
+      missing.push(...part.missing);
+    }
+    return { found, missing };
+  }
+
+  private async planSlice(changes: LabelChange[]): Promise<{ found: Planned[]; missing: string[] }> {
     const { db } = this.deps;
     const storeId = this.store.id;
     const customers = await db.customer.findMany({
