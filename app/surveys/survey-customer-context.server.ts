@@ -22,7 +22,7 @@ export interface SurveyOrderContext {
   clvMinor: bigint | null;
 }
 
-interface ContextRow {
+export interface ContextRow {
   known: unknown;
   cancelled: unknown;
   fulfillmentStatus: string | null;
@@ -49,6 +49,21 @@ const toBigInt = (value: unknown): bigint | null =>
   value === null || value === undefined ? null : BigInt(value as bigint | number | string);
 const toNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
+/** The context query for better-sqlite3 (named parameters); the Prisma query below is the same SQL. */
+export const CONTEXT_SQL_SQLITE = `
+  SELECT o."id" AS "known", o."cancelled" AS "cancelled", o."fulfillmentStatus" AS "fulfillmentStatus",
+         c."id" AS "customerId", COALESCE(c."externalId", o."customerExternalId") AS "customerExternalId",
+         s."segment" AS "segment", s."stage" AS "stage", s."historicClvMinor" AS "clvMinor", s."orders" AS "scoredOrders",
+         (SELECT COUNT(*) FROM "Order" p
+           WHERE p."storeId" = @storeId AND p."customerId" = c."id" AND p."countsForValue" = 1
+             AND p."externalId" <> @orderId AND (o."id" IS NULL OR p."processedAt" < o."processedAt")) AS "earlierOrders"
+    FROM (SELECT 1 AS "one") AS "anchor"
+    LEFT JOIN "Order" o ON o."storeId" = @storeId AND o."externalId" = @orderId AND o."deletedAt" IS NULL
+    LEFT JOIN "Customer" c ON c."storeId" = @storeId AND c."deletedAt" IS NULL
+         AND (c."id" = o."customerId" OR (o."id" IS NULL AND c."externalId" = @tokenCustomer))
+    LEFT JOIN "CustomerScore" s ON s."storeId" = @storeId AND s."customerId" = c."id"
+   LIMIT 1`;
+
 /**
  * `customerExternalIdFromToken`: the logged-in customer of a session token (`sub`), used when the order is not
  * known yet. The order's own customer wins when both are known.
@@ -73,7 +88,13 @@ export async function loadSurveyOrderContext(
            AND (c."id" = o."customerId" OR (o."id" IS NULL AND c."externalId" = ${customerExternalIdFromToken ?? ""}))
       LEFT JOIN "CustomerScore" s ON s."storeId" = ${storeId} AND s."customerId" = c."id"
      LIMIT 1`;
-  const row = rows[0];
+  return toSurveyOrderContext(rows[0], customerExternalIdFromToken);
+}
+
+export function toSurveyOrderContext(
+  row: ContextRow | undefined,
+  customerExternalIdFromToken: string | null,
+): SurveyOrderContext {
   const known = row?.known !== null && row?.known !== undefined;
   const segmentSlug = row?.segment ?? null;
   const stageSlug = row?.stage ?? null;

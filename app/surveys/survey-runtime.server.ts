@@ -5,6 +5,7 @@
 import { config } from "../config.server";
 import { services } from "../services.server";
 import { ShopRateLimiter } from "./shop-rate-limiter";
+import { createSurveyRepository } from "./survey-repository.server";
 import { SurveyService } from "./survey-service.server";
 import { SurveyStores } from "./survey-stores.server";
 
@@ -21,7 +22,7 @@ export function surveyRuntime(): SurveyRuntime {
     const { db } = services();
     runtime = {
       stores: new SurveyStores(db, config().encryptionKey),
-      service: new SurveyService({ db }),
+      service: new SurveyService({ db, repository: createSurveyRepository(db, config().databaseUrl) }),
       limiter: new ShopRateLimiter(),
     };
   }

@@ -9,8 +9,8 @@ import { validateSurveyAnswer, type ValidatedSurveyAnswer } from "../domain/surv
 import { DEFAULT_CATALOGUE, type SurveyCatalogue, type SurveyTarget } from "../domain/surveys/catalogue";
 import { decideSurveyEligibility } from "../domain/surveys/eligibility";
 import { chooseQuestionSet, type QuestionSet } from "../domain/surveys/question-sets";
-import { loadSurveyOrderContext, type SurveyOrderContext } from "./survey-customer-context.server";
-import { insertSurveyResponse, recordSurveyImpression } from "./survey-response-writer.server";
+import type { SurveyOrderContext } from "./survey-customer-context.server";
+import type { SurveyRepository } from "./survey-repository.server";
 import type { SurveyStore } from "./survey-stores.server";
 
 export type SubmitAnswerResult =
@@ -26,18 +26,22 @@ export interface SubmitAnswerOptions {
 
 export interface SurveyServiceOptions {
   db: Db;
+  /** The hot-path statements (see createSurveyRepository). */
+  repository: SurveyRepository;
   catalogue?: SurveyCatalogue;
   now?: () => Date;
 }
 
 export class SurveyService {
   private readonly db: Db;
+  private readonly repository: SurveyRepository;
   private readonly catalogue: SurveyCatalogue;
   private readonly now: () => Date;
   private readonly askedQuestions = new WeakMap<readonly QuestionSet[], ReadonlySet<string>>();
 
   constructor(options: SurveyServiceOptions) {
     this.db = options.db;
+    this.repository = options.repository;
     this.catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
     this.now = options.now ?? (() => new Date());
   }
@@ -49,7 +53,7 @@ export class SurveyService {
     orderId: string,
     customerExternalIdFromToken: string | null,
   ): Promise<SurveyQuestionsResponse> {
-    const context = await loadSurveyOrderContext(this.db, store.id, orderId, customerExternalIdFromToken);
+    const context = await this.repository.orderContext(store.id, orderId, customerExternalIdFromToken);
     const previous = await this.db.surveyResponse.findMany({
       where: {
         storeId: store.id,
@@ -77,7 +81,7 @@ export class SurveyService {
       cooldownDays: store.cooldownDays,
     });
     if (decision.eligible) {
-      await recordSurveyImpression(this.db, {
+      await this.repository.recordImpression({
         storeId: store.id,
         orderExternalId: orderId,
         customerId: context.customerId,
@@ -99,13 +103,12 @@ export class SurveyService {
     });
     if (!validation.ok) return validation;
     const answer = validation.answer;
-    const context = await loadSurveyOrderContext(
-      this.db,
+    const context = await this.repository.orderContext(
       store.id,
       answer.orderId,
       options.customerExternalIdFromToken ?? null,
     );
-    const stored = await insertSurveyResponse(this.db, {
+    const stored = await this.repository.insertResponse({
       storeId: store.id,
       orderExternalId: answer.orderId,
       customerId: context.customerId,

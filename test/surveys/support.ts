@@ -13,6 +13,7 @@ import {
   type SurveyEndpointDeps,
 } from "../../app/surveys/extension-endpoints.server";
 import { ShopRateLimiter, type RateLimitOptions } from "../../app/surveys/shop-rate-limiter";
+import { createSurveyRepository, type SurveyRepository } from "../../app/surveys/survey-repository.server";
 import { SurveyService } from "../../app/surveys/survey-service.server";
 import { SurveyStores } from "../../app/surveys/survey-stores.server";
 import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
@@ -34,17 +35,19 @@ export interface HarnessOptions {
 
 export class SurveyHarness {
   readonly deps: SurveyEndpointDeps;
+  readonly repository: SurveyRepository;
   private readonly shopify = shopifyApp(config);
 
   private constructor(
     readonly database: TestDatabase,
     options: HarnessOptions,
   ) {
+    this.repository = createSurveyRepository(database.db, database.url);
     this.deps = {
       authenticateCheckout: this.shopify.authenticate.public.checkout,
       authenticateCustomerAccount: this.shopify.authenticate.public.customerAccount,
       stores: new SurveyStores(database.db, ENCRYPTION_KEY),
-      service: new SurveyService({ db: database.db, now: options.now }),
+      service: new SurveyService({ db: database.db, repository: this.repository, now: options.now }),
       limiter: new ShopRateLimiter(options.rateLimit ?? { refillPerSecond: 1000, capacity: 10_000 }),
     };
   }
@@ -143,6 +146,7 @@ export class SurveyHarness {
   }
 
   async close() {
+    this.repository.close();
     await this.database.drop();
   }
 }

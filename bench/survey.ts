@@ -1,0 +1,100 @@
+/**
+ * npm run bench:survey — survey submissions with valid session tokens against the built app on loopback
+ * (SQLite), plus the compiled extension size. Prints one JSON line:
+ *   {"submissions_per_s", "p50_ms", "p99_ms", "stored", "sent", "extension_bytes"}
+ * Targets (issue 5): >= 1,000 submissions/s, p99 <= 50 ms, stored = sent (every submission unique),
+ * extension_bytes <= 20,480.
+ *
+ * The answers are spread over BENCH_SURVEY_SHOPS shops (default 10): the per-shop rate limit (200/s sustained,
+ * 1,000 burst) is there to stop one shop flooding the server, so the server's own capacity is measured with
+ * several shops, as it is used.
+ * Options: BENCH_SURVEY_N (6000 submissions), BENCH_SURVEY_CONCURRENCY (16), BENCH_SKIP_BUILD=1.
+ */
+import Database from "better-sqlite3";
+import { buildSurveyExtension } from "../extensions/checkout-survey/build";
+import { signCheckoutSessionToken } from "../scripts/demo-surveys";
+import { buildApp, freshSqlite, round, runLoad, startApp, type PreparedRequest } from "./support";
+
+const N = Number(process.env.BENCH_SURVEY_N ?? 6000);
+const CONCURRENCY = Number(process.env.BENCH_SURVEY_CONCURRENCY ?? 16);
+const SHOPS = Number(process.env.BENCH_SURVEY_SHOPS ?? 10);
+const WARMUP = 600;
+const SECRET = "bench-survey-secret";
+const API_KEY = "bench-key";
+
+// Choice questions of the default thank-you set, so every (order, question) pair is a new answer.
+const ANSWERS = [
+  { questionId: "jtbd-trigger", answerId: "gift" },
+  { questionId: "jtbd-job", answerId: "daily-use" },
+  { questionId: "attribution", answerId: "instagram" },
+];
+
+if (process.env.BENCH_SKIP_BUILD !== "1") buildApp();
+const { file, url } = freshSqlite();
+const seed = new Database(file);
+const shops = Array.from({ length: SHOPS }, (_, i) => `bench-survey-${i}.myshopify.com`);
+const insertStore = seed.prepare(
+  `INSERT INTO "Store" ("id", "platform", "domain", "updatedAt") VALUES (?, 'shopify', ?, ?)`,
+);
+shops.forEach((domain, i) => insertStore.run(`store${i}`, domain, new Date().toISOString().replace("Z", "+00:00")));
+seed.close();
+
+const app = await startApp({
+  DATABASE_URL: url,
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_API_KEY: API_KEY,
+  CICLO_WORKERS: "off",
+});
+try {
+  // Tokens live five minutes, like Shopify's; one per simulated checkout would be the same work per request.
+  const tokens = shops.map((shop) => signCheckoutSessionToken(shop, SECRET, { apiKey: API_KEY, ttlSeconds: 600 }));
+  const submission = (i: number): PreparedRequest => {
+    const answer = ANSWERS[i % ANSWERS.length]!;
+    const order = 1_000_000 + Math.floor(i / ANSWERS.length);
+    return {
+      method: "POST",
+      path: "/api/survey/answers",
+      headers: {
+        authorization: `Bearer ${tokens[Math.floor(i / ANSWERS.length) % SHOPS]!}`,
+        "content-type": "application/json",
+        origin: "https://extensions.shopifycdn.com",
+      },
+      body: JSON.stringify({ target: "thank-you", orderId: `gid://shopify/Order/${order}`, ...answer }),
+    };
+  };
+  // Warm-up (JIT, prepared statements, store cache) on orders of its own, not counted.
+  await runLoad(
+    app.url,
+    Array.from({ length: WARMUP }, (_, i) => submission(N + i)),
+    CONCURRENCY,
+  );
+  const result = await runLoad(
+    app.url,
+    Array.from({ length: N }, (_, i) => submission(i)),
+    CONCURRENCY,
+  );
+
+  const db = new Database(file, { readonly: true });
+  const stored = (
+    db
+      .prepare(`SELECT COUNT(*) AS n FROM "SurveyResponse" WHERE CAST("orderExternalId" AS INTEGER) < ?`)
+      .get(1_000_000 + Math.ceil(N / ANSWERS.length)) as { n: number }
+  ).n;
+  db.close();
+  const { bytes } = await buildSurveyExtension({ write: false });
+  if (Object.keys(result.statuses).some((status) => status !== "200")) {
+    console.error(JSON.stringify({ statuses: result.statuses }));
+  }
+  console.log(
+    JSON.stringify({
+      submissions_per_s: Math.round(result.perSecond),
+      p50_ms: round(result.p50, 2),
+      p99_ms: round(result.p99, 2),
+      stored,
+      sent: result.sent,
+      extension_bytes: bytes,
+    }),
+  );
+} finally {
+  await app.stop();
+}
