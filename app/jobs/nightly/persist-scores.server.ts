@@ -66,7 +66,15 @@ export async function persistScores(
   computedAt: Date,
 ): Promise<PersistResult> {
   const p = scores.predicted;
-  const rows: unknown[][] = new Array(table.size);
+  // Rows are built and written a chunk at a time: a million rows of 23 values would otherwise hold ~600 MB.
+  const CHUNK = 20_000;
+  const scoreOptions = {
+    table: "CustomerScore",
+    columns: SCORE_COLUMNS,
+    conflict: ["storeId", "customerId"],
+    generateIds: true,
+  };
+  let rows: unknown[][] = [];
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
   const transitions: unknown[][] = [];
   for (let i = 0; i < table.size; i++) {
@@ -74,7 +82,7 @@ export async function persistScores(
     const predicted = p && bought;
     const clv = p ? p.clv[i]! : scores.historicClv[i]!;
     const nextDay = p?.nextOrderDay[i];
-    rows[i] = [
+    rows.push([
       storeId,
       table.ids[i]!,
       computedAt,
@@ -100,7 +108,11 @@ export async function persistScores(
         ? dateOfDay(nextDay)
         : null,
       predicted ? p.clvPercentile[i]! : null,
-    ];
+    ]);
+    if (rows.length === CHUNK) {
+      await bulk.write(scoreOptions, rows);
+      rows = [];
+    }
     const seg = snapshot.get(scores.segment[i]!) ?? { customers: 0, revenue: 0, clv: 0 };
     seg.customers++;
     seg.revenue += table.totalSpend[i]!;
@@ -122,10 +134,7 @@ export async function persistScores(
   }
 
   // Each customer's row is replaced in place; rows of customers no longer present are removed afterwards.
-  await bulk.write(
-    { table: "CustomerScore", columns: SCORE_COLUMNS, conflict: ["storeId", "customerId"], generateIds: true },
-    rows,
-  );
+  await bulk.write(scoreOptions, rows);
   await bulk.execute(`DELETE FROM "CustomerScore" WHERE "storeId" = ? AND "computedAt" < ?`, storeId, computedAt);
   await bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions);
   // A rerun on the same day replaces that day's snapshot; transitions accumulate (each run records the changes
@@ -143,5 +152,5 @@ export async function persistScores(
       })),
     }),
   ]);
-  return { scores: rows.length, transitions: transitions.length, segments: snapshot.size };
+  return { scores: table.size, transitions: transitions.length, segments: snapshot.size };
 }

@@ -75,7 +75,10 @@ export async function planTagChanges(
   settings: TagSettings,
 ): Promise<{ changed: number; unchanged: number }> {
   const confirmed = await loadConfirmedLabels(db, storeId);
-  const items: unknown[][] = [];
+  await db.tagOutboxItem.deleteMany({ where: { storeId, state: "pending" } });
+  const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
+  let items: unknown[][] = [];
+  let changed = 0;
   const now = new Date();
   let unchanged = 0;
   for (let i = 0; i < input.ids.length; i++) {
@@ -108,8 +111,12 @@ export async function planTagChanges(
       0,
       now,
     ]);
+    changed++;
+    if (items.length === 20_000) {
+      await bulk.write(options, items); // written as produced: a million items would hold ~300 MB
+      items = [];
+    }
   }
-  await db.tagOutboxItem.deleteMany({ where: { storeId, state: "pending" } });
-  await bulk.write({ table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true }, items);
-  return { changed: items.length, unchanged };
+  await bulk.write(options, items);
+  return { changed, unchanged };
 }
