@@ -41,7 +41,7 @@ export interface WooSyncDeps {
 }
 
 export interface WooRunOptions {
-  /** Also read all customers (always on for "install"). */
+  /** Also read all customers (default: yes for "install", no for "reconcile"). */
   customers?: boolean;
   /** Orders per page (2..100). */
   perPage?: number;
@@ -138,7 +138,7 @@ export class WooSyncRunner {
           },
         });
       }
-      if (trigger === "install" || options.customers) await this.syncCustomers(client, storeId);
+      if (options.customers ?? trigger === "install") await this.syncCustomers(client, storeId);
       run = await db.backfillRun.update({
         where: { id: run.id },
         data: {
