@@ -11,10 +11,12 @@ function moneyFormat(currency: string, locale: string, compact: boolean): Intl.N
   let format = moneyFormats.get(key);
   if (!format) {
     try {
+      // "Whole" rather than compact notation: compact output differs between Node's and the browser's ICU,
+      // which would break hydration.
       format = new Intl.NumberFormat(locale, {
         style: "currency",
         currency,
-        ...(compact ? { notation: "compact", maximumFractionDigits: 1 } : {}),
+        ...(compact ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}),
       });
     } catch {
       format = new Intl.NumberFormat(locale, { maximumFractionDigits: currencyDigits(currency) });
@@ -24,7 +26,7 @@ function moneyFormat(currency: string, locale: string, compact: boolean): Intl.N
   return format;
 }
 
-/** 123456 minor units of EUR -> "€1,234.56" (exact for amounts below 2^53 minor units). */
+/** 123456 minor units of EUR -> "€1,234.56", or "€1,235" with `compact` (exact below 2^53 minor units). */
 export function formatMoney(
   minor: string | number | bigint | null | undefined,
   currency: string,

@@ -5,7 +5,8 @@
  */
 import type { Db } from "../db.server";
 import { segmentBySlug, type SegmentInfo } from "./names";
-import { segmentMembers, type MemberPage, type MemberQuery } from "./segment-members.server";
+import type { MemberQuery } from "./member-query";
+import { segmentMembers, type MemberPage } from "./segment-members.server";
 import { readSettings } from "./settings.server";
 import { shiftDay } from "./sql-values";
 import type { StoreView } from "./store-view";

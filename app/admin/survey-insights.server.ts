@@ -19,6 +19,7 @@ import {
 import { adminMemo } from "./memo.server";
 import { toNumber } from "./sql-values";
 import { dialect } from "./dialect.server";
+import { DISTRIBUTION_QUESTIONS } from "./survey-labels";
 import { toSurveyRecord } from "./survey-records.server";
 
 export interface NpsGroup {
@@ -41,16 +42,6 @@ export interface SurveyInsights {
     answers: { answerId: string; count: number; share: number }[];
   }[];
 }
-
-/** Choice questions shown as distributions (the Jobs-To-Be-Done view). */
-export const DISTRIBUTION_QUESTIONS = [
-  "jtbd-trigger",
-  "jtbd-job",
-  "jtbd-alternatives",
-  "jtbd-barrier",
-  "attribution",
-  "winback-reason",
-];
 
 interface GroupedRow {
   target: string;

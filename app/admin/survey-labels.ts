@@ -22,3 +22,13 @@ export const TARGET_LABELS: Record<string, string> = {
   "order-status": "Order status page (after delivery)",
   hosted: "Survey link (email or WooCommerce)",
 };
+
+/** Choice questions shown as distributions (the Jobs-To-Be-Done view). */
+export const DISTRIBUTION_QUESTIONS = [
+  "jtbd-trigger",
+  "jtbd-job",
+  "jtbd-alternatives",
+  "jtbd-barrier",
+  "attribution",
+  "winback-reason",
+];

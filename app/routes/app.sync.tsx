@@ -21,6 +21,8 @@ import { services } from "../services.server";
 import { syncStatus } from "../sync/sync-status.server";
 import { formatMinorUnits } from "../domain/money";
 
+export const meta = () => [{ title: "Sync · Ciclo" }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { store } = await requireStore(request);
   return syncStatus(services().db, store.id);

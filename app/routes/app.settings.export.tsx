@@ -1,0 +1,12 @@
+/** The store's data export: every customer with their scores, as CSV, streamed. */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireStore } from "../auth/admin-context.server";
+import { services } from "../services.server";
+import { customersCsv } from "../admin/exports.server";
+import { csvResponse } from "../admin/csv-stream.server";
+import { storeView } from "../admin/store-view";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { store } = await requireStore(request);
+  return csvResponse(customersCsv(services().db, storeView(store), null), "ciclo-customers.csv");
+};

@@ -1,0 +1,310 @@
+/**
+ * Settings: the tags written to customers (prefix and families), when the nightly recompute runs, the
+ * segment and lifecycle thresholds, the survey cooldown, and the store's data export and deletion. Every field
+ * is validated on the server with a message next to it.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  ChoiceList,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { requireStore } from "../auth/admin-context.server";
+import { services } from "../services.server";
+import { readSettings, saveSettings } from "../admin/settings.server";
+import {
+  TAG_FAMILIES,
+  TAG_FAMILY_LABELS,
+  type SettingsErrors,
+  type SettingsValues,
+} from "../admin/settings-validation";
+import { deleteStoreData } from "../admin/store-data.server";
+import { DownloadButton } from "../components/DownloadButton";
+
+export const meta = () => [{ title: "Settings · Ciclo" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { store, embedded } = await requireStore(request);
+  const settings = await readSettings(services().db, store.id);
+  return { settings, embedded, domain: store.domain, timezone: store.timezone };
+};
+
+type ActionResult =
+  | { intent: "save"; ok: true }
+  | { intent: "save"; ok: false; errors: SettingsErrors }
+  | { intent: "delete"; ok: true; deleted: number }
+  | { intent: "delete"; ok: false; error: string };
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
+  const { store } = await requireStore(request);
+  const form = await request.formData();
+  if (form.get("intent") === "delete") {
+    const result = await deleteStoreData(services().db, store, String(form.get("confirm") ?? ""));
+    return result.ok
+      ? { intent: "delete", ok: true, deleted: Object.values(result.deleted).reduce((a, b) => a + b, 0) }
+      : { intent: "delete", ok: false, error: result.error };
+  }
+  const result = await saveSettings(services().db, store.id, form);
+  return result.ok ? { intent: "save", ok: true } : { intent: "save", ok: false, errors: result.errors };
+};
+
+const HOURS = Array.from({ length: 24 }, (_, h) => ({ label: `${String(h).padStart(2, "0")}:00`, value: String(h) }));
+
+function formState(settings: SettingsValues) {
+  return {
+    tagPrefix: settings.tagPrefix,
+    tagFamilies: settings.tagFamilies as string[],
+    pushMetafields: settings.pushMetafields,
+    scheduleHour: String(settings.scheduleHour),
+    surveyCooldownDays: String(settings.surveyCooldownDays),
+    rfmBins: String(settings.thresholds.rfmBins),
+    atRiskGaps: String(settings.thresholds.atRiskGaps),
+    lostGaps: String(settings.thresholds.lostGaps),
+    atRiskPAlive: String(settings.thresholds.atRiskPAlive),
+    lostPAlive: String(settings.thresholds.lostPAlive),
+    heroShare: String(settings.thresholds.heroShare),
+  };
+}
+
+export default function SettingsPage() {
+  const { settings, embedded, domain, timezone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [values, setValues] = useState(() => formState(settings));
+  const [confirm, setConfirm] = useState("");
+  useEffect(() => setValues(formState(settings)), [settings]);
+  const errors: SettingsErrors = result?.intent === "save" && !result.ok ? result.errors : {};
+  const set = (name: keyof ReturnType<typeof formState>) => (value: string) =>
+    setValues((v) => ({ ...v, [name]: value }));
+  const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
+
+  return (
+    <Page title="Settings">
+      <BlockStack gap="500">
+        {result?.intent === "save" && result.ok && (
+          <Banner tone="success" title="Settings saved">
+            They apply from the next recompute.
+          </Banner>
+        )}
+        {result?.intent === "save" && !result.ok && (
+          <Banner tone="critical" title="Not saved: please check the highlighted fields" />
+        )}
+        <Form method="post">
+          <input type="hidden" name="intent" value="save" />
+          {values.tagFamilies.map((f) => (
+            <input key={f} type="hidden" name="tagFamilies" value={f} />
+          ))}
+          <Layout>
+            <Layout.AnnotatedSection
+              title="Customer tags"
+              description="Segments are written to your customers as tags for Flow, Shopify Email, Klaviyo and ad audiences. Tags without this prefix are never touched."
+            >
+              <Card>
+                <FormLayout>
+                  <TextField
+                    label="Tag prefix"
+                    name="tagPrefix"
+                    value={values.tagPrefix}
+                    onChange={set("tagPrefix")}
+                    error={errors.tagPrefix}
+                    autoComplete="off"
+                    helpText={`Tags look like ${values.tagPrefix}rfm-champions. Changing it leaves tags with the old prefix on customers.`}
+                  />
+                  <ChoiceList
+                    allowMultiple
+                    title="Which tags to write"
+                    choices={TAG_FAMILIES.map((f) => ({ label: TAG_FAMILY_LABELS[f], value: f }))}
+                    selected={values.tagFamilies}
+                    onChange={(tagFamilies) => setValues((v) => ({ ...v, tagFamilies }))}
+                    error={errors.tagFamilies}
+                  />
+                  <Checkbox
+                    label="Also write customer metafields (segment, stage, value, chance still a customer, next order date)"
+                    name="pushMetafields"
+                    checked={values.pushMetafields}
+                    onChange={(pushMetafields) => setValues((v) => ({ ...v, pushMetafields }))}
+                  />
+                  {values.pushMetafields && <input type="hidden" name="pushMetafields" value="on" />}
+                </FormLayout>
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection
+              title="Nightly recompute"
+              description={`Every customer is re-scored once a night, in your store's time zone (${timezone}).`}
+            >
+              <Card>
+                <Select
+                  label="Run at"
+                  name="scheduleHour"
+                  options={HOURS}
+                  value={values.scheduleHour}
+                  onChange={set("scheduleHour")}
+                  error={errors.scheduleHour}
+                />
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection
+              title="Segment and stage thresholds"
+              description="Scores compare each customer with your other customers. Change these only if the defaults don't fit your store's rhythm."
+            >
+              <Card>
+                <FormLayout>
+                  <TextField
+                    label="Score levels for recency, frequency and spend"
+                    name="rfmBins"
+                    type="number"
+                    value={values.rfmBins}
+                    onChange={set("rfmBins")}
+                    error={errors["thresholds.rfmBins"]}
+                    autoComplete="off"
+                    helpText="5 = quintiles (default)."
+                  />
+                  <FormLayout.Group>
+                    <TextField
+                      label="“At risk” after this many usual gaps without an order"
+                      name="atRiskGaps"
+                      value={values.atRiskGaps}
+                      onChange={set("atRiskGaps")}
+                      error={errors["thresholds.atRiskGaps"]}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label="“Lost” after this many usual gaps"
+                      name="lostGaps"
+                      value={values.lostGaps}
+                      onChange={set("lostGaps")}
+                      error={errors["thresholds.lostGaps"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    <TextField
+                      label="“At risk” below this chance of still being a customer"
+                      name="atRiskPAlive"
+                      value={values.atRiskPAlive}
+                      onChange={set("atRiskPAlive")}
+                      error={errors["thresholds.atRiskPAlive"]}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label="“Lost” below this chance"
+                      name="lostPAlive"
+                      value={values.lostPAlive}
+                      onChange={set("lostPAlive")}
+                      error={errors["thresholds.lostPAlive"]}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label="Share of customers who can be Heroes (top orders and spend)"
+                    name="heroShare"
+                    value={values.heroShare}
+                    onChange={set("heroShare")}
+                    error={errors["thresholds.heroShare"]}
+                    autoComplete="off"
+                    helpText="0.2 = top 20%."
+                  />
+                </FormLayout>
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection
+              title="Surveys"
+              description="How long before the same customer is asked again on the same page."
+            >
+              <Card>
+                <TextField
+                  label="Days between surveys for one customer"
+                  name="surveyCooldownDays"
+                  type="number"
+                  value={values.surveyCooldownDays}
+                  onChange={set("surveyCooldownDays")}
+                  error={errors.surveyCooldownDays}
+                  autoComplete="off"
+                />
+              </Card>
+            </Layout.AnnotatedSection>
+            <Layout.AnnotatedSection title="">
+              <InlineStack align="end">
+                <Button submit variant="primary" loading={saving}>
+                  Save settings
+                </Button>
+              </InlineStack>
+            </Layout.AnnotatedSection>
+          </Layout>
+        </Form>
+        <Layout>
+          <Layout.AnnotatedSection
+            title="Your data"
+            description="Download what Ciclo holds for your store, or delete it."
+          >
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingSm">
+                    Export
+                  </Text>
+                  <InlineStack gap="200">
+                    <DownloadButton url="/app/settings/export" filename="ciclo-customers.csv" embedded={embedded}>
+                      Customers and scores (CSV)
+                    </DownloadButton>
+                    <DownloadButton url="/app/surveys/export" filename="ciclo-survey-answers.csv" embedded={embedded}>
+                      Survey answers (CSV)
+                    </DownloadButton>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+              <Card>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="delete" />
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingSm">
+                      Delete all data
+                    </Text>
+                    <Text as="p">
+                      Deletes every customer, order, score, survey answer and setting Ciclo holds for this store. The
+                      app stays installed; re-sync from the Sync page to start again. Tags already on your customers
+                      stay until you remove them in your store.
+                    </Text>
+                    {result?.intent === "delete" && !result.ok && <Banner tone="critical">{result.error}</Banner>}
+                    {result?.intent === "delete" && result.ok && (
+                      <Banner tone="success">Deleted {result.deleted.toLocaleString()} records.</Banner>
+                    )}
+                    <TextField
+                      label={`Type ${domain} to confirm`}
+                      name="confirm"
+                      value={confirm}
+                      onChange={setConfirm}
+                      autoComplete="off"
+                    />
+                    <InlineStack>
+                      <Button
+                        submit
+                        tone="critical"
+                        variant="primary"
+                        disabled={confirm.trim().toLowerCase() !== domain.toLowerCase()}
+                      >
+                        Delete all data
+                      </Button>
+                    </InlineStack>
+                  </BlockStack>
+                </Form>
+              </Card>
+            </BlockStack>
+          </Layout.AnnotatedSection>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * Browser tests against the built app in standalone demo mode: one build for the whole suite (skipped when
+ * the build is newer than the sources), one server and one Chromium per test file, a seeded SQLite store.
+ */
+import { execSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ROOT, startApp, type RunningApp } from "../../bench/support";
+import { migrateSqlite, seedStore, type SeededStore, type SeedOptions } from "./seed-store";
+
+export const SCREENSHOTS = join(ROOT, "screenshots");
+const SERVER_BUILD = join(ROOT, "build/server/index.js");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds once; concurrent test files wait on a lock directory instead of building in parallel. */
+export async function ensureBuilt(): Promise<void> {
+  const lock = join(ROOT, ".cache", "e2e-build.lock");
+  mkdirSync(join(ROOT, ".cache"), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building (a lock older than 5 minutes is a crashed run).
+      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    const built = (() => {
+      try {
+        return statSync(SERVER_BUILD).mtimeMs;
+      } catch {
+        return 0;
+      }
+    })();
+    const sources = Math.max(
+      newestSource(join(ROOT, "app")),
+      newestSource(join(ROOT, "extensions/checkout-survey/locales")),
+    );
+    if (built < sources) execSync("npx remix vite:build", { cwd: ROOT, stdio: "ignore" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface DemoApp {
+  app: RunningApp;
+  store: SeededStore;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemoApp(options: SeedOptions = {}): Promise<DemoApp> {
+  await ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), "ciclo-e2e-"));
+  const file = join(dir, "e2e.sqlite");
+  migrateSqlite(file);
+  const store = seedStore(file, options);
+  const app = await startApp({
+    NODE_ENV: "development",
+    CICLO_DEMO: "1",
+    DATABASE_URL: `file:${file}`,
+    SHOPIFY_API_SECRET: "e2e-secret",
+    CICLO_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: "error",
+  });
+  return {
+    app,
+    store,
+    dir,
+    async stop() {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A logged-in page (the demo login sets its signed cookie). */
+export async function openAdmin(browser: Browser, demo: DemoApp): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${demo.app.url}/demo?shop=${demo.store.shop}`);
+  return page;
+}
+
+/** Waits until the page is hydrated and lazy charts have had a chance to draw. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(150);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: number;
+  targets: string[];
+}
+
+/**
+ * axe-core (WCAG 2.1 A/AA rules) in the page; returns serious and critical violations only. The inside of
+ * Polaris Viz drawings is not ours to fix and is excluded; the figure caption that describes each chart is
+ * checked like everything else.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: join(ROOT, "node_modules/axe-core/axe.min.js") });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: unknown,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    // Polaris Viz's own SVG internals are excluded (library markup; each chart has a text alternative).
+    const result = await axe.run({ exclude: [["[data-chart-drawing]"]] } as unknown as Document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
