@@ -52,6 +52,7 @@ export class SurveyService {
     target: SurveyTarget,
     orderId: string,
     customerExternalIdFromToken: string | null,
+    options: { recordImpression?: boolean } = {},
   ): Promise<SurveyQuestionsResponse> {
     const context = await this.repository.orderContext(store.id, orderId, customerExternalIdFromToken);
     const previous = await this.db.surveyResponse.findMany({
@@ -80,7 +81,7 @@ export class SurveyService {
       now,
       cooldownDays: store.cooldownDays,
     });
-    if (decision.eligible) {
+    if (decision.eligible && options.recordImpression !== false) {
       await this.repository.recordImpression({
         storeId: store.id,
         orderExternalId: orderId,
