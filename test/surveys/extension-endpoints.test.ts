@@ -291,4 +291,31 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
     });
     expect(await h.db.surveyImpression.count()).toBe(0);
   });
+
+  it("follows the merchant's edited question sets: questions no set asks are refused", async () => {
+    const sets = [
+      {
+        id: "just-why",
+        target: "thank-you",
+        audience: {},
+        questions: [{ questionId: "jtbd-trigger", optional: true }],
+      },
+      { id: "nps-only", target: "order-status", audience: {}, questions: [{ questionId: "nps", optional: false }] },
+    ];
+    const edited = (await h.installStore("edited-shop", { surveyQuestionSets: JSON.stringify(sets) })).id;
+    const editedToken = await h.token("edited-shop");
+    const served = (await (await h.questions({ target: "thank-you", orderId: "1" }, editedToken)).json()) as {
+      questionSet: string;
+      questions: { id: string }[];
+    };
+    expect(served.questionSet).toBe("just-why");
+    expect(served.questions.map((q) => q.id)).toEqual(["jtbd-trigger"]);
+    const refused = await h.answer(
+      { target: "thank-you", orderId: "1", questionId: "attribution", answerId: "google" },
+      editedToken,
+    );
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ errors: [{ field: "questionId", code: "question-not-in-set" }] });
+    expect(await h.db.surveyResponse.count({ where: { storeId: edited } })).toBe(0);
+  });
 });
