@@ -7,7 +7,7 @@
  * Each simulated customer opens the thank-you page of a recent order (GET /api/survey/questions, then answers
  * some of the questions served, skipping others), and customers whose order is fulfilled also answer NPS on the
  * order-status page. Answers lean on the customer's segment (champions recommend more than customers at risk)
- * so the admin's survey analytics have something to show. Deterministic for a given seed.
+ * so the admin's survey analytics have something to show. Repeatable for a given seed with `concurrency: 1`.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
@@ -75,6 +75,8 @@ function random(seed: number): () => number {
   };
 }
 
+const PHONE_USER_AGENT =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1";
 const HAPPY_SEGMENTS = new Set(["champions", "loyal", "active"]);
 const UNHAPPY_SEGMENTS = new Set(["at-risk", "almost-lost", "dormant", "previously-loyal"]);
 const REASONS = {
@@ -153,6 +155,8 @@ export async function submitDemoSurveyResponses(
         headers: {
           Authorization: `Bearer ${tokenFor(order)}`,
           Origin: "https://extensions.shopifycdn.com",
+          // The customer's phone; the library turns away self-identified bots (Node's fetch says "node") with 410.
+          "User-Agent": PHONE_USER_AGENT,
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

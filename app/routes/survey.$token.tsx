@@ -14,13 +14,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { SurveyQuestionWire } from "../domain/surveys/api";
 import { MAX_FREE_TEXT_LENGTH } from "../domain/surveys/limits";
 import { fill, hostedSurveyStrings, type HostedSurveyStrings } from "../surveys/hosted-survey-strings";
-import {
-  fieldName,
-  showHostedSurvey,
-  submitHostedSurvey,
-  tokenFromRequest,
-  type HostedSurveyView,
-} from "../surveys/hosted-survey.server";
+import { showHostedSurvey, submitHostedSurvey, tokenFromRequest } from "../surveys/hosted-survey.server";
+import { fieldName, type HostedSurveyView } from "../surveys/hosted-survey-view";
 import { surveyRuntime } from "../surveys/survey-runtime.server";
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };

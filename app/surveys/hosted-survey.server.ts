@@ -3,22 +3,21 @@
  * moments it cannot reach (an e-mailed post-delivery link, WooCommerce thank-you pages). No login: the signed,
  * expiring, single-order token in the URL is the authorisation, and the order id comes only from it.
  */
-import type { SurveyAnswerError, SurveyLocale, SurveyQuestionWire } from "../domain/surveys/api";
+import type { SurveyAnswerError } from "../domain/surveys/api";
 import type { SurveyTarget } from "../domain/surveys/catalogue";
 import { claimedStoreId, verifySurveyToken } from "./survey-token.server";
 import type { SurveyService } from "./survey-service.server";
 import type { SurveyStore, SurveyStores } from "./survey-stores.server";
 import { localeFromAcceptLanguage } from "./hosted-survey-strings";
+import { fieldName, type HostedSurveyView } from "./hosted-survey-view";
+
+export { fieldName, type HostedSurveyView } from "./hosted-survey-view";
 
 export interface HostedSurveyDeps {
   stores: SurveyStores;
   service: SurveyService;
   now?: () => Date;
 }
-
-export type HostedSurveyView =
-  | { state: "ask"; locale: SurveyLocale; questions: SurveyQuestionWire[]; errors: SurveyAnswerError[] }
-  | { state: "thanks" | "not-asked" | "expired" | "invalid"; locale: SurveyLocale };
 
 interface Opened {
   store: SurveyStore;
@@ -58,9 +57,6 @@ export async function showHostedSurvey(
 
 // Numbers as a form sends them; anything else goes to the validator as a string (a wrong type).
 const FORM_NUMBER = /^-?\d{1,3}(?:\.\d{1,3})?$/;
-
-/** Form field names: `q:<questionId>` holds the answer id, the score or the text. */
-export const fieldName = (questionId: string) => `q:${questionId}`;
 
 export async function submitHostedSurvey(
   request: Request,
