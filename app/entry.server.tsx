@@ -5,6 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
+import { wooServices } from "./woocommerce/woo-services.server";
 
 export const streamTimeout = 5000;
 
@@ -39,5 +40,7 @@ export default async function handleRequest(
   });
 }
 
-// Start the in-process workers (webhook inbox, backfill resume) as soon as the server loads the build.
+// Start the in-process workers (webhook inbox, backfill resume, jobs, WooCommerce reconciliation) as soon as the
+// server loads the build.
 services();
+wooServices();

@@ -11,6 +11,10 @@ import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "./jobs/tags/tag-outbox.server";
 import { ShopifyTagWriter } from "./platforms/shopify/tags";
+import type { Platform } from "./domain/types";
+import { SecretBox } from "./security/secret-box.server";
+import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
+import { platformForStore } from "./woocommerce/platform-for-store.server";
 import { logger } from "./logger.server";
 import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
 import { BackfillService } from "./sync/backfill.server";
@@ -38,6 +42,8 @@ export interface ServiceOptions {
   /** Override the job queue (tests); default: pg-boss on PostgreSQL, the Job table on SQLite. */
   queue?: JobQueue;
   now?: () => Date;
+  /** Key for secrets at rest (default: the configured one). */
+  encryptionKey?: Buffer;
 }
 
 /** Shopify stores get their Ciclo tags through the tag writer over the shop's Admin API. */
@@ -53,6 +59,9 @@ export function createServices(options: ServiceOptions): Services {
   const db = createDb(options.databaseUrl);
   const bulk = createBulkWriter(db, options.databaseUrl);
   const postgres = isPostgresUrl(options.databaseUrl);
+  const encryptionKey = options.encryptionKey ?? config().encryptionKey;
+  const shopifyWriters = shopifyLabelWriters(options.adminFor);
+  const wooWriters = createWooLabelWriterFactory({ db, bulk, box: new SecretBox(encryptionKey) });
   const queue =
     options.queue ??
     (postgres
@@ -63,7 +72,7 @@ export function createServices(options: ServiceOptions): Services {
     bulk,
     dialect: postgres ? "postgres" : "sqlite",
     queue,
-    writerFor: shopifyLabelWriters(options.adminFor),
+    writerFor: (store, prefix) => (store.platform === "woocommerce" ? wooWriters : shopifyWriters)(store, prefix),
     now: options.now,
   });
   const backfill = new BackfillService(db, {
@@ -75,7 +84,8 @@ export function createServices(options: ServiceOptions): Services {
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
     onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
-    onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as "shopify", domain),
+    platformForStore: (store) => platformForStore(store, encryptionKey),
+    onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as Platform, domain),
     deliveriesArriving: () => Date.now() - inbox.lastStoredAt < 250,
   });
   const inbox = new WebhookInbox(db, writer, options.inProcessWorkers ? () => processor.wake() : undefined);

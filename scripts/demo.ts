@@ -16,6 +16,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import { generateDemoHistory, LiveEventStream, start, WebhookSender } from "../test/simulators/shopify";
 import { startApp, ROOT } from "../bench/support";
+import { submitDemoSurveyResponses } from "./demo-surveys";
 
 const PORT = process.env.PORT ?? "3000";
 const CUSTOMERS = Number(process.env.DEMO_CUSTOMERS ?? 20_000);
@@ -111,8 +112,7 @@ const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
 say("waiting for the first recompute (started when the backfill finished) and its tag push…");
 for (;;) {
   const run = db.prepare(`SELECT state, error FROM "RecomputeRun" ORDER BY "startedAt" DESC LIMIT 1`).get() as
-    | { state: string; error: string | null }
-    | undefined;
+    { state: string; error: string | null } | undefined;
   if (run?.state === "failed") throw new Error(`recompute failed: ${run.error}`);
   const pendingTags = count(`SELECT COUNT(*) AS n FROM "TagOutboxItem" WHERE state = 'pending'`);
   const pushDone = count(`SELECT COUNT(*) AS n FROM "Job" WHERE queue = 'push-tags' AND state = 'done'`) > 0;
@@ -120,7 +120,15 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 500));
 }
 const tagged = [...shop.customers.values()].filter((c) => c.tags.some((t) => t.startsWith("ciclo:"))).length;
-say(`segments computed and pushed: ${tagged.toLocaleString()} simulated Shopify customers now carry ciclo: tags (${elapsed()})`);
+say(
+  `segments computed and pushed: ${tagged.toLocaleString()} simulated Shopify customers now carry ciclo: tags (${elapsed()})`,
+);
+
+say("simulated customers answer the post-purchase survey (through the real, token-verified endpoints)…");
+const surveys = await submitDemoSurveyResponses(app.url, SHOP, SECRET, Number(process.env.DEMO_SURVEYS ?? 400), {
+  databaseFile: DB_FILE,
+});
+say(`survey answers: ${surveys.answersStored} stored from ${surveys.customers} customers (${elapsed()})`);
 const summary = {
   customers: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "deletedAt" IS NULL`),
   orders: count(`SELECT COUNT(*) AS n FROM "Order" WHERE "deletedAt" IS NULL`),
@@ -129,6 +137,7 @@ const summary = {
   webhooksFailed: count(`SELECT COUNT(*) AS n FROM "WebhookReceipt" WHERE status = 'failed'`),
   scoredCustomers: count(`SELECT COUNT(*) AS n FROM "CustomerScore"`),
   taggedInShopify: tagged,
+  surveyAnswers: count(`SELECT COUNT(*) AS n FROM "SurveyResponse"`),
 };
 say(`synced: ${JSON.stringify(summary)} (${elapsed()})`);
 db.close();

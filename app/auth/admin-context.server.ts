@@ -6,6 +6,8 @@ import { createCookie, redirect } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import { config } from "../config.server";
 import { services } from "../services.server";
+import { adminContextForWoo } from "../woocommerce/embed-session.server";
+import { wooServices } from "../woocommerce/woo-services.server";
 
 export interface AdminContext {
   store: Store;
@@ -22,6 +24,9 @@ export const demoCookie = createCookie("ciclo_demo", {
 
 export async function requireStore(request: Request): Promise<AdminContext> {
   const { db } = services();
+  // WooCommerce merchants arrive through the plugin's signed embed (their own session, no App Bridge).
+  const woo = await adminContextForWoo(request, wooServices().embed);
+  if (woo) return woo;
   if (config().demo) {
     const shop = (await demoCookie.parse(request.headers.get("cookie"))) as string | null;
     if (shop) {

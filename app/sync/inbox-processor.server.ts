@@ -11,6 +11,7 @@ import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
 import { logger } from "../logger.server";
 import { platformFor } from "../platforms";
+import type { StorePlatform } from "../platforms/platform";
 import { applyStoreEvent } from "./apply-event.server";
 import { writeOrders } from "./order-writer.server";
 
@@ -18,6 +19,8 @@ const MAX_ATTEMPTS = 5;
 const STALE_CLAIM_MS = 5 * 60_000;
 
 export interface InboxProcessorOptions {
+  /** The adapter for one store (WooCommerce's is per store: guest ids use a per-store key); default by platform. */
+  platformForStore?: (store: { id: string; platform: string }) => StorePlatform;
   batchSize?: number;
   onBackfillFinished?: (storeId: string, operationId: string) => void;
   /**
@@ -126,7 +129,7 @@ export class InboxProcessor {
     }>,
   ): Promise<void> {
     const store = receipts[0]!.store;
-    const platform = platformFor(store.platform);
+    const platform = this.options.platformForStore?.(store) ?? platformFor(store.platform);
     let orderBatch: { ids: string[]; orders: StoreOrder[] } = { ids: [], orders: [] };
     const done: string[] = [];
     const ignored: string[] = [];

@@ -137,6 +137,27 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     expect(slipping).toBeGreaterThan(transitions.length / 2);
   });
 
+  it("turns survey answers into nps and jtbd tags when the merchant pushes those families", async () => {
+    const [a, b] = await database.db.customer.findMany({ where: { storeId }, take: 2, orderBy: { id: "asc" } });
+    const answer = (customerId: string, orderExternalId: string, questionId: string, extra: object) =>
+      database.db.surveyResponse.create({
+        data: { storeId, customerId, orderExternalId, target: "thank-you", questionSet: "jtbd", questionId, ...extra },
+      });
+    await answer(a!.id, "9001", "nps", { score: 3 });
+    await answer(a!.id, "9002", "nps", { score: 10 }); // the latest answer wins
+    await answer(a!.id, "9001", "jtbd-job", { answerId: "hobby" });
+    await answer(a!.id, "9001", "jtbd-alternatives", { answerId: "marketplace" }); // this question does not tag
+    await answer(b!.id, "9003", "jtbd-job", { answerId: "other" }); // catch-alls make no tag
+    await database.db.storeSettings.update({ where: { storeId }, data: { tagFamilies: "rfm,stage,clv,nps,jtbd" } });
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
+    const itemA = await database.db.tagOutboxItem.findFirstOrThrow({
+      where: { storeId, customerId: a!.id, state: "pending" },
+    });
+    expect(JSON.parse(itemA.add)).toEqual(["ciclo:jtbd-hobby", "ciclo:nps-promoter"]);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId, customerId: b!.id, state: "pending" } })).toBe(0);
+    await database.db.storeSettings.update({ where: { storeId }, data: { tagFamilies: "rfm,stage,clv" } });
+  });
+
   it("skips an uninstalled store", async () => {
     await database.db.store.update({ where: { id: storeId }, data: { status: "uninstalled" } });
     const run = await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "nightly");

@@ -160,7 +160,7 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     const started = await slow.start(storeId);
     const running = await waitFor("bulk operation submitted", async () => {
       const r = await run(started.id);
-      return r.bulkOperationId && r;
+      return r.bulkOperationId ? r : null;
     });
     await sim.bulk.waitFor(shop.domain, Number(running.bulkOperationId!.split("/").pop()));
     slow.onOperationFinished(storeId, running.bulkOperationId!);

@@ -6,6 +6,9 @@
 import type { Db } from "../../db.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
+import type { ValidatedSurveyAnswer } from "../../domain/surveys/answer-validation";
+import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
+import { surveyTagChanges } from "../../domain/surveys/tags";
 
 export interface TagPlanInput {
   ids: string[];
@@ -34,22 +37,38 @@ export async function loadConfirmedLabels(db: Db, storeId: string): Promise<Map<
   return labels;
 }
 
-/** Latest NPS category and JTBD answers per customer, from survey responses. */
+/**
+ * Survey tags per customer, by the survey domain's own rule (surveyTagChanges): the latest NPS category, and the
+ * answers of questions that tag (catch-alls like "other" make none). Replayed in answer order.
+ */
 export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanInput["survey"]> {
   const rows = await db.surveyResponse.findMany({
-    where: { storeId, customerId: { not: null }, OR: [{ questionId: "nps" }, { questionId: { startsWith: "jtbd-" } }] },
-    select: { customerId: true, questionId: true, answerId: true, score: true },
+    where: { storeId, customerId: { not: null }, OR: [{ score: { not: null } }, { answerId: { not: null } }] },
+    select: { customerId: true, questionId: true, answerId: true, score: true, target: true, orderExternalId: true },
     orderBy: { createdAt: "asc" },
   });
-  const out: TagPlanInput["survey"] = new Map();
+  const tags = new Map<string, Set<string>>();
   for (const r of rows) {
-    const entry = out.get(r.customerId!) ?? { npsCategory: null, jtbdAnswers: [] };
-    if (r.questionId === "nps" && r.score !== null) {
-      entry.npsCategory = r.score >= 9 ? "promoter" : r.score >= 7 ? "passive" : "detractor";
-    } else if (r.answerId && /^[a-z0-9-]{1,40}$/.test(r.answerId) && !entry.jtbdAnswers.includes(r.answerId)) {
-      entry.jtbdAnswers.push(r.answerId);
-    }
-    out.set(r.customerId!, entry);
+    const base = { questionId: r.questionId, target: r.target, orderId: r.orderExternalId };
+    const answer =
+      r.score !== null
+        ? ({ ...base, kind: "nps", score: r.score } as ValidatedSurveyAnswer)
+        : ({ ...base, kind: "choice", answerId: r.answerId! } as ValidatedSurveyAnswer);
+    const change = surveyTagChanges(answer, DEFAULT_CATALOGUE);
+    if (change.add.length === 0 && change.remove.length === 0) continue;
+    const set = tags.get(r.customerId!) ?? new Set<string>();
+    for (const t of change.remove) set.delete(t);
+    for (const t of change.add) set.add(t);
+    tags.set(r.customerId!, set);
+  }
+  const out: TagPlanInput["survey"] = new Map();
+  for (const [customerId, set] of tags) {
+    const nps = [...set].find((t) => t.startsWith("nps-"))?.slice(4) as
+      "promoter" | "passive" | "detractor" | undefined;
+    out.set(customerId, {
+      npsCategory: nps ?? null,
+      jtbdAnswers: [...set].filter((t) => t.startsWith("jtbd-")).map((t) => t.slice(5)),
+    });
   }
   return out;
 }
