@@ -142,144 +142,148 @@ export default function QuestionSetsPage() {
                   (q.targets as readonly string[]).includes(set.target),
                 );
                 return (
-                  <Card key={index}>
-                    <BlockStack gap="300">
-                      <InlineStack align="space-between" blockAlign="center">
-                        <Text as="h2" variant="headingMd">
-                          {index + 1}. {set.id || "New set"}
-                        </Text>
-                        <ButtonGroup>
-                          <Button
-                            disabled={index === 0}
-                            onClick={() => move(index, -1)}
-                            accessibilityLabel={`Move ${set.id} up`}
-                          >
-                            Up
-                          </Button>
-                          <Button
-                            disabled={index === sets.length - 1}
-                            onClick={() => move(index, 1)}
-                            accessibilityLabel={`Move ${set.id} down`}
-                          >
-                            Down
-                          </Button>
-                          <Button
-                            tone="critical"
-                            onClick={() => setSets((c) => c.filter((_, i) => i !== index))}
-                            accessibilityLabel={`Delete ${set.id}`}
-                          >
-                            Delete
-                          </Button>
-                        </ButtonGroup>
-                      </InlineStack>
-                      <InlineStack gap="400" wrap>
-                        <TextField
-                          label="Name (id)"
-                          value={set.id}
-                          autoComplete="off"
-                          onChange={(id) => change(index, (s) => ({ ...s, id }))}
-                        />
-                        <Select
-                          label="Asked on"
-                          options={Object.entries(TARGET_LABELS)
-                            .filter(([value]) => value !== "hosted")
-                            .map(([value, label]) => ({ value, label }))}
-                          value={set.target}
-                          onChange={(target) => change(index, (s) => ({ ...s, target, questions: [] }))}
-                        />
-                      </InlineStack>
-                      <InlineStack gap="600" wrap align="start">
-                        <ChoiceList
-                          allowMultiple
-                          title="Segments (none = everyone)"
-                          choices={RFM_SEGMENTS.map((s) => ({ label: s, value: s }))}
-                          selected={set.audience.segments}
-                          onChange={(segments) =>
-                            change(index, (s) => ({ ...s, audience: { ...s.audience, segments } }))
-                          }
-                        />
-                        <BlockStack gap="300">
+                  <section key={index} aria-label={`Question set ${set.id}`}>
+                    <Card>
+                      <BlockStack gap="300">
+                        <InlineStack align="space-between" blockAlign="center">
+                          <Text as="h2" variant="headingMd">
+                            {index + 1}. {set.id || "New set"}
+                          </Text>
+                          <ButtonGroup>
+                            <Button
+                              disabled={index === 0}
+                              onClick={() => move(index, -1)}
+                              accessibilityLabel={`Move ${set.id} up`}
+                            >
+                              Up
+                            </Button>
+                            <Button
+                              disabled={index === sets.length - 1}
+                              onClick={() => move(index, 1)}
+                              accessibilityLabel={`Move ${set.id} down`}
+                            >
+                              Down
+                            </Button>
+                            <Button
+                              tone="critical"
+                              onClick={() => setSets((c) => c.filter((_, i) => i !== index))}
+                              accessibilityLabel={`Delete ${set.id}`}
+                            >
+                              Delete
+                            </Button>
+                          </ButtonGroup>
+                        </InlineStack>
+                        <InlineStack gap="400" wrap>
+                          <TextField
+                            label="Name (id)"
+                            value={set.id}
+                            autoComplete="off"
+                            onChange={(id) => change(index, (s) => ({ ...s, id }))}
+                          />
+                          <Select
+                            label="Asked on"
+                            options={Object.entries(TARGET_LABELS)
+                              .filter(([value]) => value !== "hosted")
+                              .map(([value, label]) => ({ value, label }))}
+                            value={set.target}
+                            onChange={(target) => change(index, (s) => ({ ...s, target, questions: [] }))}
+                          />
+                        </InlineStack>
+                        <InlineStack gap="600" wrap align="start">
                           <ChoiceList
                             allowMultiple
-                            title="Lifecycle stages"
-                            choices={LIFECYCLE_STAGES.map((s) => ({ label: s, value: s }))}
-                            selected={set.audience.stages}
-                            onChange={(stages) => change(index, (s) => ({ ...s, audience: { ...s.audience, stages } }))}
-                          />
-                          <Checkbox
-                            label="Customers placing their first order"
-                            checked={set.audience.firstOrder}
-                            onChange={(firstOrder) =>
-                              change(index, (s) => ({ ...s, audience: { ...s.audience, firstOrder } }))
+                            title="Segments (none = everyone)"
+                            choices={RFM_SEGMENTS.map((s) => ({ label: s, value: s }))}
+                            selected={set.audience.segments}
+                            onChange={(segments) =>
+                              change(index, (s) => ({ ...s, audience: { ...s.audience, segments } }))
                             }
                           />
-                        </BlockStack>
-                      </InlineStack>
-                      <BlockStack gap="200">
-                        <Text as="h3" variant="headingSm">
-                          Questions, in order
-                        </Text>
-                        {set.questions.map((q, qi) => (
-                          <InlineStack key={qi} gap="300" blockAlign="end" wrap={false}>
-                            <div style={{ flex: 1 }}>
-                              <Select
-                                label={`Question ${qi + 1}`}
-                                options={available.map((a) => ({ value: a.id, label: questionLabel(a.id) }))}
-                                value={q.questionId}
-                                onChange={(questionId) =>
+                          <BlockStack gap="300">
+                            <ChoiceList
+                              allowMultiple
+                              title="Lifecycle stages"
+                              choices={LIFECYCLE_STAGES.map((s) => ({ label: s, value: s }))}
+                              selected={set.audience.stages}
+                              onChange={(stages) =>
+                                change(index, (s) => ({ ...s, audience: { ...s.audience, stages } }))
+                              }
+                            />
+                            <Checkbox
+                              label="Customers placing their first order"
+                              checked={set.audience.firstOrder}
+                              onChange={(firstOrder) =>
+                                change(index, (s) => ({ ...s, audience: { ...s.audience, firstOrder } }))
+                              }
+                            />
+                          </BlockStack>
+                        </InlineStack>
+                        <BlockStack gap="200">
+                          <Text as="h3" variant="headingSm">
+                            Questions, in order
+                          </Text>
+                          {set.questions.map((q, qi) => (
+                            <InlineStack key={qi} gap="300" blockAlign="end" wrap={false}>
+                              <div style={{ flex: 1 }}>
+                                <Select
+                                  label={`Question ${qi + 1}`}
+                                  options={available.map((a) => ({ value: a.id, label: questionLabel(a.id) }))}
+                                  value={q.questionId}
+                                  onChange={(questionId) =>
+                                    change(index, (s) => ({
+                                      ...s,
+                                      questions: s.questions.map((x, i) =>
+                                        i === qi ? { questionId, optional: x.optional } : x,
+                                      ),
+                                    }))
+                                  }
+                                />
+                              </div>
+                              <Checkbox
+                                label="Can be skipped"
+                                checked={q.optional}
+                                onChange={(optional) =>
                                   change(index, (s) => ({
                                     ...s,
-                                    questions: s.questions.map((x, i) =>
-                                      i === qi ? { questionId, optional: x.optional } : x,
-                                    ),
+                                    questions: s.questions.map((x, i) => (i === qi ? { ...x, optional } : x)),
                                   }))
                                 }
                               />
-                            </div>
-                            <Checkbox
-                              label="Can be skipped"
-                              checked={q.optional}
-                              onChange={(optional) =>
+                              <Button
+                                onClick={() =>
+                                  change(index, (s) => ({ ...s, questions: s.questions.filter((_, i) => i !== qi) }))
+                                }
+                                accessibilityLabel={`Remove question ${qi + 1}`}
+                              >
+                                Remove
+                              </Button>
+                            </InlineStack>
+                          ))}
+                          <InlineStack>
+                            <Button
+                              disabled={available.length === 0}
+                              onClick={() =>
                                 change(index, (s) => ({
                                   ...s,
-                                  questions: s.questions.map((x, i) => (i === qi ? { ...x, optional } : x)),
+                                  questions: [
+                                    ...s.questions,
+                                    {
+                                      questionId:
+                                        available.find((a) => !s.questions.some((q) => q.questionId === a.id))?.id ??
+                                        available[0]!.id,
+                                      optional: true,
+                                    },
+                                  ],
                                 }))
                               }
-                            />
-                            <Button
-                              onClick={() =>
-                                change(index, (s) => ({ ...s, questions: s.questions.filter((_, i) => i !== qi) }))
-                              }
-                              accessibilityLabel={`Remove question ${qi + 1}`}
                             >
-                              Remove
+                              Add question
                             </Button>
                           </InlineStack>
-                        ))}
-                        <InlineStack>
-                          <Button
-                            disabled={available.length === 0}
-                            onClick={() =>
-                              change(index, (s) => ({
-                                ...s,
-                                questions: [
-                                  ...s.questions,
-                                  {
-                                    questionId:
-                                      available.find((a) => !s.questions.some((q) => q.questionId === a.id))?.id ??
-                                      available[0]!.id,
-                                    optional: true,
-                                  },
-                                ],
-                              }))
-                            }
-                          >
-                            Add question
-                          </Button>
-                        </InlineStack>
+                        </BlockStack>
                       </BlockStack>
-                    </BlockStack>
-                  </Card>
+                    </Card>
+                  </section>
                 );
               })}
               <InlineStack>

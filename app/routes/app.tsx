@@ -43,7 +43,8 @@ function pageTitle(pathname: string): string {
 
 /** Polaris links (Button url, Link) navigate client-side through Remix. */
 function PolarisLink({ url, children, external, ...rest }: LinkLikeComponentProps) {
-  if (external || /^(https?:|shopify:|mailto:)/.test(url)) {
+  // Downloads and other apps' pages are plain links; only in-app pages go through the router.
+  if (external || rest.download || /^(https?:|shopify:|mailto:)/.test(url)) {
     return (
       <a
         href={url}

@@ -64,7 +64,7 @@ describe("settings and survey editor", { timeout: 60_000 }, () => {
     await page.goto(`${demo.app.url}/app/surveys/question-sets`);
     await settled(page);
     // Make the "short-loyal" set ask three questions: add one and save.
-    const card = page.locator(".Polaris-Card").filter({ hasText: "short-loyal" });
+    const card = page.getByRole("region", { name: "Question set short-loyal" });
     await card.getByRole("button", { name: "Add question" }).click();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Question sets saved").waitFor();
@@ -72,8 +72,7 @@ describe("settings and survey editor", { timeout: 60_000 }, () => {
     await settled(page);
     expect(
       await page
-        .locator(".Polaris-Card")
-        .filter({ hasText: "short-loyal" })
+        .getByRole("region", { name: "Question set short-loyal" })
         .getByLabel(/^Question \d$/)
         .count(),
     ).toBe(3);

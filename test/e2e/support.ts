@@ -76,6 +76,8 @@ export async function startDemoApp(options: SeedOptions = {}): Promise<DemoApp> 
     SHOPIFY_API_SECRET: "e2e-secret",
     CICLO_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: "error",
+    // The seeded history import is a fixture: no worker may try to resume it against a real Shopify.
+    CICLO_WORKERS: "off",
   });
   return {
     app,
