@@ -64,12 +64,14 @@ const { file, url } = freshSqlite();
       const n = Math.max(1, Math.min(60, Math.round(rng.gamma(0.6, (perCustomerMean - 1) / 0.6)) + 1));
       const spend = 2000 + Math.round(rng.gamma(2, 2500));
       let t = first;
-      for (let k = 0; k < n && orderId < ORDERS && t <= NOW.getTime(); k++) {
+      for (let k = 0; k < n && orderId < ORDERS; k++) {
         const when = iso(new Date(t));
         const gross = Math.max(100, Math.round(spend * (0.5 + rng.next())));
         order.run(`o${orderId}`, "bench", String(orderId), id, externalId, gross, gross, when, when, when, now, now);
         orderId++;
+        // Later orders of a busy customer fold back into the 3-year window (keeps the store at ~ORDERS orders).
         t += rng.exponential(1 / (40 * DAY)) + DAY;
+        if (t > NOW.getTime()) t = start + ((t - start) % span);
       }
     }
   })();

@@ -55,9 +55,20 @@ export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
   return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(db) : new SqliteBulkWriter(databaseUrl);
 }
 
+let sequence = 0;
+const processTag = randomUUID().slice(0, 8);
+/**
+ * Time-ordered unique ids: consecutive rows get neighbouring keys, so a million inserts append to the primary
+ * key's B-tree instead of splitting random pages (random UUIDs made the score write several times slower).
+ */
+export function sequentialId(): string {
+  sequence = (sequence + 1) % 2_176_782_336; // 36^6
+  return `${Date.now().toString(36).padStart(9, "0")}${sequence.toString(36).padStart(6, "0")}${processTag}`;
+}
+
 function withIds(options: BulkWriteOptions, rows: unknown[][]): [Column[], unknown[][]] {
   if (!options.generateIds) return [options.columns, rows];
-  return [[{ name: "id", type: "text" }, ...options.columns], rows.map((r) => [randomUUID(), ...r])];
+  return [[{ name: "id", type: "text" }, ...options.columns], rows.map((r) => [sequentialId(), ...r])];
 }
 
 function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
@@ -77,6 +88,7 @@ class SqliteBulkWriter implements BulkWriter {
     this.conn.pragma("journal_mode = WAL");
     this.conn.pragma("synchronous = NORMAL");
     this.conn.pragma("busy_timeout = 10000");
+    this.conn.pragma("cache_size = -262144"); // a million-row upsert touches five indexes: keep them cached
   }
 
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
