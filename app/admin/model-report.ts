@@ -6,7 +6,7 @@
  *   { status, model, reasons: [{code, message}], countFit: FitReport, spendFit: FitReport | null,
  *     sufficiency?: { customers, repeatCustomers, spendCustomers, historyDays },
  *     backtest?: BacktestResult, selection?: { chosen, candidates: [{ name, backtest }] },
- *     historicStore?: HistoricClvInputs }
+ *     historic?: HistoricClvInputs }
  */
 export interface ParameterReport {
   name: string;
@@ -136,7 +136,8 @@ export function parseModelReport(text: string | null): ModelReport | null {
   const backtest =
     backtestSummary(raw.backtest) ?? backtestSummary(chosen.find((c) => str(c.name) === model)?.backtest) ?? null;
   const sufficiency = isObject(raw.sufficiency) ? raw.sufficiency : null;
-  const historic = isObject(raw.historicStore) ? raw.historicStore : null;
+  // The nightly job writes `historic`; `historicStore` is accepted too (ScoreTable's field name).
+  const historic = isObject(raw.historic) ? raw.historic : isObject(raw.historicStore) ? raw.historicStore : null;
   return {
     status,
     model,

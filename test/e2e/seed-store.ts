@@ -605,7 +605,7 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
         },
       ],
     },
-    historicStore: {
+    historic: {
       customers: n,
       orders: orderSeq,
       revenue: 0,
