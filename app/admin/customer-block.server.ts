@@ -51,11 +51,13 @@ export async function customerBlockData(
   if (!customer) return NOT_FOUND;
   const [score, nps] = await Promise.all([
     db.customerScore.findUnique({ where: { storeId_customerId: { storeId: store.id, customerId: customer.id } } }),
-    db.surveyResponse.findFirst({
-      where: { storeId: store.id, customerId: customer.id, questionId: "nps", score: { not: null } },
-      orderBy: { createdAt: "desc" },
-      select: { score: true, createdAt: true, orderExternalId: true },
-    }),
+    // Sorted here, not in SQL: an ORDER BY createdAt makes SQLite walk the store-wide (storeId, createdAt) index.
+    db.surveyResponse
+      .findMany({
+        where: { storeId: store.id, customerId: customer.id, questionId: "nps", score: { not: null } },
+        select: { score: true, createdAt: true, orderExternalId: true },
+      })
+      .then((rows) => rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0] ?? null),
   ]);
   const reason = nps
     ? await db.surveyResponse.findUnique({
