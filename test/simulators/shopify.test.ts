@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests read loosely typed GraphQL JSON responses */
 /**
  * Tests of the local Shopify simulator itself: signatures Shopify's own library accepts, payload shapes,
  * GraphQL documents of the app against the real 2026-07 schema, bulk JSONL structure, cost throttling, and the
