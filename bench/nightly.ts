@@ -4,8 +4,9 @@
  * not ingestion), then the push of the resulting tag changes to the Shopify simulator on the Standard plan
  * (100 points/s), then a second run. Prints one JSON object.
  *
- * push_min_s: the least time Shopify's leaky bucket (Standard: 2,000 points, 100/s) allows for the points the push
- * was charged. Bulk mutations are not charged per line, so their processing (by the simulator) is not in it.
+ * push_min_s: the least time the platform allows: what Shopify's leaky bucket (Standard: 2,000 points, 100/s) needs
+ * for the points the push was charged, plus the time the (simulated) Shopify itself spent running the bulk mutations
+ * (they are not charged per line). push_s / push_min_s is then Ciclo's own overhead: upload, polling, recording.
  */
 import Database from "better-sqlite3";
 import { createDb, tuneDb } from "../app/db.server";
@@ -95,6 +96,21 @@ const tagChanges = JSON.parse(run.counts).tagChanges as number;
 // 3. Push to the simulator (Standard plan: 100 points/s). Customers exist there with the same ids.
 const sim = await start({ port: 0 });
 const shop = sim.createShop({ domain: SHOP, plan: "standard", seed: 1 });
+// Wall time of each bulk operation on the simulated Shopify's side, from registration to settling.
+const bulkStarted = new Map<number, number>();
+let shopifyBulkMs = 0;
+const track = sim.bulk.track.bind(sim.bulk);
+sim.bulk.track = (record) => {
+  const op = track(record);
+  bulkStarted.set(op.id, performance.now());
+  return op;
+};
+const settle = sim.bulk.settle.bind(sim.bulk);
+sim.bulk.settle = (op, s, status) => {
+  settle(op, s, status);
+  const began = bulkStarted.get(op.id);
+  if (began !== undefined) shopifyBulkMs += performance.now() - began;
+};
 const created = new Date("2024-01-01T00:00:00Z");
 const simCustomers: SimCustomer[] = [];
 for (let c = 0; c < CUSTOMERS; c++) {
@@ -127,7 +143,9 @@ const pushed = await outbox.push("bench");
 const pushS = (performance.now() - t1) / 1000;
 const stats = sim.stats(SHOP);
 const limits = PLAN_LIMITS.standard;
-const pushMinS = minimumSeconds(stats.pointsCharged, limits.maximumAvailable, limits.restoreRate);
+// Shopify's side of the bulk mutations (queueing + running each file), one after another as the push sends them.
+const shopifyBulkS = shopifyBulkMs / 1000;
+const pushMinS = minimumSeconds(stats.pointsCharged, limits.maximumAvailable, limits.restoreRate) + shopifyBulkS;
 
 // 4. Second run: nothing changed, so no API calls.
 sim.resetStats(SHOP);
@@ -147,6 +165,7 @@ console.log(
     tags_applied: pushed.applied,
     push_s: round(pushS, 2),
     push_min_s: round(pushMinS, 2),
+    shopify_bulk_s: round(shopifyBulkS, 2),
     api_calls: stats.requests,
     second_run_tag_changes: JSON.parse(second.counts).tagChanges,
     second_run_api_calls: secondCalls,
