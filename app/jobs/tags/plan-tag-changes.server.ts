@@ -102,6 +102,8 @@ export async function planTagChanges(
   let unchanged = 0;
   for (let i = 0; i < input.ids.length; i++) {
     const id = input.ids[i]!;
+    // Guests (WooCommerce groups them by a hash of their e-mail) have no account to write to: never tagged.
+    if (input.externalIds[i]!.startsWith("guest:")) continue;
     const survey = input.survey.get(id);
     const desired = desiredTags(
       {
