@@ -11,7 +11,8 @@ import { parseTagFamilies } from "../tags/desired-tags";
 import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server";
 import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
-import { scoreCustomerTable } from "./score-customers";
+import { rfGrid, scoreCustomerTable } from "./score-customers";
+import { parseThresholds } from "../../admin/settings-validation";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -107,6 +108,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       transitions: persisted.transitions,
       tagChanges: plan.changed,
       tagUnchanged: plan.unchanged,
+      rfGrid: rfGrid(table, scores),
     };
     const model = {
       status: scores.clv.status,

@@ -3,7 +3,7 @@
  * historic and predicted CLV. Pure (no I/O). Customers without counted orders are Prospects with no stage.
  */
 import { analyzeCustomerValue, type ClvAnalysis } from "../../domain/clv/analyze";
-import { classifyLifecycle, LIFECYCLE_STAGES, NO_STAGE } from "../../domain/lifecycle";
+import { classifyLifecycle, LIFECYCLE_STAGES, NO_STAGE, type LifecycleOptions } from "../../domain/lifecycle";
 import { scoreRfm } from "../../domain/rfm";
 import { assignSegments, RFM_SEGMENTS } from "../../domain/segments";
 import type { CustomerTable } from "./aggregate.server";
@@ -46,6 +46,28 @@ const STAGE_SLUGS = LIFECYCLE_STAGES.map(slug);
 export interface ScoreOptions {
   annualDiscountRate?: number;
   rfmBins?: number;
+  /** The merchant's lifecycle thresholds (Settings); defaults are the domain's. */
+  lifecycle?: LifecycleOptions;
+}
+
+/** Customers and average spend per (R, F) score cell: the overview's RFM grid, computed once per run. */
+export function rfGrid(table: CustomerTable, scores: ScoreTable): Array<{ r: number; f: number; customers: number; avgSpendMinor: number }> {
+  const cells = new Map<number, { customers: number; spend: number }>();
+  for (let i = 0; i < table.size; i++) {
+    const r = scores.r[i]!;
+    const f = scores.f[i]!;
+    if (r === 0) continue; // prospects
+    const cell = cells.get(r * 100 + f) ?? { customers: 0, spend: 0 };
+    cell.customers++;
+    cell.spend += table.totalSpend[i]!;
+    cells.set(r * 100 + f, cell);
+  }
+  return [...cells].map(([key, c]) => ({
+    r: Math.floor(key / 100),
+    f: key % 100,
+    customers: c.customers,
+    avgSpendMinor: Math.round(c.spend / c.customers),
+  }));
 }
 
 export function scoreCustomerTable(table: CustomerTable, referenceDay: number, options: ScoreOptions = {}): ScoreTable {
@@ -111,6 +133,7 @@ export function scoreCustomerTable(table: CustomerTable, referenceDay: number, o
       ...(predicted ? { pAlive: pAliveAll } : {}),
     },
     referenceDay,
+    options.lifecycle,
   );
 
   const segment = new Array<string>(n);
