@@ -96,8 +96,21 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
       "aggregate",
       "score",
       "persist",
+      "backtest",
       "tag-diff",
     ]);
+    // "How good are these predictions": a holdout backtest of the fitted models on the store's own history.
+    const model = JSON.parse(run.model!) as {
+      backtest: { customers: number; actualTotal: number; totalErrorPercent: number; buckets: unknown[] };
+      selection: { candidates: { name: string }[] };
+      sufficiency: { customers: number };
+    };
+    expect(model.backtest.customers).toBeGreaterThan(200);
+    expect(model.backtest.actualTotal).toBeGreaterThan(0);
+    expect(Math.abs(model.backtest.totalErrorPercent)).toBeLessThan(60);
+    expect(model.backtest.buckets.length).toBeGreaterThan(1);
+    expect(model.selection.candidates.map((c) => c.name)).toEqual(["bgnbd", "mbgnbd"]);
+    expect(model.sufficiency.customers).toBeGreaterThan(300);
     expect(counts.transitions).toBe(0); // first run: nothing to compare with
     const items = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
     expect(items.length).toBe(counts.tagChanges);

@@ -12,6 +12,7 @@ import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server"
 import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
 import { rfGrid, scoreCustomerTable } from "./score-customers";
+import { nightlyBacktest } from "./backtest.server";
 import { parseThresholds } from "../../admin/settings-validation";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
@@ -80,6 +81,13 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now),
       (r) => r.scores,
     );
+    const check = await timed("backtest", () =>
+      nightlyBacktest(
+        db,
+        { dialect: deps.dialect, storeId, timeZone: store.timezone, utcOffsetMinutes: offset, referenceDay },
+        table,
+      ),
+    );
     const survey = await loadSurveyTags(db, storeId);
     const plan = await timed(
       "tag-diff",
@@ -117,6 +125,20 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       countFit: scores.clv.countFit,
       spendFit: scores.clv.spendFit,
       historic: scores.clv.historicStore,
+      sufficiency: scores.clv.sufficiency,
+      holdoutDays: check.holdoutDays,
+      backtestSample: check.sampledCustomers,
+      ...(check.selection
+        ? {
+            selection: check.selection,
+            // The backtest of the model the scores came from (BG/NBD by default).
+            backtest: {
+              ...(check.selection.candidates.find((c) => c.name === scores.clv.model) ?? check.selection.candidates[0]!)
+                .backtest,
+              holdoutDays: check.holdoutDays,
+            },
+          }
+        : { backtestSkipped: check.skipped }),
     };
     return await db.recomputeRun.update({
       where: { id: run.id },

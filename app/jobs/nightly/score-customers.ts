@@ -27,7 +27,7 @@ export interface ScoreTable {
     nextOrderDay: Float64Array;
     clvPercentile: Float64Array;
   } | null;
-  clv: Pick<ClvAnalysis, "status" | "reasons" | "model" | "countFit" | "spendFit"> & {
+  clv: Pick<ClvAnalysis, "status" | "reasons" | "model" | "countFit" | "spendFit" | "sufficiency"> & {
     historicStore: ClvAnalysis["historic"]["store"];
   };
 }
@@ -51,7 +51,10 @@ export interface ScoreOptions {
 }
 
 /** Customers and average spend per (R, F) score cell: the overview's RFM grid, computed once per run. */
-export function rfGrid(table: CustomerTable, scores: ScoreTable): Array<{ r: number; f: number; customers: number; avgSpendMinor: number }> {
+export function rfGrid(
+  table: CustomerTable,
+  scores: ScoreTable,
+): Array<{ r: number; f: number; customers: number; avgSpendMinor: number }> {
   const cells = new Map<number, { customers: number; spend: number }>();
   for (let i = 0; i < table.size; i++) {
     const r = scores.r[i]!;
@@ -158,6 +161,7 @@ export function scoreCustomerTable(table: CustomerTable, referenceDay: number, o
       model: analysis.model,
       countFit: analysis.countFit,
       spendFit: analysis.spendFit,
+      sufficiency: analysis.sufficiency,
       historicStore: analysis.historic.store,
     },
   };
