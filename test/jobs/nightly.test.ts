@@ -171,6 +171,17 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     await database.db.storeSettings.update({ where: { storeId }, data: { tagFamilies: "rfm,stage,clv" } });
   });
 
+  it("applies the merchant's segment thresholds", async () => {
+    await database.db.storeSettings.update({
+      where: { storeId },
+      data: { thresholds: JSON.stringify({ rfmBins: 3 }) },
+    });
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
+    const top = await database.db.customerScore.aggregate({ where: { storeId }, _max: { rScore: true, fScore: true } });
+    expect(top._max).toEqual({ rScore: 3, fScore: 3 });
+    await database.db.storeSettings.update({ where: { storeId }, data: { thresholds: null } });
+  });
+
   it("skips an uninstalled store", async () => {
     await database.db.store.update({ where: { id: storeId }, data: { status: "uninstalled" } });
     const run = await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "nightly");

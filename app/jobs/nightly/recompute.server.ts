@@ -71,9 +71,20 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         }),
       (t) => t.size,
     );
+    const thresholds = parseThresholds(settings.thresholds);
     const scores = await timed(
       "score",
-      () => scoreCustomerTable(table, referenceDay),
+      () =>
+        scoreCustomerTable(table, referenceDay, {
+          rfmBins: thresholds.rfmBins,
+          lifecycle: {
+            atRiskGaps: thresholds.atRiskGaps,
+            lostGaps: thresholds.lostGaps,
+            atRiskPAlive: thresholds.atRiskPAlive,
+            lostPAlive: thresholds.lostPAlive,
+            heroShare: thresholds.heroShare,
+          },
+        }),
       () => table.size,
     );
     const persisted = await timed(
