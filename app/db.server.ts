@@ -32,5 +32,4 @@ export async function tuneDb(db: Db, url: string): Promise<void> {
   // The nightly job groups millions of order rows: a bigger page cache and in-memory sorting keep it off the disk.
   await db.$queryRawUnsafe("PRAGMA cache_size = -131072");
   await db.$queryRawUnsafe("PRAGMA temp_store = MEMORY");
-  await db.$queryRawUnsafe("PRAGMA mmap_size = 268435456");
 }

@@ -88,7 +88,7 @@ class SqliteBulkWriter implements BulkWriter {
     this.conn.pragma("journal_mode = WAL");
     this.conn.pragma("synchronous = NORMAL");
     this.conn.pragma("busy_timeout = 10000");
-    this.conn.pragma("cache_size = -262144"); // a million-row upsert touches five indexes: keep them cached
+    this.conn.pragma("cache_size = -131072"); // a million-row upsert touches five indexes: keep them cached
   }
 
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {

@@ -80,19 +80,23 @@ export class TagOutbox {
       }
       const byExternal = new Map(items.map((i) => [i.customerExternalId, i]));
       // Tags under an older prefix (the merchant changed it) are still ours to remove: one writer per prefix.
-      const groups = new Map<string, LabelChange[]>();
+      const groups = new Map<string, LabelChange[]>([[prefix, []]]);
+      const groupFor = (p: string) => {
+        let list = groups.get(p);
+        if (!list) groups.set(p, (list = []));
+        return list;
+      };
       for (const item of items) {
         const add = JSON.parse(item.add) as string[];
         const remove = JSON.parse(item.remove) as string[];
-        const current = remove.filter((t) => t.startsWith(prefix));
-        const change = { customerExternalId: item.customerExternalId, add, remove: current };
-        groups.set(prefix, [...(groups.get(prefix) ?? []), change]);
+        groupFor(prefix).push({
+          customerExternalId: item.customerExternalId,
+          add,
+          remove: remove.filter((t) => t.startsWith(prefix)),
+        });
         for (const old of remove.filter((t) => !t.startsWith(prefix))) {
           const oldPrefix = old.slice(0, old.indexOf(":") + 1) || old;
-          groups.set(oldPrefix, [
-            ...(groups.get(oldPrefix) ?? []),
-            { customerExternalId: item.customerExternalId, add: [], remove: [old] },
-          ]);
+          groupFor(oldPrefix).push({ customerExternalId: item.customerExternalId, add: [], remove: [old] });
         }
       }
       const outcome = new Map<string, LabelResult>();
