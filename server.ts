@@ -21,6 +21,11 @@ const server = app.listen(port, host, () => {
 });
 server.keepAliveTimeout = 65_000;
 
+// Stop accepting, let requests in flight finish, drop idle keep-alive connections, and never hang a shutdown.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
 }
