@@ -78,7 +78,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     const run = await recompute();
     const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
     expect(planned.length).toBe(JSON.parse(run.counts).tagChanges);
-    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
     expect(result.applied).toBe(planned.length);
     for (const item of planned) {
       const id = Number(item.customerExternalId);
@@ -95,7 +95,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     sim.resetStats(shop.domain);
     const run = await recompute();
     expect(JSON.parse(run.counts).tagChanges).toBe(0);
-    await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
     expect(sim.stats(shop.domain).requests).toBe(0);
   });
 
@@ -109,13 +109,13 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     shop.customers.delete(gone); // deleted in the store meanwhile
 
     crashAfter = 110; // results are recorded every 100: the first 100 survive the crash
-    await expect(new TagOutbox(database.db, bulk, writerFor).push(storeId)).rejects.toThrow(/killed/);
+    await expect(new TagOutbox(database.db, bulk, writerFor, 100).push(storeId)).rejects.toThrow(/killed/);
     crashAfter = Infinity;
     const afterCrash = await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
     expect(afterCrash).toBeLessThan(planned.length);
     expect(afterCrash).toBeGreaterThan(0);
 
-    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
     // Only what was not confirmed before the crash is sent again.
     expect(result.applied + result.notFound).toBe(afterCrash);
     expect(await database.db.tagOutboxItem.count({ where: { storeId, state: "not_found" } })).toBe(1);
@@ -137,7 +137,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
   it("skips an uninstalled store entirely", async () => {
     await database.db.store.update({ where: { id: storeId }, data: { status: "uninstalled" } });
     sim.resetStats(shop.domain);
-    const result = await new TagOutbox(database.db, bulk, writerFor).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
     expect(result.skipped).toMatch(/not installed/);
     expect(sim.stats(shop.domain).requests).toBe(0);
     await database.db.store.update({ where: { id: storeId }, data: { status: "installed" } });

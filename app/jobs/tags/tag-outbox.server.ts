@@ -45,13 +45,15 @@ const LABEL_COLUMNS: Column[] = [
 
 // One page becomes one bulk mutation on Shopify: large pages mean few operations.
 const PAGE = 50_000;
-const FLUSH_EVERY = 100;
+/** Results are recorded in batches: big batches are cheap, small ones lose less work in a crash. */
+const FLUSH_EVERY = 5_000;
 
 export class TagOutbox {
   constructor(
     private readonly db: Db,
     private readonly bulk: BulkWriter,
     private readonly writerFor: LabelWriterFactory,
+    private readonly flushEvery = FLUSH_EVERY,
   ) {}
 
   async pending(storeId: string): Promise<number> {
@@ -112,7 +114,7 @@ export class TagOutbox {
           if (!seen || seen.status === "applied") outcome.set(r.customerExternalId, r);
           if (groupPrefix !== prefix) continue;
           batch.push(r);
-          if (batch.length >= FLUSH_EVERY) {
+          if (batch.length >= this.flushEvery) {
             await this.record(storeId, batch, byExternal, confirmed, outcome, result);
             batch = [];
           }
