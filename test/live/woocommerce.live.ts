@@ -6,11 +6,27 @@
  * Set-up it does in the local store (undone at the end): copies the Ciclo plugin into wp-content/plugins and
  * activates it through WordPress's REST API; adds a one-file mu-plugin that makes WordPress trust this test's
  * certificate for https requests to 127.0.0.1, because WooCommerce only posts keys to an https callback_url.
+ * The last scenario runs the whole app flow (connect with the store's manual keys, install backfill, nightly
+ * recompute, tag outbox) on a fresh SQLite file in the OS temp dir; the webhooks it registers point at a loopback
+ * receiver and are deleted at its end, and the file is removed.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import type { Store } from "@prisma/client";
+import Database from "better-sqlite3";
+import { createDb, tuneDb } from "../../app/db.server";
+import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
+import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
+import { SecretBox } from "../../app/security/secret-box.server";
+import { WooConnectService } from "../../app/woocommerce/connect.server";
+import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
+import { openKeys, type WooClientTuning } from "../../app/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
 import {
   aggregateCustomerOrders,
   assignSegments,
@@ -128,6 +144,7 @@ test("the Ciclo plugin installs and activates on the real WordPress", async () =
   rmSync(PLUGIN_DIR, { recursive: true, force: true });
   cpSync(PLUGIN_SRC, PLUGIN_DIR, { recursive: true });
   assert.equal(await admin.setPluginStatus("ciclo/ciclo", "active"), "active");
+  await admin.disconnectCiclo(); // a connection left by an interrupted run of the last scenario
   const settings = await admin.request("/wp-admin/admin.php?page=ciclo-settings");
   assert.equal(settings.status, 200);
   assert.match(await settings.text(), /Connect to Ciclo/);
@@ -512,4 +529,174 @@ test("segments are written back as _ciclo_ meta via the batch endpoint, diff-onl
     requests: result.requests,
     segments: Object.fromEntries(ours.map((c) => [c.customerExternalId, c.next.segment])),
   };
+});
+
+test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> _ciclo_ meta read back through WooCommerce", async () => {
+  // 1. A fresh SQLite database migrated from the files production deploys.
+  const dir = mkdtempSync(join(tmpdir(), "ciclo-woo-live-"));
+  const file = join(dir, "live.sqlite");
+  const migrations = new URL("../../prisma/migrations", import.meta.url).pathname;
+  const raw = new Database(file);
+  for (const name of readdirSync(migrations, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort())
+    raw.exec(readFileSync(join(migrations, name, "migration.sql"), "utf8"));
+  raw.close();
+  const url = `file:${file}`;
+  const db = createDb(url);
+  await tuneDb(db, url);
+  const bulk = createBulkWriter(db, url);
+  // Ciclo's public URL: a loopback receiver answering 200, so WooCommerce's synchronous webhook pings succeed.
+  const app = await startReceiver();
+  const storeClient = createWooClient({
+    storeUrl: HTTPS,
+    consumerKey: env("WOO_CK"),
+    consumerSecret: env("WOO_CS"),
+    ca: STORE_CA,
+  });
+  try {
+    const encryptionKey = randomBytes(32);
+    const box = new SecretBox(encryptionKey);
+    const tuning: WooClientTuning = { ca: STORE_CA };
+    const manualKeys = { consumerKey: env("WOO_CK"), consumerSecret: env("WOO_CS") };
+
+    // 2. Manual key entry through Ciclo's connect service (keys sealed), then the install backfill.
+    const connect = new WooConnectService({ db, box, encryptionKey, appUrl: app.url, clientTuning: tuning });
+    const connected = await connect.connectWithKeys(HTTPS, manualKeys);
+    assert.ok(connected.ok, connected.ok ? "" : connected.reason);
+    const storeId = connected.store.id;
+    const stored = await db.store.findUniqueOrThrow({ where: { id: storeId } });
+    assert.ok(stored.credentials && SecretBox.isSealed(stored.credentials), "keys are stored sealed");
+    assert.ok(!stored.credentials.includes(manualKeys.consumerSecret));
+    assert.deepEqual(openKeys(box, stored.credentials), manualKeys);
+    assert.ok(!("error" in connected.webhooks), JSON.stringify(connected.webhooks));
+    assert.deepEqual(connected.plugin, { connected: true });
+
+    const sync = new WooSyncRunner({ db, box, encryptionKey, appUrl: app.url, clientTuning: tuning });
+    const backfilled = await sync.run(storeId, "install");
+    assert.equal(backfilled.run.state, "completed", backfilled.run.error ?? "");
+
+    // 3. The real nightly recompute, then the push through the WooCommerce label writer.
+    const now = () => new Date();
+    const recompute = await recomputeStore({ db, bulk, dialect: "sqlite", now }, storeId, "manual");
+    assert.equal(recompute.state, "completed", recompute.error ?? "");
+    const writerClients: WooClient[] = [];
+    const writerFor = createWooLabelWriterFactory({
+      db,
+      bulk,
+      box,
+      clientFor: (store: Store) => {
+        const client = createWooClient({ ...tuning, storeUrl: store.baseUrl!, ...openKeys(box, store.credentials!) });
+        writerClients.push(client);
+        return client;
+      },
+    });
+    const writeRequests = () => writerClients.reduce((n, c) => n + c.requestCount, 0);
+    const outbox = new TagOutbox(db, bulk, writerFor);
+    const items = await db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    const registeredItems = items.filter((i) => /^\d+$/.test(i.customerExternalId));
+    const pushed = await outbox.push(storeId);
+    assert.equal(pushed.skipped, undefined);
+    assert.ok(pushed.applied > 0, "the outbox applied changes");
+    assert.equal(pushed.applied, registeredItems.length, JSON.stringify(pushed));
+    assert.equal(pushed.notFound, 0);
+    assert.equal(pushed.userErrors, items.length - registeredItems.length, "only guests are user errors");
+    const firstPushRequests = writeRequests();
+    assert.ok(firstPushRequests >= Math.ceil(registeredItems.length / 100));
+
+    // 4. Every registered customer of the store is scored in Ciclo.
+    const inStore: number[] = [];
+    for await (const page of syncWooCustomers(storeClient))
+      inStore.push(...page.customers.map((c) => Number(c.externalId)));
+    assert.ok(inStore.length > 0);
+    const customerRows = await db.customer.findMany({ where: { storeId, externalId: { in: inStore.map(String) } } });
+    const scoreOf = new Map((await db.customerScore.findMany({ where: { storeId } })).map((s) => [s.customerId, s]));
+    const rows = customerRows.map((r) => ({ ...r, score: scoreOf.get(r.id) ?? null }));
+    const byExternal = new Map(rows.map((r) => [Number(r.externalId), r]));
+    for (const id of inStore) {
+      const score = byExternal.get(id)?.score;
+      assert.ok(score, `customer ${id} has a CustomerScore`);
+      assert.ok(score.segment && score.stage, `customer ${id} has a segment and stage`);
+    }
+    const labels = new Map(
+      (await db.customerLabels.findMany({ where: { storeId } })).map((l) => [
+        l.customerId,
+        JSON.parse(l.tags) as string[],
+      ]),
+    );
+    const written = new Set(registeredItems.map((i) => Number(i.customerExternalId)));
+
+    // The _ciclo_ meta, read through WooCommerce's own REST API with the same keys.
+    let withMeta = 0;
+    const withoutMeta: string[] = [];
+    for (let i = 0; i < inStore.length; i += 8) {
+      await Promise.all(
+        inStore.slice(i, i + 8).map(async (id) => {
+          const doc = (await storeClient.get<{ meta_data: { key: string; value: unknown }[] }>(`customers/${id}`)).data;
+          const meta = Object.fromEntries(doc.meta_data.map((m) => [m.key, m.value]));
+          const row = byExternal.get(id)!;
+          const score = row.score!;
+          if (!written.has(id)) {
+            // No tag change planned, so nothing was queued: Ciclo writes meta only through the tag outbox.
+            withoutMeta.push(`${score.segment}/${score.stage}`);
+            return;
+          }
+          withMeta++;
+          const tags = [...(labels.get(row.id) ?? [])].sort();
+          assert.deepEqual(
+            {
+              segment: meta["_ciclo_segment"],
+              stage: meta["_ciclo_stage"],
+              clv: meta["_ciclo_clv"],
+              tags: meta["_ciclo_tags"],
+            },
+            {
+              segment: score.segment,
+              stage: score.stage,
+              clv: formatMinor(score.predictedClvMinor ?? score.historicClvMinor, 2),
+              tags: tags.length ? tags.join(",") : undefined,
+            },
+            `customer ${id}`,
+          );
+        }),
+      );
+    }
+    assert.ok(withMeta > 0);
+    // Only customers without orders (no Ciclo tags, so no outbox item) go without meta; see the report of issue 7.
+    assert.ok(
+      withoutMeta.every((s) => s === "prospects/prospect"),
+      `not queued: ${withoutMeta.join(", ")}`,
+    );
+    assert.equal(withMeta, registeredItems.length);
+
+    // A rerun of recompute + push makes zero write requests.
+    const rerun = await recomputeStore({ db, bulk, dialect: "sqlite", now }, storeId, "manual");
+    assert.equal(rerun.state, "completed", rerun.error ?? "");
+    const again = await outbox.push(storeId);
+    assert.equal(again.applied, 0);
+    assert.equal(writeRequests(), firstPushRequests, "the rerun made no request");
+
+    const segments = [...new Set(rows.map((r) => r.score!.segment))].sort();
+    const line = {
+      customersScored: rows.length,
+      segments,
+      metaWritten: withMeta,
+      metaRequests: firstPushRequests,
+      notQueued: withoutMeta.length,
+      rerunRequests: writeRequests() - firstPushRequests,
+    };
+    console.log(`CICLO FLOW ${JSON.stringify(line)}`);
+    summary["cicloFlow"] = line;
+  } finally {
+    // Ciclo's connect told the plugin its store id and our URL: forget them, as the merchant's "Disconnect" does.
+    await admin.disconnectCiclo().catch(() => undefined);
+    const { webhooks } = await listWebhooks(storeClient).catch(() => ({ webhooks: [] }));
+    for (const w of webhooks.filter((w) => w.deliveryUrl.startsWith(app.url)))
+      await storeClient.delete(`webhooks/${w.id}`, { force: true }).catch(() => undefined);
+    await app.close();
+    bulk.close();
+    await db.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

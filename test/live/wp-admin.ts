@@ -79,4 +79,23 @@ export class WpAdminSession {
     if (res.status !== 200) throw new Error(`plugin ${status}: ${res.status} ${body.message ?? ""}`);
     return body.status ?? "";
   }
+
+  /** Clicks "Disconnect" on WooCommerce > Ciclo when the plugin holds a connection; true when it did. */
+  async disconnectCiclo(): Promise<boolean> {
+    const page = await (await this.request("/wp-admin/admin.php?page=ciclo-settings")).text();
+    if (!page.includes('value="ciclo_disconnect"')) return false;
+    const nonce = /name="_wpnonce" value="([0-9a-f]+)"/.exec(page)?.[1];
+    if (!nonce) throw new Error("no nonce on the Ciclo settings page");
+    const res = await this.request("/wp-admin/admin-post.php", {
+      method: "POST",
+      body: new URLSearchParams({
+        _wpnonce: nonce,
+        _wp_http_referer: "/wp-admin/admin.php?page=ciclo-settings",
+        action: "ciclo_disconnect",
+      }),
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    if (res.status !== 302) throw new Error(`disconnect did not redirect (${res.status})`);
+    return true;
+  }
 }
