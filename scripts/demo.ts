@@ -27,6 +27,22 @@ const SECRET = "ciclo-demo-secret";
 const DB_FILE = `${ROOT}prisma/demo.sqlite`;
 
 const say = (message: string) => console.log(`[demo] ${message}`);
+
+/** A fetch that keeps at most `limit` requests in flight (queues the rest). */
+function limitConcurrency(inner: typeof fetch, limit: number): typeof fetch {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return (async (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await inner(input, init);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  }) as typeof fetch;
+}
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
 
@@ -63,7 +79,13 @@ const app = await startApp({
   SHOPIFY_ADMIN_ORIGIN: sim.baseUrl,
   CICLO_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
 });
-const sender = new WebhookSender({ url: `${app.url}/webhooks`, secret: SECRET, retryScale: 0.001 });
+// Shopify delivers a shop's webhooks over a handful of connections, not thousands at once.
+const sender = new WebhookSender({
+  url: `${app.url}/webhooks`,
+  secret: SECRET,
+  retryScale: 0.001,
+  fetch: limitConcurrency(fetch, 8),
+});
 sender.attach(shop);
 
 say("installing the shop in Ciclo (the app starts its history backfill)…");
