@@ -82,13 +82,17 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
       expect(tags.every((t) => t.startsWith("ciclo:"))).toBe(true);
       if (tags.length) expect(meta["_ciclo_tags"]).toBe([...tags].sort().join(","));
     }
-    // The guest was planned like anyone else but never written.
+    // Guests have no account: the planner never queues them, so nothing is ever written for them.
     const guestItems = await h.db.tagOutboxItem.findMany({
       where: { storeId, customerExternalId: { startsWith: "guest:" } },
     });
-    expect(guestItems).toHaveLength(1);
-    for (const item of guestItems)
-      expect(item).toMatchObject({ state: "user_error", error: expect.stringMatching(/guest/) });
+    expect(guestItems).toHaveLength(0);
+    // …while they are still scored and segmented like everyone else.
+    const guests = await h.db.customer.findMany({ where: { storeId, externalId: { startsWith: "guest:" } } });
+    expect(guests.length).toBeGreaterThan(0);
+    expect(await h.db.customerScore.count({ where: { storeId, customerId: { in: guests.map((g) => g.id) } } })).toBe(
+      guests.length,
+    );
 
     // Rerun: nothing pending, and a fresh recompute with unchanged data plans nothing: zero requests.
     const before = h.sim.requests.length;
