@@ -272,3 +272,22 @@ export function formatMinor(minor: bigint, digits: number): string {
   const fraction = digits > 0 ? `.${(abs % scale).toString().padStart(digits, "0")}` : "";
   return `${negative ? "-" : ""}${whole}${fraction}`;
 }
+
+/**
+ * For the nightly planner: whether a customer's `_ciclo_` meta would change even though their tags did not
+ * (a new CLV, or a Prospect who has no tags at all). Same labels and same diff as the writer itself uses.
+ */
+export function wooMetaNeedsWrite(
+  score: { segment: string; stage: string; clvMinor: bigint },
+  currency: string,
+  tags: readonly string[],
+  confirmedMetafields: string | null,
+): boolean {
+  const next: CicloCustomerLabels = {
+    segment: score.segment,
+    stage: score.stage,
+    clv: formatMinor(score.clvMinor, currencyDigits(currency)),
+    tags: [...tags].sort(),
+  };
+  return metaDiff(next, previousLabels(confirmedMetafields)).length > 0;
+}

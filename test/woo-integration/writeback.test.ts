@@ -38,6 +38,8 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
         s.createOrder({ customer_id: p.id, status: "completed", line_items: [{ product_id: 13, quantity: i + 1 }] });
     });
     s.createOrder({ status: "completed", billing: { email: "guest@example.com" }, line_items: [{ product_id: 12 }] });
+    // Registered but never bought: a Prospect has no Ciclo tags, yet still gets its segment and stage as meta.
+    const prospect = s.createCustomer({ email: "prospect@example.com" });
 
     const connected = await h.connect.connectWithKeys(h.sim.httpsUrl, h.sim.adminKey);
     if (!connected.ok) throw new Error(connected.reason);
@@ -60,8 +62,12 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
     const outbox = new TagOutbox(h.db, h.bulk, factory);
     const pushed = await outbox.push(storeId);
     const batchRequests = h.sim.requests.filter((r) => r.path.endsWith("/customers/batch"));
-    expect(batchRequests).toHaveLength(1); // 6 customers fit in one batch of at most 100
-    expect(pushed.applied).toBe(6);
+    expect(batchRequests).toHaveLength(1); // every registered customer fits in one batch of at most 100
+    // Every registered customer is written — buyers, the Prospect and any other account without orders.
+    const registered = await h.db.customer.count({ where: { storeId, NOT: { externalId: { startsWith: "guest:" } } } });
+    expect(registered).toBeGreaterThanOrEqual(people.length + 1);
+    expect(pushed.applied).toBe(registered);
+    expect(metaOf(prospect.id)).toMatchObject({ _ciclo_segment: "prospects", _ciclo_stage: "prospect" });
 
     const scores = await h.db.customerScore.findMany({ where: { storeId }, include: {} });
     const customers = await h.db.customer.findMany({ where: { storeId } });

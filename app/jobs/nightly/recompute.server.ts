@@ -13,6 +13,7 @@ import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
 import { rfGrid, scoreCustomerTable } from "./score-customers";
 import { nightlyBacktest } from "./backtest.server";
+import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
 import { parseThresholds } from "../../admin/settings-validation";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
@@ -116,6 +117,29 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
             clvPercentile: (i) =>
               scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
             survey,
+            // WooCommerce also gets segment, stage and CLV as `_ciclo_` meta: write when those change, tags or not.
+            ...(store.platform === "woocommerce"
+              ? {
+                  labelsNeedWrite: (i: number, tags: readonly string[], metafields: string | null) =>
+                    wooMetaNeedsWrite(
+                      {
+                        segment: scores.segment[i]!,
+                        stage: scores.stage[i]!,
+                        // The CLV persisted for the customer: predicted when the model ran, else historic.
+                        clvMinor: BigInt(
+                          Math.round(
+                            scores.predicted && table.purchaseDays[i]! > 0
+                              ? scores.predicted.clv[i]!
+                              : scores.historicClv[i]!,
+                          ),
+                        ),
+                      },
+                      store.currency,
+                      tags,
+                      metafields,
+                    ),
+                }
+              : {}),
           },
           { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
         ),

@@ -17,20 +17,31 @@ export interface TagPlanInput {
   stage: string[];
   clvPercentile: (i: number) => number | null;
   survey: Map<string, { npsCategory: "promoter" | "passive" | "detractor" | null; jtbdAnswers: string[] }>;
+  /**
+   * Platforms that also write labels beyond tags (WooCommerce's `_ciclo_` meta: segment, stage, CLV) say here
+   * whether customer i needs a write although its tags did not change.
+   */
+  labelsNeedWrite?: (i: number, desiredTags: readonly string[], confirmedMetafields: string | null) => boolean;
 }
 
-export async function loadConfirmedLabels(db: Db, storeId: string): Promise<Map<string, string[]>> {
-  const labels = new Map<string, string[]>();
+export interface ConfirmedLabels {
+  tags: string[];
+  metafields: string | null;
+}
+
+export async function loadConfirmedLabels(db: Db, storeId: string): Promise<Map<string, ConfirmedLabels>> {
+  const labels = new Map<string, ConfirmedLabels>();
   let cursor: string | undefined;
   for (;;) {
     const page = await db.customerLabels.findMany({
       where: { storeId },
-      select: { id: true, customerId: true, tags: true },
+      select: { id: true, customerId: true, tags: true, metafields: true },
       orderBy: { id: "asc" },
       take: 50_000,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
     });
-    for (const row of page) labels.set(row.customerId, JSON.parse(row.tags) as string[]);
+    for (const row of page)
+      labels.set(row.customerId, { tags: JSON.parse(row.tags) as string[], metafields: row.metafields });
     if (page.length < 50_000) break;
     cursor = page[page.length - 1]!.id;
   }
@@ -116,8 +127,9 @@ export async function planTagChanges(
       settings,
     );
     // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed.
-    const { add, remove } = tagDiff(confirmed.get(id) ?? [], desired, [""]);
-    if (add.length === 0 && remove.length === 0) {
+    const held = confirmed.get(id);
+    const { add, remove } = tagDiff(held?.tags ?? [], desired, [""]);
+    if (add.length === 0 && remove.length === 0 && !input.labelsNeedWrite?.(i, desired, held?.metafields ?? null)) {
       unchanged++;
       continue;
     }
