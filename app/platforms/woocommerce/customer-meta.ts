@@ -62,7 +62,9 @@ export function metaDiff(
   const had = previous ? cicloMetaEntries(previous) : null;
   const diff: { key: string; value: string | null }[] = [];
   for (const [key, value] of Object.entries(want)) {
-    if (had === null ? value !== null : had[key] !== value) diff.push({ key, value });
+    // On a first write we don't know what the store holds (an earlier connection, another install): send every
+    // key, nulls included, so stale `_ciclo_*` meta is cleared rather than left behind.
+    if (had === null || had[key] !== value) diff.push({ key, value });
   }
   return diff;
 }
