@@ -10,7 +10,7 @@ import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "./jobs/tags/tag-outbox.server";
-import { ShopifyTagWriter } from "./platforms/shopify/tags";
+import { ShopifyTagWriter, toWriterChanges } from "./platforms/shopify/tags";
 import type { Platform } from "./domain/types";
 import { SecretBox } from "./security/secret-box.server";
 import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
@@ -51,7 +51,7 @@ function shopifyLabelWriters(adminFor: (shop: string) => Promise<AdminGraphql>):
   return async (store, prefix) => {
     const graphql = await adminFor(store.domain);
     const writer = new ShopifyTagWriter({ prefix });
-    return { apply: (changes) => writer.apply(changes, graphql) };
+    return { apply: (changes) => writer.apply(toWriterChanges(changes), graphql) };
   };
 }
 

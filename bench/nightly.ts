@@ -13,7 +13,7 @@ import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
 import { recomputeStore } from "../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
-import { ShopifyTagWriter, minimumSeconds } from "../app/platforms/shopify/tags";
+import { ShopifyTagWriter, minimumSeconds, toWriterChanges } from "../app/platforms/shopify/tags";
 import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
 import { start } from "../test/simulators/shopify";
@@ -135,7 +135,7 @@ shop.load({ customers: simCustomers, orders: [] });
 const graphql = simulatorAdminGraphql(sim.graphqlUrl(SHOP), shop.info.accessToken);
 const outbox = new TagOutbox(db, bulk, async (_store, prefix) => {
   const writer = new ShopifyTagWriter({ prefix, bulk: { pollInitialMs: 100, pollMaxMs: 250 } });
-  return { apply: (changes) => writer.apply(changes, graphql) };
+  return { apply: (changes) => writer.apply(toWriterChanges(changes), graphql) };
 });
 sim.resetStats(SHOP);
 const t1 = performance.now();

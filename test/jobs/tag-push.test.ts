@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { TagOutbox, type LabelWriter, type LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
-import { ShopifyTagWriter } from "../../app/platforms/shopify/tags";
+import { ShopifyTagWriter, toWriterChanges } from "../../app/platforms/shopify/tags";
 import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
 import type { SimulatedShop } from "../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
@@ -36,7 +36,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     return {
       async *apply(changes) {
         let n = 0;
-        for await (const r of writer.apply(changes, graphql)) {
+        for await (const r of writer.apply(toWriterChanges(changes), graphql)) {
           // The crash hits the current-prefix pass (old-prefix removals were sent before it).
           if (prefix !== "ciclo:" && n++ >= crashAfter) throw new Error("process killed mid-push");
           yield r;
@@ -132,6 +132,38 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     for (const id of merchantTagged) {
       if (id !== gone) expect(shop.customers.get(id)!.tags).toEqual(expect.arrayContaining(["vip", "wholesale"]));
     }
+  });
+
+  it("writes the optional ciclo.* metafields when the merchant turns them on, and only when they change", async () => {
+    await database.db.storeSettings.update({ where: { storeId }, data: { pushMetafields: true } });
+    // The customer deleted in the store earlier: its customers/delete webhook marks it deleted here too.
+    const deleted = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "not_found" } });
+    await database.db.customer.updateMany({
+      where: { storeId, id: { in: deleted.map((d) => d.customerId) } },
+      data: { deletedAt: new Date() },
+    });
+    await recompute();
+    const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    expect(planned.length).toBeGreaterThan(0); // tags unchanged, metafields new
+    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    const present = planned.filter((item) => shop.customers.has(Number(item.customerExternalId)));
+    expect(present.length).toBeGreaterThan(20);
+    for (const item of present.slice(0, 20)) {
+      const wanted = JSON.parse(item.metafields!) as Record<string, string>;
+      const held = Object.fromEntries(
+        shop
+          .metafieldsOf(Number(item.customerExternalId))
+          .filter((m) => m.namespace === "ciclo")
+          .map((m) => [m.key, m.value]),
+      );
+      expect(held).toMatchObject({ segment: wanted.segment, stage: wanted.stage, clv: wanted.clv });
+    }
+    sim.resetStats(shop.domain);
+    const rerun = await recompute();
+    expect(JSON.parse(rerun.counts).tagChanges).toBe(0);
+    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    expect(sim.stats(shop.domain).requests).toBe(0);
+    await database.db.storeSettings.update({ where: { storeId }, data: { pushMetafields: false } });
   });
 
   it("skips an uninstalled store entirely", async () => {

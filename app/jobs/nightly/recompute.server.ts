@@ -14,6 +14,8 @@ import { persistScores } from "./persist-scores.server";
 import { rfGrid, scoreCustomerTable } from "./score-customers";
 import { nightlyBacktest } from "./backtest.server";
 import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
+import { cicloMetafieldsJson } from "../../platforms/shopify/tags/ciclo-metafields";
+import { formatMinorUnits } from "../../domain/money";
 import { parseThresholds } from "../../admin/settings-validation";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
@@ -117,6 +119,26 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
             clvPercentile: (i) =>
               scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
             survey,
+            // Shopify, when the merchant asked for them: the `ciclo.*` metafields, written when they change.
+            ...(store.platform === "shopify" && settings.pushMetafields
+              ? {
+                  metafields: (i: number) => {
+                    const bought = table.purchaseDays[i]! > 0;
+                    const p = bought ? scores.predicted : null;
+                    const next = p?.nextOrderDay[i];
+                    return cicloMetafieldsJson({
+                      segment: scores.segment[i]!,
+                      stage: scores.stage[i]!,
+                      clv: formatMinorUnits(BigInt(Math.round(p ? p.clv[i]! : scores.historicClv[i]!)), store.currency),
+                      pAlive: p ? p.pAlive[i]! : null,
+                      nextOrder:
+                        next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
+                          ? new Date(Math.round(next) * 86_400_000)
+                          : null,
+                    });
+                  },
+                }
+              : {}),
             // WooCommerce also gets segment, stage and CLV as `_ciclo_` meta: write when those change, tags or not.
             ...(store.platform === "woocommerce"
               ? {

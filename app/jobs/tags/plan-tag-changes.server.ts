@@ -22,6 +22,11 @@ export interface TagPlanInput {
    * whether customer i needs a write although its tags did not change.
    */
   labelsNeedWrite?: (i: number, desiredTags: readonly string[], confirmedMetafields: string | null) => boolean;
+  /**
+   * Shopify with the merchant's "push metafields" on: the customer's desired `ciclo.*` metafields as a JSON object
+   * (stable key order). Queued when it differs from what was last confirmed, and carried on the outbox item.
+   */
+  metafields?: (i: number) => string;
 }
 
 export interface ConfirmedLabels {
@@ -91,6 +96,7 @@ const OUTBOX_COLUMNS: Column[] = [
   { name: "customerExternalId", type: "text" },
   { name: "add", type: "text" },
   { name: "remove", type: "text" },
+  { name: "metafields", type: "text" },
   { name: "state", type: "text" },
   { name: "attempts", type: "int" },
   { name: "createdAt", type: "timestamp" },
@@ -129,7 +135,14 @@ export async function planTagChanges(
     // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed.
     const held = confirmed.get(id);
     const { add, remove } = tagDiff(held?.tags ?? [], desired, [""]);
-    if (add.length === 0 && remove.length === 0 && !input.labelsNeedWrite?.(i, desired, held?.metafields ?? null)) {
+    const metafields = input.metafields?.(i) ?? null;
+    const metaChanged = metafields !== null && metafields !== (held?.metafields ?? null);
+    if (
+      add.length === 0 &&
+      remove.length === 0 &&
+      !metaChanged &&
+      !input.labelsNeedWrite?.(i, desired, held?.metafields ?? null)
+    ) {
       unchanged++;
       continue;
     }
@@ -140,6 +153,7 @@ export async function planTagChanges(
       input.externalIds[i]!,
       JSON.stringify(add),
       JSON.stringify(remove),
+      metafields,
       "pending",
       0,
       now,

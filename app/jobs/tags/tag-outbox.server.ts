@@ -14,6 +14,8 @@ export interface LabelChange {
   customerExternalId: string;
   add: string[];
   remove: string[];
+  /** Label values beyond tags (Shopify's optional `ciclo.*` metafields), key -> value. */
+  metafields?: Record<string, string>;
 }
 
 export interface LabelResult {
@@ -95,6 +97,7 @@ export class TagOutbox {
           customerExternalId: item.customerExternalId,
           add,
           remove: remove.filter((t) => t.startsWith(prefix)),
+          ...(item.metafields ? { metafields: JSON.parse(item.metafields) as Record<string, string> } : {}),
         });
         for (const old of remove.filter((t) => !t.startsWith(prefix))) {
           const oldPrefix = old.slice(0, old.indexOf(":") + 1) || old;
@@ -131,7 +134,7 @@ export class TagOutbox {
   private async record(
     storeId: string,
     results: LabelResult[],
-    items: Map<string, { id: string; customerId: string; add: string; remove: string }>,
+    items: Map<string, { id: string; customerId: string; add: string; remove: string; metafields: string | null }>,
     confirmed: Map<string, string[]>,
     outcome: Map<string, LabelResult>,
     totals: PushResult,
@@ -140,6 +143,7 @@ export class TagOutbox {
     const now = new Date();
     const applied: string[] = [];
     const labels: unknown[][] = [];
+    const labelsWithMeta: unknown[][] = [];
     for (const r of results) {
       const item = items.get(r.customerExternalId);
       if (!item) continue;
@@ -149,7 +153,10 @@ export class TagOutbox {
         const remove = new Set(JSON.parse(item.remove) as string[]);
         const tags = new Set((confirmed.get(item.customerId) ?? []).filter((t) => !remove.has(t)));
         for (const t of JSON.parse(item.add) as string[]) tags.add(t);
-        labels.push([storeId, item.customerId, JSON.stringify([...tags].sort()), now]);
+        const row = [storeId, item.customerId, JSON.stringify([...tags].sort()), now];
+        // Confirmed metafields become the base of the next diff; without any, the stored ones are left alone.
+        if (item.metafields) labelsWithMeta.push([...row, item.metafields]);
+        else labels.push(row);
         totals.applied++;
       } else {
         if (final.status === "not_found") totals.notFound++;
@@ -166,6 +173,15 @@ export class TagOutbox {
     await this.bulk.write(
       { table: "CustomerLabels", columns: LABEL_COLUMNS, conflict: ["storeId", "customerId"], generateIds: true },
       labels,
+    );
+    await this.bulk.write(
+      {
+        table: "CustomerLabels",
+        columns: [...LABEL_COLUMNS, { name: "metafields", type: "text" }],
+        conflict: ["storeId", "customerId"],
+        generateIds: true,
+      },
+      labelsWithMeta,
     );
     for (let i = 0; i < applied.length; i += 500) {
       const ids = applied.slice(i, i + 500);

@@ -1,0 +1,53 @@
+/**
+ * The optional `ciclo.*` customer metafields (Settings -> "also write metafields"), for Flow and e-mail tools:
+ * segment, stage, CLV, P(alive) and the expected next-order date, with Shopify metafield types.
+ */
+import type { CustomerLabelChange, CustomerMetafieldValue } from "./types";
+
+export const CICLO_METAFIELD_TYPES: Record<string, string> = {
+  segment: "single_line_text_field",
+  stage: "single_line_text_field",
+  clv: "number_decimal",
+  p_alive: "number_decimal",
+  next_order: "date",
+};
+
+export interface CicloMetafieldInput {
+  segment: string;
+  stage: string;
+  /** Decimal string in the shop currency, e.g. "182.40". */
+  clv: string;
+  pAlive: number | null;
+  nextOrder: Date | null;
+}
+
+/** The desired metafields as a JSON object with a fixed key order (compared as text with the last confirmed). */
+export function cicloMetafieldsJson(input: CicloMetafieldInput): string {
+  const out: Record<string, string> = { segment: input.segment, stage: input.stage, clv: input.clv };
+  if (input.pAlive !== null && Number.isFinite(input.pAlive)) out.p_alive = input.pAlive.toFixed(3);
+  if (input.nextOrder) out.next_order = input.nextOrder.toISOString().slice(0, 10);
+  return JSON.stringify(out);
+}
+
+export function toMetafieldValues(record: Record<string, string>): CustomerMetafieldValue[] {
+  return Object.entries(record)
+    .filter(([key]) => key in CICLO_METAFIELD_TYPES)
+    .map(([key, value]) => ({ key, type: CICLO_METAFIELD_TYPES[key]!, value }));
+}
+
+/** Outbox changes (metafields as key -> value) into the writer's changes (typed metafield values). */
+export function toWriterChanges(
+  changes: readonly {
+    customerExternalId: string;
+    add: string[];
+    remove: string[];
+    metafields?: Record<string, string>;
+  }[],
+): CustomerLabelChange[] {
+  return changes.map((c) => ({
+    customerExternalId: c.customerExternalId,
+    add: c.add,
+    remove: c.remove,
+    ...(c.metafields ? { metafields: toMetafieldValues(c.metafields) } : {}),
+  }));
+}
