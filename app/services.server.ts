@@ -1,5 +1,6 @@
 /**
- * The process's long-lived parts, created once: database, webhook inbox + processor, backfill.
+ * The process's long-lived parts, created once: database, webhook inbox + processor, backfill, and the jobs
+ * (nightly recompute, tag push) with their queue — SQLite in-process, or pg-boss on PostgreSQL.
  * Routes and jobs get them from here; tests build their own with createServices().
  */
 import { config } from "./config.server";
