@@ -4,27 +4,19 @@
  */
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { freePort } from "../test/support/postgres-server";
+import { migrateSqliteFile } from "../test/support/migrations";
 
 export const ROOT = new URL("../", import.meta.url).pathname;
 
 export function freshSqlite(): { file: string; url: string } {
   const dir = mkdtempSync(join(tmpdir(), "ciclo-bench-"));
   const file = join(dir, "bench.sqlite");
-  const migrations = join(ROOT, "prisma/migrations");
-  const db = new Database(file);
-  for (const name of readdirSync(migrations, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()) {
-    db.exec(readFileSync(join(migrations, name, "migration.sql"), "utf8"));
-  }
-  db.close();
+  migrateSqliteFile(file);
   return { file, url: `file:${file}` };
 }
 

@@ -39,10 +39,13 @@ export function parseMinorUnits(amount: string | number | null | undefined, curr
 
 /** Formats minor units for display and CSV ("1250", "EUR" -> "12.50"). */
 export function formatMinorUnits(minor: number | bigint, currency: string): string {
-  const digits = currencyDigits(currency);
-  const value = typeof minor === "bigint" ? minor : BigInt(Math.round(minor));
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
+  return formatMinorDigits(typeof minor === "bigint" ? minor : BigInt(Math.round(minor)), currencyDigits(currency));
+}
+
+/** 18240n with 2 decimals -> "182.40"; exact (BigInt), no floats. */
+export function formatMinorDigits(minor: bigint, digits: number): string {
+  const negative = minor < 0n;
+  const abs = negative ? -minor : minor;
   const base = 10n ** BigInt(digits);
   const whole = abs / base;
   const fraction = digits > 0 ? "." + (abs % base).toString().padStart(digits, "0") : "";

@@ -6,6 +6,7 @@
  * user_error. Other meta keys are never sent, so never touched.
  */
 import type { Store } from "@prisma/client";
+import { currencyDigits, formatMinorDigits } from "../domain/money";
 import type { Db } from "../db.server";
 import type { BulkWriter, Column } from "../db/bulk-writer.server";
 import type { LabelChange, LabelResult, LabelWriter, LabelWriterFactory } from "../jobs/tags/tag-outbox.server";
@@ -198,7 +199,7 @@ export class WooMetaLabelWriter implements LabelWriter {
       const next: CicloCustomerLabels = {
         segment: score?.segment ?? null,
         stage: score?.stage ?? null,
-        clv: clvMinor === null ? null : formatMinor(clvMinor, digits),
+        clv: clvMinor === null ? null : formatMinorDigits(clvMinor, digits),
         tags,
       };
       found.push({
@@ -255,23 +256,8 @@ export function previousLabels(metafields: string | null | undefined): CicloCust
   };
 }
 
-export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
-/** 18240n, 2 -> "182.40"; exact (BigInt), no floats. */
-export function formatMinor(minor: bigint, digits: number): string {
-  const negative = minor < 0n;
-  const abs = negative ? -minor : minor;
-  const scale = 10n ** BigInt(digits);
-  const whole = (abs / scale).toString();
-  const fraction = digits > 0 ? `.${(abs % scale).toString().padStart(digits, "0")}` : "";
-  return `${negative ? "-" : ""}${whole}${fraction}`;
-}
+/** The writer's CLV format: the shop's exact decimal string (kept under this name for callers and tests). */
+export { formatMinorDigits as formatMinor } from "../domain/money";
 
 /**
  * For the nightly planner: whether a customer's `_ciclo_` meta would change even though their tags did not
@@ -286,7 +272,7 @@ export function wooMetaNeedsWrite(
   const next: CicloCustomerLabels = {
     segment: score.segment,
     stage: score.stage,
-    clv: formatMinor(score.clvMinor, currencyDigits(currency)),
+    clv: formatMinorDigits(score.clvMinor, currencyDigits(currency)),
     tags: [...tags].sort(),
   };
   return metaDiff(next, previousLabels(confirmedMetafields)).length > 0;

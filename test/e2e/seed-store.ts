@@ -4,13 +4,10 @@
  * written straight into a fresh SQLite file with raw inserts (fast enough for a million customers). Used by the
  * browser tests (a few hundred customers) and by bench/admin.ts (1,000,000).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SEGMENT_GRID } from "../../app/domain/segments";
 import { toSlug } from "../../app/admin/names";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const DAY_MS = 86_400_000;
 
 export const E2E_SHOP = "ciclo-e2e.myshopify.com";
@@ -40,18 +37,8 @@ export interface SeededStore {
   surveyAnswers: number;
 }
 
-/** Applies every migration in order, as test/support/databases.ts does. */
-export function migrateSqlite(file: string): void {
-  const db = new Database(file);
-  const dir = join(ROOT, "prisma/migrations");
-  for (const name of readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()) {
-    db.exec(readFileSync(join(dir, name, "migration.sql"), "utf8"));
-  }
-  db.close();
-}
+/** Applies every migration in order (kept under this name for the e2e files). */
+export { migrateSqliteFile as migrateSqlite } from "../support/migrations";
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

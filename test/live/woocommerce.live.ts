@@ -12,12 +12,11 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Store } from "@prisma/client";
-import Database from "better-sqlite3";
 import { createDb, tuneDb } from "../../app/db.server";
 import { createBulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
@@ -25,6 +24,7 @@ import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../../app/security/secret-box.server";
 import { WooConnectService } from "../../app/woocommerce/connect.server";
 import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
+import { migrateSqliteFile } from "../support/migrations";
 import { openKeys, type WooClientTuning } from "../../app/woocommerce/store-keys.server";
 import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
 import {
@@ -535,14 +535,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
   // 1. A fresh SQLite database migrated from the files production deploys.
   const dir = mkdtempSync(join(tmpdir(), "ciclo-woo-live-"));
   const file = join(dir, "live.sqlite");
-  const migrations = new URL("../../prisma/migrations", import.meta.url).pathname;
-  const raw = new Database(file);
-  for (const name of readdirSync(migrations, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort())
-    raw.exec(readFileSync(join(migrations, name, "migration.sql"), "utf8"));
-  raw.close();
+  migrateSqliteFile(file);
   const url = `file:${file}`;
   const db = createDb(url);
   await tuneDb(db, url);

@@ -3,13 +3,13 @@
  * same migration files production deploys. Use `forEachDatabase` to run a suite against both.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, tuneDb, type Db } from "../../app/db.server";
+import { migrateSqliteFile, migrationSql } from "./migrations";
 
 export type DbKind = "sqlite" | "postgres";
 export const DB_KINDS: DbKind[] = ["sqlite", "postgres"];
@@ -21,25 +21,11 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-function migrationSql(folder: string): string {
-  const dir = join(ROOT, folder);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort()
-    .map((name) => readFileSync(join(dir, name, "migration.sql"), "utf8"))
-    .join("\n");
-}
-
 export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "ciclo-sqlite-"));
     const file = join(dir, "test.sqlite");
-    const raw = new Database(file);
-    raw.exec(migrationSql("prisma/migrations"));
-    raw.close();
+    migrateSqliteFile(file);
     const url = `file:${file}`;
     const db = createDb(url);
     await tuneDb(db, url);
