@@ -5,8 +5,9 @@
  * "not fully refunded". Days are the store's calendar days.
  */
 import type { Db } from "../../db.server";
+import { bindNamed, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 
-export type Dialect = "sqlite" | "postgres";
+export type { Dialect } from "../../db/sql.server";
 
 export interface CustomerTable {
   size: number;
@@ -38,16 +39,9 @@ interface Row {
   prevStage: string | null;
 }
 
-/** Epoch day of an order's processedAt in the store's calendar. */
-function dayExpression(dialect: Dialect): string {
-  return dialect === "sqlite"
-    ? `CAST(julianday(o."processedAt", $offset) - 2440587.5 AS INTEGER)`
-    : `(((o."processedAt" AT TIME ZONE 'UTC') AT TIME ZONE $tz)::date - DATE '1970-01-01')`;
-}
-
 function pageSql(dialect: Dialect): string {
   // Parameters: $store, $after (customer id), $limit, $reference (processedAt cut-off), $offset or $tz.
-  const counted = dialect === "sqlite" ? `o."countsForValue" = 1` : `o."countsForValue" = true`;
+  const counted = isTrue(dialect, `o."countsForValue"`);
   const sql = `
     WITH page AS (
       SELECT c."id", c."externalId" FROM "Customer" c
@@ -55,7 +49,7 @@ function pageSql(dialect: Dialect): string {
       ORDER BY c."id" LIMIT $limit
     ),
     days AS (
-      SELECT o."customerId" AS cid, ${dayExpression(dialect)} AS day, SUM(o."netMinor") AS spend, COUNT(*) AS n
+      SELECT o."customerId" AS cid, ${storeDayExpression(dialect, `o."processedAt"`)} AS day, SUM(o."netMinor") AS spend, COUNT(*) AS n
       FROM "Order" o
       WHERE o."storeId" = $store AND o."customerId" IN (SELECT "id" FROM page)
         AND o."deletedAt" IS NULL AND ${counted} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
@@ -83,17 +77,6 @@ function pageSql(dialect: Dialect): string {
     LEFT JOIN "CustomerScore" s ON s."storeId" = $store AND s."customerId" = page."id"
     ORDER BY page."id"`;
   return sql;
-}
-
-/** Replaces named $params with positional ones for the dialect; returns SQL and the value order. */
-function bind(sql: string, dialect: Dialect, values: Record<string, unknown>): [string, unknown[]] {
-  const order: unknown[] = [];
-  const text = sql.replace(/\$(\w+)/g, (_m, name: string) => {
-    if (!(name in values)) throw new Error(`missing SQL parameter ${name}`);
-    order.push(values[name]);
-    return dialect === "sqlite" ? "?" : `$${order.length}`;
-  });
-  return [text, order];
 }
 
 const num = (v: number | bigint | string | null) => (v === null ? 0 : Number(v));
@@ -125,10 +108,10 @@ export async function aggregateCustomers(db: Db, options: AggregateOptions): Pro
   const previousSegment: (string | null)[] = [];
   const previousStage: (string | null)[] = [];
   const sql = pageSql(options.dialect);
-  const offset = `${options.utcOffsetMinutes >= 0 ? "+" : ""}${options.utcOffsetMinutes} minutes`;
+  const offset = sqliteOffset(options.utcOffsetMinutes);
   let after = "";
   for (;;) {
-    const [text, values] = bind(sql, options.dialect, {
+    const [text, values] = bindNamed(sql, options.dialect, {
       store: options.storeId,
       after,
       limit: pageSize,

@@ -6,7 +6,8 @@
 import type { Db } from "../../db.server";
 import { selectModelByHoldout, splitCalibrationHoldout } from "../../domain/clv/backtest";
 import type { Purchase } from "../../domain/clv/summary";
-import type { CustomerTable, Dialect } from "./aggregate.server";
+import { bindNamed, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
+import type { CustomerTable } from "./aggregate.server";
 
 export const HOLDOUT_DAYS = 90;
 const SAMPLE = 20_000;
@@ -16,12 +17,6 @@ export interface NightlyBacktest {
   sampledCustomers: number;
   selection: ReturnType<typeof selectModelByHoldout> | null;
   skipped?: string;
-}
-
-function dayExpression(dialect: Dialect): string {
-  return dialect === "sqlite"
-    ? `CAST(julianday("processedAt", ?) - 2440587.5 AS INTEGER)`
-    : `((("processedAt" AT TIME ZONE 'UTC') AT TIME ZONE $1)::date - DATE '1970-01-01')`;
 }
 
 export async function nightlyBacktest(
@@ -46,24 +41,23 @@ export async function nightlyBacktest(
   const step = Math.max(1, Math.floor(eligible.length / SAMPLE));
   const sample = eligible.filter((_, i) => i % step === 0).slice(0, SAMPLE);
   const purchases: Purchase[] = [];
-  const offset = `${options.utcOffsetMinutes >= 0 ? "+" : ""}${options.utcOffsetMinutes} minutes`;
-  const counted = options.dialect === "sqlite" ? `"countsForValue" = 1` : `"countsForValue" = true`;
+  const sql = `
+    SELECT "customerId" AS "customerId", ${storeDayExpression(options.dialect, `"processedAt"`)} AS "day",
+      SUM("netMinor") AS "amount"
+    FROM "Order"
+    WHERE "storeId" = $store AND "customerId" IN ($ids)
+      AND "deletedAt" IS NULL AND ${isTrue(options.dialect, `"countsForValue"`)} AND ("netMinor" > 0 OR "grossMinor" = 0)
+    GROUP BY "customerId", "day"`;
   for (let i = 0; i < sample.length; i += 500) {
-    const ids = sample.slice(i, i + 500);
-    const first = options.dialect === "sqlite" ? 2 : 3;
-    const placeholders = ids.map((_, k) => (options.dialect === "sqlite" ? "?" : `$${first + k}`)).join(", ");
-    const sql = `
-      SELECT "customerId" AS "customerId", ${dayExpression(options.dialect)} AS "day", SUM("netMinor") AS "amount"
-      FROM "Order"
-      WHERE "storeId" = ${options.dialect === "sqlite" ? "?" : "$2"} AND "customerId" IN (${placeholders})
-        AND "deletedAt" IS NULL AND ${counted} AND ("netMinor" > 0 OR "grossMinor" = 0)
-      GROUP BY "customerId", "day"`;
-    const zoneOrOffset = options.dialect === "sqlite" ? offset : options.timeZone;
+    const [text, values] = bindNamed(sql, options.dialect, {
+      store: options.storeId,
+      ids: sample.slice(i, i + 500),
+      offset: sqliteOffset(options.utcOffsetMinutes),
+      tz: options.timeZone,
+    });
     const rows = await db.$queryRawUnsafe<Array<{ customerId: string; day: number | bigint; amount: number | bigint }>>(
-      sql,
-      zoneOrOffset,
-      options.storeId,
-      ...ids,
+      text,
+      ...values,
     );
     for (const r of rows) purchases.push({ customerId: r.customerId, day: Number(r.day), amount: Number(r.amount) });
   }
