@@ -12,6 +12,7 @@ import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "./jobs/tags/tag-outbox.server";
 import { ShopifyTagWriter, toWriterChanges } from "./platforms/shopify/tags";
+import { BulkOperationSignals } from "./sync/bulk-operation-signals";
 import type { Platform } from "./domain/types";
 import { SecretBox } from "./security/secret-box.server";
 import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
@@ -47,12 +48,21 @@ export interface ServiceOptions {
   encryptionKey?: Buffer;
 }
 
-/** Shopify stores get their Ciclo tags through the tag writer over the shop's Admin API. */
-function shopifyLabelWriters(adminFor: (shop: string) => Promise<AdminGraphql>): LabelWriterFactory {
+/**
+ * Shopify stores get their Ciclo tags through the tag writer over the shop's Admin API; a bulk round ends when its
+ * bulk_operations/finish webhook reaches this process (or at the writer's next poll).
+ */
+function shopifyLabelWriters(
+  adminFor: (shop: string) => Promise<AdminGraphql>,
+  bulkFinished: BulkOperationSignals,
+): LabelWriterFactory {
   return async (store, prefix) => {
     const graphql = await adminFor(store.domain);
-    const writer = new ShopifyTagWriter({ prefix });
-    return { apply: (changes) => writer.apply(toWriterChanges(changes), graphql) };
+    const writer = new ShopifyTagWriter({ prefix, bulk: { waitForFinish: (gid) => bulkFinished.wait(gid) } });
+    return {
+      apply: (changes) => writer.apply(toWriterChanges(changes), graphql),
+      pagesInFlight: writer.pagesInFlight,
+    };
   };
 }
 
@@ -61,7 +71,8 @@ export function createServices(options: ServiceOptions): Services {
   const bulk = createBulkWriter(db, options.databaseUrl);
   const postgres = isPostgresUrl(options.databaseUrl);
   const encryptionKey = options.encryptionKey ?? config().encryptionKey;
-  const shopifyWriters = shopifyLabelWriters(options.adminFor);
+  const bulkFinished = new BulkOperationSignals();
+  const shopifyWriters = shopifyLabelWriters(options.adminFor, bulkFinished);
   const wooWriters = createWooLabelWriterFactory({ db, bulk, box: new SecretBox(encryptionKey) });
   const queue =
     options.queue ??
@@ -84,7 +95,10 @@ export function createServices(options: ServiceOptions): Services {
   });
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
-    onBackfillFinished: (storeId, op) => backfill.onOperationFinished(storeId, op),
+    onBackfillFinished: (storeId, op) => {
+      bulkFinished.finished(op);
+      backfill.onOperationFinished(storeId, op);
+    },
     platformForStore: (store) => platformForStore(store, encryptionKey),
     onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as Platform, domain),
     deliveriesArriving: () => Date.now() - inbox.lastStoredAt < 250,

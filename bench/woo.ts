@@ -103,6 +103,7 @@ const outbox = new TagOutbox(
   db,
   bulk,
   createWooLabelWriterFactory({ db, bulk, box, clientTuning: tuning, concurrency: CONCURRENCY }),
+  { dialect: "sqlite" },
 );
 const pushed = await outbox.push(store.id);
 const writebackSeconds = (performance.now() - t) / 1000;

@@ -27,8 +27,21 @@ export interface BulkWriteOptions {
   chunkSize?: number;
 }
 
+export interface BulkUpdateOptions {
+  table: string;
+  /** The column rows are matched on (its value comes first in each row). */
+  key: Column;
+  /** Columns set from each row's remaining values, in order. */
+  set: Column[];
+  /** The same SQL assignment for every row, e.g. { attempts: `"attempts" + 1` } (trusted text, no user input). */
+  assign?: Record<string, string>;
+  chunkSize?: number;
+}
+
 export interface BulkWriter {
   write(options: BulkWriteOptions, rows: unknown[][]): Promise<number>;
+  /** Updates many rows by key, each with its own values: rows are [key, ...set values]. */
+  update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number>;
   /** Runs a statement with positional `?` parameters (SQLite) or `$n` (PostgreSQL); returns changed rows. */
   execute(sql: string, ...params: unknown[]): Promise<number>;
   close(): void;
@@ -51,6 +64,12 @@ function sqliteValue(value: unknown, type: ColumnType): unknown {
   return value;
 }
 
+function pgValue(v: unknown): unknown {
+  if (v === undefined || (typeof v === "number" && !Number.isFinite(v))) return null;
+  if (typeof v === "bigint") return v.toString();
+  return v;
+}
+
 export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
   return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(db) : new SqliteBulkWriter(databaseUrl);
 }
@@ -69,6 +88,13 @@ export function sequentialId(): string {
 function withIds(options: BulkWriteOptions, rows: unknown[][]): [Column[], unknown[][]] {
   if (!options.generateIds) return [options.columns, rows];
   return [[{ name: "id", type: "text" }, ...options.columns], rows.map((r) => [sequentialId(), ...r])];
+}
+
+function assignments(options: BulkUpdateOptions, value: (c: Column, i: number) => string): string {
+  return [
+    ...options.set.map((c, i) => `"${c.name}" = ${value(c, i)}`),
+    ...Object.entries(options.assign ?? {}).map(([name, sql]) => `"${name}" = ${sql}`),
+  ].join(", ");
 }
 
 function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
@@ -110,6 +136,27 @@ class SqliteBulkWriter implements BulkWriter {
     return rows.length;
   }
 
+  async update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number> {
+    const statement = this.conn.prepare(
+      `UPDATE "${options.table}" SET ${assignments(options, () => "?")} WHERE "${options.key.name}" = ?`,
+    );
+    const columns = [...options.set, options.key];
+    // One prepared statement per row inside chunked transactions: one commit per chunk, not per statement.
+    const updateChunk = this.conn.transaction((chunk: unknown[][]) => {
+      let changed = 0;
+      for (const [key, ...values] of chunk)
+        changed += statement.run([...values, key].map((v, i) => sqliteValue(v, columns[i]!.type))).changes;
+      return changed;
+    });
+    const size = options.chunkSize ?? 5_000;
+    let changed = 0;
+    for (let i = 0; i < rows.length; i += size) {
+      changed += updateChunk(rows.slice(i, i + size));
+      await new Promise((r) => setImmediate(r));
+    }
+    return changed;
+  }
+
   async execute(sql: string, ...params: unknown[]): Promise<number> {
     const values = params.map((p) =>
       p instanceof Date ? sqliteValue(p, "timestamp") : typeof p === "boolean" ? (p ? 1 : 0) : p,
@@ -133,17 +180,25 @@ class PostgresBulkWriter implements BulkWriter {
     const size = options.chunkSize ?? 20_000;
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
-      const params = columns.map((c, i) =>
-        chunk.map((row) => {
-          const v = row[i];
-          if (v === undefined || (typeof v === "number" && !Number.isFinite(v))) return null;
-          if (typeof v === "bigint") return v.toString();
-          return v;
-        }),
-      );
+      const params = columns.map((_, i) => chunk.map((row) => pgValue(row[i])));
       await this.db.$executeRawUnsafe(sql, ...params);
     }
     return rows.length;
+  }
+
+  async update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number> {
+    const columns = [options.key, ...options.set];
+    const names = columns.map((c) => `"${c.name}"`).join(", ");
+    const arrays = columns.map((c, i) => `$${i + 1}::${PG_TYPES[c.type]}[]`).join(", ");
+    const sql = `UPDATE "${options.table}" SET ${assignments(options, (c) => `v."${c.name}"`)}
+      FROM unnest(${arrays}) AS v(${names}) WHERE "${options.table}"."${options.key.name}" = v."${options.key.name}"`;
+    const size = options.chunkSize ?? 20_000;
+    let changed = 0;
+    for (let start = 0; start < rows.length; start += size) {
+      const chunk = rows.slice(start, start + size);
+      changed += await this.db.$executeRawUnsafe(sql, ...columns.map((_, i) => chunk.map((row) => pgValue(row[i]))));
+    }
+    return changed;
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {

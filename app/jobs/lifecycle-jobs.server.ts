@@ -30,7 +30,7 @@ export class LifecycleJobs {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: LifecycleJobsOptions) {
-    this.outbox = new TagOutbox(options.db, options.bulk, options.writerFor);
+    this.outbox = new TagOutbox(options.db, options.bulk, options.writerFor, { dialect: options.dialect });
   }
 
   private now() {

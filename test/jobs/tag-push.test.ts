@@ -78,7 +78,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     const run = await recompute();
     const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
     expect(planned.length).toBe(JSON.parse(run.counts).tagChanges);
-    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     expect(result.applied).toBe(planned.length);
     for (const item of planned) {
       const id = Number(item.customerExternalId);
@@ -95,7 +95,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     sim.resetStats(shop.domain);
     const run = await recompute();
     expect(JSON.parse(run.counts).tagChanges).toBe(0);
-    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     expect(sim.stats(shop.domain).requests).toBe(0);
   });
 
@@ -109,13 +109,15 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     shop.customers.delete(gone); // deleted in the store meanwhile
 
     crashAfter = 110; // results are recorded every 100: the first 100 survive the crash
-    await expect(new TagOutbox(database.db, bulk, writerFor, 100).push(storeId)).rejects.toThrow(/killed/);
+    await expect(
+      new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId),
+    ).rejects.toThrow(/killed/);
     crashAfter = Infinity;
     const afterCrash = await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
     expect(afterCrash).toBeLessThan(planned.length);
     expect(afterCrash).toBeGreaterThan(0);
 
-    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     // Only what was not confirmed before the crash is sent again.
     expect(result.applied + result.notFound).toBe(afterCrash);
     expect(await database.db.tagOutboxItem.count({ where: { storeId, state: "not_found" } })).toBe(1);
@@ -145,7 +147,7 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     await recompute();
     const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
     expect(planned.length).toBeGreaterThan(0); // tags unchanged, metafields new
-    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     const present = planned.filter((item) => shop.customers.has(Number(item.customerExternalId)));
     expect(present.length).toBeGreaterThan(20);
     for (const item of present.slice(0, 20)) {
@@ -161,15 +163,73 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     sim.resetStats(shop.domain);
     const rerun = await recompute();
     expect(JSON.parse(rerun.counts).tagChanges).toBe(0);
-    await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     expect(sim.stats(shop.domain).requests).toBe(0);
     await database.db.storeSettings.update({ where: { storeId }, data: { pushMetafields: false } });
+  });
+
+  it("pipelines a large push page by page: pages overlap on Shopify, every item is recorded once", async () => {
+    // A segment change for every customer (new prefix), pushed in pages of 20 through the bulk path.
+    await database.db.storeSettings.update({ where: { storeId }, data: { tagPrefix: "px:" } });
+    await recompute();
+    const planned = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    expect(planned.length).toBeGreaterThan(100); // at least six pages
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let failPage: number | null = 2;
+    let page = 0;
+    const writers: LabelWriterFactory = async (store, prefix) => {
+      const graphql = await admin.adminFor(store.domain);
+      const writer = new ShopifyTagWriter({ prefix, bulkThreshold: 1, bulk: { pollInitialMs: 10, pollMaxMs: 40 } });
+      return {
+        pagesInFlight: writer.pagesInFlight,
+        async *apply(changes) {
+          const mine = prefix === "px:" ? ++page : 0; // pages counted by their current-prefix pass
+          inFlight++;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          try {
+            for await (const r of writer.apply(toWriterChanges(changes), graphql)) {
+              if (mine === failPage) throw new Error("network gone for one page");
+              yield r;
+            }
+          } finally {
+            inFlight--;
+          }
+        },
+      } satisfies LabelWriter;
+    };
+    const outbox = new TagOutbox(database.db, bulk, writers, { dialect: kind, pageSize: 20, flushEvery: 7 });
+    await expect(outbox.push(storeId)).rejects.toThrow(/network gone/);
+    // The failed page's items stay pending; pages that were with Shopify at the same time were recorded.
+    const pending = await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
+    expect(pending).toBeGreaterThan(0);
+    expect(pending).toBeLessThan(planned.length - 20);
+    expect(mostInFlight).toBe(3); // two rounds on Shopify, the next page ready
+
+    failPage = null;
+    const result = await outbox.push(storeId);
+    expect(result.applied + result.notFound).toBe(pending);
+    const after = await database.db.tagOutboxItem.findMany({
+      where: { storeId, id: { in: planned.map((p) => p.id) } },
+    });
+    expect(after.every((i) => i.state !== "pending")).toBe(true);
+    // Recorded exactly once each, whichever push confirmed it.
+    expect(after.map((i) => i.attempts)).toEqual(planned.map(() => 1));
+    for (const item of planned) {
+      const id = Number(item.customerExternalId);
+      if (!shop.customers.has(id)) continue;
+      expect(ourTags(shop, id)).toEqual((JSON.parse(item.add) as string[]).sort());
+      const labels = await database.db.customerLabels.findUniqueOrThrow({
+        where: { storeId_customerId: { storeId, customerId: item.customerId } },
+      });
+      expect(JSON.parse(labels.tags)).toEqual((JSON.parse(item.add) as string[]).sort());
+    }
   });
 
   it("skips an uninstalled store entirely", async () => {
     await database.db.store.update({ where: { id: storeId }, data: { status: "uninstalled" } });
     sim.resetStats(shop.domain);
-    const result = await new TagOutbox(database.db, bulk, writerFor, 100).push(storeId);
+    const result = await new TagOutbox(database.db, bulk, writerFor, { dialect: kind, flushEvery: 100 }).push(storeId);
     expect(result.skipped).toMatch(/not installed/);
     expect(sim.stats(shop.domain).requests).toBe(0);
     await database.db.store.update({ where: { id: storeId }, data: { status: "installed" } });

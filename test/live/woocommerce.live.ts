@@ -586,7 +586,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
       },
     });
     const writeRequests = () => writerClients.reduce((n, c) => n + c.requestCount, 0);
-    const outbox = new TagOutbox(db, bulk, writerFor);
+    const outbox = new TagOutbox(db, bulk, writerFor, { dialect: "sqlite" });
     const items = await db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
     const registeredItems = items.filter((i) => /^\d+$/.test(i.customerExternalId));
     const pushed = await outbox.push(storeId);

@@ -309,6 +309,37 @@ describe("bulk path details", () => {
     expect(sim.stats(f.shop.domain).rootFields.bulkOperation).toBeLessThanOrEqual(4);
   });
 
+  it("one writer runs at most `bulkRoundsAtOnce` rounds on Shopify at once, the next one uploaded and waiting", async () => {
+    const f = fixture(90);
+    const writer = new ShopifyTagWriter({ bulkThreshold: 10, bulkRoundsAtOnce: 2, bulk: fastBulk });
+    expect(writer.pagesInFlight).toBe(3);
+    let active = 0;
+    let mostActive = 0;
+    const track = sim.bulk.track.bind(sim.bulk);
+    const settle = sim.bulk.settle.bind(sim.bulk);
+    sim.bulk.track = (record) => {
+      mostActive = Math.max(mostActive, ++active);
+      return track(record);
+    };
+    sim.bulk.settle = (op, shop, status) => {
+      active--;
+      settle(op, shop, status);
+    };
+    sim.bulk.configure({ mutationStartDelayMs: 60 });
+    try {
+      // Three pages at once, as the outbox hands them over: each round is one tagsRemove + one tagsAdd operation.
+      const pages = [0, 30, 60].map((i) => collect(writer.apply(f.changes.slice(i, i + 30), f.gql)));
+      const results = (await Promise.all(pages)).flat();
+      expect(results.filter((r) => r.status === "applied")).toHaveLength(90);
+    } finally {
+      sim.bulk.track = track;
+      sim.bulk.settle = settle;
+      sim.bulk.configure({ mutationStartDelayMs: 20 });
+    }
+    expect(mostActive).toBe(4); // two rounds × two operations, never the third round's too
+    expectFinalTags(f);
+  });
+
   it("runs one operation after another when the shop allows only one bulk mutation at a time", async () => {
     const f = fixture(40);
     sim.bulk.configure({ maxConcurrentMutations: 1 });

@@ -59,7 +59,7 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
       clientFor: (store: Store) =>
         (client = createWooClient({ ...h.tuning, storeUrl: store.baseUrl!, ...openKeys(h.box, store.credentials!) })),
     });
-    const outbox = new TagOutbox(h.db, h.bulk, factory);
+    const outbox = new TagOutbox(h.db, h.bulk, factory, { dialect: kind });
     const pushed = await outbox.push(storeId);
     const batchRequests = h.sim.requests.filter((r) => r.path.endsWith("/customers/batch"));
     expect(batchRequests).toHaveLength(1); // every registered customer fits in one batch of at most 100
@@ -125,6 +125,7 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
       h.db,
       h.bulk,
       createWooLabelWriterFactory({ db: h.db, bulk: h.bulk, box: h.box, clientTuning: h.tuning }),
+      { dialect: kind },
     );
     const pushed = await outbox.push(storeId);
     expect(pushed.applied).toBe(0);

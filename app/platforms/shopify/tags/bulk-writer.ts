@@ -13,6 +13,7 @@ import { BULK_MUTATION_RUN, BULK_MUTATION_STATUS, STAGED_UPLOADS_CREATE } from "
 import { MUTATION_COST } from "./direct-writer";
 import { defaultSleep, pacedRequest, ShopifyWriteError, type RetryPolicy } from "./paced-request";
 import { combineOutcomes, type ShopifyUserError, type WriteOutcome } from "./user-errors";
+import type { Slots } from "./slots";
 import type { ChangeResult, CustomerLabelChange } from "./types";
 
 /** Requested cost of the status query (one object). */
@@ -35,6 +36,11 @@ export interface BulkWriteOptions extends RetryPolicy {
   maxWaitMs?: number;
   /** Changes per bulk round; results are reported after each round (default 100 000). */
   chunkSize?: number;
+  /**
+   * Rounds running on Shopify at once, shared by every apply() of one writer. A round's file is built and uploaded
+   * before it takes a slot, so it starts the moment another round finishes.
+   */
+  slots?: Slots;
   signal?: AbortSignal;
 }
 
@@ -79,11 +85,17 @@ async function* writeBulkRound(
   if (files.length > 0) {
     const targets = await stageUploads(files, graphql, options);
     await Promise.all(files.map((f, i) => upload(targets[i]!, f, options)));
-    const started: BulkOperationState[] = [];
-    for (const [i, file] of files.entries())
-      started.push(await startOperation(file, stagedUploadPath(targets[i]!), started, graphql, options));
-    for (const [i, op] of started.entries()) {
-      const final = await waitUntilFinal(op.id, graphql, options);
+    const finals: BulkOperationState[] = [];
+    const release = await options.slots?.acquire();
+    try {
+      const started: BulkOperationState[] = [];
+      for (const [i, file] of files.entries())
+        started.push(await startOperation(file, stagedUploadPath(targets[i]!), started, graphql, options));
+      for (const op of started) finals.push(await waitUntilFinal(op.id, graphql, options));
+    } finally {
+      release?.();
+    }
+    for (const [i, final] of finals.entries()) {
       const file = files[i]!;
       const resultUrl = final.url ?? final.partialDataUrl;
       if (final.status !== "COMPLETED")
