@@ -1,0 +1,100 @@
+/**
+ * The simulated Shopify for benchmarks, in its own process (forked by ./index.ts): real Shopify runs on its own
+ * machines, so its work (executing bulk mutations) must not share the app's event loop or CPU time.
+ * Speaks a tiny request/response protocol over the IPC channel.
+ */
+import { start } from "../../test/simulators/shopify";
+import type { SimCustomer } from "../../test/simulators/shopify/model";
+import type { ShopPlan } from "../../test/simulators/shopify/model";
+import type { ChildReply, ChildRequest, ShopifyProcessOptions, ShopifyProcessStats } from "./protocol";
+
+const sim = await start({ port: 0 });
+let domain = "";
+
+// Time during which at least one of the shop's bulk operations was queued or running on "Shopify's" side.
+let active = 0;
+let busySince = 0;
+let busyMs = 0;
+let operations = 0;
+const track = sim.bulk.track.bind(sim.bulk);
+sim.bulk.track = (record) => {
+  const op = track(record);
+  if (active++ === 0) busySince = performance.now();
+  operations++;
+  return op;
+};
+const settle = sim.bulk.settle.bind(sim.bulk);
+sim.bulk.settle = (op, shop, status) => {
+  settle(op, shop, status);
+  if (--active === 0) busyMs += performance.now() - busySince;
+};
+
+function setUp(options: ShopifyProcessOptions) {
+  domain = options.domain;
+  const shop = sim.createShop({ domain, plan: options.plan as ShopPlan, seed: 1 });
+  const created = new Date("2024-01-01T00:00:00Z");
+  const customers: SimCustomer[] = [];
+  for (let c = 0; c < options.customers; c++) {
+    customers.push({
+      id: options.firstCustomerId + c,
+      email: null,
+      phone: null,
+      firstName: null,
+      lastName: null,
+      tags: [],
+      state: "enabled",
+      verifiedEmail: true,
+      acceptsEmailMarketing: false,
+      note: null,
+      createdAt: created,
+      updatedAt: created,
+      countryCode: null,
+      city: null,
+    });
+  }
+  shop.load({ customers, orders: [] });
+  // Stands in for the bulk_operations/finish webhook: the parent hands it to the writer's waiter.
+  shop.onEvent((e) => {
+    if (e.topic === "bulk_operations/finish")
+      process.send!({ id: -1, result: String(e.payload.admin_graphql_api_id) } satisfies ChildReply);
+  });
+  return { graphqlUrl: sim.graphqlUrl(domain), accessToken: shop.info.accessToken };
+}
+
+function stats(): ShopifyProcessStats {
+  const s = sim.stats(domain);
+  const open = active > 0 ? performance.now() - busySince : 0;
+  return {
+    requests: s.requests,
+    pointsCharged: s.pointsCharged,
+    bulkBusyMs: busyMs + open,
+    bulkOperations: operations,
+  };
+}
+
+async function handle(request: ChildRequest): Promise<unknown> {
+  switch (request.type) {
+    case "setUp":
+      return setUp(request.options);
+    case "resetStats":
+      sim.resetStats(domain);
+      busyMs = 0;
+      operations = 0;
+      if (active > 0) busySince = performance.now();
+      return null;
+    case "stats":
+      return stats();
+    case "close":
+      await sim.close();
+      setImmediate(() => process.exit(0));
+      return null;
+  }
+}
+
+process.on("message", (message: ChildRequest & { id: number }) => {
+  handle(message).then(
+    (result) => process.send!({ id: message.id, result } satisfies ChildReply),
+    (e: unknown) => process.send!({ id: message.id, error: String(e) } satisfies ChildReply),
+  );
+});
+process.send!({ id: 0, result: "ready" } satisfies ChildReply);
