@@ -102,6 +102,16 @@ const OUTBOX_COLUMNS: Column[] = [
   { name: "createdAt", type: "timestamp" },
 ];
 
+/**
+ * Each plan replaces the previous run's items, settled ones included: the outbox describes the latest push (what
+ * the sync status shows the merchant: waiting, refused and why), not an ever-growing log — a refused change is
+ * planned again the next night anyway. Deleted in chunks so the write lock is never held for long.
+ */
+async function clearOutbox(bulk: BulkWriter, storeId: string): Promise<void> {
+  const chunk = `DELETE FROM "TagOutboxItem" WHERE "id" IN (SELECT "id" FROM "TagOutboxItem" WHERE "storeId" = ? LIMIT 20000)`;
+  while ((await bulk.execute(chunk, storeId)) > 0) await new Promise((r) => setImmediate(r));
+}
+
 export async function planTagChanges(
   db: Db,
   bulk: BulkWriter,
@@ -111,7 +121,7 @@ export async function planTagChanges(
   settings: TagSettings,
 ): Promise<{ changed: number; unchanged: number }> {
   const confirmed = await loadConfirmedLabels(db, storeId);
-  await db.tagOutboxItem.deleteMany({ where: { storeId, state: "pending" } });
+  await clearOutbox(bulk, storeId);
   const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
   let items: unknown[][] = [];
   let changed = 0;
