@@ -95,7 +95,7 @@ export function createServices(options: ServiceOptions): Services {
   });
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
-    onBackfillFinished: (storeId, op) => {
+    onBulkOperationFinished: (storeId, op) => {
       bulkFinished.finished(op);
       backfill.onOperationFinished(storeId, op);
     },

@@ -77,5 +77,5 @@ export type StoreEvent =
   | { kind: "shop.redact" }
   | { kind: "app.uninstalled" }
   | { kind: "app.scopesUpdate"; scopes: string[] }
-  | { kind: "backfill.finished"; operationId: string; status: string; errorCode: string | null }
+  | { kind: "bulkOperation.finished"; operationId: string; status: string; errorCode: string | null }
   | { kind: "ignored"; reason: string };

@@ -12,8 +12,8 @@ export interface ApplyContext {
   db: Db;
   storeId: string;
   shopDomain: string;
-  /** Called when a backfill's bulk operation finished (the backfill runner picks it up). */
-  onBackfillFinished?: (operationId: string) => void;
+  /** bulk_operations/finish arrived: a backfill or a tag push waiting on that operation moves on. */
+  onBulkOperationFinished?: (operationId: string) => void;
 }
 
 export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Promise<void> {
@@ -68,8 +68,8 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
         db.session.updateMany({ where: { shop: ctx.shopDomain }, data: { scope: event.scopes.join(",") } }),
       ]);
       return;
-    case "backfill.finished":
-      ctx.onBackfillFinished?.(event.operationId);
+    case "bulkOperation.finished":
+      ctx.onBulkOperationFinished?.(event.operationId);
       return;
     case "ignored":
       return;

@@ -22,7 +22,8 @@ export interface InboxProcessorOptions {
   /** The adapter for one store (WooCommerce's is per store: guest ids use a per-store key); default by platform. */
   platformForStore?: (store: { id: string; platform: string }) => StorePlatform;
   batchSize?: number;
-  onBackfillFinished?: (storeId: string, operationId: string) => void;
+  /** bulk_operations/finish arrived for one of the store's operations (backfill or tag push). */
+  onBulkOperationFinished?: (storeId: string, operationId: string) => void;
   /**
    * True while webhooks are streaming in. The processor then eases off (to about a fifth of the time) so the
    * receiving side, which Shopify times out after 5 s, keeps the CPU; the backlog drains when it quiets down.
@@ -185,7 +186,7 @@ export class InboxProcessor {
             db: this.db,
             storeId: store.id,
             shopDomain: store.domain,
-            onBackfillFinished: (op) => this.options.onBackfillFinished?.(store.id, op),
+            onBulkOperationFinished: (op) => this.options.onBulkOperationFinished?.(store.id, op),
           },
           event,
         );

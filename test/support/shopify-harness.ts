@@ -7,6 +7,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { handleShopifyWebhook } from "../../app/platforms/shopify/webhook-handler.server";
+import { BulkOperationSignals } from "../../app/sync/bulk-operation-signals";
 import { InboxProcessor } from "../../app/sync/inbox-processor.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
 import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";
@@ -30,6 +31,8 @@ export class ShopifyHarness {
   readonly events: WebhookEvent[] = [];
   readonly inbox: WebhookInbox;
   readonly processor: InboxProcessor;
+  /** Woken by bulk_operations/finish, as the app's services wire it for the tag writer. */
+  readonly bulkFinished = new BulkOperationSignals();
   private readonly writer: InboxWriter;
   private readonly shopify = shopifyApp(
     testConfig({ apiVersion: ApiVersion.July26, apiSecretKey: WEBHOOK_SECRET, logger: { level: LogSeverity.Error } }),
@@ -41,6 +44,7 @@ export class ShopifyHarness {
     const inbox = this.inbox;
     this.processor = new InboxProcessor(database.db, {
       onStoreRemoved: (p, d) => inbox.forgetStore(p as "shopify", d),
+      onBulkOperationFinished: (_storeId, op) => this.bulkFinished.finished(op),
     });
   }
 

@@ -282,6 +282,28 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(failed.payload).toBeNull();
   });
 
+  it("a signed bulk_operations/finish wakes whoever waits on that operation (the tag writer), and no one else", async () => {
+    const { shop } = await h.installShop(SHOP);
+    const gid = "gid://shopify/BulkOperation/4410000077";
+    let woken = false;
+    let otherWoken = false;
+    void h.bulkFinished.wait(gid).then(() => (woken = true));
+    void h.bulkFinished.wait("gid://shopify/BulkOperation/1").then(() => (otherWoken = true));
+    const now = new Date("2026-03-01T10:05:00Z");
+    shop.emitBulkFinish({
+      id: 4410000077,
+      status: "COMPLETED",
+      errorCode: null,
+      createdAt: now,
+      completedAt: now,
+      type: "MUTATION",
+    });
+    expect(await h.deliverAll()).toEqual([200]);
+    await new Promise((r) => setImmediate(r));
+    expect(woken).toBe(true);
+    expect(otherWoken).toBe(false);
+  });
+
   it("keeps two shops apart even with the same order ids", async () => {
     const a = await h.installShop("shop-a.myshopify.com");
     const b = await h.installShop("shop-b.myshopify.com");

@@ -81,7 +81,7 @@ export function mapShopifyWebhook(topic: string, payload: unknown): MappedWebhoo
       const operationId = str(payload, "admin_graphql_api_id");
       if (!operationId) return { kind: "invalid", reason: "bulk_operations/finish without admin_graphql_api_id" };
       return {
-        kind: "backfill.finished",
+        kind: "bulkOperation.finished",
         operationId,
         status: (str(payload, "status") ?? "").toUpperCase(),
         errorCode: str(payload, "error_code"),
