@@ -10,8 +10,7 @@ import { LifecycleJobs } from "./jobs/lifecycle-jobs.server";
 import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
-import type { LabelWriterFactory } from "./jobs/tags/tag-outbox.server";
-import { ShopifyTagWriter, toWriterChanges } from "./platforms/shopify/tags";
+import { createShopifyLabelWriterFactory } from "./platforms/shopify/label-writer.server";
 import { BulkOperationSignals } from "./sync/bulk-operation-signals";
 import type { Platform } from "./domain/types";
 import { SecretBox } from "./security/secret-box.server";
@@ -29,6 +28,8 @@ export interface Services {
   db: Db;
   inbox: WebhookInbox;
   processor: InboxProcessor;
+  /** Wakes tag pushes waiting on a bulk operation (fed by the webhook route and the processor). */
+  bulkFinished: BulkOperationSignals;
   backfill: BackfillService;
   installs: InstallService;
   jobs: LifecycleJobs;
@@ -48,31 +49,13 @@ export interface ServiceOptions {
   encryptionKey?: Buffer;
 }
 
-/**
- * Shopify stores get their Ciclo tags through the tag writer over the shop's Admin API; a bulk round ends when its
- * bulk_operations/finish webhook reaches this process (or at the writer's next poll).
- */
-function shopifyLabelWriters(
-  adminFor: (shop: string) => Promise<AdminGraphql>,
-  bulkFinished: BulkOperationSignals,
-): LabelWriterFactory {
-  return async (store, prefix) => {
-    const graphql = await adminFor(store.domain);
-    const writer = new ShopifyTagWriter({ prefix, bulk: { waitForFinish: (gid) => bulkFinished.wait(gid) } });
-    return {
-      apply: (changes) => writer.apply(toWriterChanges(changes), graphql),
-      pagesInFlight: writer.pagesInFlight,
-    };
-  };
-}
-
 export function createServices(options: ServiceOptions): Services {
   const db = createDb(options.databaseUrl);
   const bulk = createBulkWriter(db, options.databaseUrl);
   const postgres = isPostgresUrl(options.databaseUrl);
   const encryptionKey = options.encryptionKey ?? config().encryptionKey;
   const bulkFinished = new BulkOperationSignals();
-  const shopifyWriters = shopifyLabelWriters(options.adminFor, bulkFinished);
+  const shopifyWriters = createShopifyLabelWriterFactory({ adminFor: options.adminFor, bulkFinished });
   const wooWriters = createWooLabelWriterFactory({ db, bulk, box: new SecretBox(encryptionKey) });
   const queue =
     options.queue ??
@@ -118,6 +101,7 @@ export function createServices(options: ServiceOptions): Services {
     db,
     inbox,
     processor,
+    bulkFinished,
     backfill,
     installs,
     jobs,

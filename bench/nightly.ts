@@ -16,7 +16,8 @@ import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
 import { recomputeStore } from "../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
-import { ShopifyTagWriter, minimumSeconds, toWriterChanges } from "../app/platforms/shopify/tags";
+import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
+import { minimumSeconds } from "../app/platforms/shopify/tags";
 import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
 import { Random } from "../test/simulators/random";
@@ -109,13 +110,11 @@ const graphql = simulatorAdminGraphql(shopify.graphqlUrl, shopify.accessToken);
 // The writer waits on bulk_operations/finish as the app does, polling only as a fallback.
 const bulkFinished = new BulkOperationSignals();
 shopify.onBulkFinished = (gid) => bulkFinished.finished(gid);
+// The app's own Shopify writer factory (defaults: two bulk rounds at once, 5 s fallback poll).
 const outbox = new TagOutbox(
   db,
   bulk,
-  async (_store, prefix) => {
-    const writer = new ShopifyTagWriter({ prefix, bulk: { waitForFinish: (gid) => bulkFinished.wait(gid) } });
-    return { apply: (changes) => writer.apply(toWriterChanges(changes), graphql), pagesInFlight: writer.pagesInFlight };
-  },
+  createShopifyLabelWriterFactory({ adminFor: async () => graphql, bulkFinished }),
   { dialect: "sqlite" },
 );
 await shopify.resetStats();

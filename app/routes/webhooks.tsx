@@ -5,6 +5,10 @@ import { services } from "../services.server";
 import { handleShopifyWebhook } from "../platforms/shopify/webhook-handler.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  handleShopifyWebhook(request, { authenticateWebhook: authenticate.webhook, inbox: services().inbox });
+  handleShopifyWebhook(request, {
+    authenticateWebhook: authenticate.webhook,
+    inbox: services().inbox,
+    onBulkOperationFinished: (gid) => services().bulkFinished.finished(gid),
+  });
 
 export const loader = () => new Response("Method not allowed", { status: 405 });

@@ -1,7 +1,7 @@
 /**
  * Wakes whoever waits on a bulk operation in this process when Shopify's bulk_operations/finish webhook for it
  * arrives, so the tag writer looks at a finished operation at once instead of at its next poll. A webhook that
- * lands on another process (or never) costs nothing: the waiter still polls, just less often.
+ * lands on another process (or never) costs at most the writer's longest poll interval (5 s by default).
  */
 const MAX_ENTRIES = 10_000;
 

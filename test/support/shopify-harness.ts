@@ -87,6 +87,7 @@ export class ShopifyHarness {
     const response = await handleShopifyWebhook(request, {
       authenticateWebhook: this.shopify.authenticate.webhook,
       inbox: this.inbox,
+      onBulkOperationFinished: (gid) => this.bulkFinished.finished(gid),
     });
     return response.status;
   }

@@ -282,7 +282,7 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(failed.payload).toBeNull();
   });
 
-  it("a signed bulk_operations/finish wakes whoever waits on that operation (the tag writer), and no one else", async () => {
+  it("a signed bulk_operations/finish wakes whoever waits on that operation at once, before the inbox gets to it", async () => {
     const { shop } = await h.installShop(SHOP);
     const gid = "gid://shopify/BulkOperation/4410000077";
     let woken = false;
@@ -290,7 +290,7 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     void h.bulkFinished.wait(gid).then(() => (woken = true));
     void h.bulkFinished.wait("gid://shopify/BulkOperation/1").then(() => (otherWoken = true));
     const now = new Date("2026-03-01T10:05:00Z");
-    shop.emitBulkFinish({
+    const event = shop.emitBulkFinish({
       id: 4410000077,
       status: "COMPLETED",
       errorCode: null,
@@ -298,10 +298,15 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
       completedAt: now,
       type: "MUTATION",
     });
-    expect(await h.deliverAll()).toEqual([200]);
+    // A forged one wakes nobody.
+    expect(await h.deliver(event, { signature: "bad-secret" })).toBe(401);
+    await new Promise((r) => setImmediate(r));
+    expect(woken).toBe(false);
+    expect(await h.deliver(event)).toBe(200);
     await new Promise((r) => setImmediate(r));
     expect(woken).toBe(true);
     expect(otherWoken).toBe(false);
+    expect(await h.db.webhookReceipt.count({ where: { topic: "bulk_operations/finish" } })).toBe(1);
   });
 
   it("keeps two shops apart even with the same order ids", async () => {

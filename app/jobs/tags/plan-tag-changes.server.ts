@@ -1,7 +1,8 @@
 /**
  * Diff-only tag planning: compares each customer's desired Ciclo tags with the ones we last confirmed in the store
  * (CustomerLabels) and queues only the differences in the tag outbox. An unchanged customer costs nothing.
- * Pending items of an earlier, unfinished push are replaced: they are recomputed from the same confirmed state.
+ * The previous run's items are replaced: pending ones are recomputed from the same confirmed state, settled ones
+ * have done their job (see clearOutbox).
  */
 import type { Db } from "../../db.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";

@@ -142,26 +142,32 @@ export class TagOutbox {
     const withPlatform = new Set<Promise<void>>();
     const recorded: Promise<void>[] = [];
     let after = "";
-    while (!failure) {
-      // Back-pressure: at most `pagesInFlight` pages with the platform, and as many again waiting to be recorded.
-      if (withPlatform.size >= pagesInFlight) await Promise.race(withPlatform);
-      if (recorded.length >= 2 * pagesInFlight) await recorded[recorded.length - 2 * pagesInFlight];
-      if (failure) break;
-      const items = await this.readPage(storeId, after);
-      if (items.length === 0) break;
-      after = items[items.length - 1]!.id;
-      let lastRecord = Promise.resolve();
-      const page: Promise<void> = this.pushPage(prefix, items, writerOf, (batch, byId, outcome) => {
-        lastRecord = record(batch, byId, outcome);
-      })
-        .catch(fail)
-        .finally(() => withPlatform.delete(page));
-      withPlatform.add(page);
-      recorded.push(page.then(() => lastRecord));
+    try {
+      while (!failure) {
+        // Back-pressure: at most `pagesInFlight` pages with the platform, and as many again waiting to be recorded.
+        if (withPlatform.size >= pagesInFlight) await Promise.race(withPlatform);
+        if (recorded.length >= 2 * pagesInFlight) await recorded[recorded.length - 2 * pagesInFlight];
+        if (failure) break;
+        const items = await this.readPage(storeId, after);
+        if (items.length === 0) break;
+        after = items[items.length - 1]!.id;
+        let lastRecord = Promise.resolve();
+        const page: Promise<void> = this.pushPage(prefix, items, writerOf, (batch, byId, outcome) => {
+          lastRecord = record(batch, byId, outcome);
+        })
+          .catch(fail)
+          .finally(() => withPlatform.delete(page));
+        withPlatform.add(page);
+        recorded.push(page.then(() => lastRecord));
+      }
+    } catch (error) {
+      fail(error); // reading a page failed
+    } finally {
+      // A failure stops new pages; the ones in flight finish and record what the platform confirmed, so nothing
+      // of this push is still running when it returns (a retry must not overlap it).
+      await Promise.all(withPlatform);
+      await recording;
     }
-    // A failed page stops new pages; the ones in flight still record what the platform confirmed.
-    await Promise.all(withPlatform);
-    await recording;
     if (failure) throw (failure as { error: unknown }).error;
     logger.info("tag push finished", { storeId, ...totals });
     return totals;
@@ -215,18 +221,22 @@ export class TagOutbox {
     for (const groupPrefix of order) {
       const writer = await writerOf(groupPrefix);
       let batch: LabelResult[] = [];
-      for await (const r of writer.apply(groups.get(groupPrefix)!)) {
-        // A customer in two groups: the first failure wins, otherwise applied.
-        const seen = outcome.get(r.customerExternalId);
-        if (!seen || seen.status === "applied") outcome.set(r.customerExternalId, r);
-        if (groupPrefix !== prefix) continue;
-        batch.push(r);
-        if (batch.length >= this.flushEvery) {
-          record(batch, byExternal, outcome);
-          batch = [];
+      try {
+        for await (const r of writer.apply(groups.get(groupPrefix)!)) {
+          // A customer in two groups: the first failure wins, otherwise applied.
+          const seen = outcome.get(r.customerExternalId);
+          if (!seen || seen.status === "applied") outcome.set(r.customerExternalId, r);
+          if (groupPrefix !== prefix) continue;
+          batch.push(r);
+          if (batch.length >= this.flushEvery) {
+            record(batch, byExternal, outcome);
+            batch = [];
+          }
         }
+      } finally {
+        // Also when the writer failed part-way: what it confirmed before is recorded.
+        if (batch.length > 0) record(batch, byExternal, outcome);
       }
-      if (groupPrefix === prefix && batch.length > 0) record(batch, byExternal, outcome);
     }
   }
 

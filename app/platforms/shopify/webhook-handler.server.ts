@@ -16,6 +16,11 @@ interface VerifiedWebhook {
 export interface ShopifyWebhookDeps {
   authenticateWebhook: (request: Request) => Promise<VerifiedWebhook>;
   inbox: WebhookInbox;
+  /**
+   * bulk_operations/finish, told at once rather than when the inbox gets to it: our own tag writes make Shopify
+   * send a customers/update per customer, and a finish queued behind them would keep the next bulk round waiting.
+   */
+  onBulkOperationFinished?: (operationGid: string) => void;
 }
 
 const SHOPIFY_HEADERS = [
@@ -70,6 +75,10 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
     triggeredAt: verified.triggeredAt ? safeDate(verified.triggeredAt) : null,
   });
   if (outcome === "unknown-store") logger.info("webhook for a shop we don't know", { shop: verified.shop, topic });
+  else if (topic === "bulk_operations/finish") {
+    const gid = (verified.payload as { admin_graphql_api_id?: unknown } | null)?.admin_graphql_api_id;
+    if (typeof gid === "string") deps.onBulkOperationFinished?.(gid);
+  }
   return new Response(null, { status: 200 });
 }
 

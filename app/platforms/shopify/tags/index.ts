@@ -1,6 +1,6 @@
 /** Shopify side of segment tag write-back (no database code): see tag-writer.ts. */
-export { ShopifyTagWriter, DEFAULT_BULK_THRESHOLD, DEFAULT_METAFIELD_NAMESPACE } from "./tag-writer";
-export type { TagWriterOptions, ApplyOptions } from "./tag-writer";
+export { ShopifyTagWriter, DEFAULT_BULK_THRESHOLD, DEFAULT_METAFIELD_NAMESPACE, shopWriteBudget } from "./tag-writer";
+export type { TagWriterOptions, ApplyOptions, ShopWriteBudget } from "./tag-writer";
 export type { CustomerLabelChange, ChangeResult, ChangeStatus, CustomerMetafieldValue, WritePath } from "./types";
 export { CostPacer, minimumSeconds } from "./cost-pacer";
 export { DEFAULT_TAG_PREFIX, refusalReason } from "./namespace-guard";

@@ -25,6 +25,22 @@ import type { ChangeResult, CustomerLabelChange, WritePath } from "./types";
 /** Changes from which the bulk path is used; see docs/decisions/042 for the measurement behind it. */
 export const DEFAULT_BULK_THRESHOLD = 150;
 export const DEFAULT_METAFIELD_NAMESPACE = "ciclo";
+const DEFAULT_BULK_ROUNDS = 2;
+
+/** What writers to one shop share during a push: its bulk-round slots and its rate-limit bucket. */
+export interface ShopWriteBudget {
+  slots: Slots;
+  pacer: CostPacer;
+}
+
+export function shopWriteBudget(
+  options: Pick<TagWriterOptions, "bulkRoundsAtOnce" | "reservePoints" | "sleep"> = {},
+): ShopWriteBudget {
+  return {
+    slots: new Slots(options.bulkRoundsAtOnce ?? DEFAULT_BULK_ROUNDS),
+    pacer: new CostPacer({ reservePoints: options.reservePoints, sleep: options.sleep }),
+  };
+}
 
 export interface TagWriterOptions extends RetryPolicy {
   /** Only tags starting with this are ever written or removed (default "ciclo:"). */
@@ -38,6 +54,8 @@ export interface TagWriterOptions extends RetryPolicy {
   bulk?: Pick<BulkWriteOptions, "fetch" | "pollInitialMs" | "pollMaxMs" | "waitForFinish" | "maxWaitMs" | "chunkSize">;
   /** Bulk rounds running on Shopify at once (default 2; see `pagesInFlight`). */
   bulkRoundsAtOnce?: number;
+  /** Share the shop's bulk-round slots with other writers for the same shop (e.g. one per tag prefix). */
+  bulkSlots?: Slots;
 }
 
 export interface ApplyOptions {
@@ -69,8 +87,8 @@ export class ShopifyTagWriter {
 
   constructor(private readonly options: TagWriterOptions = {}) {
     this.prefix = options.prefix ?? DEFAULT_TAG_PREFIX;
-    const rounds = Math.max(1, options.bulkRoundsAtOnce ?? 2);
-    this.bulkSlots = new Slots(rounds);
+    const rounds = Math.max(1, options.bulkRoundsAtOnce ?? DEFAULT_BULK_ROUNDS);
+    this.bulkSlots = options.bulkSlots ?? new Slots(rounds);
     this.pagesInFlight = rounds + 1;
     this.metafieldNamespace = options.metafieldNamespace ?? DEFAULT_METAFIELD_NAMESPACE;
     this.bulkThreshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;

@@ -1,0 +1,53 @@
+/**
+ * The tag outbox's writer for Shopify stores: the ShopifyTagWriter over the shop's Admin API, one per tag prefix
+ * a push needs. Writers of one push share the shop's bulk-round slots and rate-limit bucket (they belong to the
+ * shop, not to a prefix), and a bulk round ends when its bulk_operations/finish webhook reaches this process (or
+ * at the writer's next poll).
+ */
+import type { LabelWriterFactory } from "../../jobs/tags/tag-outbox.server";
+import type { BulkOperationSignals } from "../../sync/bulk-operation-signals";
+import type { AdminGraphql } from "./admin-graphql.server";
+import {
+  ShopifyTagWriter,
+  shopWriteBudget,
+  toWriterChanges,
+  type ShopWriteBudget,
+  type TagWriterOptions,
+} from "./tags";
+
+export interface ShopifyLabelWriterDeps {
+  adminFor: (shop: string) => Promise<AdminGraphql>;
+  bulkFinished?: BulkOperationSignals;
+  /** Writer settings other than the prefix (tests, benchmarks). */
+  writer?: Omit<TagWriterOptions, "prefix" | "bulkSlots">;
+}
+
+export function createShopifyLabelWriterFactory(deps: ShopifyLabelWriterDeps): LabelWriterFactory {
+  // One push asks for its writers with one store object: key the shared budget on it.
+  const perPush = new WeakMap<object, ShopWriteBudget>();
+  const waitForFinish = deps.bulkFinished && ((gid: string) => deps.bulkFinished!.wait(gid));
+  return async (store, prefix) => {
+    const graphql = await deps.adminFor(store.domain);
+    let budget = perPush.get(store);
+    if (!budget)
+      perPush.set(
+        store,
+        (budget = shopWriteBudget({
+          bulkRoundsAtOnce: deps.writer?.bulkRoundsAtOnce,
+          reservePoints: deps.writer?.reservePoints,
+          sleep: deps.writer?.sleep,
+        })),
+      );
+    const writer = new ShopifyTagWriter({
+      ...deps.writer,
+      prefix,
+      bulkSlots: budget.slots,
+      bulk: { ...(waitForFinish ? { waitForFinish } : {}), ...deps.writer?.bulk },
+    });
+    const { pacer } = budget;
+    return {
+      apply: (changes) => writer.apply(toWriterChanges(changes), graphql, { pacer }),
+      pagesInFlight: writer.pagesInFlight,
+    };
+  };
+}
