@@ -1,4 +1,4 @@
-/** Last and next recompute of a store, for the Overview and Predictions pages. One indexed read. */
+/** Last and next recompute of a store, for the Overview and Predictions pages and /api/status. Indexed reads. */
 import type { Db } from "../db.server";
 
 export interface RecomputeSummary {
@@ -11,6 +11,10 @@ export interface RecomputeSummary {
   clvStatus: string | null;
   error: string | null;
   customers: number | null;
+  /** Each phase's duration (and rows, where it has some), in order: aggregate, score, persist, backtest, tag-diff. */
+  phases: { name: string; ms: number; count?: number }[];
+  /** customers, scored, tagChanges, transitions, … as the run recorded them. */
+  counts: Record<string, number>;
 }
 
 export interface RecomputeStatus {
@@ -29,14 +33,16 @@ function summary(run: {
   clvStatus: string | null;
   error: string | null;
   counts: string;
+  phases: string;
 }): RecomputeSummary {
-  let customers: number | null = null;
-  try {
-    const counts = JSON.parse(run.counts) as Record<string, unknown>;
-    if (typeof counts.customers === "number") customers = counts.customers;
-  } catch {
-    // counts is informational; a malformed value only hides the number
-  }
+  // Both are informational JSON written by the run; a malformed value only hides the numbers.
+  const counts = Object.fromEntries(
+    Object.entries(parseJson(run.counts, {})).filter((e): e is [string, number] => typeof e[1] === "number"),
+  );
+  const phases = parseJson<unknown[]>(run.phases, []).filter(
+    (p): p is RecomputeSummary["phases"][number] =>
+      typeof p === "object" && p !== null && typeof (p as { name?: unknown }).name === "string",
+  );
   return {
     id: run.id,
     state: run.state,
@@ -46,8 +52,21 @@ function summary(run: {
     durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
     clvStatus: run.clvStatus,
     error: run.error,
-    customers,
+    customers: counts.customers ?? null,
+    phases,
+    counts,
   };
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return (Array.isArray(fallback) ? Array.isArray(value) : typeof value === "object" && value !== null)
+      ? (value as T)
+      : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 const RUN_FIELDS = {
@@ -59,6 +78,7 @@ const RUN_FIELDS = {
   clvStatus: true,
   error: true,
   counts: true,
+  phases: true,
 } as const;
 
 /** The store's local calendar day and hour now. */

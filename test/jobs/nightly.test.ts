@@ -9,6 +9,7 @@ import { aggregateCustomerOrders } from "../../app/domain/orders";
 import { toEpochDay } from "../../app/domain/clv/summary";
 import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
+import { storeStatus } from "../../app/admin/store-status.server";
 import { utcOffsetMinutes } from "../../app/jobs/schedule";
 import type { StoreOrder } from "../../app/domain/types";
 import { generateDemoHistory } from "../simulators/shopify";
@@ -119,6 +120,26 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     }
     const champion = await database.db.customerScore.findFirst({ where: { storeId, segment: "champions" } });
     expect(champion?.rScore).toBeGreaterThanOrEqual(4);
+  });
+
+  it("reports the run as JSON status: phases, counts, duration, next run, and the tag push waiting", async () => {
+    const status = await storeStatus(database.db, storeId, NOW);
+    const last = status.recompute.last!;
+    expect(last).toMatchObject({ state: "completed", trigger: "manual", error: null });
+    expect(last.phases.map((p) => p.name)).toEqual(["aggregate", "score", "persist", "backtest", "tag-diff"]);
+    expect(last.phases.every((p) => p.ms >= 0)).toBe(true);
+    expect(last.durationMs).toBeGreaterThanOrEqual(last.phases.reduce((n, p) => n + p.ms, 0) - 5);
+    expect(last.counts.customers).toBe(status.customers);
+    expect(status.tagPush.pending).toBe(last.counts.tagChanges);
+    expect(status.recompute.next).toMatchObject({ hour: 3, timeZone: "Asia/Kolkata" });
+    // A run that fails is reported with its error.
+    await database.db.recomputeRun.create({
+      data: { storeId, trigger: "nightly", state: "failed", error: "database is locked", finishedAt: NOW },
+    });
+    const failed = (await storeStatus(database.db, storeId, NOW)).recompute;
+    expect(failed.last).toMatchObject({ state: "failed", error: "database is locked", phases: [], counts: {} });
+    expect(failed.lastCompleted?.id).toBe(last.id);
+    await database.db.recomputeRun.deleteMany({ where: { storeId, state: "failed" } });
   });
 
   it("plans nothing for customers whose confirmed tags already match", async () => {
