@@ -39,10 +39,11 @@ function summary(run: {
   const counts = Object.fromEntries(
     Object.entries(parseJson(run.counts, {})).filter((e): e is [string, number] => typeof e[1] === "number"),
   );
-  const phases = parseJson<unknown[]>(run.phases, []).filter(
-    (p): p is RecomputeSummary["phases"][number] =>
-      typeof p === "object" && p !== null && typeof (p as { name?: unknown }).name === "string",
-  );
+  const phases = parseJson<unknown[]>(run.phases, []).flatMap((p) => {
+    const { name, ms, count } = (p ?? {}) as { name?: unknown; ms?: unknown; count?: unknown };
+    if (typeof name !== "string" || typeof ms !== "number") return [];
+    return [{ name, ms, ...(typeof count === "number" ? { count } : {}) }];
+  });
   return {
     id: run.id,
     state: run.state,
@@ -61,7 +62,11 @@ function summary(run: {
 function parseJson<T>(text: string, fallback: T): T {
   try {
     const value = JSON.parse(text) as unknown;
-    return (Array.isArray(fallback) ? Array.isArray(value) : typeof value === "object" && value !== null)
+    return (
+      Array.isArray(fallback)
+        ? Array.isArray(value)
+        : typeof value === "object" && value !== null && !Array.isArray(value)
+    )
       ? (value as T)
       : fallback;
   } catch {

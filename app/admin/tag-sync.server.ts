@@ -17,6 +17,7 @@ export async function tagSyncStatus(db: Db, storeId: string): Promise<TagSyncSta
     db.tagOutboxItem.count({ where: { storeId, state: "not_found" } }),
     db.tagOutboxItem.findMany({
       where: { storeId, state: { in: ["user_error", "not_found"] } },
+      orderBy: { appliedAt: "desc" },
       take: 3,
       select: { customerExternalId: true, state: true, error: true },
     }),

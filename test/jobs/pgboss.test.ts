@@ -89,4 +89,10 @@ describe("pg-boss on PostgreSQL with two worker processes", () => {
         expect(runs[i]!.started.getTime()).toBeGreaterThanOrEqual(runs[i - 1]!.finished.getTime());
     }
   }, 90_000);
+
+  it("gives a tag push hours before it counts as abandoned, a recompute half an hour", async () => {
+    await sender.send("push-tags", { storeId: "warm-up", trigger: "test" }, { singletonKey: "warm-up" });
+    expect((await sender.boss.getQueue("push-tags"))?.expireInSeconds).toBe(6 * 3600);
+    expect((await sender.boss.getQueue("recompute"))?.expireInSeconds).toBe(30 * 60);
+  });
 });

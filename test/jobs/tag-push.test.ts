@@ -31,10 +31,12 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
   const merchantTagged: number[] = [];
 
   // The app's own factory (shared slots and bucket per push), with a crash injected after `crashAfter` results.
-  const shopifyWriters = () =>
-    createShopifyLabelWriterFactory({ adminFor: (d) => admin.adminFor(d), writer: { bulkThreshold: 60 } });
+  const shopifyWriters = createShopifyLabelWriterFactory({
+    adminFor: (d) => admin.adminFor(d),
+    writer: { bulkThreshold: 60 },
+  });
   const writerFor: LabelWriterFactory = async (store, prefix) => {
-    const writer = await shopifyWriters()(store, prefix);
+    const writer = await shopifyWriters(store, prefix);
     return {
       pagesInFlight: writer.pagesInFlight,
       async *apply(changes) {

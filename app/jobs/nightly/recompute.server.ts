@@ -40,13 +40,16 @@ export async function settingsFor(db: Db, storeId: string) {
 export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigger: RecomputeTrigger) {
   const { db } = deps;
   const now = deps.now?.() ?? new Date();
+  // On the run's own clock (tests pin `now`), so finishedAt - startedAt is the run's real duration.
+  const began = performance.now();
+  const finishedAt = () => new Date(now.getTime() + Math.round(performance.now() - began));
   const store = await db.store.findUnique({ where: { id: storeId } });
   if (!store) throw new Error(`store ${storeId} not found`);
   const run = await db.recomputeRun.create({ data: { storeId, trigger, state: "running", startedAt: now } });
   if (store.status !== "installed") {
     return db.recomputeRun.update({
       where: { id: run.id },
-      data: { state: "skipped", error: "store is not installed", finishedAt: new Date() },
+      data: { state: "skipped", error: "store is not installed", finishedAt: finishedAt() },
     });
   }
   const phases: Phase[] = [];
@@ -205,7 +208,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         counts: JSON.stringify(counts),
         clvStatus: scores.clv.status,
         model: JSON.stringify(model, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : v)),
-        finishedAt: new Date(),
+        finishedAt: finishedAt(),
       },
     });
   } catch (error) {
@@ -216,7 +219,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         state: "failed",
         phases: JSON.stringify(phases),
         error: String(error).slice(0, 1000),
-        finishedAt: new Date(),
+        finishedAt: finishedAt(),
       },
     });
     throw error;

@@ -28,6 +28,16 @@ export interface JobQueue {
 export const RECOMPUTE_QUEUE = "recompute";
 export const PUSH_TAGS_QUEUE = "push-tags";
 
+/**
+ * How long a job may run before the queue counts its worker as gone and retries it elsewhere. A recompute takes
+ * about a minute on a million customers; a push runs at Shopify's pace (a million changes through bulk mutations
+ * can take the better part of an hour), so it gets as long as the tag writer waits for one bulk operation.
+ */
+export const JOB_TIMEOUT_SECONDS: Record<string, number> = {
+  [RECOMPUTE_QUEUE]: 30 * 60,
+  [PUSH_TAGS_QUEUE]: 6 * 3600,
+};
+
 /** Retries: 3 more attempts, 30 s, 2 min, 8 min apart. */
 export const MAX_ATTEMPTS = 4;
 export function retryDelayMs(attempt: number): number {

@@ -5,12 +5,19 @@
  */
 import { PgBoss } from "pg-boss";
 import { logger } from "../../logger.server";
-import { MAX_ATTEMPTS, type JobData, type JobHandler, type JobQueue, type SendOptions } from "./job-queue";
+import {
+  JOB_TIMEOUT_SECONDS,
+  MAX_ATTEMPTS,
+  type JobData,
+  type JobHandler,
+  type JobQueue,
+  type SendOptions,
+} from "./job-queue";
 
 export interface PgBossQueueOptions {
   connectionString: string;
   pollingIntervalSeconds?: number;
-  /** How long a job may run before it counts as abandoned and is retried. */
+  /** How long a job may run before it counts as abandoned and is retried (default: JOB_TIMEOUT_SECONDS). */
   expireInSeconds?: number;
 }
 
@@ -30,13 +37,15 @@ export class PgBossJobQueue implements JobQueue {
 
   private async ensureQueue(queue: string): Promise<void> {
     if (this.created.has(queue)) return;
-    await this.boss.createQueue(queue, {
-      policy: "stately",
+    const settings = {
       retryLimit: MAX_ATTEMPTS - 1,
       retryDelay: 30,
       retryBackoff: true,
-      expireInSeconds: this.options.expireInSeconds ?? 30 * 60,
-    });
+      expireInSeconds: this.options.expireInSeconds ?? JOB_TIMEOUT_SECONDS[queue] ?? 30 * 60,
+    };
+    await this.boss.createQueue(queue, { policy: "stately", ...settings });
+    // createQueue leaves an existing queue as it was: bring its settings up to date (the policy cannot change).
+    await this.boss.updateQueue(queue, settings);
     this.created.add(queue);
   }
 

@@ -1,8 +1,9 @@
 /**
  * The tag outbox's writer for Shopify stores: the ShopifyTagWriter over the shop's Admin API, one per tag prefix
- * a push needs. Writers of one push share the shop's bulk-round slots and rate-limit bucket (they belong to the
- * shop, not to a prefix), and a bulk round ends when its bulk_operations/finish webhook reaches this process (or
- * at the writer's next poll).
+ * a push needs. The writers of one push share one budget of bulk-round slots and one rate-limit pacer (the shop's
+ * limits are not per prefix). Pushes to one shop do not overlap (one job per store at a time), so a budget per push
+ * is the shop's. A bulk round ends when its bulk_operations/finish webhook reaches this process (or at the
+ * writer's next poll).
  */
 import type { LabelWriterFactory } from "../../jobs/tags/tag-outbox.server";
 import type { BulkOperationSignals } from "../../sync/bulk-operation-signals";
