@@ -1,20 +1,13 @@
 /** Shown while a page's data loads during navigation: Polaris skeletons in the page's own shape. */
-import {
-  BlockStack,
-  Card,
-  InlineGrid,
-  Layout,
-  SkeletonBodyText,
-  SkeletonDisplayText,
-  SkeletonPage,
-} from "@shopify/polaris";
+import { BlockStack, Card, Layout, SkeletonBodyText, SkeletonDisplayText, SkeletonPage } from "@shopify/polaris";
+import { StatGrid } from "./StatGrid";
 
 export function PageLoading({ title }: { title: string }) {
   return (
     <SkeletonPage title={title} primaryAction>
       <Layout>
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+          <StatGrid>
             {[1, 2, 3, 4].map((i) => (
               <Card key={i}>
                 <BlockStack gap="200">
@@ -23,7 +16,7 @@ export function PageLoading({ title }: { title: string }) {
                 </BlockStack>
               </Card>
             ))}
-          </InlineGrid>
+          </StatGrid>
         </Layout.Section>
         <Layout.Section>
           <Card>

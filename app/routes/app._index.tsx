@@ -38,6 +38,7 @@ import {
 } from "../admin/format";
 import { SEGMENTS, segmentBySlug, segmentName } from "../admin/names";
 import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 import { SegmentShareChart } from "../components/SegmentShareChart";
 import { RfmSegmentGrid } from "../components/RfmSegmentGrid";
 import { RecencyFrequencyHeatMap } from "../components/RecencyFrequencyHeatMap";
@@ -190,7 +191,7 @@ export default function OverviewPage() {
   return (
     <Page title="Overview" subtitle={`${store.name} · customers scored on ${formatDayKey(data.snapshotDay)}`}>
       <BlockStack gap="500">
-        <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+        <StatGrid>
           <StatCard
             label="Best customers (Champions + Loyal)"
             value={formatCount(bestCustomers)}
@@ -221,7 +222,7 @@ export default function OverviewPage() {
                   : `${formatCount(nps.responses)} answers · 95% range ${formatNps(nps.ci95?.low ?? null)} to ${formatNps(nps.ci95?.high ?? null)}`
             }
           />
-        </InlineGrid>
+        </StatGrid>
 
         <Layout>
           <Layout.Section>

@@ -24,6 +24,7 @@ import { storeView } from "../admin/store-view";
 import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../admin/format";
 import { segmentBySlug, segmentName, stageName } from "../admin/names";
 import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 
 export const meta = () => [{ title: "Customer · Ciclo" }];
 
@@ -92,7 +93,7 @@ export default function CustomerPage() {
         </Card>
       ) : (
         <BlockStack gap="500">
-          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+          <StatGrid>
             <StatCard
               label="Spent so far"
               value={money(score.spendMinor)}
@@ -125,7 +126,7 @@ export default function CustomerPage() {
                   : undefined
               }
             />
-          </InlineGrid>
+          </StatGrid>
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">

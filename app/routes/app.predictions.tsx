@@ -4,19 +4,7 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  Banner,
-  BlockStack,
-  Card,
-  DataTable,
-  EmptyState,
-  InlineGrid,
-  Layout,
-  List,
-  Page,
-  Text,
-} from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, DataTable, EmptyState, Layout, List, Page, Text } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { loadPredictionsPage } from "../admin/predictions.server";
@@ -24,6 +12,7 @@ import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatDuration, formatMoney, formatShare } from "../admin/format";
 import { MODEL_NAMES, PARAMETER_MEANINGS } from "../admin/model-report";
 import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 import { PredictedVsActualChart } from "../components/PredictedVsActualChart";
 
 export const meta = () => [{ title: "Predictions · Ciclo" }];
@@ -71,7 +60,7 @@ export default function PredictionsPage() {
             </Banner>
           )}
           {backtest && (
-            <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <StatGrid>
               <StatCard
                 label="Total orders in the test period"
                 value={`${backtest.totalErrorPercent > 0 ? "+" : ""}${backtest.totalErrorPercent.toFixed(1)}%`}
@@ -94,7 +83,7 @@ export default function PredictionsPage() {
                 value={MODEL_NAMES[report.model ?? ""] ?? report.model ?? "—"}
                 detail={reportRunAt ? `Fitted ${formatDateTime(reportRunAt, tz)}` : undefined}
               />
-            </InlineGrid>
+            </StatGrid>
           )}
           <Layout>
             <Layout.Section>

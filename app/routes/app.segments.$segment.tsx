@@ -11,7 +11,6 @@ import {
   Card,
   EmptyState,
   IndexTable,
-  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -27,6 +26,7 @@ import { storeView } from "../admin/store-view";
 import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../admin/format";
 import { STAGES, NO_STAGE_SLUG, stageName } from "../admin/names";
 import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 import { DownloadButton } from "../components/DownloadButton";
 
 export const meta = () => [{ title: "Segment · Ciclo" }];
@@ -83,7 +83,7 @@ export default function SegmentPage() {
       }
     >
       <BlockStack gap="500">
-        <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+        <StatGrid>
           <StatCard
             label="Customers"
             value={formatCount(data.customers)}
@@ -99,7 +99,7 @@ export default function SegmentPage() {
             value={money(data.avgClvMinor)}
           />
           <StatCard label="What to do" value="" detail={segment.action} />
-        </InlineGrid>
+        </StatGrid>
 
         <Layout>
           <Layout.Section>

@@ -11,7 +11,6 @@ import {
   Card,
   DataTable,
   EmptyState,
-  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -29,6 +28,7 @@ import { formatCount, formatDay, formatNps, formatShare } from "../admin/format"
 import { answerLabel, questionLabel, TARGET_LABELS } from "../admin/survey-labels";
 import { DISTRIBUTION_QUESTIONS } from "../admin/survey-labels";
 import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 import { NpsTrendChart } from "../components/NpsTrendChart";
 import { DownloadButton } from "../components/DownloadButton";
 
@@ -81,7 +81,7 @@ export default function SurveysPage() {
         </Card>
       ) : (
         <BlockStack gap="500">
-          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+          <StatGrid>
             <StatCard
               label="Net Promoter Score"
               value={formatNps(nps.nps)}
@@ -106,7 +106,7 @@ export default function SurveysPage() {
               value={data.rates.map((r) => formatShare(r.rate, 0)).join(" / ")}
               detail="Thank-you page / order status page"
             />
-          </InlineGrid>
+          </StatGrid>
           <Layout>
             <Layout.Section>
               <Card>

@@ -9,7 +9,6 @@ import {
   Button,
   Card,
   EmptyState,
-  InlineGrid,
   InlineStack,
   Layout,
   Page,
@@ -20,6 +19,8 @@ import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { syncStatus } from "../sync/sync-status.server";
 import { formatMinorUnits } from "../domain/money";
+import { StatCard } from "../components/StatCard";
+import { StatGrid } from "../components/StatGrid";
 
 export const meta = () => [{ title: "Sync · Ciclo" }];
 
@@ -142,20 +143,11 @@ export default function SyncPage() {
               </EmptyState>
             </Card>
           ) : (
-            <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <StatGrid>
               {stats.map(([label, value]) => (
-                <Card key={label}>
-                  <BlockStack gap="100">
-                    <Text as="h3" variant="bodySm" tone="subdued">
-                      {label}
-                    </Text>
-                    <Text as="p" variant="headingLg">
-                      {value}
-                    </Text>
-                  </BlockStack>
-                </Card>
+                <StatCard key={label} label={label} value={value} />
               ))}
-            </InlineGrid>
+            </StatGrid>
           )}
         </Layout.Section>
         <Layout.Section>
