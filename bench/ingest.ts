@@ -5,6 +5,7 @@
  * same run. Prints one JSON object.
  */
 import Database from "better-sqlite3";
+import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { SimulatedShop } from "../test/simulators/shopify/store";
 import { buildWebhookRequest, type WebhookEvent } from "../test/simulators/shopify/webhooks";
 import { Random } from "../test/simulators/random";
@@ -69,7 +70,7 @@ seed
   .prepare(
     `INSERT INTO "Store" ("id","platform","domain","currency","timezone","status","installedAt","createdAt","updatedAt") VALUES ('bench-store','shopify',?,'EUR','Europe/Berlin','installed',?,?,?)`,
   )
-  .run(SHOP, ...Array(3).fill(new Date().toISOString().replace("Z", "+00:00")));
+  .run(SHOP, ...Array(3).fill(sqliteTimestamp(new Date())));
 seed.close();
 
 const app = await startApp({

@@ -14,6 +14,7 @@
 import Database from "better-sqlite3";
 import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
+import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { recomputeStore } from "../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
 import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
@@ -42,8 +43,7 @@ const { file, url } = freshSqlite();
   const raw = new Database(file);
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = OFF");
-  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
-  const now = iso(NOW);
+  const now = sqliteTimestamp(NOW);
   raw
     .prepare(
       `INSERT INTO "Store" ("id","platform","domain","currency","timezone","status","installedAt","createdAt","updatedAt") VALUES ('bench','shopify',?,'EUR','Europe/Rome','installed',?,?,?)`,
@@ -71,7 +71,7 @@ const { file, url } = freshSqlite();
       const spend = 2000 + Math.round(rng.gamma(2, 2500));
       let t = first;
       for (let k = 0; k < n && orderId < ORDERS; k++) {
-        const when = iso(new Date(t));
+        const when = sqliteTimestamp(new Date(t));
         const gross = Math.max(100, Math.round(spend * (0.5 + rng.next())));
         order.run(`o${orderId}`, "bench", String(orderId), id, externalId, gross, gross, when, when, when, now, now);
         orderId++;

@@ -11,6 +11,7 @@
  * Options: BENCH_SURVEY_N (6000 submissions), BENCH_SURVEY_CONCURRENCY (16), BENCH_SKIP_BUILD=1.
  */
 import Database from "better-sqlite3";
+import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { buildSurveyExtension } from "../extensions/checkout-survey/build";
 import { signCheckoutSessionToken } from "../scripts/demo-surveys";
 import { buildApp, freshSqlite, round, runLoad, startApp, type PreparedRequest } from "./support";
@@ -36,7 +37,7 @@ const shops = Array.from({ length: SHOPS }, (_, i) => `bench-survey-${i}.myshopi
 const insertStore = seed.prepare(
   `INSERT INTO "Store" ("id", "platform", "domain", "updatedAt") VALUES (?, 'shopify', ?, ?)`,
 );
-shops.forEach((domain, i) => insertStore.run(`store${i}`, domain, new Date().toISOString().replace("Z", "+00:00")));
+shops.forEach((domain, i) => insertStore.run(`store${i}`, domain, sqliteTimestamp(new Date())));
 seed.close();
 
 const app = await startApp({

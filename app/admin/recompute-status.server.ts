@@ -1,5 +1,6 @@
 /** Last and next recompute of a store, for the Overview and Predictions pages and /api/status. Indexed reads. */
 import type { Db } from "../db.server";
+import { localParts } from "../jobs/schedule";
 
 export interface RecomputeSummary {
   id: string;
@@ -86,20 +87,6 @@ const RUN_FIELDS = {
   phases: true,
 } as const;
 
-/** The store's local calendar day and hour now. */
-function localDayHour(now: Date, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return { day: `${get("year")}-${get("month")}-${get("day")}`, hour: Number(get("hour")) };
-}
-
 export async function recomputeStatus(
   db: Db,
   store: { id: string; timezone: string },
@@ -114,9 +101,9 @@ export async function recomputeStatus(
       select: RUN_FIELDS,
     }),
   ]);
-  const local = localDayHour(now, store.timezone);
+  const local = localParts(now, store.timezone);
   const ranToday =
-    lastCompleted?.finishedAt != null && localDayHour(lastCompleted.finishedAt, store.timezone).day === local.day;
+    lastCompleted?.finishedAt != null && localParts(lastCompleted.finishedAt, store.timezone).day === local.day;
   return {
     last: last ? summary(last) : null,
     lastCompleted: lastCompleted ? summary(lastCompleted) : null,

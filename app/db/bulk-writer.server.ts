@@ -7,7 +7,8 @@
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
 import { isPostgresUrl, type Db } from "../db.server";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
@@ -58,7 +59,7 @@ const PG_TYPES: Record<ColumnType, string> = {
 
 function sqliteValue(value: unknown, type: ColumnType): unknown {
   if (value === null || value === undefined) return null;
-  if (type === "timestamp") return (value as Date).toISOString().replace("Z", "+00:00"); // Prisma's SQLite format
+  if (type === "timestamp") return sqliteTimestamp(value as Date);
   if (type === "bool") return value ? 1 : 0;
   if (typeof value === "number" && !Number.isFinite(value)) return null;
   return value;
@@ -110,10 +111,7 @@ class SqliteBulkWriter implements BulkWriter {
   private readonly conn: Database.Database;
 
   constructor(databaseUrl: string) {
-    this.conn = new Database(databaseUrl.replace(/^file:/, ""));
-    this.conn.pragma("journal_mode = WAL");
-    this.conn.pragma("synchronous = NORMAL");
-    this.conn.pragma("busy_timeout = 10000");
+    this.conn = openSqlite(databaseUrl, { busyTimeoutMs: 10_000 });
     this.conn.pragma("cache_size = -131072"); // a million-row upsert touches five indexes: keep them cached
   }
 

@@ -4,7 +4,8 @@
  * a dedicated better-sqlite3 connection with prepared statements, as the webhook inbox does, because Prisma's
  * per-query overhead (~0.5 ms per statement, measured) was most of an answer's cost.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqlite, sqliteTimestamp } from "../db/sqlite-connection.server";
 import { isPostgresUrl, type Db } from "../db.server";
 import {
   CONTEXT_SQL_SQLITE,
@@ -52,9 +53,6 @@ export class PrismaSurveyRepository implements SurveyRepository {
   close() {}
 }
 
-/** DateTime values as Prisma's SQLite adapter writes them (ISO 8601, "+00:00"), so Prisma reads them back. */
-const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
-
 class SqliteSurveyRepository implements SurveyRepository {
   private readonly conn: Database.Database;
   private readonly context: Database.Statement;
@@ -62,10 +60,7 @@ class SqliteSurveyRepository implements SurveyRepository {
   private readonly impression: Database.Statement;
 
   constructor(databaseUrl: string) {
-    this.conn = new Database(databaseUrl.replace(/^file:/, ""));
-    this.conn.pragma("journal_mode = WAL");
-    this.conn.pragma("synchronous = NORMAL");
-    this.conn.pragma("busy_timeout = 5000");
+    this.conn = openSqlite(databaseUrl);
     this.conn.defaultSafeIntegers(true); // CLV is BigInt
     this.context = this.conn.prepare(CONTEXT_SQL_SQLITE);
     this.insert = this.conn.prepare(`
@@ -103,7 +98,7 @@ class SqliteSurveyRepository implements SurveyRepository {
       r.segmentAtAnswer,
       r.stageAtAnswer,
       r.clvAtAnswerMinor,
-      sqliteTime(r.createdAt),
+      sqliteTimestamp(r.createdAt),
     );
     return result.changes === 1;
   }
@@ -115,7 +110,7 @@ class SqliteSurveyRepository implements SurveyRepository {
       r.orderExternalId,
       r.customerId,
       r.target,
-      sqliteTime(r.createdAt),
+      sqliteTimestamp(r.createdAt),
     );
     return result.changes === 1;
   }

@@ -4,7 +4,8 @@
  * most of a webhook's database cost); on PostgreSQL the Prisma client.
  */
 import { randomUUID } from "node:crypto";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqlite, sqliteTimestamp } from "../db/sqlite-connection.server";
 import { isPostgresUrl, type Db } from "../db.server";
 
 export interface ReceiptRow {
@@ -48,11 +49,7 @@ class SqliteInboxWriter implements InboxWriter {
   private readonly insertMany: (rows: ReceiptRow[], now: string) => boolean[];
 
   constructor(databaseUrl: string) {
-    this.conn = new Database(databaseUrl.replace(/^file:/, ""));
-    this.conn.pragma("journal_mode = WAL");
-    this.conn.pragma("synchronous = NORMAL");
-    this.conn.pragma("busy_timeout = 5000");
-    // DateTime values are written as Prisma's SQLite adapter writes them (ISO 8601, "+00:00").
+    this.conn = openSqlite(databaseUrl);
     const statement = this.conn.prepare(`
       INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
@@ -60,21 +57,24 @@ class SqliteInboxWriter implements InboxWriter {
     this.insertMany = this.conn.transaction((rows: ReceiptRow[], now: string) =>
       rows.map(
         (r) =>
-          statement.run(randomUUID(), r.storeId, r.dedupeKey, r.topic, r.payload, sqliteTime(r.triggeredAt), now)
-            .changes === 1,
+          statement.run(
+            randomUUID(),
+            r.storeId,
+            r.dedupeKey,
+            r.topic,
+            r.payload,
+            r.triggeredAt && sqliteTimestamp(r.triggeredAt),
+            now,
+          ).changes === 1,
       ),
     );
   }
 
   async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
-    return this.insertMany(rows, sqliteTime(now)!);
+    return this.insertMany(rows, sqliteTimestamp(now));
   }
 
   close() {
     this.conn.close();
   }
-}
-
-function sqliteTime(date: Date | null): string | null {
-  return date ? date.toISOString().replace("Z", "+00:00") : null;
 }
