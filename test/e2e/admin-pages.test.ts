@@ -2,32 +2,19 @@
  * Every admin page renders the seeded store's data in real Chromium, passes an axe-core check with no serious
  * or critical violation, and leaves a screenshot in screenshots/ for review.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openAdmin,
-  screenshot,
-  seriousAccessibilityViolations,
-  settled,
-  startDemoApp,
-  type DemoApp,
-} from "./support";
+import { openDemoAdmin, screenshot, seriousAccessibilityViolations, settled, type DemoApp } from "./support";
 
 let demo: DemoApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  demo = await startDemoApp({ customers: 400 });
-  browser = await launchBrowser();
-  page = await openAdmin(browser, demo);
+  ({ demo, page, close } = await openDemoAdmin({ customers: 400 }));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+afterAll(() => close?.());
 
 async function visit(path: string, name: string): Promise<void> {
   const response = await page.goto(`${demo.app.url}${path}`);

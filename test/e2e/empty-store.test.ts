@@ -2,32 +2,19 @@
  * A store that was just installed: the Overview is an onboarding page with the live history-import progress,
  * and every other page says clearly that there is nothing yet (no errors, no empty charts).
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  launchBrowser,
-  openAdmin,
-  screenshot,
-  seriousAccessibilityViolations,
-  settled,
-  startDemoApp,
-  type DemoApp,
-} from "./support";
+import { openDemoAdmin, screenshot, seriousAccessibilityViolations, settled, type DemoApp } from "./support";
 
 let demo: DemoApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  demo = await startDemoApp({ kind: "new" });
-  browser = await launchBrowser();
-  page = await openAdmin(browser, demo);
+  ({ demo, page, close } = await openDemoAdmin({ kind: "new" }));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+afterAll(() => close?.());
 
 describe("new store", { timeout: 60_000 }, () => {
   it("Overview shows onboarding with the import progress bar", async () => {

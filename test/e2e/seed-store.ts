@@ -628,32 +628,22 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
     iso(now - 2 * DAY_MS - 6 * 36e5),
     iso(now - 2 * DAY_MS - 6 * 36e5 + 4000),
   );
-  insertRun.run(
-    "run_yesterday",
-    storeId,
-    "nightly",
-    "completed",
-    phases,
-    counts,
-    "predictive",
-    JSON.stringify(model),
-    null,
-    iso(now - DAY_MS - 6 * 36e5),
-    iso(now - DAY_MS - 6 * 36e5 + 11_000),
-  );
-  insertRun.run(
-    "run_latest",
-    storeId,
-    "nightly",
-    "completed",
-    phases,
-    counts,
-    "predictive",
-    JSON.stringify(model),
-    null,
-    iso(now - 6 * 36e5),
-    iso(now - 6 * 36e5 + 10_700),
-  );
+  const insertCompletedRun = (id: string, startedAt: number, durationMs: number) =>
+    insertRun.run(
+      id,
+      storeId,
+      "nightly",
+      "completed",
+      phases,
+      counts,
+      "predictive",
+      JSON.stringify(model),
+      null,
+      iso(startedAt),
+      iso(startedAt + durationMs),
+    );
+  insertCompletedRun("run_yesterday", now - DAY_MS - 6 * 36e5, 11_000);
+  insertCompletedRun("run_latest", now - 6 * 36e5, 10_700);
   db.prepare(
     `INSERT INTO "BackfillRun" (id, storeId, state, trigger, objectCount, rowsDone, ordersDone, startedAt, updatedAt, finishedAt)
      VALUES ('bf_done', ?, 'completed', 'install', ?, ?, ?, ?, ?, ?)`,

@@ -3,25 +3,20 @@
  * survey answers) contain the right rows with formula-injection protection.
  */
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openAdmin, settled, startDemoApp, type DemoApp } from "./support";
+import { openDemoAdmin, settled, type DemoApp } from "./support";
 
 let demo: DemoApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   // Enough Promising customers for two pages of 50.
-  demo = await startDemoApp({ customers: 900, seed: 11 });
-  browser = await launchBrowser();
-  page = await openAdmin(browser, demo);
+  ({ demo, page, close } = await openDemoAdmin({ customers: 900, seed: 11 }));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+afterAll(() => close?.());
 
 const euros = (text: string) => Number(text.replace(/[^0-9.-]/g, ""));
 const column = async (index: number) =>

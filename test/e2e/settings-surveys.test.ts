@@ -2,24 +2,19 @@
  * Settings are validated, saved and still there after a reload; the survey question-set editor saves a change
  * and rejects an invalid list with a message; "delete all data" empties the store back to onboarding.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openAdmin, settled, startDemoApp, type DemoApp } from "./support";
+import { openDemoAdmin, settled, type DemoApp } from "./support";
 
 let demo: DemoApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  demo = await startDemoApp({ customers: 200, seed: 5 });
-  browser = await launchBrowser();
-  page = await openAdmin(browser, demo);
+  ({ demo, page, close } = await openDemoAdmin({ customers: 200, seed: 5 }));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
+afterAll(() => close?.());
 
 describe("settings and survey editor", { timeout: 60_000 }, () => {
   it("refuses an invalid prefix with a message next to the field, and saves nothing", async () => {

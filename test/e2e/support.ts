@@ -114,6 +114,33 @@ export async function openAdmin(browser: Browser, demo: DemoApp): Promise<Page> 
   return page;
 }
 
+/** What each browser test file starts in its beforeAll: a seeded demo app, one Chromium and a logged-in page. */
+export interface DemoAdmin {
+  demo: DemoApp;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser, then stops the app and removes its store. */
+  close(): Promise<void>;
+}
+
+/** Starts the demo app, Chromium and a logged-in admin page; whatever started is stopped again if a later step fails. */
+export async function openDemoAdmin(options: SeedOptions = {}): Promise<DemoAdmin> {
+  const demo = await startDemoApp(options);
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await demo.stop();
+  };
+  try {
+    browser = await launchBrowser();
+    const page = await openAdmin(browser, demo);
+    return { demo, browser, page, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /** Waits until the page is hydrated and lazy charts have had a chance to draw. */
 export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle");
