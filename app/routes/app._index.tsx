@@ -44,6 +44,7 @@ import { RfmSegmentGrid } from "../components/RfmSegmentGrid";
 import { RecencyFrequencyHeatMap } from "../components/RecencyFrequencyHeatMap";
 import { ClvHistogram } from "../components/ClvHistogram";
 import { SegmentMovement } from "../components/SegmentMovement";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Overview · Ciclo" }];
 
@@ -148,18 +149,13 @@ function Onboarding({ data }: { data: OverviewData }) {
           </Card>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                What you will see here
-              </Text>
-              <Text as="p">
-                Your best customers, who is slipping away, what each customer is worth, and what customers tell you in
-                the post-purchase survey.
-              </Text>
-              <RecomputeLine data={data} />
-            </BlockStack>
-          </Card>
+          <TitledCard title="What you will see here" gap="200">
+            <Text as="p">
+              Your best customers, who is slipping away, what each customer is worth, and what customers tell you in the
+              post-purchase survey.
+            </Text>
+            <RecomputeLine data={data} />
+          </TitledCard>
         </Layout.Section>
       </Layout>
     </Page>
@@ -226,92 +222,77 @@ export default function OverviewPage() {
 
         <Layout>
           <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Segments: customers and revenue
-                </Text>
-                <SegmentShareChart
-                  segments={segments.map((s) => ({
-                    name: s.name,
-                    customers: s.customers,
-                    revenue: toMajorUnits(s.revenueMinor, store.currency),
-                  }))}
-                />
-                <div style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-label="Scrollable table">
-                  <table style={{ width: "100%", borderCollapse: "collapse" }}>
-                    <caption style={{ textAlign: "left" }}>
-                      <Text as="span" tone="subdued">
-                        Open a segment to see who is in it and export them.
-                      </Text>
-                    </caption>
-                    <thead>
-                      <tr style={{ textAlign: "left" }}>
-                        <th scope="col">Segment</th>
-                        <th scope="col" style={{ textAlign: "right" }}>
-                          Customers
-                        </th>
-                        <th scope="col" style={{ textAlign: "right" }}>
-                          Change (week)
-                        </th>
-                        <th scope="col" style={{ textAlign: "right" }}>
-                          Revenue
-                        </th>
-                        <th scope="col" style={{ textAlign: "right" }}>
-                          Avg value
-                        </th>
+            <TitledCard title="Segments: customers and revenue">
+              <SegmentShareChart
+                segments={segments.map((s) => ({
+                  name: s.name,
+                  customers: s.customers,
+                  revenue: toMajorUnits(s.revenueMinor, store.currency),
+                }))}
+              />
+              <div style={{ overflowX: "auto" }} tabIndex={0} role="region" aria-label="Scrollable table">
+                <table style={{ width: "100%", borderCollapse: "collapse" }}>
+                  <caption style={{ textAlign: "left" }}>
+                    <Text as="span" tone="subdued">
+                      Open a segment to see who is in it and export them.
+                    </Text>
+                  </caption>
+                  <thead>
+                    <tr style={{ textAlign: "left" }}>
+                      <th scope="col">Segment</th>
+                      <th scope="col" style={{ textAlign: "right" }}>
+                        Customers
+                      </th>
+                      <th scope="col" style={{ textAlign: "right" }}>
+                        Change (week)
+                      </th>
+                      <th scope="col" style={{ textAlign: "right" }}>
+                        Revenue
+                      </th>
+                      <th scope="col" style={{ textAlign: "right" }}>
+                        Avg value
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {segments.map((s) => (
+                      <tr key={s.slug} style={{ borderTop: "1px solid #ebebeb" }}>
+                        <td style={{ padding: "6px 0" }}>
+                          <Link to={segmentUrl(s.slug)}>{s.name}</Link>
+                        </td>
+                        <td style={{ textAlign: "right" }}>{formatCount(s.customers)}</td>
+                        <td style={{ textAlign: "right" }}>
+                          {s.customersWeekAgo === null
+                            ? "—"
+                            : `${s.customers - s.customersWeekAgo >= 0 ? "+" : ""}${formatCount(s.customers - s.customersWeekAgo)}`}
+                        </td>
+                        <td style={{ textAlign: "right" }}>{money(s.revenueMinor)}</td>
+                        <td style={{ textAlign: "right" }}>{money(s.avgClvMinor)}</td>
                       </tr>
-                    </thead>
-                    <tbody>
-                      {segments.map((s) => (
-                        <tr key={s.slug} style={{ borderTop: "1px solid #ebebeb" }}>
-                          <td style={{ padding: "6px 0" }}>
-                            <Link to={segmentUrl(s.slug)}>{s.name}</Link>
-                          </td>
-                          <td style={{ textAlign: "right" }}>{formatCount(s.customers)}</td>
-                          <td style={{ textAlign: "right" }}>
-                            {s.customersWeekAgo === null
-                              ? "—"
-                              : `${s.customers - s.customersWeekAgo >= 0 ? "+" : ""}${formatCount(s.customers - s.customersWeekAgo)}`}
-                          </td>
-                          <td style={{ textAlign: "right" }}>{money(s.revenueMinor)}</td>
-                          <td style={{ textAlign: "right" }}>{money(s.avgClvMinor)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </BlockStack>
-            </Card>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </TitledCard>
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Most valuable customers
-                  </Text>
-                  <ol style={{ margin: 0, paddingLeft: 20 }}>
-                    {data.topCustomers.map((c) => (
-                      <li key={c.customerId} style={{ padding: "4px 0" }}>
-                        <Link to={`/app/customers/${c.customerId}`}>{c.name}</Link> —{" "}
-                        {money(c.predictedClvMinor ?? c.historicClvMinor)}{" "}
-                        <Text as="span" tone="subdued">
-                          ({segmentName(c.segment)})
-                        </Text>
-                      </li>
-                    ))}
-                  </ol>
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Recompute
-                  </Text>
-                  <RecomputeLine data={data} />
-                </BlockStack>
-              </Card>
+              <TitledCard title="Most valuable customers" gap="200">
+                <ol style={{ margin: 0, paddingLeft: 20 }}>
+                  {data.topCustomers.map((c) => (
+                    <li key={c.customerId} style={{ padding: "4px 0" }}>
+                      <Link to={`/app/customers/${c.customerId}`}>{c.name}</Link> —{" "}
+                      {money(c.predictedClvMinor ?? c.historicClvMinor)}{" "}
+                      <Text as="span" tone="subdued">
+                        ({segmentName(c.segment)})
+                      </Text>
+                    </li>
+                  ))}
+                </ol>
+              </TitledCard>
+              <TitledCard title="Recompute" gap="200">
+                <RecomputeLine data={data} />
+              </TitledCard>
               <Card>
                 <BlockStack gap="200">
                   <InlineStack align="space-between">
@@ -355,68 +336,48 @@ export default function OverviewPage() {
         </Layout>
 
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Segment map
-              </Text>
-              <RfmSegmentGrid
-                segmentUrl={segmentUrl}
-                segments={segments
-                  .filter((s) => s.slug !== "prospects")
-                  .map((s) => ({
-                    name: segmentBySlug(s.slug)!.name,
-                    slug: s.slug,
-                    customers: s.customers,
-                    share: totals.customers ? s.customers / totals.customers : 0,
-                    definition: segmentBySlug(s.slug)!.definition,
-                  }))}
-              />
-            </BlockStack>
-          </Card>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Recency and frequency
-              </Text>
-              <RecencyFrequencyHeatMap cells={data.rfGrid} currency={store.currency} />
-            </BlockStack>
-          </Card>
+          <TitledCard title="Segment map">
+            <RfmSegmentGrid
+              segmentUrl={segmentUrl}
+              segments={segments
+                .filter((s) => s.slug !== "prospects")
+                .map((s) => ({
+                  name: segmentBySlug(s.slug)!.name,
+                  slug: s.slug,
+                  customers: s.customers,
+                  share: totals.customers ? s.customers / totals.customers : 0,
+                  definition: segmentBySlug(s.slug)!.definition,
+                }))}
+            />
+          </TitledCard>
+          <TitledCard title="Recency and frequency">
+            <RecencyFrequencyHeatMap cells={data.rfGrid} currency={store.currency} />
+          </TitledCard>
         </InlineGrid>
 
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                What customers are worth
-              </Text>
-              <Text as="p" tone="subdued">
-                {data.clv.basis === "predicted"
-                  ? "Predicted value of each customer over the next 12 months, in bands."
-                  : "Historic customer value (average order value × orders per year × lifespan); predictions start once there is enough data."}
-              </Text>
-              <ClvHistogram bands={data.clv.buckets} currency={store.currency} basis={data.clv.basis} />
-            </BlockStack>
-          </Card>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Segment movement
-              </Text>
-              <Tabs
-                tabs={[
-                  { id: "week", content: "Last 7 days" },
-                  { id: "month", content: "Last 30 days" },
-                ]}
-                selected={movementTab}
-                onSelect={setMovementTab}
-              />
-              <SegmentMovement
-                moves={movementTab === 0 ? data.movementWeek : data.movementMonth}
-                emptyText="No customer changed segment in this period."
-              />
-            </BlockStack>
-          </Card>
+          <TitledCard title="What customers are worth">
+            <Text as="p" tone="subdued">
+              {data.clv.basis === "predicted"
+                ? "Predicted value of each customer over the next 12 months, in bands."
+                : "Historic customer value (average order value × orders per year × lifespan); predictions start once there is enough data."}
+            </Text>
+            <ClvHistogram bands={data.clv.buckets} currency={store.currency} basis={data.clv.basis} />
+          </TitledCard>
+          <TitledCard title="Segment movement">
+            <Tabs
+              tabs={[
+                { id: "week", content: "Last 7 days" },
+                { id: "month", content: "Last 30 days" },
+              ]}
+              selected={movementTab}
+              onSelect={setMovementTab}
+            />
+            <SegmentMovement
+              moves={movementTab === 0 ? data.movementWeek : data.movementMonth}
+              emptyText="No customer changed segment in this period."
+            />
+          </TitledCard>
         </InlineGrid>
 
         {data.recompute.last?.state === "failed" && (

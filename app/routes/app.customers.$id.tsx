@@ -25,6 +25,7 @@ import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "
 import { segmentBySlug, segmentName, stageName } from "../admin/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Customer · Ciclo" }];
 
@@ -130,116 +131,96 @@ export default function CustomerPage() {
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Why {segmentName(score.segment)}
+                <TitledCard title={`Why ${segmentName(score.segment)}`}>
+                  {segment && <Text as="p">{segment.definition}</Text>}
+                  <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+                    <ScoreBar
+                      label="Recency"
+                      score={score.rScore}
+                      meaning={score.lastOrderAt ? `Last order ${score.recencyDays} days ago` : "No orders"}
+                    />
+                    <ScoreBar label="Frequency" score={score.fScore} meaning={`${score.orders} orders`} />
+                    <ScoreBar label="Monetary" score={score.mScore} meaning={`${money(score.spendMinor)} spent`} />
+                  </InlineGrid>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    Scores compare this customer with the store's other customers (5 = top fifth). Historic value:{" "}
+                    {money(score.historicClvMinor)}. Expected orders: {score.expected30?.toFixed(2) ?? "—"} in 30 days,{" "}
+                    {score.expected90?.toFixed(2) ?? "—"} in 90 days. Expected order value:{" "}
+                    {money(score.expectedAovMinor)}.
+                  </Text>
+                </TitledCard>
+                <TitledCard title="Orders">
+                  {data.orders.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      No orders synced for this customer.
                     </Text>
-                    {segment && <Text as="p">{segment.definition}</Text>}
-                    <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-                      <ScoreBar
-                        label="Recency"
-                        score={score.rScore}
-                        meaning={score.lastOrderAt ? `Last order ${score.recencyDays} days ago` : "No orders"}
-                      />
-                      <ScoreBar label="Frequency" score={score.fScore} meaning={`${score.orders} orders`} />
-                      <ScoreBar label="Monetary" score={score.mScore} meaning={`${money(score.spendMinor)} spent`} />
-                    </InlineGrid>
-                    <Text as="p" variant="bodySm" tone="subdued">
-                      Scores compare this customer with the store's other customers (5 = top fifth). Historic value:{" "}
-                      {money(score.historicClvMinor)}. Expected orders: {score.expected30?.toFixed(2) ?? "—"} in 30
-                      days, {score.expected90?.toFixed(2) ?? "—"} in 90 days. Expected order value:{" "}
-                      {money(score.expectedAovMinor)}.
-                    </Text>
-                  </BlockStack>
-                </Card>
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Orders
-                    </Text>
-                    {data.orders.length === 0 ? (
-                      <Text as="p" tone="subdued">
-                        No orders synced for this customer.
-                      </Text>
-                    ) : (
-                      <DataTable
-                        columnContentTypes={["text", "text", "text", "numeric"]}
-                        headings={["Order", "Date", "Status", "Value"]}
-                        rows={data.orders.map((o) => [
-                          o.name,
-                          formatDay(o.processedAt, tz),
-                          o.counts ? o.status : `${o.status} (not counted)`,
-                          formatMoney(o.netMinor, o.currency),
-                        ])}
-                        footerContent={
-                          data.orders.length === data.ordersShown ? `Latest ${data.ordersShown} orders` : undefined
-                        }
-                      />
-                    )}
-                  </BlockStack>
-                </Card>
+                  ) : (
+                    <DataTable
+                      columnContentTypes={["text", "text", "text", "numeric"]}
+                      headings={["Order", "Date", "Status", "Value"]}
+                      rows={data.orders.map((o) => [
+                        o.name,
+                        formatDay(o.processedAt, tz),
+                        o.counts ? o.status : `${o.status} (not counted)`,
+                        formatMoney(o.netMinor, o.currency),
+                      ])}
+                      footerContent={
+                        data.orders.length === data.ordersShown ? `Latest ${data.ordersShown} orders` : undefined
+                      }
+                    />
+                  )}
+                </TitledCard>
               </BlockStack>
             </Layout.Section>
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Segment history
+                <TitledCard title="Segment history">
+                  {data.history.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      Has been {segmentName(score.segment)} since scoring began.
                     </Text>
-                    {data.history.length === 0 ? (
-                      <Text as="p" tone="subdued">
-                        Has been {segmentName(score.segment)} since scoring began.
-                      </Text>
-                    ) : (
-                      <ol aria-label="Segment changes, newest first" style={{ margin: 0, paddingLeft: 18 }}>
-                        {data.history.map((h) => (
-                          <li key={`${h.day}-${h.toSegment}`} style={{ paddingBottom: 8 }}>
-                            <Text as="span" fontWeight="semibold">
-                              {formatDayKey(h.day)}
+                  ) : (
+                    <ol aria-label="Segment changes, newest first" style={{ margin: 0, paddingLeft: 18 }}>
+                      {data.history.map((h) => (
+                        <li key={`${h.day}-${h.toSegment}`} style={{ paddingBottom: 8 }}>
+                          <Text as="span" fontWeight="semibold">
+                            {formatDayKey(h.day)}
+                          </Text>
+                          <br />
+                          {h.fromSegment
+                            ? `${segmentName(h.fromSegment)} → ${segmentName(h.toSegment)}`
+                            : `Became ${segmentName(h.toSegment)}`}
+                          {h.fromStage !== h.toStage && (
+                            <Text as="span" tone="subdued">
+                              {" "}
+                              (stage: {stageName(h.toStage)})
                             </Text>
-                            <br />
-                            {h.fromSegment
-                              ? `${segmentName(h.fromSegment)} → ${segmentName(h.toSegment)}`
-                              : `Became ${segmentName(h.toSegment)}`}
-                            {h.fromStage !== h.toStage && (
-                              <Text as="span" tone="subdued">
-                                {" "}
-                                (stage: {stageName(h.toStage)})
-                              </Text>
-                            )}
-                          </li>
-                        ))}
-                      </ol>
-                    )}
-                  </BlockStack>
-                </Card>
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Survey answers
+                          )}
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </TitledCard>
+                <TitledCard title="Survey answers">
+                  {data.answers.length === 0 ? (
+                    <Text as="p" tone="subdued">
+                      No answers from this customer yet.
                     </Text>
-                    {data.answers.length === 0 ? (
-                      <Text as="p" tone="subdued">
-                        No answers from this customer yet.
-                      </Text>
-                    ) : (
-                      <ul style={{ margin: 0, paddingLeft: 18 }}>
-                        {data.answers.map((a, i) => (
-                          <li key={i} style={{ paddingBottom: 8 }}>
-                            <Text as="span" tone="subdued" variant="bodySm">
-                              {formatDay(a.answeredAt, tz)} · {a.question}
-                            </Text>
-                            <br />
-                            {a.answer}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                    <Link to="/app/surveys">All survey answers</Link>
-                  </BlockStack>
-                </Card>
+                  ) : (
+                    <ul style={{ margin: 0, paddingLeft: 18 }}>
+                      {data.answers.map((a, i) => (
+                        <li key={i} style={{ paddingBottom: 8 }}>
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {formatDay(a.answeredAt, tz)} · {a.question}
+                          </Text>
+                          <br />
+                          {a.answer}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  <Link to="/app/surveys">All survey answers</Link>
+                </TitledCard>
               </BlockStack>
             </Layout.Section>
           </Layout>

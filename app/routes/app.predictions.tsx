@@ -14,6 +14,7 @@ import { MODEL_NAMES, PARAMETER_MEANINGS } from "../admin/model-report";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { PredictedVsActualChart } from "../components/PredictedVsActualChart";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Predictions · Ciclo" }];
 
@@ -88,139 +89,114 @@ export default function PredictionsPage() {
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Predicted vs actual
-                    </Text>
-                    <Text as="p" tone="subdued">
-                      Ciclo hid the most recent months, predicted them from the earlier history, then compared. Bars
-                      side by side should be about the same height.
-                    </Text>
-                    {backtest && backtest.buckets.length > 0 ? (
-                      <>
-                        <PredictedVsActualChart buckets={backtest.buckets} />
-                        <DataTable
-                          columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                          headings={[
-                            "Earlier repeat orders",
-                            "Customers",
-                            "Predicted per customer",
-                            "Actual per customer",
-                          ]}
-                          rows={backtest.buckets.map((b) => [
-                            b.label,
-                            formatCount(b.customers),
-                            b.predictedMean.toFixed(2),
-                            b.actualMean.toFixed(2),
-                          ])}
-                        />
-                      </>
-                    ) : (
-                      <Text as="p" tone="subdued">
-                        No backtest in the latest run.
-                      </Text>
-                    )}
-                  </BlockStack>
-                </Card>
-                {report.candidates.length > 0 && (
-                  <Card>
-                    <BlockStack gap="300">
-                      <Text as="h2" variant="headingMd">
-                        Models compared
-                      </Text>
+                <TitledCard title="Predicted vs actual">
+                  <Text as="p" tone="subdued">
+                    Ciclo hid the most recent months, predicted them from the earlier history, then compared. Bars side
+                    by side should be about the same height.
+                  </Text>
+                  {backtest && backtest.buckets.length > 0 ? (
+                    <>
+                      <PredictedVsActualChart buckets={backtest.buckets} />
                       <DataTable
-                        columnContentTypes={["text", "numeric", "numeric", "text"]}
-                        headings={["Model", "Typical miss per customer", "Total error", "Fit"]}
-                        rows={report.candidates.map((c) => [
-                          `${MODEL_NAMES[c.name] ?? c.name}${c.name === report.model ? " (used)" : ""}`,
-                          c.meanAbsoluteError.toFixed(3),
-                          `${c.totalErrorPercent.toFixed(1)}%`,
-                          c.converged === false ? "did not converge" : "ok",
+                        columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                        headings={[
+                          "Earlier repeat orders",
+                          "Customers",
+                          "Predicted per customer",
+                          "Actual per customer",
+                        ]}
+                        rows={backtest.buckets.map((b) => [
+                          b.label,
+                          formatCount(b.customers),
+                          b.predictedMean.toFixed(2),
+                          b.actualMean.toFixed(2),
                         ])}
                       />
-                    </BlockStack>
-                  </Card>
+                    </>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      No backtest in the latest run.
+                    </Text>
+                  )}
+                </TitledCard>
+                {report.candidates.length > 0 && (
+                  <TitledCard title="Models compared">
+                    <DataTable
+                      columnContentTypes={["text", "numeric", "numeric", "text"]}
+                      headings={["Model", "Typical miss per customer", "Total error", "Fit"]}
+                      rows={report.candidates.map((c) => [
+                        `${MODEL_NAMES[c.name] ?? c.name}${c.name === report.model ? " (used)" : ""}`,
+                        c.meanAbsoluteError.toFixed(3),
+                        `${c.totalErrorPercent.toFixed(1)}%`,
+                        c.converged === false ? "did not converge" : "ok",
+                      ])}
+                    />
+                  </TitledCard>
                 )}
               </BlockStack>
             </Layout.Section>
             <Layout.Section variant="oneThird">
               <BlockStack gap="400">
-                <Card>
-                  <BlockStack gap="200">
-                    <Text as="h2" variant="headingMd">
-                      Data sufficiency
+                <TitledCard title="Data sufficiency" gap="200">
+                  {report.sufficiency ? (
+                    <List>
+                      <List.Item>{formatCount(report.sufficiency.customers)} customers with orders</List.Item>
+                      <List.Item>{formatCount(report.sufficiency.repeatCustomers)} bought more than once</List.Item>
+                      <List.Item>{formatCount(report.sufficiency.historyDays)} days of order history</List.Item>
+                    </List>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      Not reported by this run.
                     </Text>
-                    {report.sufficiency ? (
-                      <List>
-                        <List.Item>{formatCount(report.sufficiency.customers)} customers with orders</List.Item>
-                        <List.Item>{formatCount(report.sufficiency.repeatCustomers)} bought more than once</List.Item>
-                        <List.Item>{formatCount(report.sufficiency.historyDays)} days of order history</List.Item>
-                      </List>
-                    ) : (
-                      <Text as="p" tone="subdued">
-                        Not reported by this run.
-                      </Text>
-                    )}
-                    <Badge tone={report.status === "predictive" ? "success" : "attention"}>
-                      {report.status === "predictive" ? "Enough data for predictions" : "Historic values only"}
-                    </Badge>
-                  </BlockStack>
-                </Card>
+                  )}
+                  <Badge tone={report.status === "predictive" ? "success" : "attention"}>
+                    {report.status === "predictive" ? "Enough data for predictions" : "Historic values only"}
+                  </Badge>
+                </TitledCard>
                 {[
                   report.countFit && { title: "Purchase model", fit: report.countFit },
                   report.spendFit && { title: "Spend model (Gamma-Gamma)", fit: report.spendFit },
                 ]
                   .filter((x): x is NonNullable<typeof x> => !!x)
                   .map(({ title, fit }) => (
-                    <Card key={title}>
-                      <BlockStack gap="200">
-                        <Text as="h2" variant="headingMd">
-                          {title}
-                        </Text>
-                        <Text as="p" tone="subdued">
-                          {fit.converged ? "Fitted reliably." : `Did not converge: ${fit.message}`}
-                        </Text>
-                        <dl style={{ margin: 0 }}>
-                          {fit.parameters.map((p) => (
-                            <div key={p.name} style={{ paddingBottom: 8 }}>
-                              <dt>
-                                <Text as="span" fontWeight="semibold">
-                                  {p.name} = {p.value.toPrecision(3)}
-                                  {p.standardError !== null ? ` ± ${p.standardError.toPrecision(2)}` : ""}
-                                </Text>
-                              </dt>
-                              <dd style={{ margin: 0 }}>
-                                <Text as="span" variant="bodySm" tone="subdued">
-                                  {PARAMETER_MEANINGS[p.name] ?? ""}
-                                </Text>
-                              </dd>
-                            </div>
-                          ))}
-                        </dl>
-                      </BlockStack>
-                    </Card>
+                    <TitledCard key={title} title={title} gap="200">
+                      <Text as="p" tone="subdued">
+                        {fit.converged ? "Fitted reliably." : `Did not converge: ${fit.message}`}
+                      </Text>
+                      <dl style={{ margin: 0 }}>
+                        {fit.parameters.map((p) => (
+                          <div key={p.name} style={{ paddingBottom: 8 }}>
+                            <dt>
+                              <Text as="span" fontWeight="semibold">
+                                {p.name} = {p.value.toPrecision(3)}
+                                {p.standardError !== null ? ` ± ${p.standardError.toPrecision(2)}` : ""}
+                              </Text>
+                            </dt>
+                            <dd style={{ margin: 0 }}>
+                              <Text as="span" variant="bodySm" tone="subdued">
+                                {PARAMETER_MEANINGS[p.name] ?? ""}
+                              </Text>
+                            </dd>
+                          </div>
+                        ))}
+                      </dl>
+                    </TitledCard>
                   ))}
                 {report.historic && (
-                  <Card>
-                    <BlockStack gap="200">
-                      <Text as="h2" variant="headingMd">
-                        Historic value, the classic formula
+                  <TitledCard title="Historic value, the classic formula" gap="200">
+                    <Text as="p">
+                      {formatMoney(report.historic.averageOrderValue, store.currency)} average order ×{" "}
+                      {report.historic.purchaseFrequencyPerYear.toFixed(2)} orders a year ×{" "}
+                      {report.historic.lifespanYears.toFixed(1)} years ={" "}
+                      {formatMoney(report.historic.clv, store.currency)}
+                    </Text>
+                    {report.historic.annualChurnRate !== null && (
+                      <Text as="p" tone="subdued">
+                        {formatShare(report.historic.annualChurnRate, 0)} of customers older than a year did not order
+                        in the last year.
                       </Text>
-                      <Text as="p">
-                        {formatMoney(report.historic.averageOrderValue, store.currency)} average order ×{" "}
-                        {report.historic.purchaseFrequencyPerYear.toFixed(2)} orders a year ×{" "}
-                        {report.historic.lifespanYears.toFixed(1)} years ={" "}
-                        {formatMoney(report.historic.clv, store.currency)}
-                      </Text>
-                      {report.historic.annualChurnRate !== null && (
-                        <Text as="p" tone="subdued">
-                          {formatShare(report.historic.annualChurnRate, 0)} of customers older than a year did not order
-                          in the last year.
-                        </Text>
-                      )}
-                    </BlockStack>
-                  </Card>
+                    )}
+                  </TitledCard>
                 )}
               </BlockStack>
             </Layout.Section>
@@ -228,30 +204,25 @@ export default function PredictionsPage() {
         </BlockStack>
       )}
       <div style={{ marginTop: 20 }}>
-        <Card>
-          <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
-              Recent recomputes
+        <TitledCard title="Recent recomputes" gap="200">
+          {runs.length === 0 ? (
+            <Text as="p" tone="subdued">
+              None yet.
             </Text>
-            {runs.length === 0 ? (
-              <Text as="p" tone="subdued">
-                None yet.
-              </Text>
-            ) : (
-              <DataTable
-                columnContentTypes={["text", "text", "text", "text", "text"]}
-                headings={["Started", "Trigger", "Result", "Took", "Error"]}
-                rows={runs.map((r) => [
-                  formatDateTime(r.startedAt, tz),
-                  r.trigger,
-                  r.state,
-                  formatDuration(r.durationMs),
-                  r.error ?? "",
-                ])}
-              />
-            )}
-          </BlockStack>
-        </Card>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "text", "text", "text"]}
+              headings={["Started", "Trigger", "Result", "Took", "Error"]}
+              rows={runs.map((r) => [
+                formatDateTime(r.startedAt, tz),
+                r.trigger,
+                r.state,
+                formatDuration(r.durationMs),
+                r.error ?? "",
+              ])}
+            />
+          )}
+        </TitledCard>
       </div>
     </Page>
   );

@@ -28,6 +28,7 @@ import { STAGES, NO_STAGE_SLUG, stageName } from "../admin/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { DownloadButton } from "../components/DownloadButton";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Segment · Ciclo" }];
 
@@ -213,48 +214,38 @@ export default function SegmentPage() {
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Tag in your store
+              <TitledCard title="Tag in your store" gap="200">
+                <InlineStack gap="200" blockAlign="center">
+                  <Badge tone={data.tagPushed ? "success" : undefined}>{data.tag}</Badge>
+                  <Text as="span" tone="subdued">
+                    {data.tagPushed ? "written every night" : "not written (turned off in Settings)"}
                   </Text>
-                  <InlineStack gap="200" blockAlign="center">
-                    <Badge tone={data.tagPushed ? "success" : undefined}>{data.tag}</Badge>
-                    <Text as="span" tone="subdued">
-                      {data.tagPushed ? "written every night" : "not written (turned off in Settings)"}
-                    </Text>
-                  </InlineStack>
-                  {data.shopifyCustomersUrl && data.tagPushed && (
-                    <a href={data.shopifyCustomersUrl} target="_top">
-                      Open these customers in Shopify admin
-                    </a>
-                  )}
-                  <Text as="p" tone="subdued">
-                    Use the tag in Shopify Flow, Shopify Email, Klaviyo or ad audiences to reach this segment.
-                  </Text>
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Tag sync
-                  </Text>
-                  <Text as="p">
-                    {data.tagSync.pending === 0
-                      ? "All tag changes are written."
-                      : `${formatCount(data.tagSync.pending)} tag changes waiting to be written.`}
-                  </Text>
-                  {data.tagSync.failed + data.tagSync.notFound > 0 && (
-                    <Banner tone="warning">
-                      {formatCount(data.tagSync.failed)} changes were refused by the store and{" "}
-                      {formatCount(data.tagSync.notFound)} customers no longer exist there.
-                      {data.tagSync.recentProblems[0]?.error
-                        ? ` Latest reason: ${data.tagSync.recentProblems[0].error}.`
-                        : ""}
-                    </Banner>
-                  )}
-                </BlockStack>
-              </Card>
+                </InlineStack>
+                {data.shopifyCustomersUrl && data.tagPushed && (
+                  <a href={data.shopifyCustomersUrl} target="_top">
+                    Open these customers in Shopify admin
+                  </a>
+                )}
+                <Text as="p" tone="subdued">
+                  Use the tag in Shopify Flow, Shopify Email, Klaviyo or ad audiences to reach this segment.
+                </Text>
+              </TitledCard>
+              <TitledCard title="Tag sync" gap="200">
+                <Text as="p">
+                  {data.tagSync.pending === 0
+                    ? "All tag changes are written."
+                    : `${formatCount(data.tagSync.pending)} tag changes waiting to be written.`}
+                </Text>
+                {data.tagSync.failed + data.tagSync.notFound > 0 && (
+                  <Banner tone="warning">
+                    {formatCount(data.tagSync.failed)} changes were refused by the store and{" "}
+                    {formatCount(data.tagSync.notFound)} customers no longer exist there.
+                    {data.tagSync.recentProblems[0]?.error
+                      ? ` Latest reason: ${data.tagSync.recentProblems[0].error}.`
+                      : ""}
+                  </Banner>
+                )}
+              </TitledCard>
               {data.snapshotDay && (
                 <Text as="p" tone="subdued" variant="bodySm">
                   Scores from {formatDayKey(data.snapshotDay)}.

@@ -31,6 +31,7 @@ import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { NpsTrendChart } from "../components/NpsTrendChart";
 import { DownloadButton } from "../components/DownloadButton";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Surveys · Ciclo" }];
 
@@ -109,39 +110,29 @@ export default function SurveysPage() {
           </StatGrid>
           <Layout>
             <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    NPS by month
-                  </Text>
-                  <NpsTrendChart
-                    months={insights.byMonth.map((m) => ({
-                      month: m.month,
-                      nps: m.summary.nps,
-                      responses: m.summary.responses,
-                    }))}
-                  />
-                </BlockStack>
-              </Card>
+              <TitledCard title="NPS by month">
+                <NpsTrendChart
+                  months={insights.byMonth.map((m) => ({
+                    month: m.month,
+                    nps: m.summary.nps,
+                    responses: m.summary.responses,
+                  }))}
+                />
+              </TitledCard>
             </Layout.Section>
             <Layout.Section variant="oneThird">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    NPS by segment
-                  </Text>
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric"]}
-                    headings={["Segment", "NPS", "Answers"]}
-                    rows={insights.bySegment.map((g) => [
-                      g.group,
-                      `${formatNps(g.summary.nps)}${g.summary.smallSample ? "*" : ""}`,
-                      formatCount(g.summary.responses),
-                    ])}
-                    footerContent="* fewer than 30 answers"
-                  />
-                </BlockStack>
-              </Card>
+              <TitledCard title="NPS by segment">
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric"]}
+                  headings={["Segment", "NPS", "Answers"]}
+                  rows={insights.bySegment.map((g) => [
+                    g.group,
+                    `${formatNps(g.summary.nps)}${g.summary.smallSample ? "*" : ""}`,
+                    formatCount(g.summary.responses),
+                  ])}
+                  footerContent="* fewer than 30 answers"
+                />
+              </TitledCard>
             </Layout.Section>
           </Layout>
           <Card>
@@ -175,55 +166,50 @@ export default function SurveysPage() {
               )}
             </BlockStack>
           </Card>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {data.query ? `Answers mentioning “${data.query}”` : "Latest answers"}
-              </Text>
-              <Form method="get" role="search">
-                <InlineStack gap="200" blockAlign="end">
-                  <div style={{ flex: 1 }}>
-                    <TextField
-                      label="Search what customers wrote"
-                      name="q"
-                      value={search}
-                      onChange={setSearch}
-                      autoComplete="off"
-                      placeholder="e.g. shipping"
-                      clearButton
-                      onClearButtonClick={() => setSearch("")}
-                    />
-                  </div>
-                  <Button submit>Search</Button>
-                </InlineStack>
-              </Form>
-              {data.responses.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  {data.query ? "No answer contains those words." : "No answers yet."}
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "text"]}
-                  headings={["Date", "Question", "Answer", "Segment then"]}
-                  rows={data.responses.map((r) => [
-                    formatDay(r.answeredAt, store.timezone),
-                    r.question,
-                    r.customerId ? <Link to={`/app/customers/${r.customerId}`}>{r.answer}</Link> : r.answer,
-                    r.segment ?? "—",
-                  ])}
-                />
-              )}
-              <InlineStack align="center">
-                <Pagination
-                  hasPrevious={data.page > 1}
-                  hasNext={data.hasNext}
-                  onPrevious={() => goTo(data.page - 1)}
-                  onNext={() => goTo(data.page + 1)}
-                  label={`Page ${data.page}`}
-                />
+          <TitledCard title={data.query ? `Answers mentioning “${data.query}”` : "Latest answers"}>
+            <Form method="get" role="search">
+              <InlineStack gap="200" blockAlign="end">
+                <div style={{ flex: 1 }}>
+                  <TextField
+                    label="Search what customers wrote"
+                    name="q"
+                    value={search}
+                    onChange={setSearch}
+                    autoComplete="off"
+                    placeholder="e.g. shipping"
+                    clearButton
+                    onClearButtonClick={() => setSearch("")}
+                  />
+                </div>
+                <Button submit>Search</Button>
               </InlineStack>
-            </BlockStack>
-          </Card>
+            </Form>
+            {data.responses.length === 0 ? (
+              <Text as="p" tone="subdued">
+                {data.query ? "No answer contains those words." : "No answers yet."}
+              </Text>
+            ) : (
+              <DataTable
+                columnContentTypes={["text", "text", "text", "text"]}
+                headings={["Date", "Question", "Answer", "Segment then"]}
+                rows={data.responses.map((r) => [
+                  formatDay(r.answeredAt, store.timezone),
+                  r.question,
+                  r.customerId ? <Link to={`/app/customers/${r.customerId}`}>{r.answer}</Link> : r.answer,
+                  r.segment ?? "—",
+                ])}
+              />
+            )}
+            <InlineStack align="center">
+              <Pagination
+                hasPrevious={data.page > 1}
+                hasNext={data.hasNext}
+                onPrevious={() => goTo(data.page - 1)}
+                onNext={() => goTo(data.page + 1)}
+                label={`Page ${data.page}`}
+              />
+            </InlineStack>
+          </TitledCard>
           <Card>
             <BlockStack gap="300">
               <InlineStack align="space-between">

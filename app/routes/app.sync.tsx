@@ -21,6 +21,7 @@ import { syncStatus } from "../sync/sync-status.server";
 import { formatMinorUnits } from "../domain/money";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
+import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Sync · Ciclo" }];
 
@@ -151,31 +152,26 @@ export default function SyncPage() {
           )}
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Live updates
-              </Text>
-              <Text as="p">
-                {status.webhooks.processed.toLocaleString()} updates applied
-                {status.webhooks.pending ? `, ${status.webhooks.pending} waiting` : ""}
-                {status.webhooks.lastReceivedAt
-                  ? ` · last at ${new Date(status.webhooks.lastReceivedAt).toLocaleString()}`
-                  : ""}
-                .
-              </Text>
-              {status.webhooks.failed > 0 && (
-                <Banner tone="warning">
-                  {status.webhooks.failed} updates from Shopify could not be read and were skipped; the nightly
-                  reconciliation picks up their orders again.
-                </Banner>
-              )}
-              <Text as="p" tone="subdued">
-                Test orders, cancelled and voided orders are stored but do not count toward customer value. Refunds
-                reduce an order's value. Guest orders are kept and counted separately.
-              </Text>
-            </BlockStack>
-          </Card>
+          <TitledCard title="Live updates" gap="200">
+            <Text as="p">
+              {status.webhooks.processed.toLocaleString()} updates applied
+              {status.webhooks.pending ? `, ${status.webhooks.pending} waiting` : ""}
+              {status.webhooks.lastReceivedAt
+                ? ` · last at ${new Date(status.webhooks.lastReceivedAt).toLocaleString()}`
+                : ""}
+              .
+            </Text>
+            {status.webhooks.failed > 0 && (
+              <Banner tone="warning">
+                {status.webhooks.failed} updates from Shopify could not be read and were skipped; the nightly
+                reconciliation picks up their orders again.
+              </Banner>
+            )}
+            <Text as="p" tone="subdued">
+              Test orders, cancelled and voided orders are stored but do not count toward customer value. Refunds reduce
+              an order's value. Guest orders are kept and counted separately.
+            </Text>
+          </TitledCard>
         </Layout.Section>
       </Layout>
     </Page>
