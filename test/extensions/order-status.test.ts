@@ -1,24 +1,22 @@
 /// <reference types="@shopify/ui-extensions/customer-account.order-status.block.render" />
-import { getExtension } from "@shopify/ui-extensions-tester";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SurveyQuestionsResponse } from "../../app/domain/surveys/api";
 import {
   body,
   buttonLabelled,
   buttons,
   click,
-  EXTENSION_DIR,
-  fakeBackend,
   headingText,
   renderTarget,
   settle,
+  surveyExtension,
   translatorFor,
   unmount,
 } from "./support/harness";
 
 const TARGET = "customer-account.order-status.block.render";
 const ORDER_ID = "gid://shopify/Order/1";
-const extension = getExtension(TARGET, { configSearchDir: EXTENSION_DIR });
+const { extension, renderWithBackend } = surveyExtension(TARGET);
 
 const NPS: SurveyQuestionsResponse = {
   eligible: true,
@@ -39,21 +37,9 @@ function order(fulfillmentStatus: string, shipments: (string | null)[], cancelle
   };
 }
 
-beforeEach(() => {
-  extension.setUp();
-  extension.shopify.i18n.translate = translatorFor("en.default") as never;
-});
-
-afterEach(() => {
-  unmount();
-  extension.tearDown();
-});
-
 describe("order-status NPS survey", () => {
   it("asks NPS 0-10 once the order was delivered, each score labelled for screen readers", async () => {
-    const backend = fakeBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) });
 
     const [deliveryCheck, questions] = backend.requests;
     expect(deliveryCheck!.url).toBe("shopify://customer-account/api/2026-07/graphql.json");
@@ -77,9 +63,7 @@ describe("order-status NPS survey", () => {
   });
 
   it("sends the score, then asks for the reason", async () => {
-    const backend = fakeBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) });
     click(buttonLabelled("9"));
     await settle();
     expect(backend.answers()).toEqual([{ target: "order-status", orderId: ORDER_ID, questionId: "nps", score: 9 }]);
@@ -94,9 +78,7 @@ describe("order-status NPS survey", () => {
       order("PARTIALLY_FULFILLED", [null]),
       order("FULFILLED", ["DELIVERED"], "2026-11-01T10:00:00Z"),
     ]) {
-      const backend = fakeBackend({ questions: NPS, order: state });
-      extension.fetch = backend.fetch;
-      await renderTarget(TARGET);
+      const backend = await renderWithBackend({ questions: NPS, order: state });
       expect(body().childNodes).toHaveLength(0);
       expect(backend.appRequests()).toEqual([]);
       unmount();
@@ -104,8 +86,7 @@ describe("order-status NPS survey", () => {
   });
 
   it("a fulfilled order without tracking (digital goods) is ready", async () => {
-    extension.fetch = fakeBackend({ questions: NPS, order: order("FULFILLED", [null]) }).fetch;
-    await renderTarget(TARGET);
+    await renderWithBackend({ questions: NPS, order: order("FULFILLED", [null]) });
     expect(headingText()).toBe("How likely are you to recommend us to a friend?");
   });
 
@@ -118,20 +99,17 @@ describe("order-status NPS survey", () => {
   });
 
   it("shows nothing when the server is in cooldown for this customer", async () => {
-    const backend = fakeBackend({
+    await renderWithBackend({
       questions: { eligible: false, reason: "cooldown", questionSet: "", questions: [] },
       order: order("FULFILLED", ["DELIVERED"]),
     });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
     expect(body().childNodes).toHaveLength(0);
   });
 
   it("speaks Italian", async () => {
-    extension.fetch = fakeBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) }).fetch;
     extension.shopify.i18n.translate = translatorFor("it") as never;
     extension.shopify.localization.extensionLanguage.value = { isoCode: "it" };
-    await renderTarget(TARGET);
+    await renderWithBackend({ questions: NPS, order: order("FULFILLED", ["DELIVERED"]) });
     expect(headingText()).toBe("Quanto è probabile che ci consiglieresti a un amico?");
     expect(body().querySelectorAll("s-grid s-button")[10]!.getAttribute("accessibilityLabel")).toBe("10 su 10");
     expect(buttons().map((b) => b.textContent)).toContain("No, grazie");

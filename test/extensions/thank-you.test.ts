@@ -1,6 +1,5 @@
 /// <reference types="@shopify/ui-extensions/purchase.thank-you.block.render" />
-import { getExtension } from "@shopify/ui-extensions-tester";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { SurveyQuestionsResponse } from "../../app/domain/surveys/api";
 import { surveyFlagKey } from "../../extensions/checkout-survey/src/Survey";
 import {
@@ -8,12 +7,11 @@ import {
   buttonLabelled,
   buttons,
   click,
-  EXTENSION_DIR,
-  fakeBackend,
   headingText,
   json,
   renderTarget,
   settle,
+  surveyExtension,
   translatorFor,
   typeInto,
   unmount,
@@ -21,7 +19,7 @@ import {
 
 const TARGET = "purchase.thank-you.block.render";
 const ORDER_ID = "gid://shopify/Order/1";
-const extension = getExtension(TARGET, { configSearchDir: EXTENSION_DIR });
+const { extension, renderWithBackend } = surveyExtension(TARGET);
 
 const JTBD: SurveyQuestionsResponse = {
   eligible: true,
@@ -33,22 +31,9 @@ const JTBD: SurveyQuestionsResponse = {
   ],
 };
 
-beforeEach(() => {
-  extension.setUp();
-  extension.shopify.i18n.translate = translatorFor("en.default") as never;
-});
-
-afterEach(() => {
-  unmount();
-  extension.tearDown();
-  vi.useRealTimers();
-});
-
 describe("thank-you survey", () => {
   it("asks the first question with the session token and the order id, labels from the locale file", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
 
     const [request] = backend.appRequests();
     const url = new URL(request!.url);
@@ -65,9 +50,7 @@ describe("thank-you survey", () => {
   });
 
   it("sends one tap as one answer with the session token, then moves on", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
 
     click(buttonLabelled("A gift"));
     click(buttonLabelled("A gift")); // a double tap
@@ -84,9 +67,7 @@ describe("thank-you survey", () => {
   });
 
   it("skips a question without sending anything, and sends free text", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
 
     click(buttonLabelled("Skip"));
     await settle();
@@ -112,8 +93,7 @@ describe("thank-you survey", () => {
   });
 
   it("a survey skipped to the end goes away without a thank-you", async () => {
-    extension.fetch = fakeBackend({ questions: JTBD }).fetch;
-    await renderTarget(TARGET);
+    await renderWithBackend({ questions: JTBD });
     for (let i = 0; i < 3; i++) {
       click(buttonLabelled("Skip"));
       await settle();
@@ -122,9 +102,7 @@ describe("thank-you survey", () => {
   });
 
   it("'No thanks' hides the survey and it stays hidden on the next page load", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
     click(buttonLabelled("No thanks"));
     await settle();
     expect(body().childNodes).toHaveLength(0);
@@ -138,9 +116,9 @@ describe("thank-you survey", () => {
 
   it("renders nothing when the server says the customer is not eligible (cooldown, already answered)", async () => {
     for (const reason of ["cooldown", "already-answered"] as const) {
-      const backend = fakeBackend({ questions: { eligible: false, reason, questionSet: "", questions: [] } });
-      extension.fetch = backend.fetch;
-      await renderTarget(TARGET);
+      const backend = await renderWithBackend({
+        questions: { eligible: false, reason, questionSet: "", questions: [] },
+      });
       expect(body().childNodes).toHaveLength(0);
       expect(backend.answers()).toEqual([]);
       unmount();
@@ -152,18 +130,15 @@ describe("thank-you survey", () => {
       { eligible: true, questions: "nope" },
       { eligible: true, questions: [{ id: 1, kind: "choice" }] },
     ]) {
-      extension.fetch = fakeBackend({ questions: () => json(reply) }).fetch;
-      await renderTarget(TARGET);
+      await renderWithBackend({ questions: () => json(reply) });
       expect(body().childNodes).toHaveLength(0);
       unmount();
     }
   });
 
   it("renders nothing without an order, and does not call the network", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
     extension.shopify.orderConfirmation.value = undefined as never;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
     expect(body().childNodes).toHaveLength(0);
     expect(backend.requests).toEqual([]);
   });
@@ -193,9 +168,7 @@ describe("thank-you survey", () => {
   });
 
   it("an answer that fails twice hides the survey instead of thanking", async () => {
-    const backend = fakeBackend({ questions: JTBD, answerReplies: [() => json({}, 503)] });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD, answerReplies: [() => json({}, 503)] });
     click(buttonLabelled("A gift"));
     await new Promise((resolve) => setTimeout(resolve, 900));
     await settle();
@@ -205,9 +178,7 @@ describe("thank-you survey", () => {
   });
 
   it("a rejected answer (400) is not retried and hides the survey", async () => {
-    const backend = fakeBackend({ questions: JTBD, answerReplies: [() => json({ errors: [] }, 400)] });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD, answerReplies: [() => json({ errors: [] }, 400)] });
     click(buttonLabelled("A gift"));
     await settle();
     expect(backend.answers()).toHaveLength(1);
@@ -215,14 +186,12 @@ describe("thank-you survey", () => {
   });
 
   it("retries after a 401 with a fresh session token, and carries on", async () => {
-    const backend = fakeBackend({
+    let token = 0;
+    extension.shopify.sessionToken.get = async () => `token-${++token}`;
+    const backend = await renderWithBackend({
       questions: JTBD,
       answerReplies: [() => json({}, 401), () => json({ ok: true, duplicate: false })],
     });
-    extension.fetch = backend.fetch;
-    let token = 0;
-    extension.shopify.sessionToken.get = async () => `token-${++token}`;
-    await renderTarget(TARGET);
     click(buttonLabelled("A gift"));
     await new Promise((resolve) => setTimeout(resolve, 900));
     await settle();
@@ -233,12 +202,10 @@ describe("thank-you survey", () => {
 
   it("buttons are disabled while an answer is on its way", async () => {
     let release: (response: Response) => void = () => {};
-    const backend = fakeBackend({
+    await renderWithBackend({
       questions: JTBD,
       answerReplies: [() => new Promise<Response>((resolve) => (release = resolve))],
     });
-    extension.fetch = backend.fetch;
-    await renderTarget(TARGET);
     click(buttonLabelled("A gift"));
     await settle();
     expect(buttonLabelled("Replacing something")?.hasAttribute("disabled")).toBe(true);
@@ -248,11 +215,9 @@ describe("thank-you survey", () => {
   });
 
   it("speaks Italian when the customer's language is Italian", async () => {
-    const backend = fakeBackend({ questions: JTBD });
-    extension.fetch = backend.fetch;
     extension.shopify.i18n.translate = translatorFor("it") as never;
     extension.shopify.localization.extensionLanguage.value = { isoCode: "it" };
-    await renderTarget(TARGET);
+    const backend = await renderWithBackend({ questions: JTBD });
 
     expect(new URL(backend.appRequests()[0]!.url).searchParams.get("locale")).toBe("it");
     expect(body().querySelector("s-section")?.getAttribute("heading")).toBe("Una domanda veloce");

@@ -6,8 +6,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import type { SurveyAnswerRequest, SurveyQuestionsResponse } from "../../../app/domain/surveys/api";
 import { installTestDocument, TestEvent, type TestElement } from "./minimal-dom";
 
@@ -133,4 +134,32 @@ export function fakeBackend(options: FakeBackendOptions): FakeBackend {
     answers: () =>
       requests.filter((r) => r.url.includes("/api/survey/answers")).map((r) => r.body as SurveyAnswerRequest),
   };
+}
+
+type SurveyTarget = "purchase.thank-you.block.render" | "customer-account.order-status.block.render";
+
+/**
+ * The tester's harness for one survey target, set up before each test with the English locale file and torn
+ * down after it (Preact's tree unmounted first, real timers restored last); `renderWithBackend` renders the
+ * target against a fakeBackend and returns the backend for the test to inspect.
+ */
+export function surveyExtension<T extends SurveyTarget>(target: T) {
+  const extension = getExtension(target, { configSearchDir: EXTENSION_DIR });
+  beforeEach(() => {
+    extension.setUp();
+    // Both survey targets have i18n; TypeScript cannot see that through the generic target.
+    (extension.shopify as unknown as { i18n: { translate: unknown } }).i18n.translate = translatorFor("en.default");
+  });
+  afterEach(() => {
+    unmount();
+    extension.tearDown();
+    vi.useRealTimers(); // in case the test faked them
+  });
+  async function renderWithBackend(options: FakeBackendOptions): Promise<FakeBackend> {
+    const backend = fakeBackend(options);
+    extension.fetch = backend.fetch;
+    await renderTarget(target);
+    return backend;
+  }
+  return { extension, renderWithBackend };
 }
