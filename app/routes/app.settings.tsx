@@ -29,6 +29,7 @@ import {
   TAG_FAMILY_LABELS,
   type SettingsErrors,
   type SettingsValues,
+  type Thresholds,
 } from "../admin/settings-validation";
 import { deleteStoreData } from "../admin/store-data.server";
 import { DownloadButton } from "../components/DownloadButton";
@@ -88,6 +89,14 @@ export default function SettingsPage() {
   const errors: SettingsErrors = result?.intent === "save" && !result.ok ? result.errors : {};
   const set = (name: keyof ReturnType<typeof formState>) => (value: string) =>
     setValues((v) => ({ ...v, [name]: value }));
+  // The six threshold fields are wired alike; naming each once keeps its form name, value and error key in step.
+  const thresholdField = (name: keyof Thresholds) => ({
+    name,
+    value: values[name],
+    onChange: set(name),
+    error: errors[`thresholds.${name}` as const],
+    autoComplete: "off",
+  });
   const saving = navigation.state === "submitting" && navigation.formData?.get("intent") === "save";
 
   return (
@@ -163,57 +172,27 @@ export default function SettingsPage() {
                 <FormLayout>
                   <TextField
                     label="Score levels for recency, frequency and spend"
-                    name="rfmBins"
                     type="number"
-                    value={values.rfmBins}
-                    onChange={set("rfmBins")}
-                    error={errors["thresholds.rfmBins"]}
-                    autoComplete="off"
+                    {...thresholdField("rfmBins")}
                     helpText="5 = quintiles (default)."
                   />
                   <FormLayout.Group>
                     <TextField
                       label="“At risk” after this many usual gaps without an order"
-                      name="atRiskGaps"
-                      value={values.atRiskGaps}
-                      onChange={set("atRiskGaps")}
-                      error={errors["thresholds.atRiskGaps"]}
-                      autoComplete="off"
+                      {...thresholdField("atRiskGaps")}
                     />
-                    <TextField
-                      label="“Lost” after this many usual gaps"
-                      name="lostGaps"
-                      value={values.lostGaps}
-                      onChange={set("lostGaps")}
-                      error={errors["thresholds.lostGaps"]}
-                      autoComplete="off"
-                    />
+                    <TextField label="“Lost” after this many usual gaps" {...thresholdField("lostGaps")} />
                   </FormLayout.Group>
                   <FormLayout.Group>
                     <TextField
                       label="“At risk” below this chance of still being a customer"
-                      name="atRiskPAlive"
-                      value={values.atRiskPAlive}
-                      onChange={set("atRiskPAlive")}
-                      error={errors["thresholds.atRiskPAlive"]}
-                      autoComplete="off"
+                      {...thresholdField("atRiskPAlive")}
                     />
-                    <TextField
-                      label="“Lost” below this chance"
-                      name="lostPAlive"
-                      value={values.lostPAlive}
-                      onChange={set("lostPAlive")}
-                      error={errors["thresholds.lostPAlive"]}
-                      autoComplete="off"
-                    />
+                    <TextField label="“Lost” below this chance" {...thresholdField("lostPAlive")} />
                   </FormLayout.Group>
                   <TextField
                     label="Share of customers who can be Heroes (top orders and spend)"
-                    name="heroShare"
-                    value={values.heroShare}
-                    onChange={set("heroShare")}
-                    error={errors["thresholds.heroShare"]}
-                    autoComplete="off"
+                    {...thresholdField("heroShare")}
                     helpText="0.2 = top 20%."
                   />
                 </FormLayout>

@@ -93,6 +93,8 @@ export default function QuestionSetsPage() {
 
   const change = (index: number, update: (set: EditableSet) => EditableSet) =>
     setSets((current) => current.map((set, i) => (i === index ? update(set) : set)));
+  const changeAudience = (index: number, audience: Partial<EditableSet["audience"]>) =>
+    change(index, (s) => ({ ...s, audience: { ...s.audience, ...audience } }));
   const move = (index: number, by: number) =>
     setSets((current) => {
       const next = [...current];
@@ -195,9 +197,7 @@ export default function QuestionSetsPage() {
                             title="Segments (none = everyone)"
                             choices={RFM_SEGMENTS.map((s) => ({ label: s, value: s }))}
                             selected={set.audience.segments}
-                            onChange={(segments) =>
-                              change(index, (s) => ({ ...s, audience: { ...s.audience, segments } }))
-                            }
+                            onChange={(segments) => changeAudience(index, { segments })}
                           />
                           <BlockStack gap="300">
                             <ChoiceList
@@ -205,16 +205,12 @@ export default function QuestionSetsPage() {
                               title="Lifecycle stages"
                               choices={LIFECYCLE_STAGES.map((s) => ({ label: s, value: s }))}
                               selected={set.audience.stages}
-                              onChange={(stages) =>
-                                change(index, (s) => ({ ...s, audience: { ...s.audience, stages } }))
-                              }
+                              onChange={(stages) => changeAudience(index, { stages })}
                             />
                             <Checkbox
                               label="Customers placing their first order"
                               checked={set.audience.firstOrder}
-                              onChange={(firstOrder) =>
-                                change(index, (s) => ({ ...s, audience: { ...s.audience, firstOrder } }))
-                              }
+                              onChange={(firstOrder) => changeAudience(index, { firstOrder })}
                             />
                           </BlockStack>
                         </InlineStack>
