@@ -16,6 +16,15 @@ export interface RestError {
   headers?: Record<string, string>;
 }
 
+/** What authentication looks at: the form body only when the request is application/x-www-form-urlencoded. */
+export interface AuthRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  formBody: URLSearchParams | null;
+}
+
 export type AuthResult = { key: SimApiKey | null } | { error: RestError };
 
 const OAUTH_REQUIRED = [
@@ -26,17 +35,7 @@ const OAUTH_REQUIRED = [
   "oauth_signature_method",
 ];
 
-export function authenticate(
-  store: SimStore,
-  request: {
-    method: string;
-    path: string;
-    query: URLSearchParams;
-    headers: Record<string, string | string[] | undefined>;
-    formBody: URLSearchParams | null;
-  },
-  ssl: boolean,
-): AuthResult {
+export function authenticate(store: SimStore, request: AuthRequest, ssl: boolean): AuthResult {
   let key: SimApiKey | null = null;
   if (ssl) {
     const basic = basicCredentials(request.query, request.headers["authorization"]);
@@ -168,17 +167,7 @@ export function oauthBaseString(method: string, baseUrl: string, params: Record<
   return `${method.toUpperCase()}&${rfc3986(baseUrl)}&${joinWithEquals(normalized).join("%26")}`;
 }
 
-function oauthAuthenticate(
-  store: SimStore,
-  request: {
-    method: string;
-    path: string;
-    query: URLSearchParams;
-    headers: Record<string, string | string[] | undefined>;
-    formBody: URLSearchParams | null;
-  },
-  ssl: boolean,
-): AuthResult {
+function oauthAuthenticate(store: SimStore, request: AuthRequest, ssl: boolean): AuthResult {
   const params = phpParams([...request.query.entries(), ...(request.formBody ? request.formBody.entries() : [])]);
   const header = request.headers["authorization"];
   const headerValue = Array.isArray(header) ? header[0] : header;

@@ -309,43 +309,28 @@ export async function startWooSimulator(options: WooSimulatorOptions = {}): Prom
   }
 
   function batchOrders(ctx: Ctx): Reply {
-    const no = denied(ctx, "batch");
-    if (no) return no;
-    const input = (ctx.body ?? {}) as { create?: Json[]; update?: Json[]; delete?: number[] };
-    const tooMany = batchLimit(input);
-    if (tooMany) return tooMany;
-    const out: Json = {};
-    if (input.create)
-      out["create"] = input.create.map((c) => {
+    const invalidId = (id: unknown, status: number) =>
+      batchItemError(id, { status, code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID." });
+    return batch(ctx, {
+      create(c) {
         const problem = orderInputProblem(c);
         return problem
-          ? { id: 0, error: { code: problem.code, message: problem.message, data: { status: problem.status } } }
+          ? batchItemError(0, problem)
           : store.orderDocument(store.createOrder(c as Parameters<SimStore["createOrder"]>[0]));
-      });
-    if (input.update)
-      out["update"] = input.update.map((u) => {
+      },
+      update(u) {
         const id = Number(u["id"]);
         const order = store.updateOrder(id, u as Parameters<SimStore["updateOrder"]>[1]);
-        return order
-          ? store.orderDocument(order)
-          : {
-              id,
-              error: { code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID.", data: { status: 400 } },
-            };
-      });
-    if (input.delete)
-      out["delete"] = input.delete.map((id) => {
+        return order ? store.orderDocument(order) : invalidId(id, 400);
+      },
+      delete(id) {
         const order = store.orders.get(Number(id));
-        if (!order)
-          return {
-            id,
-            error: { code: "woocommerce_rest_shop_order_invalid_id", message: "Invalid ID.", data: { status: 404 } },
-          };
+        if (!order) return invalidId(id, 404);
         const before = store.orderDocument(order);
         store.trashOrder(order.id);
         return before;
-      });
-    return { status: 200, body: out };
+      },
+    });
   }
 
   // ---------------------------------------------------------------- customers
@@ -442,40 +427,46 @@ export async function startWooSimulator(options: WooSimulatorOptions = {}): Prom
   }
 
   function batchCustomers(ctx: Ctx): Reply {
+    const admin = ctx.user?.role === "administrator";
+    const invalidId = (id: unknown, status: number) =>
+      batchItemError(id, { status, code: "woocommerce_rest_invalid_id", message: "Invalid resource ID." });
+    return batch(ctx, {
+      create: (c) =>
+        store.customerDocument(store.createCustomer(c as Parameters<SimStore["createCustomer"]>[0]), admin),
+      update(u) {
+        const id = Number(u["id"]);
+        const user = store.updateCustomer(id, u as Parameters<SimStore["updateCustomer"]>[1]);
+        return user ? store.customerDocument(user, admin) : invalidId(id, 400);
+      },
+      delete(id) {
+        const user = store.users.get(Number(id));
+        if (!user) return invalidId(id, 404);
+        const before = store.customerDocument(user, admin);
+        store.deleteCustomer(user.id);
+        return before;
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- batch
+
+  /**
+   * WC_REST_Controller::batch_items: staff only, at most 100 items in all, then create, update and delete in
+   * that order, each item answered on its own (a failing item is an `{ id, error }` entry, not a failed request).
+   */
+  function batch(
+    ctx: Ctx,
+    handlers: { create(item: Json): unknown; update(item: Json): unknown; delete(id: number): unknown },
+  ): Reply {
     const no = denied(ctx, "batch");
     if (no) return no;
     const input = (ctx.body ?? {}) as { create?: Json[]; update?: Json[]; delete?: number[] };
     const tooMany = batchLimit(input);
     if (tooMany) return tooMany;
-    const admin = ctx.user?.role === "administrator";
     const out: Json = {};
-    if (input.create)
-      out["create"] = input.create.map((c) =>
-        store.customerDocument(store.createCustomer(c as Parameters<SimStore["createCustomer"]>[0]), admin),
-      );
-    if (input.update)
-      out["update"] = input.update.map((u) => {
-        const id = Number(u["id"]);
-        const user = store.updateCustomer(id, u as Parameters<SimStore["updateCustomer"]>[1]);
-        return user
-          ? store.customerDocument(user, admin)
-          : {
-              id,
-              error: { code: "woocommerce_rest_invalid_id", message: "Invalid resource ID.", data: { status: 400 } },
-            };
-      });
-    if (input.delete)
-      out["delete"] = input.delete.map((id) => {
-        const user = store.users.get(Number(id));
-        if (!user)
-          return {
-            id,
-            error: { code: "woocommerce_rest_invalid_id", message: "Invalid resource ID.", data: { status: 404 } },
-          };
-        const before = store.customerDocument(user, admin);
-        store.deleteCustomer(user.id);
-        return before;
-      });
+    if (input.create) out["create"] = input.create.map((item) => handlers.create(item));
+    if (input.update) out["update"] = input.update.map((item) => handlers.update(item));
+    if (input.delete) out["delete"] = input.delete.map((id) => handlers.delete(id));
     return { status: 200, body: out };
   }
 
@@ -702,6 +693,11 @@ function restError(e: RestError & { params?: Record<string, string> }): Reply {
     body: { code: e.code, message: e.message, data },
     ...(e.headers ? { headers: e.headers } : {}),
   };
+}
+
+/** One failed item inside a batch reply (the rest of the batch goes on). */
+function batchItemError(id: unknown, e: RestError): Json {
+  return { id, error: { code: e.code, message: e.message, data: { status: e.status } } };
 }
 
 function noRoute(): Reply {
