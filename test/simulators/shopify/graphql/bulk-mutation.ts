@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { executeSync, Kind, parse, validate, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import { gid } from "../ids";
 import type { SimulatedShop } from "../store";
-import type { BulkErrorCode, BulkOperationRecord, BulkOperations } from "./bulk";
+import { newBulkOperation, type BulkErrorCode, type BulkOperationRecord, type BulkOperations } from "./bulk";
 import { fieldResolver } from "./executor";
 import type { ResolverContext } from "./resolvers";
 import { adminSchema } from "./schema";
@@ -103,22 +103,7 @@ export class BulkMutations {
         return refuse("INVALID_STAGED_UPLOAD_FILE", "Unexpected file structure - expected JSONL", ["stagedUploadPath"]);
       lines.push(value as Record<string, unknown>);
     }
-    const record = this.bulk.track({
-      shopDomain: shop.domain,
-      type: "MUTATION",
-      status: "CREATED",
-      errorCode: null,
-      query: mutation,
-      groupObjects: false,
-      createdAt: shop.clock.now(),
-      completedAt: null,
-      objectCount: 0,
-      rootObjectCount: 0,
-      fileSize: null,
-      url: null,
-      partialDataUrl: null,
-      fileName: null,
-    });
+    const record = this.bulk.track(newBulkOperation(shop, "MUTATION", mutation, false));
     const fault = this.faults.get(shop.domain)?.shift();
     this.bulk.schedule(this.bulk.options.mutationStartDelayMs, () =>
       this.execute(shop, record, document, lines, fault),

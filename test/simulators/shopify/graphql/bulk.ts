@@ -79,6 +79,31 @@ interface Running {
 
 const ACTIVE: BulkStatus[] = ["CREATED", "RUNNING", "CANCELING"];
 
+/** An operation as Shopify creates it: CREATED, nothing read or written yet. */
+export function newBulkOperation(
+  shop: SimulatedShop,
+  type: BulkOperationRecord["type"],
+  query: string,
+  groupObjects: boolean,
+): Omit<BulkOperationRecord, "id"> {
+  return {
+    shopDomain: shop.domain,
+    type,
+    status: "CREATED",
+    errorCode: null,
+    query,
+    groupObjects,
+    createdAt: shop.clock.now(),
+    completedAt: null,
+    objectCount: 0,
+    rootObjectCount: 0,
+    fileSize: null,
+    url: null,
+    partialDataUrl: null,
+    fileName: null,
+  };
+}
+
 export class BulkOperations {
   private readonly ops = new Map<string, Map<number, BulkOperationRecord>>();
   private readonly faults = new Map<string, BulkFault[]>();
@@ -176,26 +201,7 @@ export class BulkOperations {
         return { bulkOperation: null, userErrors: [{ field: ["query"], message: e.message, code: "INVALID" }] };
       throw e;
     }
-    const record: BulkOperationRecord = {
-      id: ++this.nextId,
-      shopDomain: shop.domain,
-      type: "QUERY",
-      status: "CREATED",
-      errorCode: null,
-      query,
-      groupObjects,
-      createdAt: shop.clock.now(),
-      completedAt: null,
-      objectCount: 0,
-      rootObjectCount: 0,
-      fileSize: null,
-      url: null,
-      partialDataUrl: null,
-      fileName: null,
-    };
-    const byShop = this.ops.get(shop.domain) ?? new Map<number, BulkOperationRecord>();
-    byShop.set(record.id, record);
-    this.ops.set(shop.domain, byShop);
+    const record = this.register({ id: ++this.nextId, ...newBulkOperation(shop, "QUERY", query, groupObjects) });
     const fault = this.faults.get(shop.domain)?.shift();
     const running: Running = { record, prepared, shop, fault, cancelRequested: false };
     this.later(this.options.startDelayMs, () => this.start(running));
@@ -210,13 +216,19 @@ export class BulkOperations {
     return this.list(shopDomain).filter((o) => o.type === type && ACTIVE.includes(o.status));
   }
 
-  /** Registers an operation run elsewhere (bulk mutations) so bulkOperation(id), cancel and waitFor see it. */
+  /**
+   * Registers an operation run elsewhere (bulk mutations) so bulkOperation(id), cancel and waitFor see it.
+   * Tests and the bench wrap this method to count the mutations on Shopify's side; run() does not go through it.
+   */
   track(record: Omit<BulkOperationRecord, "id">): BulkOperationRecord {
-    const full: BulkOperationRecord = { ...record, id: ++this.nextId };
-    const byShop = this.ops.get(full.shopDomain) ?? new Map<number, BulkOperationRecord>();
-    byShop.set(full.id, full);
-    this.ops.set(full.shopDomain, byShop);
-    return full;
+    return this.register({ ...record, id: ++this.nextId });
+  }
+
+  private register(record: BulkOperationRecord): BulkOperationRecord {
+    const byShop = this.ops.get(record.shopDomain) ?? new Map<number, BulkOperationRecord>();
+    byShop.set(record.id, record);
+    this.ops.set(record.shopDomain, byShop);
+    return record;
   }
 
   /** Serves a result file at /files/{name}.jsonl and returns its URL. */

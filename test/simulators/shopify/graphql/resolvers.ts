@@ -265,6 +265,23 @@ const connectionResolvers = typed<Connection<unknown>>({
   pageInfo: (c) => c,
 });
 
+/** Payload and error types that differ only in name share one set of resolvers. */
+const tagsPayloadResolvers = typed<{ node: unknown; userErrors: unknown[] }>({
+  node: (p) => p.node,
+  userErrors: (p) => p.userErrors,
+});
+
+const bulkOperationPayloadResolvers = typed<{ bulkOperation: BulkOperationRecord | null; userErrors: unknown[] }>({
+  bulkOperation: (p) => p.bulkOperation,
+  userErrors: (p) => p.userErrors,
+});
+
+const bulkUserErrorResolvers = typed<{ field: string[] | null; message: string; code: string | null }>({
+  field: (e) => e.field,
+  message: (e) => e.message,
+  code: (e) => e.code,
+});
+
 export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   QueryRoot: typed<unknown>({
     shop: (_s, _a, ctx) => ctx.shop,
@@ -491,15 +508,9 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     updatedAt: (m) => dt(m.updatedAt),
   }),
 
-  TagsAddPayload: typed<{ node: unknown; userErrors: unknown[] }>({
-    node: (p) => p.node,
-    userErrors: (p) => p.userErrors,
-  }),
+  TagsAddPayload: tagsPayloadResolvers,
 
-  TagsRemovePayload: typed<{ node: unknown; userErrors: unknown[] }>({
-    node: (p) => p.node,
-    userErrors: (p) => p.userErrors,
-  }),
+  TagsRemovePayload: tagsPayloadResolvers,
 
   MetafieldsSetPayload: typed<{ metafields: SimMetafield[] | null; userErrors: unknown[] }>({
     metafields: (p) => p.metafields,
@@ -531,16 +542,9 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     value: (p) => p.value,
   }),
 
-  BulkOperationRunMutationPayload: typed<{ bulkOperation: BulkOperationRecord | null; userErrors: unknown[] }>({
-    bulkOperation: (p) => p.bulkOperation,
-    userErrors: (p) => p.userErrors,
-  }),
+  BulkOperationRunMutationPayload: bulkOperationPayloadResolvers,
 
-  BulkMutationUserError: typed<{ field: string[] | null; message: string; code: string | null }>({
-    field: (e) => e.field,
-    message: (e) => e.message,
-    code: (e) => e.code,
-  }),
+  BulkMutationUserError: bulkUserErrorResolvers,
 
   CustomerEmailAddress: typed<SimCustomer>({
     emailAddress: (c) => c.email,
@@ -692,21 +696,11 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     partialDataUrl: (b) => b.partialDataUrl,
   }),
 
-  BulkOperationRunQueryPayload: typed<{ bulkOperation: BulkOperationRecord | null; userErrors: unknown[] }>({
-    bulkOperation: (p) => p.bulkOperation,
-    userErrors: (p) => p.userErrors,
-  }),
+  BulkOperationRunQueryPayload: bulkOperationPayloadResolvers,
 
-  BulkOperationCancelPayload: typed<{ bulkOperation: BulkOperationRecord | null; userErrors: unknown[] }>({
-    bulkOperation: (p) => p.bulkOperation,
-    userErrors: (p) => p.userErrors,
-  }),
+  BulkOperationCancelPayload: bulkOperationPayloadResolvers,
 
-  BulkOperationUserError: typed<{ field: string[] | null; message: string; code: string | null }>({
-    field: (e) => e.field,
-    message: (e) => e.message,
-    code: (e) => e.code,
-  }),
+  BulkOperationUserError: bulkUserErrorResolvers,
 
   UserError: typed<{ field: string[] | null; message: string }>({
     field: (e) => e.field,
