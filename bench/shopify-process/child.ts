@@ -11,24 +11,6 @@ import type { ChildReply, ChildRequest, ShopifyProcessOptions, ShopifyProcessSta
 const sim = await start({ port: 0 });
 let domain = "";
 
-// Time during which at least one of the shop's bulk operations was queued or running on "Shopify's" side.
-let active = 0;
-let busySince = 0;
-let busyMs = 0;
-let operations = 0;
-const track = sim.bulk.track.bind(sim.bulk);
-sim.bulk.track = (record) => {
-  const op = track(record);
-  if (active++ === 0) busySince = performance.now();
-  operations++;
-  return op;
-};
-const settle = sim.bulk.settle.bind(sim.bulk);
-sim.bulk.settle = (op, shop, status) => {
-  settle(op, shop, status);
-  if (--active === 0) busyMs += performance.now() - busySince;
-};
-
 function setUp(options: ShopifyProcessOptions) {
   domain = options.domain;
   const shop = sim.createShop({ domain, plan: options.plan as ShopPlan, seed: 1 });
@@ -63,12 +45,13 @@ function setUp(options: ShopifyProcessOptions) {
 
 function stats(): ShopifyProcessStats {
   const s = sim.stats(domain);
-  const open = active > 0 ? performance.now() - busySince : 0;
+  // Shopify's side of a bulk push: the time at least one of the shop's bulk mutations was queued or running.
+  const bulk = sim.bulk.mutationActivity(domain);
   return {
     requests: s.requests,
     pointsCharged: s.pointsCharged,
-    bulkBusyMs: busyMs + open,
-    bulkOperations: operations,
+    bulkBusyMs: bulk.busyMs,
+    bulkOperations: bulk.operations,
   };
 }
 
@@ -78,9 +61,7 @@ async function handle(request: ChildRequest): Promise<unknown> {
       return setUp(request.options);
     case "resetStats":
       sim.resetStats(domain);
-      busyMs = 0;
-      operations = 0;
-      if (active > 0) busySince = performance.now();
+      sim.bulk.resetMutationActivity(domain);
       return null;
     case "stats":
       return stats();

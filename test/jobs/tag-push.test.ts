@@ -207,26 +207,10 @@ describe.each(DB_KINDS)("tag push on %s", (kind) => {
     };
     // Bulk operations running in the shop at once: every page has an old-prefix round (remove cc:*) and a
     // current-prefix round (add px:*), one operation each, and both prefixes share the shop's two slots.
-    let running = 0;
-    let mostRunning = 0;
-    const track = sim.bulk.track.bind(sim.bulk);
-    const settle = sim.bulk.settle.bind(sim.bulk);
-    sim.bulk.track = (record) => {
-      mostRunning = Math.max(mostRunning, ++running);
-      return track(record);
-    };
-    sim.bulk.settle = (op, s, status) => {
-      running--;
-      settle(op, s, status);
-    };
+    sim.bulk.resetMutationActivity(shop.domain);
     const outbox = new TagOutbox(database.db, bulk, writers, { dialect: kind, pageSize: 20, flushEvery: 7 });
-    try {
-      await expect(outbox.push(storeId)).rejects.toThrow(/network gone/);
-    } finally {
-      sim.bulk.track = track;
-      sim.bulk.settle = settle;
-    }
-    expect(mostRunning).toBe(2);
+    await expect(outbox.push(storeId)).rejects.toThrow(/network gone/);
+    expect(sim.bulk.mutationActivity(shop.domain).mostActive).toBe(2);
     // The failed page's items stay pending; pages that were with Shopify at the same time were recorded.
     const pending = await database.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
     expect(pending).toBeGreaterThan(0);

@@ -313,18 +313,6 @@ describe("bulk path details", () => {
     const f = fixture(90);
     const writer = new ShopifyTagWriter({ bulkThreshold: 10, bulkRoundsAtOnce: 2, bulk: fastBulk });
     expect(writer.pagesInFlight).toBe(3);
-    let active = 0;
-    let mostActive = 0;
-    const track = sim.bulk.track.bind(sim.bulk);
-    const settle = sim.bulk.settle.bind(sim.bulk);
-    sim.bulk.track = (record) => {
-      mostActive = Math.max(mostActive, ++active);
-      return track(record);
-    };
-    sim.bulk.settle = (op, shop, status) => {
-      active--;
-      settle(op, shop, status);
-    };
     sim.bulk.configure({ mutationStartDelayMs: 60 });
     try {
       // Three pages at once, as the outbox hands them over: each round is one tagsRemove + one tagsAdd operation.
@@ -332,11 +320,10 @@ describe("bulk path details", () => {
       const results = (await Promise.all(pages)).flat();
       expect(results.filter((r) => r.status === "applied")).toHaveLength(90);
     } finally {
-      sim.bulk.track = track;
-      sim.bulk.settle = settle;
       sim.bulk.configure({ mutationStartDelayMs: 20 });
     }
-    expect(mostActive).toBe(4); // two rounds × two operations, never the third round's too
+    // Two rounds × two operations, never the third round's too.
+    expect(sim.bulk.mutationActivity(f.shop.domain).mostActive).toBe(4);
     expectFinalTags(f);
   });
 

@@ -217,11 +217,59 @@ export class BulkOperations {
   }
 
   /**
-   * Registers an operation run elsewhere (bulk mutations) so bulkOperation(id), cancel and waitFor see it.
-   * Tests and the bench wrap this method to count the mutations on Shopify's side; run() does not go through it.
+   * Registers an operation run elsewhere (bulk mutations) so bulkOperation(id), cancel and waitFor see it, and
+   * counts it in the shop's mutationActivity.
    */
   track(record: Omit<BulkOperationRecord, "id">): BulkOperationRecord {
+    if (record.type === "MUTATION") this.mutationStarted(record.shopDomain);
     return this.register({ ...record, id: ++this.nextId });
+  }
+
+  /**
+   * A shop's bulk mutations since the last reset, for tests and benchmarks: how many ran, the most at once, and
+   * the wall time during which at least one was queued or running (Shopify's side of a bulk push).
+   */
+  mutationActivity(shopDomain: string): { operations: number; mostActive: number; busyMs: number } {
+    const load = this.mutationLoad.get(shopDomain);
+    if (!load) return { operations: 0, mostActive: 0, busyMs: 0 };
+    const open = load.active > 0 ? performance.now() - load.busySince : 0;
+    return { operations: load.operations, mostActive: load.mostActive, busyMs: load.busyMs + open };
+  }
+
+  resetMutationActivity(shopDomain: string): void {
+    const active = this.mutationLoad.get(shopDomain)?.active ?? 0;
+    this.mutationLoad.set(shopDomain, {
+      active,
+      operations: 0,
+      mostActive: active,
+      busyMs: 0,
+      busySince: performance.now(),
+    });
+  }
+
+  private readonly mutationLoad = new Map<
+    string,
+    { active: number; operations: number; mostActive: number; busyMs: number; busySince: number }
+  >();
+
+  private mutationStarted(shopDomain: string): void {
+    const load = this.mutationLoad.get(shopDomain) ?? {
+      active: 0,
+      operations: 0,
+      mostActive: 0,
+      busyMs: 0,
+      busySince: 0,
+    };
+    if (load.active++ === 0) load.busySince = performance.now();
+    load.operations++;
+    load.mostActive = Math.max(load.mostActive, load.active);
+    this.mutationLoad.set(shopDomain, load);
+  }
+
+  private mutationEnded(shopDomain: string): void {
+    const load = this.mutationLoad.get(shopDomain);
+    if (!load || load.active === 0) return;
+    if (--load.active === 0) load.busyMs += performance.now() - load.busySince;
   }
 
   private register(record: BulkOperationRecord): BulkOperationRecord {
@@ -239,6 +287,7 @@ export class BulkOperations {
 
   /** Final status: completedAt, bulk_operations/finish, waiters. */
   settle(op: BulkOperationRecord, shop: SimulatedShop, status: BulkStatus): void {
+    if (op.type === "MUTATION") this.mutationEnded(op.shopDomain);
     op.status = status;
     if (status === "COMPLETED") op.completedAt = shop.clock.now();
     shop.emitBulkFinish({
