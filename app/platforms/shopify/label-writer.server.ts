@@ -26,24 +26,16 @@ export interface ShopifyLabelWriterDeps {
 export function createShopifyLabelWriterFactory(deps: ShopifyLabelWriterDeps): LabelWriterFactory {
   // One push asks for its writers with one store object: key the shared budget on it.
   const perPush = new WeakMap<object, ShopWriteBudget>();
-  const waitForFinish = deps.bulkFinished && ((gid: string) => deps.bulkFinished!.wait(gid));
+  const { bulkFinished } = deps;
   return async (store, prefix) => {
     const graphql = await deps.adminFor(store.domain);
     let budget = perPush.get(store);
-    if (!budget)
-      perPush.set(
-        store,
-        (budget = shopWriteBudget({
-          bulkRoundsAtOnce: deps.writer?.bulkRoundsAtOnce,
-          reservePoints: deps.writer?.reservePoints,
-          sleep: deps.writer?.sleep,
-        })),
-      );
+    if (!budget) perPush.set(store, (budget = shopWriteBudget(deps.writer)));
     const writer = new ShopifyTagWriter({
       ...deps.writer,
       prefix,
       bulkSlots: budget.slots,
-      bulk: { ...(waitForFinish ? { waitForFinish } : {}), ...deps.writer?.bulk },
+      bulk: { ...(bulkFinished && { waitForFinish: (gid: string) => bulkFinished.wait(gid) }), ...deps.writer?.bulk },
     });
     const { pacer } = budget;
     return {
