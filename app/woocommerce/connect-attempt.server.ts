@@ -4,7 +4,8 @@
  * (`<base64url store URL>.<issued epoch s>.<nonce>.<sig>`), so no table of pending attempts is needed and a
  * callback cannot name a store URL we did not start with.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { sameSignature } from "../auth/signed-text";
 
 const ATTEMPT_TTL_MS = 60 * 60_000; // the merchant may take a while on the authorize screen
 
@@ -34,9 +35,7 @@ export class ConnectAttempts {
     const parts = token.split(".");
     if (parts.length !== 4) return { ok: false, reason: "unknown connect attempt" };
     const [url, issued, nonce, sig] = parts as [string, string, string, string];
-    const expected = Buffer.from(this.sign(`${url}.${issued}.${nonce}`));
-    const given = Buffer.from(sig);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    if (!sameSignature(sig, this.sign(`${url}.${issued}.${nonce}`)))
       return { ok: false, reason: "unknown connect attempt" };
     const issuedAt = new Date(Number(issued) * 1000);
     if (!/^\d+$/.test(issued) || now.getTime() - issuedAt.getTime() > ATTEMPT_TTL_MS)

@@ -8,7 +8,7 @@
  *
  * The caller rejects replayed embed nonces (remember them until they expire).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { signText, verifySignedText } from "../../auth/signed-text";
 
 export type EmbedToken = { storeId: string; wpUserId: string; expiresAt: Date; nonce: string };
 export type SurveyToken = { storeId: string; orderId: string; expiresAt: Date };
@@ -17,19 +17,10 @@ type Verified<T> = { ok: true; value: T } | { ok: false; reason: string };
 const EMBED = /^e1\.([A-Za-z0-9_-]{1,64})\.(\d{1,20})\.(\d{1,12})\.([0-9a-f]{32})$/;
 const SURVEY = /^s1\.([A-Za-z0-9_-]{1,64})\.(\d{1,20})\.(\d{1,12})$/;
 
-function sign(payload: string, secret: string): string {
-  return createHmac("sha256", secret).update(payload).digest("base64url");
-}
-
 function split(token: string, secret: string): Verified<string> {
-  const dot = token.lastIndexOf(".");
-  if (dot <= 0) return { ok: false, reason: "malformed token" };
-  const payload = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1));
-  const expected = Buffer.from(sign(payload, secret));
-  if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: "bad signature" };
-  return { ok: true, value: payload };
+  const checked = verifySignedText(token, secret);
+  if (!checked.ok) return { ok: false, reason: checked.reason === "malformed" ? "malformed token" : "bad signature" };
+  return { ok: true, value: checked.payload };
 }
 
 export function verifyEmbedToken(token: string, secret: string, now: Date): Verified<EmbedToken> {
@@ -55,5 +46,5 @@ export function verifySurveyToken(token: string, secret: string, now: Date): Ver
 /** For tests and the demo store: the same tokens the plugin makes. */
 export function signSurveyToken(storeId: string, orderId: string, secret: string, expiresAt: Date): string {
   const payload = `s1.${storeId}.${orderId}.${Math.floor(expiresAt.getTime() / 1000)}`;
-  return `${payload}.${sign(payload, secret)}`;
+  return signText(payload, secret);
 }

@@ -4,7 +4,8 @@
  * - a delivery: X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body, secret)), compared in constant time.
  * The raw body must be the exact bytes received (the signature covers WooCommerce's JSON encoding).
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
+import { sameSignature } from "../../auth/signed-text";
 
 export function signWooWebhook(rawBody: string | Buffer, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");
@@ -16,9 +17,7 @@ export function verifyWooWebhook(
   secret: string,
 ): boolean {
   if (!signatureHeader || !secret) return false;
-  const expected = Buffer.from(signWooWebhook(rawBody, secret), "utf8");
-  const given = Buffer.from(signatureHeader.trim(), "utf8");
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSignature(signatureHeader.trim(), signWooWebhook(rawBody, secret));
 }
 
 const PING_BODY = /^webhook_id=(\d{1,20})$/;
