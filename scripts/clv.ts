@@ -8,6 +8,8 @@
  * --summary: CSV `customer_id,x,t_x,T[,m]` (m = mean repeat spend); lifetimes' `ID,frequency,recency,T[,zbar]`
  *   headers are accepted as aliases.
  * Times are in --time-unit (default week, the literature's unit); --horizon defaults to one year in that unit.
+ * --output FILE writes every customer's predictions to FILE, as CSV, or as JSON lines when FILE ends in .jsonl or
+ *   .ndjson (--format csv|jsonl overrides); stdout then keeps the report (text, or --json without the rows).
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -15,24 +17,23 @@ import { asCountModel, fitBgNbd } from "../app/domain/clv/bgnbd";
 import { fitGammaGamma, type GammaGammaFit } from "../app/domain/clv/gammagamma";
 import { scoreCustomers } from "../app/domain/clv/predict";
 import { assessDataSufficiency, assessFit, type SufficiencyReason } from "../app/domain/clv/sufficiency";
-import {
-  fromEpochDay,
-  summarizePurchases,
-  toEpochDay,
-  type CustomerSummaryTable,
-  type Purchase,
-} from "../app/domain/clv/summary";
+import { fromEpochDay, summarizePurchases, toEpochDay } from "../app/domain/clv/summary";
+import { readSummary } from "./clv/read-summary";
+import { readTransactions } from "./clv/read-transactions";
+import { UsageError, type BadRow, type CustomerTable } from "./clv/types";
+import { formatForPath, writePredictions, type OutputFormat } from "./clv/write-predictions";
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  readFile: (path: string) => string;
+  /** The file's bytes (a string is taken as UTF-8). */
+  readFile: (path: string) => Buffer | string;
 }
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFileSync(path, "utf8"),
+  readFile: (path) => readFileSync(path),
 };
 
 interface Options {
@@ -43,12 +44,12 @@ interface Options {
   horizon?: number;
   discountRate: number;
   json: boolean;
+  output?: string;
+  format?: OutputFormat;
 }
 
 const USAGE =
-  "usage: clv (--transactions FILE | --summary FILE) [--calibration-end YYYY-MM-DD] [--time-unit day|week] [--horizon N] [--discount-rate R] [--json]\n";
-
-class UsageError extends Error {}
+  "usage: clv (--transactions FILE | --summary FILE) [--calibration-end YYYY-MM-DD] [--time-unit day|week] [--horizon N] [--discount-rate R] [--json] [--output FILE [--format csv|jsonl]]\n";
 
 function parseArgs(argv: readonly string[]): Options {
   const options: Options = { timeUnit: "week", discountRate: 0.1, json: false };
@@ -95,6 +96,15 @@ function parseArgs(argv: readonly string[]): Options {
       case "--json":
         options.json = true;
         break;
+      case "--output":
+        options.output = value();
+        break;
+      case "--format": {
+        const format = value();
+        if (format !== "csv" && format !== "jsonl") throw new UsageError("--format must be csv or jsonl");
+        options.format = format;
+        break;
+      }
       case "--help":
       case "-h":
         throw new UsageError("");
@@ -104,164 +114,8 @@ function parseArgs(argv: readonly string[]): Options {
   }
   if (!options.transactions === !options.summary)
     throw new UsageError("give exactly one of --transactions or --summary");
+  if (options.format && !options.output) throw new UsageError("--format needs --output FILE");
   return options;
-}
-
-interface Table {
-  /** Summary with days, for the data-sufficiency check, and the reference day it is relative to. */
-  sufficiencyInput: { summary: CustomerSummaryTable; referenceDay: number };
-  ids: string[];
-  x: Float64Array;
-  tx: Float64Array;
-  T: Float64Array;
-  zbar: Float64Array;
-  spendDays: Float64Array;
-}
-
-interface BadRow {
-  line: number;
-  reason: string;
-}
-
-function splitCsvLine(line: string): string[] {
-  // Plain CSV with optional double-quoted fields.
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      out.push(field.trim());
-      field = "";
-    } else field += ch;
-  }
-  out.push(field.trim());
-  return out;
-}
-
-function readTransactions(text: string, bad: BadRow[], notes: string[]): Purchase[] {
-  const lines = text.split(/\r?\n/);
-  const firstIndex = lines.findIndex((l) => l.trim() !== "");
-  if (firstIndex === -1) return [];
-  const purchases: Purchase[] = [];
-  const firstLine = lines[firstIndex]!.trim();
-  const cdnow = /^\S+\s+\S+\s+\d{8}\s+\S+\s+\S+$/.test(firstLine) && !firstLine.includes(",");
-  let idCol = 0;
-  let dateCol = 1;
-  let amountCol = 2;
-  let start = firstIndex;
-  if (cdnow) {
-    notes.push("recognised the CDNOW layout (master_id sample_id YYYYMMDD cds dollars): customer = sample_id");
-  } else {
-    const header = splitCsvLine(firstLine).map((h) => h.toLowerCase());
-    idCol = header.indexOf("customer_id");
-    dateCol = header.indexOf("date");
-    amountCol = header.indexOf("amount");
-    if (idCol < 0 || dateCol < 0 || amountCol < 0) {
-      throw new UsageError(
-        `line ${firstIndex + 1}: expected a header with customer_id,date,amount, got "${firstLine}"`,
-      );
-    }
-    start = firstIndex + 1;
-  }
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const fields = cdnow ? line.split(/\s+/) : splitCsvLine(line);
-    const id = cdnow ? fields[1] : fields[idCol];
-    const dateText = cdnow ? fields[2] : fields[dateCol];
-    const amountText = cdnow ? fields[4] : fields[amountCol];
-    if (!id) {
-      bad.push({ line: i + 1, reason: "missing customer_id" });
-      continue;
-    }
-    const day = dateText ? toEpochDay(dateText) : null;
-    if (day === null) {
-      bad.push({ line: i + 1, reason: `bad date "${dateText ?? ""}"` });
-      continue;
-    }
-    const amount = amountText === undefined || amountText === "" ? NaN : Number(amountText);
-    if (!Number.isFinite(amount)) {
-      bad.push({ line: i + 1, reason: `bad amount "${amountText ?? ""}"` });
-      continue;
-    }
-    if (amount < 0) {
-      bad.push({ line: i + 1, reason: `negative amount ${amount} (pass net amounts per purchase)` });
-      continue;
-    }
-    purchases.push({ customerId: id, day, amount });
-  }
-  return purchases;
-}
-
-function readSummary(text: string, bad: BadRow[], daysPerUnit: number): Table {
-  const lines = text.split(/\r?\n/);
-  const firstIndex = lines.findIndex((l) => l.trim() !== "");
-  if (firstIndex === -1) throw new UsageError("the summary file is empty");
-  const aliases: Record<string, string> = {
-    id: "customer_id",
-    frequency: "x",
-    recency: "t_x",
-    zbar: "m",
-    monetary_value: "m",
-  };
-  const header = splitCsvLine(lines[firstIndex]!).map((h) => aliases[h.toLowerCase()] ?? h.toLowerCase());
-  const col = (name: string) => header.indexOf(name.toLowerCase());
-  const [idCol, xCol, txCol, TCol, mCol] = [col("customer_id"), col("x"), col("t_x"), col("t"), col("m")];
-  if (idCol < 0 || xCol < 0 || txCol < 0 || TCol < 0) {
-    throw new UsageError(`line ${firstIndex + 1}: expected a header with customer_id,x,t_x,T[,m]`);
-  }
-  const ids: string[] = [];
-  const rows: number[][] = [];
-  for (let i = firstIndex + 1; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const f = splitCsvLine(line);
-    const x = Number(f[xCol]);
-    const tx = Number(f[txCol]);
-    const T = Number(f[TCol]);
-    const m = mCol >= 0 && f[mCol] !== undefined && f[mCol] !== "" ? Number(f[mCol]) : 0;
-    if (!(Number.isInteger(x) && x >= 0))
-      bad.push({ line: i + 1, reason: `x must be a whole number >= 0, got "${f[xCol] ?? ""}"` });
-    else if (!(tx >= 0 && T >= tx && Number.isFinite(T)))
-      bad.push({ line: i + 1, reason: `need 0 <= t_x <= T, got t_x="${f[txCol] ?? ""}" T="${f[TCol] ?? ""}"` });
-    else if (x === 0 && tx !== 0) bad.push({ line: i + 1, reason: "x = 0 needs t_x = 0" });
-    else if (!(m >= 0 && Number.isFinite(m))) bad.push({ line: i + 1, reason: `bad m "${f[mCol] ?? ""}"` });
-    else {
-      ids.push(f[idCol] ?? String(ids.length + 1));
-      rows.push([x, tx, T, m]);
-    }
-  }
-  const n = rows.length;
-  // Days relative to a reference day 0, so the shared sufficiency rules (history length…) apply here too.
-  const summary: CustomerSummaryTable = {
-    customerIds: ids,
-    x: Float64Array.from(rows, (r) => r[0]!),
-    tx: Float64Array.from(rows, (r) => r[1]!),
-    T: Float64Array.from(rows, (r) => r[2]!),
-    zbar: Float64Array.from(rows, (r) => (r[0]! > 0 ? r[3]! : 0)),
-    spendDays: Float64Array.from(rows, (r) => (r[0]! > 0 && r[3]! > 0 ? r[0]! : 0)),
-    totalSpend: new Float64Array(n),
-    firstDay: Float64Array.from(rows, (r) => -r[2]! * daysPerUnit),
-    lastDay: Float64Array.from(rows, (r) => (r[1]! - r[2]!) * daysPerUnit),
-    valid: new Uint8Array(n).fill(1),
-  };
-  return {
-    sufficiencyInput: { summary, referenceDay: 0 },
-    ids,
-    x: Float64Array.from(rows, (r) => r[0]!),
-    tx: Float64Array.from(rows, (r) => r[1]!),
-    T: Float64Array.from(rows, (r) => r[2]!),
-    zbar: Float64Array.from(rows, (r) => (r[0]! > 0 ? r[3]! : 0)),
-    spendDays: Float64Array.from(rows, (r) => (r[0]! > 0 && r[3]! > 0 ? r[0]! : 0)),
-  };
 }
 
 function round(value: number, digits = 6): number {
@@ -283,17 +137,18 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   const daysPerUnit = options.timeUnit === "week" ? 7 : 1;
   const bad: BadRow[] = [];
   const notes: string[] = [];
-  let table: Table;
+  let table: CustomerTable;
   try {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = io.readFile((options.transactions ?? options.summary)!);
+      const content = io.readFile((options.transactions ?? options.summary)!);
+      bytes = typeof content === "string" ? Buffer.from(content) : content;
     } catch (error) {
       io.stderr(`clv: cannot read ${(options.transactions ?? options.summary)!}: ${(error as Error).message}\n`);
       return 1;
     }
     if (options.transactions) {
-      const purchases = readTransactions(text, bad, notes);
+      const purchases = readTransactions(bytes.toString("utf8"), bad, notes);
       if (purchases.length === 0) {
         reportBad(io, bad);
         io.stderr(`clv: no usable transactions in ${options.transactions}\n`);
@@ -326,7 +181,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
         spendDays: summary.spendDays,
       };
     } else {
-      table = readSummary(text, bad, daysPerUnit);
+      table = readSummary(bytes, bad, daysPerUnit);
       if (table.ids.length === 0) {
         reportBad(io, bad);
         io.stderr(`clv: no usable rows in ${options.summary!}\n`);
@@ -387,8 +242,28 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
     },
   );
   const expected = scores.expectedPurchases[0]!;
-  const predictions = table.ids.map((customerId, i) => ({
-    customerId,
+  let written: { path: string; format: OutputFormat; rows: number } | null = null;
+  if (options.output) {
+    const format = options.format ?? formatForPath(options.output);
+    try {
+      const rows = writePredictions(options.output, format, {
+        ids: table.ids,
+        x: table.x,
+        tx: table.tx,
+        T: table.T,
+        pAlive: scores.pAlive,
+        expectedPurchases: expected,
+        expectedAvgOrderValue: scores.expectedAverageOrderValue,
+        clv: scores.clv,
+      });
+      written = { path: options.output, format, rows };
+    } catch (error) {
+      io.stderr(`clv: cannot write ${options.output}: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
+  const prediction = (i: number) => ({
+    customerId: table.ids[i]!,
     x: table.x[i]!,
     tx: round(table.tx[i]!),
     T: round(table.T[i]!),
@@ -396,8 +271,8 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
     expectedPurchases: round(expected[i]!),
     expectedAvgOrderValue: round(scores.expectedAverageOrderValue[i]!, 4),
     clv: round(scores.clv[i]!, 4),
-  }));
-  const result = {
+  });
+  const fits = {
     customers: n,
     bgnbd: {
       r: fit.params.r,
@@ -415,9 +290,11 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
           logLikelihood: spendFit.logLikelihood,
         }
       : null,
-    predictions,
   };
   if (options.json) {
+    const result = written
+      ? { ...fits, output: written }
+      : { ...fits, predictions: table.ids.map((_, i) => prediction(i)) };
     io.stdout(JSON.stringify(result) + "\n");
     return 0;
   }
@@ -452,6 +329,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   lines.push(
     `Expected repeat purchases in the next ${horizon} ${options.timeUnit}s: ${totalExpected.toFixed(2)}   total CLV: ${totalClv.toFixed(2)}`,
   );
+  if (written) lines.push(`Predictions for ${written.rows} customers written to ${written.path} (${written.format})`);
   lines.push("");
   lines.push("Top 20 customers by CLV");
   lines.push(
@@ -459,9 +337,8 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
       .map((h) => h.padStart(15))
       .join(""),
   );
-  const order = predictions.map((_, i) => i).sort((p, q) => scores.clv[q]! - scores.clv[p]!);
-  for (const i of order.slice(0, 20)) {
-    const p = predictions[i]!;
+  for (const i of topIndices(scores.clv, 20)) {
+    const p = prediction(i);
     lines.push(
       [
         p.customerId,
@@ -479,6 +356,22 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   }
   io.stdout(lines.join("\n") + "\n");
   return 0;
+}
+
+/** Indices of the k largest values, largest first (ties keep input order), without sorting every customer. */
+function topIndices(values: Float64Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (top.length === k && !(values[i]! > values[top[k - 1]!]!)) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    if (top.length < k) top.push(i);
+    while (at > 0 && values[i]! > values[top[at - 1]!]!) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = i;
+  }
+  return top;
 }
 
 function reportBad(io: CliIo, bad: BadRow[]): void {
