@@ -4,8 +4,8 @@
  */
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { GatedSqliteAdapterFactory } from "./db/sqlite-adapter.server";
 
 export type Db = PrismaClient;
 
@@ -20,15 +20,13 @@ export function createDb(url: string): Db {
     const { PrismaClient: PgClient } = require(".prisma/client-pg") as { PrismaClient: typeof PrismaClient };
     return new PgClient({ adapter: new PrismaPg({ connectionString: url }) });
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  // The adapter keeps the one-writer discipline (docs/decisions/090-sqlite-writer-discipline.md).
+  return new PrismaClient({ adapter: new GatedSqliteAdapterFactory(url) });
 }
 
-/** SQLite settings for a busy single-file database: WAL lets readers run beside the writer. */
+/** SQLite settings for a busy single-file database (the connection pragmas are set by the adapter). */
 export async function tuneDb(db: Db, url: string): Promise<void> {
   if (isPostgresUrl(url)) return;
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   // The nightly job groups millions of order rows: a bigger page cache and in-memory sorting keep it off the disk.
   await db.$queryRawUnsafe("PRAGMA cache_size = -131072");
   await db.$queryRawUnsafe("PRAGMA temp_store = MEMORY");

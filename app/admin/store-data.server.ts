@@ -1,9 +1,13 @@
 /**
  * "Delete all data": everything Ciclo holds for the store — synced customers and orders, scores, history,
- * survey answers, settings, tag queue — in one transaction. Kept: the store row and its session (the app stays
- * installed), and the hashes of redacted customers (a redaction must survive a re-sync).
+ * survey answers, settings, tag queue — children before parents, each table in short batches (a large store's
+ * data in one transaction would stall every webhook for minutes). Kept: the store row and its session (the app
+ * stays installed), and the hashes of redacted customers (a redaction must survive a re-sync). The store's
+ * history is no longer complete: nothing is recomputed until it is imported again.
  */
 import type { Db } from "../db.server";
+import { deleteStoreRows } from "../db/chunked-delete.server";
+import { dialect } from "./dialect.server";
 import { adminMemo } from "./memo.server";
 
 export const DELETE_CONFIRMATION_HINT = "Type the store's domain to confirm";
@@ -18,34 +22,28 @@ export async function deleteStoreData(
   if (confirmation.trim().toLowerCase() !== store.domain.toLowerCase()) {
     return { ok: false, error: `To delete, type ${store.domain} exactly.` };
   }
-  const where = { storeId: store.id };
-  const deleted = await db.$transaction(
-    async (tx) => {
-      // Children before parents (order lines before orders before customers).
-      const steps: [string, () => Promise<{ count: number }>][] = [
-        ["customerScores", () => tx.customerScore.deleteMany({ where })],
-        ["segmentSnapshots", () => tx.segmentSnapshot.deleteMany({ where })],
-        ["segmentTransitions", () => tx.segmentTransition.deleteMany({ where })],
-        ["recomputeRuns", () => tx.recomputeRun.deleteMany({ where })],
-        ["customerLabels", () => tx.customerLabels.deleteMany({ where })],
-        ["tagOutbox", () => tx.tagOutboxItem.deleteMany({ where })],
-        ["surveyResponses", () => tx.surveyResponse.deleteMany({ where })],
-        ["surveyImpressions", () => tx.surveyImpression.deleteMany({ where })],
-        ["settings", () => tx.storeSettings.deleteMany({ where })],
-        ["orderLines", () => tx.orderLine.deleteMany({ where })],
-        ["refunds", () => tx.refund.deleteMany({ where })],
-        ["orders", () => tx.order.deleteMany({ where })],
-        ["customers", () => tx.customer.deleteMany({ where })],
-        ["backfillRuns", () => tx.backfillRun.deleteMany({ where })],
-        ["webhookReceipts", () => tx.webhookReceipt.deleteMany({ where })],
-        ["dataRequests", () => tx.dataRequest.deleteMany({ where })],
-      ];
-      const counts: Record<string, number> = {};
-      for (const [name, step] of steps) counts[name] = (await step()).count;
-      return counts;
-    },
-    { timeout: 600_000 },
-  );
+  // Children before parents (order lines before orders before customers).
+  const tables: [string, string][] = [
+    ["customerScores", "CustomerScore"],
+    ["segmentSnapshots", "SegmentSnapshot"],
+    ["segmentTransitions", "SegmentTransition"],
+    ["recomputeRuns", "RecomputeRun"],
+    ["customerLabels", "CustomerLabels"],
+    ["tagOutbox", "TagOutboxItem"],
+    ["surveyResponses", "SurveyResponse"],
+    ["surveyImpressions", "SurveyImpression"],
+    ["orderLines", "OrderLine"],
+    ["refunds", "Refund"],
+    ["orders", "Order"],
+    ["customers", "Customer"],
+    ["backfillRuns", "BackfillRun"],
+    ["webhookReceipts", "WebhookReceipt"],
+    ["dataRequests", "DataRequest"],
+  ];
+  await db.store.update({ where: { id: store.id }, data: { historyCompleteAt: null } });
+  const deleted: Record<string, number> = {};
+  for (const [name, table] of tables) deleted[name] = await deleteStoreRows(db, dialect(), table, store.id);
+  deleted.settings = (await db.storeSettings.deleteMany({ where: { storeId: store.id } })).count;
   adminMemo.clear(`${store.id}:`);
   return { ok: true, deleted };
 }

@@ -1,7 +1,8 @@
 /**
  * Fast bulk inserts/upserts for the nightly job (a million score rows, a million tag changes), where Prisma's
  * per-row query building was the bottleneck (measured: ~300 µs per row through createMany on SQLite).
- * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in chunked transactions.
+ * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in short time-sized transactions taken
+ * through the file's write gate (docs/decisions/090-sqlite-writer-discipline.md).
  * PostgreSQL: one `INSERT … SELECT FROM unnest($1::type[], …)` per chunk through the Prisma client.
  * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
@@ -9,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
+import { giveWayToWaiters, retryBusy, writeGateFor, type WriteGate } from "./sqlite-write-gate.server";
 import { isPostgresUrl, type Db } from "../db.server";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
@@ -45,6 +47,8 @@ export interface BulkWriter {
   update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number>;
   /** Runs a statement with positional `?` parameters (SQLite) or `$n` (PostgreSQL); returns changed rows. */
   execute(sql: string, ...params: unknown[]): Promise<number>;
+  /** Deletes rows by id, in short chunks. */
+  deleteIds(table: string, ids: string[]): Promise<number>;
   close(): void;
 }
 
@@ -107,12 +111,48 @@ function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
   return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`;
 }
 
+/**
+ * Chunks are sized by time, not rows: each holds the write lock (and, being synchronous, the thread) for about
+ * `CHUNK_TARGET_MS`, whatever the machine's speed that hour, so other writers never wait long for the lock.
+ */
+const CHUNK_TARGET_MS = 25;
+const FIRST_CHUNK_ROWS = 500;
+
 class SqliteBulkWriter implements BulkWriter {
   private readonly conn: Database.Database;
+  private readonly gate: WriteGate;
 
   constructor(databaseUrl: string) {
-    this.conn = openSqlite(databaseUrl, { busyTimeoutMs: 10_000 });
+    this.conn = openSqlite(databaseUrl);
     this.conn.pragma("cache_size = -131072"); // a million-row upsert touches five indexes: keep them cached
+    this.gate = writeGateFor(databaseUrl);
+  }
+
+  /**
+   * Runs `apply` over the rows in short BEGIN IMMEDIATE transactions, one at a time through the file's write gate,
+   * giving way between chunks to writers waiting for the lock. A fixed `chunkSize` (tests) disables the sizing.
+   */
+  private async inChunks(rows: unknown[][], fixedSize: number | undefined, apply: (chunk: unknown[][]) => number) {
+    const transaction = this.conn.transaction(apply);
+    let size = fixedSize ?? FIRST_CHUNK_ROWS;
+    let total = 0;
+    for (let i = 0; i < rows.length;) {
+      const chunk = rows.slice(i, i + size);
+      await giveWayToWaiters();
+      const took = await this.gate.run("bulk chunk", () =>
+        retryBusy(() => {
+          const started = performance.now();
+          total += transaction.immediate(chunk);
+          return performance.now() - started;
+        }),
+      );
+      i += chunk.length;
+      if (fixedSize === undefined && chunk.length === size)
+        size = Math.max(50, Math.min(20_000, Math.round((size * CHUNK_TARGET_MS) / Math.max(1, took))));
+      // Let requests in (they need the thread as well as the lock).
+      await new Promise((r) => setImmediate(r));
+    }
+    return total;
   }
 
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
@@ -121,16 +161,10 @@ class SqliteBulkWriter implements BulkWriter {
     const statement = this.conn.prepare(
       `INSERT INTO "${options.table}" (${names}) VALUES (${columns.map(() => "?").join(", ")})${conflictClause(options, columns)}`,
     );
-    const insertChunk = this.conn.transaction((chunk: unknown[][]) => {
+    await this.inChunks(rows, options.chunkSize, (chunk) => {
       for (const row of chunk) statement.run(row.map((v, i) => sqliteValue(v, columns[i]!.type)));
+      return chunk.length;
     });
-    // 5,000 rows hold the event loop for well under 100 ms, so webhooks keep being answered meanwhile.
-    const size = options.chunkSize ?? 5_000;
-    for (let i = 0; i < rows.length; i += size) {
-      insertChunk(rows.slice(i, i + size));
-      // Let webhooks and page loads in (they use other connections) between chunks.
-      await new Promise((r) => setImmediate(r));
-    }
     return rows.length;
   }
 
@@ -139,27 +173,30 @@ class SqliteBulkWriter implements BulkWriter {
       `UPDATE "${options.table}" SET ${assignments(options, () => "?")} WHERE "${options.key.name}" = ?`,
     );
     const columns = [...options.set, options.key];
-    // One prepared statement per row inside chunked transactions: one commit per chunk, not per statement.
-    const updateChunk = this.conn.transaction((chunk: unknown[][]) => {
+    return this.inChunks(rows, options.chunkSize, (chunk) => {
       let changed = 0;
       for (const [key, ...values] of chunk)
         changed += statement.run([...values, key].map((v, i) => sqliteValue(v, columns[i]!.type))).changes;
       return changed;
     });
-    const size = options.chunkSize ?? 5_000;
-    let changed = 0;
-    for (let i = 0; i < rows.length; i += size) {
-      changed += updateChunk(rows.slice(i, i + size));
-      await new Promise((r) => setImmediate(r));
-    }
-    return changed;
+  }
+
+  async deleteIds(table: string, ids: string[]): Promise<number> {
+    const statement = this.conn.prepare(`DELETE FROM "${table}" WHERE "id" = ?`);
+    return this.inChunks(
+      ids.map((id) => [id]),
+      undefined,
+      (chunk) => chunk.reduce((n, [id]) => n + statement.run(id).changes, 0),
+    );
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {
     const values = params.map((p) =>
       p instanceof Date ? sqliteValue(p, "timestamp") : typeof p === "boolean" ? (p ? 1 : 0) : p,
     );
-    return this.conn.prepare(sql).run(...values).changes;
+    const prepared = this.conn.prepare(sql);
+    await giveWayToWaiters();
+    return this.gate.run("bulk statement", () => retryBusy(() => prepared.run(...values).changes));
   }
 
   close() {
@@ -197,6 +234,16 @@ class PostgresBulkWriter implements BulkWriter {
       changed += await this.db.$executeRawUnsafe(sql, ...columns.map((_, i) => chunk.map((row) => pgValue(row[i]))));
     }
     return changed;
+  }
+
+  async deleteIds(table: string, ids: string[]): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < ids.length; start += 20_000)
+      deleted += await this.db.$executeRawUnsafe(
+        `DELETE FROM "${table}" WHERE "id" = ANY($1::text[])`,
+        ids.slice(start, start + 20_000),
+      );
+    return deleted;
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {

@@ -1,15 +1,15 @@
 /**
  * Dedicated better-sqlite3 connections to the app's SQLite file, for the hot writers that bypass Prisma (webhook
- * inbox, survey answers, the nightly bulk writes): WAL so readers never wait for them, NORMAL sync (safe in WAL),
- * and a busy timeout so two writers queue instead of failing.
+ * inbox, survey answers, the nightly bulk writes). Same pragmas as Prisma's connection: WAL so readers never wait
+ * for them, NORMAL sync (safe in WAL), and busy_timeout 0 — writers take turns through the file's write gate and
+ * retry SQLITE_BUSY on a timer (sqlite-write-gate.server.ts), never by spinning in the event loop.
  */
 import Database from "better-sqlite3";
+import { SQLITE_CONNECTION_PRAGMAS } from "./sqlite-adapter.server";
 
-export function openSqlite(databaseUrl: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
+export function openSqlite(databaseUrl: string): Database.Database {
   const conn = new Database(databaseUrl.replace(/^file:/, ""));
-  conn.pragma("journal_mode = WAL");
-  conn.pragma("synchronous = NORMAL");
-  conn.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) conn.pragma(pragma);
   return conn;
 }
 

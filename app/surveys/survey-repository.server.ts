@@ -6,6 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { openSqlite, sqliteTimestamp } from "../db/sqlite-connection.server";
+import { retryBusy, writeGateFor, type WriteGate } from "../db/sqlite-write-gate.server";
 import { isPostgresUrl, type Db } from "../db.server";
 import {
   CONTEXT_SQL_SQLITE,
@@ -59,8 +60,11 @@ class SqliteSurveyRepository implements SurveyRepository {
   private readonly insert: Database.Statement;
   private readonly impression: Database.Statement;
 
+  private readonly gate: WriteGate;
+
   constructor(databaseUrl: string) {
     this.conn = openSqlite(databaseUrl);
+    this.gate = writeGateFor(databaseUrl);
     this.conn.defaultSafeIntegers(true); // CLV is BigInt
     this.context = this.conn.prepare(CONTEXT_SQL_SQLITE);
     this.insert = this.conn.prepare(`
@@ -76,12 +80,19 @@ class SqliteSurveyRepository implements SurveyRepository {
   }
 
   async orderContext(storeId: string, orderId: string, customerExternalIdFromToken: string | null) {
-    const row = this.context.get({ storeId, orderId, tokenCustomer: customerExternalIdFromToken ?? "" }) as
-      ContextRow | undefined;
+    const row = await retryBusy(
+      () =>
+        this.context.get({ storeId, orderId, tokenCustomer: customerExternalIdFromToken ?? "" }) as
+          ContextRow | undefined,
+    );
     return toSurveyOrderContext(row, customerExternalIdFromToken);
   }
 
   async insertResponse(r: SurveyResponseRow) {
+    return this.gate.run("survey answer", () => retryBusy(() => this.insertNow(r)));
+  }
+
+  private insertNow(r: SurveyResponseRow): boolean {
     const result = this.insert.run(
       randomUUID(),
       r.storeId,
@@ -104,6 +115,10 @@ class SqliteSurveyRepository implements SurveyRepository {
   }
 
   async recordImpression(r: SurveyImpressionRow) {
+    return this.gate.run("survey impression", () => retryBusy(() => this.recordNow(r)));
+  }
+
+  private recordNow(r: SurveyImpressionRow): boolean {
     const result = this.impression.run(
       randomUUID(),
       r.storeId,

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { openSqlite, sqliteTimestamp } from "../db/sqlite-connection.server";
+import { retryBusy, writeGateFor, type WriteGate } from "../db/sqlite-write-gate.server";
 import { isPostgresUrl, type Db } from "../db.server";
 
 export interface ReceiptRow {
@@ -46,10 +47,12 @@ class PrismaInboxWriter implements InboxWriter {
 
 class SqliteInboxWriter implements InboxWriter {
   private readonly conn: Database.Database;
-  private readonly insertMany: (rows: ReceiptRow[], now: string) => boolean[];
+  private readonly insertMany: Database.Transaction<(rows: ReceiptRow[], now: string) => boolean[]>;
+  private readonly gate: WriteGate;
 
   constructor(databaseUrl: string) {
     this.conn = openSqlite(databaseUrl);
+    this.gate = writeGateFor(databaseUrl);
     const statement = this.conn.prepare(`
       INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
@@ -71,7 +74,10 @@ class SqliteInboxWriter implements InboxWriter {
   }
 
   async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
-    return this.insertMany(rows, sqliteTimestamp(now));
+    // Through the write gate and with BUSY retried on a timer: a receipt waits for at most one short chunk of
+    // someone else's writing, and never freezes the event loop while it waits.
+    const at = sqliteTimestamp(now);
+    return this.gate.run("inbox insert", () => retryBusy(() => this.insertMany.immediate(rows, at)));
   }
 
   close() {

@@ -109,7 +109,7 @@ const OUTBOX_COLUMNS: Column[] = [
  * planned again the next night anyway. Deleted in chunks so the write lock is never held for long.
  */
 async function clearOutbox(bulk: BulkWriter, storeId: string): Promise<void> {
-  const chunk = `DELETE FROM "TagOutboxItem" WHERE "id" IN (SELECT "id" FROM "TagOutboxItem" WHERE "storeId" = ? LIMIT 20000)`;
+  const chunk = `DELETE FROM "TagOutboxItem" WHERE "id" IN (SELECT "id" FROM "TagOutboxItem" WHERE "storeId" = ? LIMIT 5000)`;
   while ((await bulk.execute(chunk, storeId)) > 0) await new Promise((r) => setImmediate(r));
 }
 

@@ -1,0 +1,25 @@
+/**
+ * Deletes a store's rows of one table a few thousand at a time, each batch its own short statement: deleting a
+ * large store's orders in one transaction would hold SQLite's write lock for minutes and stall every webhook.
+ * Batches find their rows through the table's storeId index. A crash half way leaves fewer rows, never a broken
+ * one; running it again finishes the job.
+ */
+import type { Db } from "../db.server";
+import { bindNamed, type Dialect } from "./sql.server";
+
+const BATCH = 2_000;
+
+export async function deleteStoreRows(db: Db, dialect: Dialect, table: string, storeId: string): Promise<number> {
+  const [sql, values] = bindNamed(
+    `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE "storeId" = $store LIMIT $limit)`,
+    dialect,
+    { store: storeId, limit: BATCH },
+  );
+  let total = 0;
+  for (;;) {
+    const deleted = await db.$executeRawUnsafe(sql, ...values);
+    total += deleted;
+    if (deleted < BATCH) return total;
+    await new Promise((r) => setImmediate(r)); // let requests in between batches
+  }
+}
