@@ -47,6 +47,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Key for secrets at rest (default: the configured one). */
   encryptionKey?: Buffer;
+  /** Run recomputes on the calling thread instead of a worker thread (tests that pin the clock in-process). */
+  recomputeInThread?: boolean;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -69,12 +71,18 @@ export function createServices(options: ServiceOptions): Services {
     queue,
     writerFor: (store, prefix) => (store.platform === "woocommerce" ? wooWriters : shopifyWriters)(store, prefix),
     now: options.now,
+    ...(options.recomputeInThread ? {} : { recomputeWorker: { databaseUrl: options.databaseUrl } }),
   });
   const backfill = new BackfillService(db, {
     adminFor: options.adminFor,
     pollIntervalMs: options.pollIntervalMs,
-    // A finished history import is the first moment segments mean something.
-    onCompleted: (run) => void jobs.recomputeNow(run.storeId, "backfill"),
+    // A finished full history import is the first moment segments mean something.
+    onCompleted: (run) =>
+      void jobs
+        .onHistoryImported(run)
+        .catch((error: unknown) =>
+          logger.error("after-import recompute not queued", { storeId: run.storeId, error: String(error) }),
+        ),
   });
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
@@ -94,6 +102,7 @@ export function createServices(options: ServiceOptions): Services {
       await jobs.start();
       const resumed = await backfill.resumeAll();
       if (resumed) logger.info("resumed backfills", { count: resumed });
+      backfill.watchLeases();
       processor.wake(); // anything recorded before a restart
     }
   })();

@@ -21,7 +21,7 @@ export function freshSqlite(): { file: string; url: string } {
 }
 
 export function buildApp(): void {
-  execSync("npx remix vite:build", { cwd: ROOT, stdio: "ignore" });
+  execSync("npm run --silent build", { cwd: ROOT, stdio: "ignore" });
 }
 
 export interface RunningApp {

@@ -47,7 +47,7 @@ const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)}s`;
 
 say("building the app…");
-execSync("npx remix vite:build", { cwd: ROOT, stdio: "ignore" });
+execSync("npm run --silent build", { cwd: ROOT, stdio: "ignore" });
 
 say("preparing a fresh SQLite database…");
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(DB_FILE + suffix, { force: true });

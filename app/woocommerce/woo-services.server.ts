@@ -32,8 +32,8 @@ export function wooServices(): WooServices {
     box,
     encryptionKey: cfg.encryptionKey,
     appUrl: cfg.appUrl,
-    // A finished sync is the first moment segments mean something (as for Shopify's backfill).
-    onCompleted: (run) => void core.jobs.recomputeNow(run.storeId, "backfill"),
+    // A finished full sync completes the history: the first moment segments mean something (as for Shopify).
+    onCompleted: (run) => void core.jobs.onHistoryImported(run),
   });
   const connect = new WooConnectService({
     db: core.db,

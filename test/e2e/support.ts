@@ -50,7 +50,7 @@ export async function ensureBuilt(): Promise<void> {
       newestSource(join(ROOT, "app")),
       newestSource(join(ROOT, "extensions/checkout-survey/locales")),
     );
-    if (built < sources) execSync("npx remix vite:build", { cwd: ROOT, stdio: "ignore" });
+    if (built < sources) execSync("npm run --silent build", { cwd: ROOT, stdio: "ignore" });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -9,7 +9,8 @@ import { writeOrders } from "../../app/sync/order-writer.server";
 import { restOrder } from "../simulators/shopify/payloads";
 import type { SimulatedShop } from "../simulators/shopify/store";
 
-export async function importShop(db: Db, shop: SimulatedShop, storeId?: string) {
+/** `limit`: import only the first orders (a history import still under way). */
+export async function importShop(db: Db, shop: SimulatedShop, storeId?: string, options: { limit?: number } = {}) {
   const store = storeId
     ? await db.store.findUniqueOrThrow({ where: { id: storeId } })
     : await db.store.create({
@@ -23,6 +24,7 @@ export async function importShop(db: Db, shop: SimulatedShop, storeId?: string) 
     if ("reason" in mapped) throw new Error(mapped.reason);
     orders.push(mapped);
   }
-  for (let i = 0; i < orders.length; i += 500) await writeOrders(db, store.id, orders.slice(i, i + 500));
+  const imported = orders.slice(0, options.limit ?? orders.length);
+  for (let i = 0; i < imported.length; i += 500) await writeOrders(db, store.id, imported.slice(i, i + 500));
   return { store, orders };
 }

@@ -64,7 +64,9 @@ export async function persistScores(
   referenceDay: number,
   localDay: string,
   computedAt: Date,
+  options: { recordTransitions?: boolean } = {},
 ): Promise<PersistResult> {
+  const recordTransitions = options.recordTransitions ?? true;
   const p = scores.predicted;
   // Rows are built and written a chunk at a time: a million rows of 23 values would otherwise hold ~600 MB.
   const CHUNK = 20_000;
@@ -120,7 +122,11 @@ export async function persistScores(
     snapshot.set(scores.segment[i]!, seg);
     const prevSegment = table.previousSegment[i];
     const prevStage = table.previousStage[i];
-    if (prevSegment != null && (prevSegment !== scores.segment[i] || prevStage !== scores.stage[i])) {
+    if (
+      recordTransitions &&
+      prevSegment != null &&
+      (prevSegment !== scores.segment[i] || prevStage !== scores.stage[i])
+    ) {
       transitions.push([
         storeId,
         table.ids[i]!,
@@ -135,7 +141,16 @@ export async function persistScores(
 
   // Each customer's row is replaced in place; rows of customers no longer present are removed afterwards.
   await bulk.write(scoreOptions, rows);
-  await bulk.execute(`DELETE FROM "CustomerScore" WHERE "storeId" = ? AND "computedAt" < ?`, storeId, computedAt);
+  // Found with a read (no lock held while scanning), deleted in short chunks.
+  const stale = await db.customerScore.findMany({
+    where: { storeId, computedAt: { lt: computedAt } },
+    select: { id: true },
+  });
+  if (stale.length)
+    await bulk.deleteIds(
+      "CustomerScore",
+      stale.map((r) => r.id),
+    );
   await bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions);
   // A rerun on the same day replaces that day's snapshot; transitions accumulate (each run records the changes
   // since the previous run).

@@ -33,6 +33,40 @@ interface Phase {
   count?: number;
 }
 
+/** A running run renews its heartbeat this often; one silent for STALE_HEARTBEAT_MS belongs to a dead process. */
+const HEARTBEAT_MS = 10_000;
+const STALE_HEARTBEAT_MS = 60_000;
+
+/** Marks runs whose process died (no heartbeat for a minute) as interrupted; returns how many. */
+export async function markInterruptedRuns(db: Db, now: Date): Promise<number> {
+  const stale = new Date(now.getTime() - STALE_HEARTBEAT_MS);
+  const { count } = await db.recomputeRun.updateMany({
+    where: {
+      state: "running",
+      OR: [{ heartbeatAt: { lt: stale } }, { heartbeatAt: null, startedAt: { lt: stale } }],
+    },
+    data: { state: "interrupted", error: "the process running it stopped; run again", finishedAt: now },
+  });
+  return count;
+}
+
+/**
+ * Whether this run may record segment transitions: only when an earlier run completed on the same full history.
+ * The first run after a history import has no "before" — a change against a run on half a history, or against
+ * the data a re-import corrected, is not a customer moving.
+ */
+async function hasBaseline(db: Db, storeId: string, historyCompleteAt: Date | null, runId: string): Promise<boolean> {
+  const earlier = await db.recomputeRun.count({
+    where: {
+      storeId,
+      state: "completed",
+      id: { not: runId },
+      ...(historyCompleteAt ? { startedAt: { gte: historyCompleteAt } } : {}),
+    },
+  });
+  return earlier > 0;
+}
+
 export async function settingsFor(db: Db, storeId: string) {
   return db.storeSettings.upsert({ where: { storeId }, create: { storeId }, update: {} });
 }
@@ -45,7 +79,9 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
   const finishedAt = () => new Date(now.getTime() + Math.round(performance.now() - began));
   const store = await db.store.findUnique({ where: { id: storeId } });
   if (!store) throw new Error(`store ${storeId} not found`);
-  const run = await db.recomputeRun.create({ data: { storeId, trigger, state: "running", startedAt: now } });
+  const run = await db.recomputeRun.create({
+    data: { storeId, trigger, state: "running", startedAt: now, heartbeatAt: new Date() },
+  });
   if (store.status !== "installed") {
     return db.recomputeRun.update({
       where: { id: run.id },
@@ -53,6 +89,13 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     });
   }
   const phases: Phase[] = [];
+  const heartbeat = setInterval(
+    () =>
+      void db.recomputeRun
+        .update({ where: { id: run.id }, data: { heartbeatAt: new Date() } })
+        .catch((error: unknown) => logger.warn("recompute heartbeat failed", { error: String(error) })),
+    HEARTBEAT_MS,
+  );
   const timed = async <T>(name: string, work: () => Promise<T> | T, count?: (t: T) => number): Promise<T> => {
     const t0 = performance.now();
     const result = await work();
@@ -93,9 +136,10 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         }),
       () => table.size,
     );
+    const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
     const persisted = await timed(
       "persist",
-      () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now),
+      () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now, { recordTransitions }),
       (r) => r.scores,
     );
     const check = await timed("backtest", () =>
@@ -174,6 +218,8 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
       transitions: persisted.transitions,
+      // The first run on a (re-)imported history: its segment changes are not movements.
+      baseline: !recordTransitions,
       tagChanges: plan.changed,
       tagUnchanged: plan.unchanged,
       rfGrid: rfGrid(table, scores),
@@ -200,6 +246,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           }
         : { backtestSkipped: check.skipped }),
     };
+    clearInterval(heartbeat);
     return await db.recomputeRun.update({
       where: { id: run.id },
       data: {
@@ -212,6 +259,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       },
     });
   } catch (error) {
+    clearInterval(heartbeat);
     logger.error("recompute failed", { storeId, error: String(error) });
     await db.recomputeRun.update({
       where: { id: run.id },

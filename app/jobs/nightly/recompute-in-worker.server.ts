@@ -1,0 +1,52 @@
+/**
+ * Runs one store's recompute in a worker thread (recompute-worker.ts) and waits for it. From source (tests, tsx)
+ * the worker runs the TypeScript through tsx; from the production build it runs the bundled
+ * build/server/recompute-worker.js that `npm run build` writes beside the server bundle.
+ */
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { sharedWaiters } from "../../db/sqlite-write-gate.server";
+import type { RecomputeTrigger } from "./recompute.server";
+import type { RecomputeWorkerInput, RecomputeWorkerOutput } from "./recompute-worker";
+
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (/\.tsx?$/.test(new URL(here).pathname))
+    return { url: new URL("./recompute-worker.ts", here), execArgv: ["--import", "tsx"] };
+  const bundled = new URL("./recompute-worker.js", here);
+  if (!existsSync(bundled)) throw new Error(`recompute worker bundle missing: ${bundled.pathname} (run npm run build)`);
+  return { url: bundled, execArgv: [] };
+}
+
+export function recomputeInWorker(options: {
+  databaseUrl: string;
+  storeId: string;
+  trigger: RecomputeTrigger;
+  now: Date;
+}): Promise<{ runId: string; state: string }> {
+  const { url, execArgv } = workerEntry();
+  const input: RecomputeWorkerInput = {
+    databaseUrl: options.databaseUrl,
+    storeId: options.storeId,
+    trigger: options.trigger,
+    now: options.now.toISOString(),
+    waiters: sharedWaiters(),
+  };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, { execArgv, workerData: input });
+    let settled = false;
+    worker.once("message", (out: RecomputeWorkerOutput) => {
+      settled = true;
+      if (out.ok) resolve({ runId: out.runId, state: out.state });
+      else reject(new Error(out.error));
+    });
+    worker.once("error", (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`recompute worker exited with code ${code} before it finished`));
+      settled = true;
+    });
+  });
+}

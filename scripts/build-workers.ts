@@ -1,0 +1,17 @@
+/**
+ * Bundles the worker-thread entries beside the server bundle (build/server/), after `remix vite:build`:
+ * Remix builds one server entry, and a worker thread needs a file of its own. Dependencies stay external,
+ * resolved from node_modules as the server bundle's are.
+ */
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { "recompute-worker": "app/jobs/nightly/recompute-worker.ts" },
+  outdir: "build/server",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  packages: "external",
+  logLevel: "warning",
+});
