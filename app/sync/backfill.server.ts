@@ -6,6 +6,7 @@
  * so a crash resumes exactly where the last batch committed. Malformed lines are counted and sampled, not fatal.
  * Upserts share writeOrders with the webhooks, so a backfill and live webhooks coexist: newest updated_at wins.
  */
+import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { BackfillRun } from "@prisma/client";
@@ -19,6 +20,12 @@ import { writeOrdersTx } from "./order-writer.server";
 
 export const ACTIVE_STATES = ["queued", "running", "importing"] as const;
 const MALFORMED_SAMPLE = 10;
+/**
+ * A process drives a run under a lease it renews on every step (at least every poll interval); several app
+ * processes on one database never drive the same run, and a run whose process died is adopted by the next process
+ * that looks once the lease has run out (resumeAll, at start-up and every LEASE_MS).
+ */
+const LEASE_MS = 60_000;
 
 export interface BackfillOptions {
   /** Admin GraphQL for a shop (throttle-aware). */
@@ -28,6 +35,8 @@ export interface BackfillOptions {
   /** Orders per transaction while importing. */
   batchSize?: number;
   fetchFile?: (url: string) => Promise<Response>;
+  /** How long a lease lasts without renewal (default 60 s). */
+  leaseMs?: number;
   /** Called after a run completes (the nightly issue hooks a recompute here). */
   onCompleted?: (run: BackfillRun) => void;
 }
@@ -69,12 +78,19 @@ export function backfillProgress(run: BackfillRun, now = new Date()): BackfillPr
 export class BackfillService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly owner = randomUUID();
+  private leaseWatch: NodeJS.Timeout | null = null;
+  private releasing: Promise<void> | null = null;
   private stopped = false;
 
   constructor(
     private readonly db: Db,
     private readonly options: BackfillOptions,
   ) {}
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? LEASE_MS;
+  }
 
   /** Starts a backfill unless one is already active for the store (then that one is returned). */
   async start(storeId: string, trigger: "install" | "manual" | "reconcile" = "manual", since: Date | null = null) {
@@ -100,22 +116,61 @@ export class BackfillService {
       .catch((error: unknown) => logger.error("backfill wake failed", { error: String(error) }));
   }
 
-  /** After a restart: pick up every run that was in flight. */
+  /** After a restart, and every minute: pick up every run in flight whose process is gone (lease ran out). */
   async resumeAll(): Promise<number> {
-    const runs = await this.db.backfillRun.findMany({ where: { state: { in: [...ACTIVE_STATES] } } });
+    const runs = await this.db.backfillRun.findMany({
+      where: {
+        state: { in: [...ACTIVE_STATES] },
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: new Date() } }, { leaseOwner: this.owner }],
+      },
+      select: { id: true },
+    });
     for (const run of runs) this.kick(run.id);
     return runs.length;
+  }
+
+  /** Keeps adopting runs whose process died (several app processes share one database). */
+  watchLeases(): void {
+    if (this.leaseWatch || this.stopped) return;
+    this.leaseWatch = setInterval(
+      () =>
+        void this.resumeAll().catch((e: unknown) => logger.warn("backfill lease check failed", { error: String(e) })),
+      this.leaseMs,
+    );
+    this.leaseWatch.unref?.();
+  }
+
+  /** Takes or renews the run's lease; false when a live process holds it. */
+  private async claim(runId: string): Promise<boolean> {
+    const now = new Date();
+    const { count } = await this.db.backfillRun.updateMany({
+      where: {
+        id: runId,
+        OR: [{ leaseOwner: this.owner }, { leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
+      data: { leaseOwner: this.owner, leaseUntil: new Date(now.getTime() + this.leaseMs) },
+    });
+    return count === 1;
   }
 
   /** Resolves when every run this process is driving has settled (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+    await this.releasing;
   }
 
+  /** Stops driving runs; once the steps in flight settle, hands their leases back so a new process resumes at once. */
   stop(): void {
     this.stopped = true;
+    if (this.leaseWatch) clearInterval(this.leaseWatch);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.releasing ??= (async () => {
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+      await this.db.backfillRun
+        .updateMany({ where: { leaseOwner: this.owner }, data: { leaseOwner: null, leaseUntil: null } })
+        .catch((error: unknown) => logger.warn("backfill lease release failed", { error: String(error) }));
+    })();
   }
 
   /** Advance a run now (coalesced: one advance per run at a time). */
@@ -124,7 +179,10 @@ export class BackfillService {
     const timer = this.timers.get(runId);
     if (timer) clearTimeout(timer);
     this.timers.delete(runId);
-    const work = this.advance(runId)
+    // Renew the lease while a long step (an import of millions of lines) runs.
+    const renew = setInterval(() => void this.claim(runId).catch(() => {}), this.leaseMs / 3);
+    const work = this.claim(runId)
+      .then((mine) => (mine ? this.advance(runId) : undefined))
       .catch(async (error: unknown) => {
         logger.error("backfill failed", { runId, error: String(error) });
         await this.db.backfillRun
@@ -134,7 +192,10 @@ export class BackfillService {
           })
           .catch(() => {});
       })
-      .finally(() => this.inFlight.delete(runId));
+      .finally(() => {
+        clearInterval(renew);
+        this.inFlight.delete(runId);
+      });
     this.inFlight.set(runId, work);
   }
 

@@ -1,7 +1,9 @@
 /**
  * pg-boss on PostgreSQL: several app and worker processes on several machines share the jobs.
  * Queues use the "stately" policy keyed by store: at most one queued and one active job per store, so a store
- * never runs twice at once. Retries with exponential backoff; a job whose worker died expires and is retried.
+ * never runs twice at once. Retries with exponential backoff. A worker renews each running job's heartbeat
+ * (every 15 s); a job whose worker died (crash, kill -9) misses it and pg-boss's supervisor retries it within about
+ * a minute, on whichever process is alive — long before `expireInSeconds`, the cap for a job that hangs.
  */
 import { PgBoss } from "pg-boss";
 import { logger } from "../../logger.server";
@@ -13,6 +15,8 @@ import {
   type JobQueue,
   type SendOptions,
 } from "./job-queue";
+
+const HEARTBEAT_SECONDS = 30;
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -27,7 +31,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly created = new Set<string>();
 
   constructor(private readonly options: PgBossQueueOptions) {
-    this.boss = new PgBoss({ connectionString: options.connectionString });
+    this.boss = new PgBoss({ connectionString: options.connectionString, superviseIntervalSeconds: 30 });
     this.boss.on("error", (error: unknown) => logger.error("pg-boss error", { error: String(error) }));
   }
 
@@ -42,6 +46,7 @@ export class PgBossJobQueue implements JobQueue {
       retryDelay: 30,
       retryBackoff: true,
       expireInSeconds: this.options.expireInSeconds ?? JOB_TIMEOUT_SECONDS[queue] ?? 30 * 60,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
     };
     await this.boss.createQueue(queue, { policy: "stately", ...settings });
     // createQueue leaves an existing queue as it was: bring its settings up to date (the policy cannot change).

@@ -1,7 +1,9 @@
 /**
  * The embedded job queue: rows in the Job table, claimed atomically, run in this process one at a time per
- * queue. Survives restarts (queued jobs stay queued; a job left "running" by a dead process is re-queued after
- * `staleAfterMs`). Failed attempts are retried with backoff.
+ * queue. Survives restarts: queued jobs stay queued, and a running job's lease (lockedAt) is renewed every
+ * `heartbeatMs` while its handler works, so a job whose process died (crash, kill -9) is seen as abandoned once its
+ * lease is `staleAfterMs` old and is re-queued — at start-up and on every poll. Failed attempts are retried with
+ * backoff.
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db.server";
@@ -17,7 +19,10 @@ import {
 
 export interface SqliteQueueOptions {
   pollMs?: number;
+  /** A running job whose lease was not renewed for this long belongs to a dead process (default 60 s). */
   staleAfterMs?: number;
+  /** How often a running job renews its lease (default 10 s). */
+  heartbeatMs?: number;
   now?: () => Date;
 }
 
@@ -40,12 +45,19 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
-    const stale = new Date(this.now().getTime() - (this.options.staleAfterMs ?? 30 * 60_000));
-    await this.db.job.updateMany({
+    await this.requeueAbandoned();
+    this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
+  }
+
+  /** Jobs left running by a process that stopped renewing their lease go back in line. */
+  private async requeueAbandoned(): Promise<number> {
+    const stale = new Date(this.now().getTime() - (this.options.staleAfterMs ?? 60_000));
+    const { count } = await this.db.job.updateMany({
       where: { state: "running", lockedAt: { lt: stale } },
       data: { state: "queued", lockedBy: null },
     });
-    this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 1000);
+    if (count) logger.warn("re-queued abandoned jobs", { count });
+    return count;
   }
 
   async send(queue: string, data: JobData, options: SendOptions = {}): Promise<string | null> {
@@ -90,8 +102,15 @@ export class SqliteJobQueue implements JobQueue {
     await this.running;
   }
 
+  private polls = 0;
+
   private poll(): void {
     if (this.stopped) return;
+    // Every 10th poll (10 s by default): pick up jobs a dead process left running.
+    if (++this.polls % 10 === 0)
+      void this.requeueAbandoned().catch((error: unknown) =>
+        logger.error("job lease check failed", { error: String(error) }),
+      );
     for (const queue of this.handlers.keys()) {
       if (this.busy.has(queue)) continue;
       this.busy.add(queue);
@@ -121,6 +140,13 @@ export class SqliteJobQueue implements JobQueue {
     });
     if (claimed.count !== 1) return true;
     const attempt = candidate.attempts + 1;
+    const lease = setInterval(
+      () =>
+        void this.db.job
+          .updateMany({ where: { id: candidate.id, lockedBy: this.workerId }, data: { lockedAt: this.now() } })
+          .catch((error: unknown) => logger.warn("job lease renewal failed", { error: String(error) })),
+      this.options.heartbeatMs ?? 10_000,
+    );
     try {
       await handler({ id: candidate.id, data: JSON.parse(candidate.payload) as JobData });
       await this.db.job.update({
@@ -146,6 +172,8 @@ export class SqliteJobQueue implements JobQueue {
             }
           : { state: "failed", doneAt: this.now(), error: String(error).slice(0, 1000) },
       });
+    } finally {
+      clearInterval(lease);
     }
     return true;
   }
