@@ -8,6 +8,7 @@ import {
   BlockStack,
   Button,
   Card,
+  DataTable,
   EmptyState,
   InlineStack,
   Layout,
@@ -17,7 +18,7 @@ import {
 } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { syncStatus } from "../sync/sync-status.server";
+import { syncStatus, type SyncStatus } from "../sync/sync-status.server";
 import { formatMinorUnits } from "../domain/money";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
@@ -33,7 +34,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { store } = await requireStore(request);
   const form = await request.formData();
-  if (form.get("intent") !== "resync") return new Response("Unknown action", { status: 400 });
+  const intent = form.get("intent");
+  if (intent === "retry-parked") {
+    const id = form.get("id");
+    const retried = await services().processor.retryParked(store.id, typeof id === "string" && id ? [id] : undefined);
+    return { retried };
+  }
+  if (intent !== "resync") return new Response("Unknown action", { status: 400 });
   const run = await services().backfill.start(store.id, "manual");
   return { started: run.id };
 };
@@ -44,6 +51,45 @@ function duration(ms: number | null): string {
   if (ms === null) return "estimating…";
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+
+/** Updates that can never apply as they are: listed with the reason, kept, and retried on request. */
+function ParkedReceipts({ parked, total }: { parked: SyncStatus["parked"]; total: number }) {
+  const fetcher = useFetcher();
+  if (total === 0) return null;
+  return (
+    <Banner tone="warning" title={`${total} ${total === 1 ? "update is" : "updates are"} on hold`}>
+      <BlockStack gap="200">
+        <Text as="p">
+          The store sent {total === 1 ? "an update" : "updates"} Ciclo could not read.{" "}
+          {total === 1 ? "It is" : "They are"} kept, not applied; retry once the cause is fixed (for example after an
+          app update).
+        </Text>
+        <DataTable
+          columnContentTypes={["text", "text", "text", "text"]}
+          headings={["Received", "Update", "Reason", ""]}
+          rows={parked.map((p) => [
+            new Date(p.receivedAt).toLocaleString(),
+            p.topic,
+            p.error ?? "",
+            <fetcher.Form method="post" key={p.id}>
+              <input type="hidden" name="intent" value="retry-parked" />
+              <input type="hidden" name="id" value={p.id} />
+              <Button submit size="slim" accessibilityLabel={`Retry ${p.topic} received ${p.receivedAt}`}>
+                Retry
+              </Button>
+            </fetcher.Form>,
+          ])}
+        />
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="retry-parked" />
+          <Button submit loading={fetcher.state !== "idle"}>
+            {total === 1 ? "Retry" : `Retry all ${total}`}
+          </Button>
+        </fetcher.Form>
+      </BlockStack>
+    </Banner>
+  );
 }
 
 export default function SyncPage() {
@@ -161,12 +207,19 @@ export default function SyncPage() {
                 : ""}
               .
             </Text>
-            {status.webhooks.failed > 0 && (
-              <Banner tone="warning">
-                {status.webhooks.failed} updates from Shopify could not be read and were skipped; the nightly
-                reconciliation picks up their orders again.
+            {status.webhooks.retrying > 0 && (
+              <Banner tone="info">
+                {status.webhooks.retrying} updates could not be applied yet (a temporary problem) and are retried
+                automatically. Nothing is lost.
               </Banner>
             )}
+            {status.webhooks.failed > 0 && (
+              <Banner tone="warning">
+                {status.webhooks.failed} older updates could not be read and were skipped; reconciliation picks up their
+                orders again.
+              </Banner>
+            )}
+            <ParkedReceipts parked={status.parked} total={status.webhooks.parked} />
             <Text as="p" tone="subdued">
               Test orders, cancelled and voided orders are stored but do not count toward customer value. Refunds reduce
               an order's value. Guest orders are kept and counted separately.

@@ -2,7 +2,10 @@
  * Applies recorded webhooks (WebhookReceipt rows with status "pending") to the database.
  * - Claims rows atomically (status "processing:<token>"), so several processes can share one database.
  * - Consecutive order upserts of a store are written as one batch; everything else in arrival order.
- * - A payload that can't be understood is marked "failed" with the reason; a database error is retried.
+ * - Nothing is dropped. A payload that can never apply as it is (not JSON, not an order we can read) is "parked"
+ *   with its reason and its payload, until the merchant retries it from the Sync page. Any other failure (the
+ *   database, the platform) is transient: the receipt stays pending, payload and all, and is retried with backoff
+ *   (5 s doubling up to 15 min) for as long as it takes.
  * - After an uninstall, only compliance topics are still applied.
  * - Applied payloads are cleared: the inbox keeps ids for dedupe, not customer data.
  */
@@ -15,8 +18,16 @@ import type { StorePlatform } from "../platforms/platform";
 import { applyStoreEvent } from "./apply-event.server";
 import { writeOrders } from "./order-writer.server";
 
-const MAX_ATTEMPTS = 5;
-const STALE_CLAIM_MS = 5 * 60_000;
+/**
+ * A claimed batch takes milliseconds to seconds; a claim this old belongs to a process that died (claims are
+ * released and retried — applying is idempotent, so a slow live process re-applying costs nothing but time).
+ */
+const STALE_CLAIM_MS = 30_000;
+
+/** Backoff before the next attempt after `attempts` transient failures: 5 s, 10 s, 20 s … at most 15 min. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(15 * 60_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+}
 
 export interface InboxProcessorOptions {
   /** The adapter for one store (WooCommerce's is per store: guest ids use a per-store key); default by platform. */
@@ -31,6 +42,8 @@ export interface InboxProcessorOptions {
   deliveriesArriving?: () => boolean;
   /** The store row is gone (shop/redact): caches keyed by shop domain must forget it. */
   onStoreRemoved?: (platform: string, domain: string) => void;
+  /** The clock retries are scheduled on (tests move it). */
+  now?: () => Date;
 }
 
 export class InboxProcessor {
@@ -38,6 +51,7 @@ export class InboxProcessor {
   private again = false;
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly batchSize: number;
 
   constructor(
@@ -45,6 +59,10 @@ export class InboxProcessor {
     private readonly options: InboxProcessorOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 200;
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
   }
 
   /** Ask for a pass soon; cheap to call on every stored webhook. */
@@ -68,6 +86,7 @@ export class InboxProcessor {
 
   stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     return this.idle;
   }
 
@@ -97,7 +116,7 @@ export class InboxProcessor {
     // Small batches while deliveries stream in keep each pause of the event loop short.
     const take = this.options.deliveriesArriving?.() ? Math.min(20, this.batchSize) : this.batchSize;
     const candidates = await this.db.webhookReceipt.findMany({
-      where: { status: "pending" },
+      where: { status: "pending", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: this.now() } }] },
       orderBy: { receivedAt: "asc" },
       take,
       select: { id: true },
@@ -106,7 +125,7 @@ export class InboxProcessor {
     const token = `processing:${randomUUID()}`;
     await this.db.webhookReceipt.updateMany({
       where: { id: { in: candidates.map((c) => c.id) }, status: "pending" },
-      data: { status: token, processedAt: new Date(), attempts: { increment: 1 } },
+      data: { status: token, processedAt: this.now(), attempts: { increment: 1 } },
     });
     const claimed = await this.db.webhookReceipt.findMany({
       where: { status: token },
@@ -134,7 +153,7 @@ export class InboxProcessor {
     let orderBatch: { ids: string[]; orders: StoreOrder[] } = { ids: [], orders: [] };
     const done: string[] = [];
     const ignored: string[] = [];
-    const failed: Array<{ id: string; error: string }> = [];
+    const parked: Array<{ id: string; error: string }> = [];
     const retry: Array<{ id: string; attempts: number; error: string }> = [];
     let storeGone = false;
 
@@ -146,8 +165,16 @@ export class InboxProcessor {
         await writeOrders(this.db, store.id, batch.orders);
         done.push(...batch.ids);
       } catch (error) {
-        const attempts = receipts.find((r) => r.id === batch.ids[0])?.attempts ?? 1;
-        for (const id of batch.ids) retry.push({ id, attempts, error: String(error) });
+        if (batch.orders.length === 1) {
+          const attempts = receipts.find((r) => r.id === batch.ids[0])?.attempts ?? 1;
+          retry.push({ id: batch.ids[0]!, attempts, error: String(error) });
+          return;
+        }
+        // One order may be what fails the batch: apply them one by one so the others are not held back.
+        for (let k = 0; k < batch.ids.length; k++) {
+          orderBatch = { ids: [batch.ids[k]!], orders: [batch.orders[k]!] };
+          await flushOrders();
+        }
       }
     };
 
@@ -157,7 +184,7 @@ export class InboxProcessor {
       try {
         payload = JSON.parse(receipt.payload ?? "null");
       } catch {
-        failed.push({ id: receipt.id, error: "body is not valid JSON" });
+        parked.push({ id: receipt.id, error: "body is not valid JSON" });
         continue;
       }
       if (store.status === "uninstalled" && !platform.isComplianceTopic(receipt.topic)) {
@@ -167,7 +194,7 @@ export class InboxProcessor {
       const event = platform.mapWebhook(receipt.topic, payload);
       if (event.kind === "invalid") {
         logger.warn("webhook rejected", { store: store.domain, topic: receipt.topic, reason: event.reason });
-        failed.push({ id: receipt.id, error: event.reason });
+        parked.push({ id: receipt.id, error: event.reason });
         continue;
       }
       if (event.kind === "ignored") {
@@ -202,7 +229,7 @@ export class InboxProcessor {
     await flushOrders();
     if (storeGone) return;
 
-    const now = new Date();
+    const now = this.now();
     if (done.length)
       await this.db.webhookReceipt.updateMany({
         where: { id: { in: done } },
@@ -213,27 +240,55 @@ export class InboxProcessor {
         where: { id: { in: ignored } },
         data: { status: "ignored", payload: null, processedAt: now },
       });
-    for (const f of failed)
+    for (const p of parked)
       await this.db.webhookReceipt.update({
-        where: { id: f.id },
-        data: { status: "failed", payload: null, error: f.error.slice(0, 500), processedAt: now },
+        where: { id: p.id },
+        data: { status: "parked", error: p.error.slice(0, 500), processedAt: now },
       });
     for (const r of retry) {
-      logger.error("webhook apply failed", { store: store.domain, attempts: r.attempts, error: r.error.slice(0, 300) });
+      const delay = retryDelayMs(r.attempts);
+      logger.warn("webhook apply failed; will retry", {
+        store: store.domain,
+        attempts: r.attempts,
+        retryInMs: delay,
+        error: r.error.slice(0, 300),
+      });
       await this.db.webhookReceipt.update({
         where: { id: r.id },
-        data:
-          r.attempts >= MAX_ATTEMPTS
-            ? { status: "failed", payload: null, error: r.error.slice(0, 500), processedAt: now }
-            : { status: "pending", error: r.error.slice(0, 500) },
+        data: { status: "pending", error: r.error.slice(0, 500), nextAttemptAt: new Date(now.getTime() + delay) },
       });
     }
+    if (retry.length) this.wakeAfter(Math.min(...retry.map((r) => retryDelayMs(r.attempts))));
+  }
+
+  /** A retry is due later: make sure a pass runs then even if no new delivery wakes the processor. */
+  private wakeAfter(ms: number): void {
+    if (this.stopped) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.wake();
+    }, ms + 50);
+    this.retryTimer.unref?.();
+  }
+
+  /** Puts parked receipts of a store back in line (the merchant's "retry" on the Sync page). */
+  async retryParked(storeId: string, ids?: string[]): Promise<number> {
+    const { count } = await this.db.webhookReceipt.updateMany({
+      where: { storeId, status: "parked", ...(ids ? { id: { in: ids } } : {}) },
+      data: { status: "pending", attempts: 0, error: null, nextAttemptAt: null },
+    });
+    if (count) this.wake();
+    return count;
   }
 
   /** A process that died mid-batch leaves claims behind; give them back after a while. */
   private async releaseStaleClaims(): Promise<void> {
     await this.db.webhookReceipt.updateMany({
-      where: { status: { startsWith: "processing:" }, processedAt: { lt: new Date(Date.now() - STALE_CLAIM_MS) } },
+      where: {
+        status: { startsWith: "processing:" },
+        processedAt: { lt: new Date(this.now().getTime() - STALE_CLAIM_MS) },
+      },
       data: { status: "pending" },
     });
   }

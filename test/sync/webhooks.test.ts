@@ -277,9 +277,15 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(await h.deliver(broken)).toBe(200); // verified, so acknowledged; rejected while applying
     await h.processor.drain();
     expect(await h.db.order.findMany({ where: { storeId: store.id } })).toEqual(before);
-    const failed = await h.db.webhookReceipt.findFirstOrThrow({ where: { status: "failed" } });
-    expect(failed.error).toMatch(/order without id/);
-    expect(failed.payload).toBeNull();
+    // Parked with its reason and its payload: nothing is dropped, and the merchant can retry it.
+    const parked = await h.db.webhookReceipt.findFirstOrThrow({ where: { status: "parked" } });
+    expect(parked.error).toMatch(/order without id/);
+    expect(JSON.parse(parked.payload!)).toMatchObject({ id: "not-an-id" });
+    expect(await h.processor.retryParked(store.id)).toBe(1);
+    await h.processor.drain();
+    // Still unreadable: parked again, still kept.
+    expect((await h.db.webhookReceipt.findUniqueOrThrow({ where: { id: parked.id } })).status).toBe("parked");
+    expect(await h.db.order.findMany({ where: { storeId: store.id } })).toEqual(before);
   });
 
   it("a signed bulk_operations/finish wakes whoever waits on that operation at once, before the inbox gets to it", async () => {
