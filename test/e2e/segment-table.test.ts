@@ -24,6 +24,9 @@ const column = async (index: number) =>
     .locator(".Polaris-IndexTable__TableRow")
     .evaluateAll((rows, i) => rows.map((row) => (row.querySelectorAll("td")[i] as HTMLElement).innerText), index);
 
+const memberLinks = () =>
+  page.locator(".Polaris-IndexTable__TableRow a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+
 describe("segment members", { timeout: 60_000 }, () => {
   it("is sorted by predicted value, highest first, and pages through every member once", async () => {
     const total = demo.store.segmentCounts.promising!;
@@ -35,17 +38,18 @@ describe("segment members", { timeout: 60_000 }, () => {
     expect([...first].sort((a, b) => b - a)).toEqual(first);
     const names = new Set(await column(0));
 
+    const firstLinks = await memberLinks();
     await page.getByRole("button", { name: "Next" }).click();
     await page.waitForURL(/page=2/);
+    // The URL changes when the data has arrived; the table re-renders a moment later (a React transition).
+    await expect.poll(memberLinks, { timeout: 15_000 }).not.toEqual(firstLinks);
     await settled(page);
     const second = (await column(5)).map(euros);
     expect(second.length).toBe(Math.min(50, total - 50));
     expect(Math.max(...second)).toBeLessThanOrEqual(Math.min(...first));
     for (const name of await column(0)) names.add(name);
     // Customer links are unique per member: no overlap between pages.
-    const links = await page
-      .locator(".Polaris-IndexTable__TableRow a")
-      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const links = [...firstLinks, ...(await memberLinks())];
     expect(new Set(links).size).toBe(links.length);
   });
 
