@@ -8,8 +8,9 @@ import { mkdtempSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../test/support/postgres-server";
-import { migrateSqliteFile } from "../test/support/migrations";
+import pg from "pg";
+import { freePort, startPostgres } from "../test/support/postgres-server";
+import { migrateSqliteFile, migrationSql } from "../test/support/migrations";
 
 export const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -18,6 +19,33 @@ export function freshSqlite(): { file: string; url: string } {
   const file = join(dir, "bench.sqlite");
   migrateSqliteFile(file);
   return { file, url: `file:${file}` };
+}
+
+export interface BenchDatabase {
+  kind: "sqlite" | "postgres";
+  url: string;
+  /** SQLite only: the file. */
+  file: string | null;
+  drop: () => Promise<void>;
+}
+
+/** A fresh migrated database: a SQLite file, or a PostgreSQL server of its own started for the run. */
+export async function freshDatabase(kind: "sqlite" | "postgres"): Promise<BenchDatabase> {
+  if (kind === "sqlite") {
+    const { file, url } = freshSqlite();
+    return { kind, url, file, drop: async () => {} };
+  }
+  const server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  await admin.query("CREATE DATABASE ciclo_bench");
+  await admin.end();
+  const url = server.url("ciclo_bench");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(migrationSql("prisma/postgres/migrations"));
+  await client.end();
+  return { kind, url, file: null, drop: async () => server.stop() };
 }
 
 export function buildApp(): void {

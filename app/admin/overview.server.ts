@@ -6,6 +6,7 @@
  */
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
+import { niceWidth } from "../jobs/nightly/score-customers";
 import { backfillProgress } from "../sync/backfill.server";
 import { dialect } from "./dialect.server";
 import { adminMemo } from "./memo.server";
@@ -123,19 +124,21 @@ async function rfGrid(db: Db, storeId: string, runCounts: unknown): Promise<RfCe
   }));
 }
 
-/** "Nice" round bucket width (1, 2, 5 × 10^k) for about `buckets` buckets up to `top`. */
-function niceWidth(top: number, buckets: number): number {
-  const raw = Math.max(1, top / buckets);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].find((m) => m * power >= raw) ?? 10;
-  return step * power;
+/** The histogram the nightly job wrote into the run's counts (`clvHistogram`), if it did, for that basis. */
+function clvHistogramFromRun(counts: unknown, basis: "predicted" | "historic"): ClvBucket[] | null {
+  const histogram = (counts as { clvHistogram?: { basis?: unknown; buckets?: unknown } } | null)?.clvHistogram;
+  if (!histogram || histogram.basis !== basis || !Array.isArray(histogram.buckets)) return null;
+  return histogram.buckets as ClvBucket[];
 }
 
 async function clvDistribution(
   db: Db,
   storeId: string,
   basis: "predicted" | "historic",
+  runCounts: unknown,
 ): Promise<OverviewData["clv"]["buckets"]> {
+  const fromRun = clvHistogramFromRun(runCounts, basis);
+  if (fromRun) return fromRun;
   const column = Prisma.raw(basis === "predicted" ? `"predictedClvMinor"` : `"historicClvMinor"`);
   // Only indexed columns for predicted CLV (the whole count and histogram come from the index).
   const where = Prisma.sql`"storeId" = ${storeId} AND ${column} IS NOT NULL`;
@@ -175,13 +178,31 @@ async function movement(db: Db, storeId: string, afterDay: string, uptoDay: stri
     .sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from));
 }
 
-async function topCustomers(db: Db, storeId: string, basis: "predicted" | "historic"): Promise<TopCustomer[]> {
-  const scores = await db.customerScore.findMany({
+type TopScore = { customerId: string; segment: string; predictedClvMinor: string | null; historicClvMinor: string };
+
+async function topScores(db: Db, storeId: string, basis: "predicted" | "historic", runCounts: unknown) {
+  const fromRun = (runCounts as { topCustomers?: unknown } | null)?.topCustomers;
+  if (Array.isArray(fromRun)) return (fromRun as TopScore[]).slice(0, 5);
+  const rows = await db.customerScore.findMany({
     where: { storeId, ...(basis === "predicted" ? { predictedClvMinor: { not: null } } : {}) },
     orderBy: basis === "predicted" ? { predictedClvMinor: "desc" } : { historicClvMinor: "desc" },
     take: 5,
     select: { customerId: true, segment: true, predictedClvMinor: true, historicClvMinor: true },
   });
+  return rows.map((r) => ({
+    ...r,
+    predictedClvMinor: r.predictedClvMinor?.toString() ?? null,
+    historicClvMinor: r.historicClvMinor.toString(),
+  }));
+}
+
+async function topCustomers(
+  db: Db,
+  storeId: string,
+  basis: "predicted" | "historic",
+  runCounts: unknown,
+): Promise<TopCustomer[]> {
+  const scores = await topScores(db, storeId, basis, runCounts);
   const customers = await db.customer.findMany({
     where: { storeId, id: { in: scores.map((s) => s.customerId) } },
     select: { id: true, firstName: true, lastName: true, email: true },
@@ -194,8 +215,8 @@ async function topCustomers(db: Db, storeId: string, basis: "predicted" | "histo
       customerId: score.customerId,
       name,
       segment: score.segment,
-      predictedClvMinor: score.predictedClvMinor?.toString() ?? null,
-      historicClvMinor: score.historicClvMinor.toString(),
+      predictedClvMinor: score.predictedClvMinor,
+      historicClvMinor: score.historicClvMinor,
     };
   });
 }
@@ -285,10 +306,10 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
   const heavy = await adminMemo.get(`${store.id}:overview`, version, async () => {
     const [grid, buckets, week, month, top] = await Promise.all([
       rfGrid(db, store.id, lastRunCounts),
-      clvDistribution(db, store.id, basis),
+      clvDistribution(db, store.id, basis, lastRunCounts),
       movement(db, store.id, shiftDay(day, -7), day),
       movement(db, store.id, shiftDay(day, -30), day),
-      topCustomers(db, store.id, basis),
+      topCustomers(db, store.id, basis, lastRunCounts),
     ]);
     return { grid, buckets, week, month, top };
   });

@@ -1,8 +1,8 @@
 /**
- * One page of a segment's members, sorted and filtered in the database. Offset pagination over an ORDER BY
- * the database can serve from an index where one exists (predicted CLV: CustomerScore(storeId,
- * predictedClvMinor)); the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is
- * capped, so no request walks an unbounded number of rows.
+ * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
+ * (storeId, segment) index, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
+ * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";

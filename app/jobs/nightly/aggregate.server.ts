@@ -1,11 +1,11 @@
 /**
- * Per-customer aggregates for the nightly recompute, computed in the database (SQL grouping), one page of
- * customers at a time, straight into typed arrays — never every order row as a JS object.
+ * Per-customer aggregates for the nightly recompute: one streamed pass over the store's counted orders, straight
+ * into typed arrays — never every order row as a JS object, and never through Prisma's per-row mapping.
  * Which orders count is the domain's rule (app/domain/orders.ts), stored as Order.countsForValue plus
  * "not fully refunded". Days are the store's calendar days.
  */
-import type { Db } from "../../db.server";
-import { bindNamed, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
+import type { BulkReader } from "../../db/bulk-reader.server";
+import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 
 export type { Dialect } from "../../db/sql.server";
 
@@ -25,61 +25,12 @@ export interface CustomerTable {
   previousStage: (string | null)[];
 }
 
-interface Row {
-  id: string;
-  externalId: string;
-  orders: number | bigint | null;
-  purchaseDays: number | bigint | null;
-  firstDay: number | bigint | null;
-  lastDay: number | bigint | null;
-  total: number | bigint | string | null;
-  firstSpend: number | bigint | string | null;
-  repeatSpendDays: number | bigint | null;
-  prevSegment: string | null;
-  prevStage: string | null;
+/** A deterministic sample of customers' purchase days, gathered in the same pass for the nightly backtest. */
+export interface PurchaseSample {
+  customerIds: string[];
+  /** Per sampled customer: [day, amount] of each purchase day, in day order. */
+  days: Array<Array<[number, number]>>;
 }
-
-function pageSql(dialect: Dialect): string {
-  // Parameters: $store, $after (customer id), $limit, $reference (processedAt cut-off), $offset or $tz.
-  const counted = isTrue(dialect, `o."countsForValue"`);
-  const sql = `
-    WITH page AS (
-      SELECT c."id", c."externalId" FROM "Customer" c
-      WHERE c."storeId" = $store AND c."deletedAt" IS NULL AND c."id" > $after
-      ORDER BY c."id" LIMIT $limit
-    ),
-    days AS (
-      SELECT o."customerId" AS cid, ${storeDayExpression(dialect, `o."processedAt"`)} AS day, SUM(o."netMinor") AS spend, COUNT(*) AS n
-      FROM "Order" o
-      WHERE o."storeId" = $store AND o."customerId" IN (SELECT "id" FROM page)
-        AND o."deletedAt" IS NULL AND ${counted} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
-        AND o."processedAt" <= $reference
-      GROUP BY o."customerId", day
-    ),
-    ranked AS (
-      SELECT cid, day, spend, n,
-        FIRST_VALUE(spend) OVER (PARTITION BY cid ORDER BY day) AS first_spend,
-        MIN(day) OVER (PARTITION BY cid) AS first_day
-      FROM days
-    ),
-    per AS (
-      SELECT cid, SUM(n) AS orders, COUNT(*) AS purchase_days, MIN(day) AS first_day, MAX(day) AS last_day,
-        SUM(spend) AS total, MAX(first_spend) AS first_spend,
-        SUM(CASE WHEN day > first_day AND spend > 0 THEN 1 ELSE 0 END) AS repeat_spend_days
-      FROM ranked GROUP BY cid
-    )
-    SELECT page."id" AS "id", page."externalId" AS "externalId", per.orders AS "orders",
-      per.purchase_days AS "purchaseDays", per.first_day AS "firstDay", per.last_day AS "lastDay",
-      per.total AS "total", per.first_spend AS "firstSpend", per.repeat_spend_days AS "repeatSpendDays",
-      s."segment" AS "prevSegment", s."stage" AS "prevStage"
-    FROM page
-    LEFT JOIN per ON per.cid = page."id"
-    LEFT JOIN "CustomerScore" s ON s."storeId" = $store AND s."customerId" = page."id"
-    ORDER BY page."id"`;
-  return sql;
-}
-
-const num = (v: number | bigint | string | null) => (v === null ? 0 : Number(v));
 
 export interface AggregateOptions {
   dialect: Dialect;
@@ -89,67 +40,128 @@ export interface AggregateOptions {
   reference: Date;
   /** UTC offset for SQLite, which has no time-zone database (PostgreSQL uses the zone itself). */
   utcOffsetMinutes: number;
-  pageSize?: number;
+  /** Keep the purchase days of about this many customers for the backtest (every k-th customer). */
+  sampleSize?: number;
 }
 
-export async function aggregateCustomers(db: Db, options: AggregateOptions): Promise<CustomerTable> {
-  const pageSize = options.pageSize ?? 50_000;
+const customersSql = `
+  SELECT c."id", c."externalId" FROM "Customer" c
+  WHERE c."storeId" = $store AND c."deletedAt" IS NULL
+  ORDER BY c."id"`;
+
+function ordersSql(dialect: Dialect): string {
+  // Counted orders only (the domain's rule, stored as countsForValue plus "not fully refunded"), in customer then
+  // time order: the store's (storeId, customerId, processedAt) index serves the order, so no sort is needed.
+  return `
+    SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor"
+    FROM "Order" o
+    WHERE o."storeId" = $store AND o."customerId" IS NOT NULL AND o."deletedAt" IS NULL
+      AND ${isTrue(dialect, `o."countsForValue"`)} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
+      AND o."processedAt" <= $reference
+    ORDER BY o."customerId", o."processedAt"`;
+}
+
+const previousSql = `SELECT s."customerId", s."segment", s."stage" FROM "CustomerScore" s WHERE s."storeId" = $store`;
+
+/**
+ * Per-customer aggregates in one pass over the store's counted orders (streamed in customer and time order, the
+ * days grouped as they go by), joined with the customer list (every live customer is listed; no counted order
+ * = Prospect) and the previous run's segment and stage.
+ */
+export async function aggregateCustomers(
+  reader: BulkReader,
+  options: AggregateOptions,
+): Promise<CustomerTable & { sample: PurchaseSample }> {
+  const params = {
+    store: options.storeId,
+    reference: options.reference,
+    offset: sqliteOffset(options.utcOffsetMinutes),
+    tz: options.timeZone,
+  };
   const ids: string[] = [];
   const externalIds: string[] = [];
-  const cols = {
-    orders: [] as number[],
-    purchaseDays: [] as number[],
-    firstDay: [] as number[],
-    lastDay: [] as number[],
-    totalSpend: [] as number[],
-    repeatSpendMean: [] as number[],
-    repeatSpendDays: [] as number[],
-  };
-  const previousSegment: (string | null)[] = [];
-  const previousStage: (string | null)[] = [];
-  const sql = pageSql(options.dialect);
-  const offset = sqliteOffset(options.utcOffsetMinutes);
-  let after = "";
-  for (;;) {
-    const [text, values] = bindNamed(sql, options.dialect, {
-      store: options.storeId,
-      after,
-      limit: pageSize,
-      reference: options.reference,
-      offset,
-      tz: options.timeZone,
-    });
-    const rows = await db.$queryRawUnsafe<Row[]>(text, ...values);
-    for (const r of rows) {
-      ids.push(r.id);
-      externalIds.push(r.externalId);
-      const days = num(r.purchaseDays);
-      const total = num(r.total);
-      cols.orders.push(num(r.orders));
-      cols.purchaseDays.push(days);
-      cols.firstDay.push(num(r.firstDay));
-      cols.lastDay.push(num(r.lastDay));
-      cols.totalSpend.push(total);
-      cols.repeatSpendMean.push(days > 1 ? (total - num(r.firstSpend)) / (days - 1) : 0);
-      cols.repeatSpendDays.push(num(r.repeatSpendDays));
-      previousSegment.push(r.prevSegment);
-      previousStage.push(r.prevStage);
+  for await (const batch of reader.rows(customersSql, { store: options.storeId })) {
+    for (const [id, externalId] of batch) {
+      ids.push(String(id));
+      externalIds.push(String(externalId));
     }
-    if (rows.length < pageSize) break;
-    after = rows[rows.length - 1]!.id;
   }
-  return {
-    size: ids.length,
-    ids,
-    externalIds,
-    orders: Float64Array.from(cols.orders),
-    purchaseDays: Float64Array.from(cols.purchaseDays),
-    firstDay: Float64Array.from(cols.firstDay),
-    lastDay: Float64Array.from(cols.lastDay),
-    totalSpend: Float64Array.from(cols.totalSpend),
-    repeatSpendMean: Float64Array.from(cols.repeatSpendMean),
-    repeatSpendDays: Float64Array.from(cols.repeatSpendDays),
-    previousSegment,
-    previousStage,
+  const n = ids.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(ids[i]!, i);
+  const table = {
+    orders: new Float64Array(n),
+    purchaseDays: new Float64Array(n),
+    firstDay: new Float64Array(n),
+    lastDay: new Float64Array(n),
+    totalSpend: new Float64Array(n),
+    repeatSpendMean: new Float64Array(n),
+    repeatSpendDays: new Float64Array(n),
   };
+  const step = Math.max(1, Math.floor(n / (options.sampleSize ?? 20_000)));
+  const sample: PurchaseSample = { customerIds: [], days: [] };
+
+  // The customer being summed, and its current day.
+  let current = -1;
+  let day = NaN;
+  let daySpend = 0;
+  let firstSpend = 0;
+  let sampled: Array<[number, number]> | null = null;
+  const closeDay = () => {
+    if (current < 0 || Number.isNaN(day)) return;
+    const i = current;
+    if (table.purchaseDays[i] === 0) {
+      table.firstDay[i] = day;
+      firstSpend = daySpend;
+    } else if (daySpend > 0) table.repeatSpendDays[i]!++;
+    table.purchaseDays[i]!++;
+    table.lastDay[i] = day;
+    table.totalSpend[i]! += daySpend;
+    sampled?.push([day, daySpend]);
+  };
+  const closeCustomer = () => {
+    closeDay();
+    if (current < 0) return;
+    const days = table.purchaseDays[current]!;
+    // Mean spend of the repeat purchase days (the Gamma-Gamma input).
+    table.repeatSpendMean[current] = days > 1 ? (table.totalSpend[current]! - firstSpend) / (days - 1) : 0;
+  };
+  for await (const batch of reader.rows(ordersSql(options.dialect), params)) {
+    for (const [customerId, rawDay, rawNet] of batch) {
+      const i = index.get(String(customerId));
+      if (i === undefined) continue; // a deleted customer's orders
+      const d = Number(rawDay);
+      const net = Number(rawNet);
+      if (i !== current) {
+        closeCustomer();
+        current = i;
+        day = d;
+        daySpend = 0;
+        sampled = i % step === 0 ? [] : null;
+        if (sampled) {
+          sample.customerIds.push(ids[i]!);
+          sample.days.push(sampled);
+        }
+      } else if (d !== day) {
+        closeDay();
+        day = d;
+        daySpend = 0;
+      }
+      table.orders[i]!++;
+      daySpend += net;
+    }
+  }
+  closeCustomer();
+
+  const previousSegment = new Array<string | null>(n).fill(null);
+  const previousStage = new Array<string | null>(n).fill(null);
+  for await (const batch of reader.rows(previousSql, { store: options.storeId })) {
+    for (const [customerId, segment, stage] of batch) {
+      const i = index.get(String(customerId));
+      if (i === undefined) continue;
+      previousSegment[i] = segment === null ? null : String(segment);
+      previousStage[i] = stage === null ? null : String(stage);
+    }
+  }
+  return { size: n, ids, externalIds, ...table, previousSegment, previousStage, sample };
 }

@@ -79,6 +79,9 @@ export async function persistScores(
   let rows: unknown[][] = [];
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
   const transitions: unknown[][] = [];
+  // In the table's order, which is customer id order: the (storeId, customerId) index and the rows fill (or are
+  // updated) one page after another; the segment and stage indexes take a few streams. No index is ordered by a
+  // value that changes for everyone every night (see docs/decisions/091-score-table-indexes.md).
   for (let i = 0; i < table.size; i++) {
     const bought = table.purchaseDays[i]! > 0;
     const predicted = p && bought;

@@ -11,8 +11,8 @@ import { parseTagFamilies } from "../tags/desired-tags";
 import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server";
 import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
-import { rfGrid, scoreCustomerTable } from "./score-customers";
-import { nightlyBacktest } from "./backtest.server";
+import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
+import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
 import { cicloMetafieldsJson } from "../../platforms/shopify/tags/ciclo-metafields";
 import { formatMinorUnits } from "../../domain/money";
@@ -32,6 +32,9 @@ interface Phase {
   ms: number;
   count?: number;
 }
+
+/** The most valuable customers kept in the run's counts for the overview. */
+const TOP_CUSTOMERS_KEPT = 5;
 
 /** A running run renews its heartbeat this often; one silent for STALE_HEARTBEAT_MS belongs to a dead process. */
 const HEARTBEAT_MS = 10_000;
@@ -111,12 +114,13 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     const table = await timed(
       "aggregate",
       () =>
-        aggregateCustomers(db, {
+        aggregateCustomers(deps.bulk.reader, {
           dialect: deps.dialect,
           storeId,
           timeZone: store.timezone,
           reference: now,
           utcOffsetMinutes: offset,
+          sampleSize: BACKTEST_SAMPLE,
         }),
       (t) => t.size,
     );
@@ -142,13 +146,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now, { recordTransitions }),
       (r) => r.scores,
     );
-    const check = await timed("backtest", () =>
-      nightlyBacktest(
-        db,
-        { dialect: deps.dialect, storeId, timeZone: store.timezone, utcOffsetMinutes: offset, referenceDay },
-        table,
-      ),
-    );
+    const check = await timed("backtest", () => nightlyBacktest({ referenceDay }, table));
     const survey = await loadSurveyTags(db, storeId);
     const plan = await timed(
       "tag-diff",
@@ -223,6 +221,9 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       tagChanges: plan.changed,
       tagUnchanged: plan.unchanged,
       rfGrid: rfGrid(table, scores),
+      // What the overview shows, computed here from memory instead of by sorting the stored scores.
+      clvHistogram: clvHistogram(table, scores),
+      topCustomers: topCustomersByValue(table, scores, TOP_CUSTOMERS_KEPT),
     };
     const model = {
       status: scores.clv.status,

@@ -73,6 +73,67 @@ export function rfGrid(
   }));
 }
 
+/** "Nice" round bucket width (1, 2, 5 × 10^k) for about `buckets` buckets up to `top`. */
+export function niceWidth(top: number, buckets: number): number {
+  const raw = Math.max(1, top / buckets);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].find((m) => m * power >= raw) ?? 10;
+  return step * power;
+}
+
+export interface ClvHistogram {
+  basis: "predicted" | "historic";
+  buckets: Array<{ fromMinor: string; toMinor: string | null; customers: number }>;
+}
+
+/**
+ * The overview's CLV distribution, from the scores in memory (no index or sort over the stored scores needed):
+ * ten buckets up to the 95th percentile, so a few very large customers don't squash everyone into one bar, and an
+ * open-ended eleventh. Predicted CLV of buyers when the model ran, else historic CLV of every customer.
+ */
+export function clvHistogram(table: CustomerTable, scores: ScoreTable): ClvHistogram {
+  const p = scores.predicted;
+  const values: number[] = [];
+  for (let i = 0; i < table.size; i++) {
+    if (!p) values.push(Math.round(scores.historicClv[i]!));
+    else if (table.purchaseDays[i]! > 0) values.push(Math.round(p.clv[i]!));
+  }
+  const basis = p ? "predicted" : "historic";
+  if (values.length === 0) return { basis, buckets: [] };
+  const descending = Float64Array.from(values).sort().reverse();
+  const width = niceWidth(descending[Math.floor(values.length * 0.05)] ?? 0, 10);
+  const counts = new Array<number>(11).fill(0);
+  for (const v of values) counts[v >= width * 10 ? 10 : v < 0 ? 0 : Math.floor(v / width)]!++;
+  return {
+    basis,
+    buckets: counts.map((customers, i) => ({
+      fromMinor: String(i * width),
+      toMinor: i === 10 ? null : String((i + 1) * width),
+      customers,
+    })),
+  };
+}
+
+/** The `n` most valuable customers (predicted CLV when the model ran, else historic), most valuable first. */
+export function topCustomersByValue(
+  table: CustomerTable,
+  scores: ScoreTable,
+  n: number,
+): Array<{ customerId: string; segment: string; predictedClvMinor: string | null; historicClvMinor: string }> {
+  const p = scores.predicted;
+  const value = (i: number) => (p ? p.clv[i]! : scores.historicClv[i]!);
+  const candidates: number[] = [];
+  for (let i = 0; i < table.size; i++) if (!p || table.purchaseDays[i]! > 0) candidates.push(i);
+  // Ties by id, so the list is stable from run to run.
+  candidates.sort((a, b) => value(b) - value(a) || (table.ids[a]! < table.ids[b]! ? -1 : 1));
+  return candidates.slice(0, n).map((i) => ({
+    customerId: table.ids[i]!,
+    segment: scores.segment[i]!,
+    predictedClvMinor: p ? String(Math.round(p.clv[i]!)) : null,
+    historicClvMinor: String(Math.round(scores.historicClv[i]!)),
+  }));
+}
+
 export function scoreCustomerTable(table: CustomerTable, referenceDay: number, options: ScoreOptions = {}): ScoreTable {
   const n = table.size;
   // Buyers only go to the CLV model; their positions map back into the full table.

@@ -5,6 +5,7 @@
  * have done their job (see clearOutbox).
  */
 import type { Db } from "../../db.server";
+import type { BulkReader } from "../../db/bulk-reader.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
 import type { ValidatedSurveyAnswer } from "../../domain/surveys/answer-validation";
@@ -35,21 +36,15 @@ export interface ConfirmedLabels {
   metafields: string | null;
 }
 
-export async function loadConfirmedLabels(db: Db, storeId: string): Promise<Map<string, ConfirmedLabels>> {
+export async function loadConfirmedLabels(reader: BulkReader, storeId: string): Promise<Map<string, ConfirmedLabels>> {
   const labels = new Map<string, ConfirmedLabels>();
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.customerLabels.findMany({
-      where: { storeId },
-      select: { id: true, customerId: true, tags: true, metafields: true },
-      orderBy: { id: "asc" },
-      take: 50_000,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-    });
-    for (const row of page)
-      labels.set(row.customerId, { tags: JSON.parse(row.tags) as string[], metafields: row.metafields });
-    if (page.length < 50_000) break;
-    cursor = page[page.length - 1]!.id;
+  const sql = `SELECT "customerId", "tags", "metafields" FROM "CustomerLabels" WHERE "storeId" = $store`;
+  for await (const batch of reader.rows(sql, { store: storeId })) {
+    for (const [customerId, tags, metafields] of batch)
+      labels.set(String(customerId), {
+        tags: JSON.parse(String(tags)) as string[],
+        metafields: metafields === null ? null : String(metafields),
+      });
   }
   return labels;
 }
@@ -121,7 +116,7 @@ export async function planTagChanges(
   input: TagPlanInput,
   settings: TagSettings,
 ): Promise<{ changed: number; unchanged: number }> {
-  const confirmed = await loadConfirmedLabels(db, storeId);
+  const confirmed = await loadConfirmedLabels(bulk.reader, storeId);
   await clearOutbox(bulk, storeId);
   const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
   let items: unknown[][] = [];
