@@ -8,6 +8,7 @@
  *   way because another connection wrote first (a deferred BEGIN upgrading to a writer can only give up).
  * - busy_timeout is 0 and SQLITE_BUSY is retried on a timer: never a spin inside the event loop.
  */
+import { isMainThread } from "node:worker_threads";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { retryBusy, writeGateFor, type WriteGate } from "./sqlite-write-gate.server";
 
@@ -23,6 +24,10 @@ export const SQLITE_CONNECTION_PRAGMAS = [
   "synchronous = NORMAL",
   "busy_timeout = 0",
   "temp_store = MEMORY",
+  // Connections of the request thread never checkpoint: the commit that crosses the WAL threshold copies the
+  // whole WAL into the database (and fsyncs it) synchronously, and after a nightly write that WAL is hundreds of
+  // megabytes. Checkpoints run in a worker thread (sqlite-checkpointer.server.ts).
+  ...(isMainThread ? ["wal_autocheckpoint = 0"] : []),
 ];
 
 class GatedAdapter {
