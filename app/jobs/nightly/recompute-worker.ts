@@ -4,6 +4,7 @@
  * freeze every webhook and page of the process. Here it has its own event loop, its own connections, and
  * gives way to the request thread's writers through the shared waiter count.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createDb, isPostgresUrl, tuneDb } from "../../db.server";
 import { createBulkWriter } from "../../db/bulk-writer.server";
@@ -23,6 +24,13 @@ export type RecomputeWorkerOutput = { ok: true; runId: string; state: string } |
 
 async function main(input: RecomputeWorkerInput): Promise<RecomputeWorkerOutput> {
   adoptSharedWaiters(input.waiters);
+  // Requests first: on Linux a priority set with pid 0 applies to the calling thread only, so this thread (not the
+  // request thread) yields the CPU whenever both want it. The nightly has hours; a webhook has 5 seconds.
+  try {
+    setPriority(10);
+  } catch {
+    // not permitted here: run at normal priority
+  }
   const db = createDb(input.databaseUrl);
   const bulk = createBulkWriter(db, input.databaseUrl);
   try {

@@ -12,8 +12,9 @@
 import type { Store } from "@prisma/client";
 import type { Db } from "../../db.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
-import { bindNamed, type Dialect } from "../../db/sql.server";
+import type { Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
+import { YIELD_EVERY, yieldToRequests } from "../yield-to-requests";
 
 export interface LabelChange {
   customerExternalId: string;
@@ -77,16 +78,6 @@ interface PageItem {
   remove: string[];
   metafields: string | null;
   confirmed: string[];
-}
-
-interface PageRow {
-  id: string;
-  customerId: string;
-  customerExternalId: string;
-  add: string;
-  remove: string;
-  metafields: string | null;
-  confirmed: string | null;
 }
 
 // Keyset pagination on (storeId, state, id): each page is an index range, whatever the outbox's size.
@@ -173,18 +164,28 @@ export class TagOutbox {
     return totals;
   }
 
+  /**
+   * One page of pending items, read through the bulk reader a couple of thousand rows at a time: the push runs on
+   * the request thread, and parsing a whole 25,000-row page in one go (Prisma's row mapping, then the JSON) held
+   * it for several hundred milliseconds.
+   */
   private async readPage(storeId: string, after: string): Promise<PageItem[]> {
-    const [sql, values] = bindNamed(PAGE_SQL, this.options.dialect, { store: storeId, after, limit: this.pageSize });
-    const rows = await this.db.$queryRawUnsafe<PageRow[]>(sql, ...values);
-    return rows.map((r) => ({
-      id: r.id,
-      customerId: r.customerId,
-      customerExternalId: r.customerExternalId,
-      add: JSON.parse(r.add) as string[],
-      remove: JSON.parse(r.remove) as string[],
-      metafields: r.metafields,
-      confirmed: r.confirmed ? (JSON.parse(r.confirmed) as string[]) : [],
-    }));
+    const items: PageItem[] = [];
+    const params = { store: storeId, after, limit: this.pageSize };
+    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, 2_000)) {
+      for (const [id, customerId, customerExternalId, add, remove, metafields, confirmed] of batch)
+        items.push({
+          id: String(id),
+          customerId: String(customerId),
+          customerExternalId: String(customerExternalId),
+          add: JSON.parse(String(add)) as string[],
+          remove: JSON.parse(String(remove)) as string[],
+          metafields: metafields === null ? null : String(metafields),
+          confirmed: confirmed ? (JSON.parse(String(confirmed)) as string[]) : [],
+        });
+      await new Promise((r) => setImmediate(r)); // let requests in between batches
+    }
+    return items;
   }
 
   /** Sends one page to the platform; hands results to `record` in batches, in the order they come back. */
@@ -202,7 +203,8 @@ export class TagOutbox {
       if (!list) groups.set(p, (list = []));
       return list;
     };
-    for (const item of items) {
+    for (const [k, item] of items.entries()) {
+      if (k > 0 && k % YIELD_EVERY === 0) await yieldToRequests();
       groupFor(prefix).push({
         customerExternalId: item.customerExternalId,
         add: item.add,
@@ -222,10 +224,12 @@ export class TagOutbox {
       const writer = await writerOf(groupPrefix);
       let batch: LabelResult[] = [];
       try {
+        let seen = 0;
         for await (const r of writer.apply(groups.get(groupPrefix)!)) {
+          if (++seen % YIELD_EVERY === 0) await yieldToRequests();
           // A customer in two groups: the first failure wins, otherwise applied.
-          const seen = outcome.get(r.customerExternalId);
-          if (!seen || seen.status === "applied") outcome.set(r.customerExternalId, r);
+          const earlier = outcome.get(r.customerExternalId);
+          if (!earlier || earlier.status === "applied") outcome.set(r.customerExternalId, r);
           if (groupPrefix !== prefix) continue;
           batch.push(r);
           if (batch.length >= this.flushEvery) {

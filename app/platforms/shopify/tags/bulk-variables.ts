@@ -3,6 +3,7 @@
  * each line the variables of one call of the same document the direct path sends, and remembers which change
  * each line belongs to so the result file (keyed by `__lineNumber`) maps back to customers.
  */
+import { YIELD_EVERY, yieldToRequests } from "../../../jobs/yield-to-requests";
 import { customerGid } from "./customer-id";
 import { CUSTOMER_METAFIELDS_SET, CUSTOMER_TAGS_ADD, CUSTOMER_TAGS_REMOVE } from "./documents";
 import type { CustomerLabelChange } from "./types";
@@ -25,16 +26,21 @@ export interface BulkVariablesFile {
 
 const PER_METAFIELDS_CALL = 25;
 
-/** Files for the changes that have work of that kind (kinds without lines are left out). */
-export function buildBulkVariables(
+/**
+ * Files for the changes that have work of that kind (kinds without lines are left out). Builds them a thousand
+ * changes at a time, letting requests in between (it runs on the request thread).
+ */
+export async function buildBulkVariables(
   changes: readonly CustomerLabelChange[],
   metafieldNamespace: string,
-): BulkVariablesFile[] {
+): Promise<BulkVariablesFile[]> {
   const lines: Record<BulkWriteKind, string[]> = { tagsRemove: [], tagsAdd: [], metafieldsSet: [] };
   const owners: Record<BulkWriteKind, number[]> = { tagsRemove: [], tagsAdd: [], metafieldsSet: [] };
-  changes.forEach((change, index) => {
+  for (let index = 0; index < changes.length; index++) {
+    if (index > 0 && index % YIELD_EVERY === 0) await yieldToRequests();
+    const change = changes[index]!;
     const id = customerGid(change.customerExternalId);
-    if (!id) return;
+    if (!id) continue;
     const push = (kind: BulkWriteKind, variables: unknown) => {
       lines[kind].push(JSON.stringify(variables));
       owners[kind].push(index);
@@ -52,7 +58,7 @@ export function buildBulkVariables(
           value: m.value,
         })),
       });
-  });
+  }
   return (Object.keys(lines) as BulkWriteKind[])
     .filter((kind) => lines[kind].length > 0)
     .map((kind) => ({ kind, jsonl: `${lines[kind].join("\n")}\n`, changeOfLine: owners[kind] }));

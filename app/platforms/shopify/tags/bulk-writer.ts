@@ -7,6 +7,7 @@
  */
 import type { AdminGraphql } from "../admin-graphql.server";
 import { parseResultLine, responseLines } from "./bulk-results";
+import { YIELD_EVERY, yieldToRequests } from "../../../jobs/yield-to-requests";
 import { BULK_DOCUMENTS, buildBulkVariables, type BulkVariablesFile } from "./bulk-variables";
 import type { CostPacer } from "./cost-pacer";
 import { BULK_MUTATION_RUN, BULK_MUTATION_STATUS, STAGED_UPLOADS_CREATE } from "./documents";
@@ -76,7 +77,7 @@ async function* writeBulkRound(
   graphql: AdminGraphql,
   options: BulkWriteOptions,
 ): AsyncGenerator<ChangeResult> {
-  const files = buildBulkVariables(changes, options.metafieldNamespace);
+  const files = await buildBulkVariables(changes, options.metafieldNamespace);
   const outcomes: WriteOutcome[][] = changes.map(() => []);
   const expected = changes.map(() => 0);
   for (const f of files) for (const c of f.changeOfLine) expected[c]!++;
@@ -106,6 +107,7 @@ async function* writeBulkRound(
 
   const unconfirmed: string[] = [];
   for (const [i, change] of changes.entries()) {
+    if (i > 0 && i % YIELD_EVERY === 0) await yieldToRequests();
     const got = outcomes[i]!;
     const notFound = got.find((o) => o.status === "not_found");
     if (got.length < expected[i]! && !notFound) {
