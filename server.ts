@@ -2,11 +2,24 @@
  * Production/demo HTTP server: the Remix build behind Express. Node 22 runs this file directly
  * (type stripping), so keep it to erasable TypeScript.
  */
+import { appendFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 
 const port = Number(process.env.PORT ?? 3000);
+
+// Benchmarks: how long the event loop was blocked, per quarter second (JSON lines), to a file they name.
+const loopStats = process.env.CICLO_LOOP_STATS_FILE;
+if (loopStats) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  setInterval(() => {
+    appendFileSync(loopStats, `${JSON.stringify({ t: Date.now(), maxMs: delay.max / 1e6 })}\n`);
+    delay.reset();
+  }, 250).unref();
+}
 const host = process.env.HOST ?? "127.0.0.1";
 const build = (await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild;
 
