@@ -6,6 +6,7 @@
 import { config } from "./config.server";
 import { createDb, isPostgresUrl, tuneDb, type Db } from "./db.server";
 import { createBulkWriter } from "./db/bulk-writer.server";
+import { startCheckpointer } from "./db/sqlite-checkpointer.server";
 import { LifecycleJobs } from "./jobs/lifecycle-jobs.server";
 import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
@@ -96,6 +97,8 @@ export function createServices(options: ServiceOptions): Services {
   });
   const inbox = new WebhookInbox(db, writer, options.inProcessWorkers ? () => processor.wake() : undefined);
   const installs = new InstallService(db, backfill, options.adminFor, inbox);
+  // SQLite: the WAL is checkpointed off the request thread (its connections never checkpoint).
+  const checkpointer = postgres ? null : startCheckpointer(options.databaseUrl);
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
     if (options.inProcessWorkers) {
@@ -116,6 +119,7 @@ export function createServices(options: ServiceOptions): Services {
     jobs,
     ready,
     async close() {
+      await checkpointer?.stop();
       backfill.stop();
       await processor.stop();
       await jobs.stop();

@@ -6,7 +6,10 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { "recompute-worker": "app/jobs/nightly/recompute-worker.ts" },
+  entryPoints: {
+    "recompute-worker": "app/jobs/nightly/recompute-worker.ts",
+    "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
+  },
   outdir: "build/server",
   bundle: true,
   platform: "node",

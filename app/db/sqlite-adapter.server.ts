@@ -26,7 +26,7 @@ export const SQLITE_CONNECTION_PRAGMAS = [
   "temp_store = MEMORY",
   // Connections of the request thread never checkpoint: the commit that crosses the WAL threshold copies the
   // whole WAL into the database (and fsyncs it) synchronously, and after a nightly write that WAL is hundreds of
-  // megabytes. Checkpoints run in a worker thread (sqlite-checkpointer.server.ts).
+  // megabytes. Checkpoints run in a worker thread (sqlite-checkpointer.server.ts) and in the nightly's.
   ...(isMainThread ? ["wal_autocheckpoint = 0"] : []),
 ];
 
