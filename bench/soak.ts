@@ -244,9 +244,12 @@ const loop = readFileSync(loopFile, "utf8")
   .split("\n")
   .filter(Boolean)
   .map((line) => JSON.parse(line) as { t: number; maxMs: number });
-const duringRecompute = loop.filter((s) =>
-  runs.some((r) => s.t >= r.startedAt.getTime() && s.t <= (r.finishedAt ?? r.startedAt).getTime() + 250),
-);
+// A run the kill interrupted stopped at the kill (it is only marked interrupted later, by the next process).
+const runEnd = (r: (typeof runs)[number]) =>
+  r.state === "interrupted" && killAt > 0
+    ? Math.min(killAt, (r.finishedAt ?? r.startedAt).getTime())
+    : (r.finishedAt ?? r.startedAt).getTime();
+const duringRecompute = loop.filter((s) => runs.some((r) => s.t >= r.startedAt.getTime() && s.t <= runEnd(r) + 250));
 
 console.log(
   JSON.stringify({
