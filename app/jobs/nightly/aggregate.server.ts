@@ -126,9 +126,15 @@ export async function aggregateCustomers(
     // Mean spend of the repeat purchase days (the Gamma-Gamma input).
     table.repeatSpendMean[current] = days > 1 ? (table.totalSpend[current]! - firstSpend) / (days - 1) : 0;
   };
+  // Orders come in the customer list's order (both sorted by customer id in the database's collation): the next
+  // customer with orders is usually the next one or a few further, so look there before the map.
+  const positionOf = (id: string): number | undefined => {
+    for (let k = current + 1; k < Math.min(n, current + 8); k++) if (ids[k] === id) return k;
+    return index.get(id);
+  };
   for await (const batch of reader.rows(ordersSql(options.dialect), params)) {
     for (const [customerId, rawDay, rawNet] of batch) {
-      const i = index.get(String(customerId));
+      const i = current >= 0 && customerId === ids[current] ? current : positionOf(customerId as string);
       if (i === undefined) continue; // a deleted customer's orders
       const d = Number(rawDay);
       const net = Number(rawNet);

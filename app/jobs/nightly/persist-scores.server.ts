@@ -8,7 +8,20 @@ import type { CustomerTable } from "./aggregate.server";
 import type { ScoreTable } from "./score-customers";
 
 const MS_PER_DAY = 86_400_000;
-const dateOfDay = (epochDay: number) => new Date(Math.round(epochDay) * MS_PER_DAY);
+// One Date per calendar day (a million rows carry a few thousand distinct days).
+const days = new Map<number, Date>();
+const dateOfDay = (epochDay: number) => {
+  const day = Math.round(epochDay);
+  let date = days.get(day);
+  if (!date) {
+    if (days.size > 50_000) days.clear();
+    date = new Date(day * MS_PER_DAY);
+    days.set(day, date);
+  }
+  return date;
+};
+/** Money in minor units as a plain integer for the bulk writer (exact below 2^53; no BigInt per value). */
+const minor = (v: number) => Math.round(v);
 const FAR_FUTURE_DAYS = 3_650;
 
 export interface PersistResult {
@@ -96,19 +109,19 @@ export async function persistScores(
       bought ? dateOfDay(table.firstDay[i]!) : null,
       bought ? dateOfDay(table.lastDay[i]!) : null,
       bought ? Math.round(scores.recencyDays[i]!) : null,
-      big(table.totalSpend[i]!),
+      minor(table.totalSpend[i]!),
       scores.r[i]!,
       scores.f[i]!,
       scores.m[i]!,
       scores.segment[i]!,
       scores.stage[i]!,
-      big(scores.historicClv[i]!),
-      predicted ? big(p.clv[i]!) : null,
+      minor(scores.historicClv[i]!),
+      predicted ? minor(p.clv[i]!) : null,
       predicted ? p.pAlive[i]! : null,
       predicted ? p.expected30[i]! : null,
       predicted ? p.expected90[i]! : null,
       predicted ? p.expected365[i]! : null,
-      predicted ? big(p.expectedAov[i]!) : null,
+      predicted ? minor(p.expectedAov[i]!) : null,
       predicted && nextDay !== undefined && Number.isFinite(nextDay) && nextDay < referenceDay + FAR_FUTURE_DAYS
         ? dateOfDay(nextDay)
         : null,
