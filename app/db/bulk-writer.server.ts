@@ -8,6 +8,7 @@
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { isMainThread } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
@@ -98,11 +99,13 @@ function sqliteRow(row: readonly unknown[], columns: readonly Column[], into: un
 function pgValue(v: unknown): unknown {
   if (v === undefined || (typeof v === "number" && !Number.isFinite(v))) return null;
   if (typeof v === "bigint") return v.toString();
+  // UTC text: a timestamp column keeps the UTC wall time (the pg driver would send Dates in local time).
+  if (v instanceof Date) return v.toISOString();
   return v;
 }
 
 export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
-  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(db, databaseUrl) : new SqliteBulkWriter(databaseUrl);
+  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl) : new SqliteBulkWriter(databaseUrl);
 }
 
 let sequence = 0;
@@ -241,17 +244,30 @@ class SqliteBulkWriter implements BulkWriter {
   }
 }
 
+/**
+ * PostgreSQL: the statements go through a pg connection of the writer's own, not Prisma's client: Prisma's
+ * handling of twenty-thousand-element array parameters cost ten times the statement itself (measured on a million
+ * score rows: 104 s through Prisma for what a raw insert of the same rows does in 10 s).
+ */
 class PostgresBulkWriter implements BulkWriter {
   private openedReader: BulkReader | null = null;
+  private client: Promise<pg.Client> | null = null;
 
   get reader(): BulkReader {
     return (this.openedReader ??= createBulkReader(this.databaseUrl));
   }
 
-  constructor(
-    private readonly db: Db,
-    private readonly databaseUrl: string,
-  ) {}
+  constructor(private readonly databaseUrl: string) {}
+
+  private async query(text: string, values: unknown[]): Promise<number> {
+    this.client ??= (async () => {
+      const client = new pg.Client({ connectionString: this.databaseUrl });
+      await client.connect();
+      return client;
+    })();
+    const result = await (await this.client).query(text, values);
+    return result.rowCount ?? 0;
+  }
 
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
     const [columns, rows] = withIds(options, input);
@@ -261,8 +277,10 @@ class PostgresBulkWriter implements BulkWriter {
     const size = options.chunkSize ?? 20_000;
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
-      const params = columns.map((_, i) => chunk.map((row) => pgValue(row[i])));
-      await this.db.$executeRawUnsafe(sql, ...params);
+      await this.query(
+        sql,
+        columns.map((_, i) => chunk.map((row) => pgValue(row[i]))),
+      );
     }
     return rows.length;
   }
@@ -277,7 +295,10 @@ class PostgresBulkWriter implements BulkWriter {
     let changed = 0;
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
-      changed += await this.db.$executeRawUnsafe(sql, ...columns.map((_, i) => chunk.map((row) => pgValue(row[i]))));
+      changed += await this.query(
+        sql,
+        columns.map((_, i) => chunk.map((row) => pgValue(row[i]))),
+      );
     }
     return changed;
   }
@@ -285,20 +306,20 @@ class PostgresBulkWriter implements BulkWriter {
   async deleteIds(table: string, ids: string[]): Promise<number> {
     let deleted = 0;
     for (let start = 0; start < ids.length; start += 20_000)
-      deleted += await this.db.$executeRawUnsafe(
-        `DELETE FROM "${table}" WHERE "id" = ANY($1::text[])`,
+      deleted += await this.query(`DELETE FROM "${table}" WHERE "id" = ANY($1::text[])`, [
         ids.slice(start, start + 20_000),
-      );
+      ]);
     return deleted;
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {
     let n = 0;
     const text = sql.replace(/\?/g, () => `$${++n}`);
-    return this.db.$executeRawUnsafe(text, ...params);
+    return this.query(text, params.map(pgValue));
   }
 
   close() {
     void this.openedReader?.close();
+    void this.client?.then((c) => c.end()).catch(() => undefined);
   }
 }
