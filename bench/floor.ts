@@ -1,8 +1,10 @@
 /**
  * The floor a nightly recompute is measured against, on the same database in the same run: one raw pass that
  * groups the store's orders per customer, plus one raw prepared insert of one row per customer (as wide as a
- * CustomerScore row) in one transaction into a scratch table. Nothing can score a store with less database work;
- * `recompute_s / floor_s` is then the pipeline's own overhead, whatever the machine's speed that hour.
+ * CustomerScore row) in one transaction into a scratch table — an ordinary table, written durably like the
+ * app's own (a TEMP table skips the WAL on both databases and would not be the same write). Nothing can score a
+ * store with less database work; `recompute_s / floor_s` is then the pipeline's own overhead, whatever the
+ * machine's speed that hour.
  */
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -30,7 +32,7 @@ function floorSqlite(url: string, storeId: string): Floor {
     const groups = conn.prepare(GROUP.replace("$1", "?")).raw().all(storeId) as unknown[][];
     const t1 = performance.now();
     conn.exec(
-      `CREATE TEMP TABLE floor_scratch (id TEXT PRIMARY KEY, ${SCRATCH_COLUMNS.map((c) => `${c}`).join(", ")})`,
+      `CREATE TABLE floor_scratch (id TEXT PRIMARY KEY, ${SCRATCH_COLUMNS.map((c) => `${c}`).join(", ")})`,
     );
     const insert = conn.prepare(`INSERT INTO floor_scratch VALUES (?, ${SCRATCH_COLUMNS.map(() => "?").join(", ")})`);
     conn.transaction(() => {
@@ -78,7 +80,7 @@ async function floorPostgres(url: string, storeId: string): Promise<Floor> {
     const { rows } = await client.query({ text: GROUP, values: [storeId], rowMode: "array" });
     const t1 = performance.now();
     await client.query(
-      `CREATE TEMP TABLE floor_scratch (id text PRIMARY KEY, v0 text, v1 text, v2 timestamp(3), v3 int, v4 int, v5 timestamp(3),
+      `CREATE TABLE floor_scratch (id text PRIMARY KEY, v0 text, v1 text, v2 timestamp(3), v3 int, v4 int, v5 timestamp(3),
         v6 timestamp(3), v7 int, v8 bigint, v9 int, v10 int, v11 int, v12 text, v13 text, v14 bigint, v15 bigint, v16 float8,
         v17 float8, v18 float8, v19 float8, v20 bigint, v21 timestamp(3), v22 float8)`,
     );
