@@ -17,7 +17,7 @@ import { SecretBox } from "./security/secret-box.server";
 import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
 import { platformForStore } from "./woocommerce/platform-for-store.server";
 import { logger } from "./logger.server";
-import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
+import { withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
 import { BackfillService } from "./sync/backfill.server";
 import { InboxProcessor } from "./sync/inbox-processor.server";
 import { createInboxWriter } from "./sync/inbox-writer.server";
@@ -117,11 +117,10 @@ export function createServices(options: ServiceOptions): Services {
   };
 }
 
-/** Background Admin API access through shopify-app-remix's offline session for the shop. */
+/** Background Admin API access through the shop's offline session, refreshed as its 60-minute tokens run out. */
 async function remixAdminFor(shop: string): Promise<AdminGraphql> {
-  const { unauthenticated } = await import("./shopify.server");
-  const { admin } = await unauthenticated.admin(shop);
-  return withThrottleRetry(fromRemixAdmin(admin));
+  const { backgroundAdmin } = await import("./shopify.server");
+  return withThrottleRetry(backgroundAdmin(shop));
 }
 
 let instance: Services | null = null;

@@ -18,8 +18,10 @@ export interface SimShopInfo {
   /** IANA zone, e.g. "Europe/Berlin" */
   timezone: string;
   plan: ShopPlan;
-  /** Offline access token the app must send as X-Shopify-Access-Token. */
+  /** The expiring offline access token of the latest install (X-Shopify-Access-Token); see oauth.ts. */
   accessToken: string;
+  /** Its refresh token. */
+  refreshToken: string;
   createdAt: Date;
   taxesIncluded: boolean;
   /** Country of the shop (ISO 3166-1 alpha-2). */

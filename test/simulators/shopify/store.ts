@@ -9,6 +9,7 @@ import { Random } from "../random";
 import { ShopClock } from "./clock";
 import { addTags, removeTags, sameTags, type TagUserError } from "./customer-tags";
 import { IdAllocator, type IdKind, type IdState } from "./ids";
+import { ShopAuth, TokenClock, type ProtectedDataLevel, type TokenResponse } from "./oauth";
 import * as lifecycle from "./lifecycle";
 import { parseMoney } from "./money";
 import type {
@@ -56,7 +57,6 @@ export interface CreateShopOptions {
   currency?: string;
   timezone?: string;
   plan?: ShopPlan;
-  accessToken?: string;
   createdAt?: Date;
   taxesIncluded?: boolean;
   countryCode?: string;
@@ -66,6 +66,12 @@ export interface CreateShopOptions {
   followWallClock?: boolean;
   /** Makes event ids deterministic. */
   seed?: number | string;
+  /** Token expiry time (default: wall clock); a simulator shares one among its shops. */
+  tokenClock?: TokenClock;
+  /** Scopes the merchant granted the app (default: Ciclo's four). */
+  grantedScopes?: readonly string[];
+  /** Protected customer data approval (default "level2": approved for names, emails, phones, addresses). */
+  protectedCustomerData?: ProtectedDataLevel;
 }
 
 export interface NewCustomerInput {
@@ -124,8 +130,10 @@ export class SimulatedShop {
   readonly orders = new Map<number, SimOrder>();
   /** Customer metafields by customer id, then by "namespace.key". */
   readonly customerMetafields = new Map<number, Map<string, SimMetafield>>();
-  /** False after app/uninstalled: the access token is revoked. */
+  /** False after app/uninstalled: every token is revoked. */
   installed = true;
+  /** The app's tokens, granted scopes and protected customer data approval for this shop. */
+  readonly auth: ShopAuth;
   private readonly listeners = new Set<(e: WebhookEvent) => void>();
   private readonly rng: Random | null;
   private dataRequestSeq = 9000;
@@ -134,6 +142,11 @@ export class SimulatedShop {
     const domain = opts.domain ?? "ciclo-demo.myshopify.com";
     this.rng = opts.seed === undefined ? null : new Random(`events/${domain}/${opts.seed}`);
     const now = opts.now ?? new Date();
+    this.auth = new ShopAuth(opts.tokenClock ?? new TokenClock(), {
+      grantedScopes: opts.grantedScopes,
+      protectedCustomerData: opts.protectedCustomerData,
+    });
+    const tokens = this.auth.install();
     this.info = {
       id: opts.id ?? 60_000_000_000 + (Math.abs(hashString(domain)) % 9_000_000_000),
       domain,
@@ -142,7 +155,8 @@ export class SimulatedShop {
       currency: opts.currency ?? "EUR",
       timezone: opts.timezone ?? "Europe/Berlin",
       plan: opts.plan ?? "standard",
-      accessToken: opts.accessToken ?? `shpat_${this.rng ? this.rng.hex(32) : randomUUID().replace(/-/g, "")}`,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
       createdAt: opts.createdAt ?? now,
       taxesIncluded: opts.taxesIncluded ?? true,
       countryCode: opts.countryCode ?? "DE",
@@ -506,9 +520,10 @@ export class SimulatedShop {
     return this.emit("customers/redact", customerRedactPayload(this.info, c, orders), this.clock.stamp());
   }
 
-  /** app/uninstalled; the access token stops working. */
+  /** app/uninstalled; every token stops working and none can be refreshed. */
   uninstallApp(): WebhookEvent {
     this.installed = false;
+    this.auth.revokeAll();
     return this.emit("app/uninstalled", restShop(this.info), this.clock.stamp());
   }
 
@@ -517,10 +532,13 @@ export class SimulatedShop {
     return this.emit("shop/redact", shopRedactPayload(this.info), this.clock.stamp());
   }
 
-  /** Reinstall: a new token (and the app works again). */
-  reinstallApp(accessToken?: string): void {
+  /** Reinstall: a new token pair (and the app works again). */
+  reinstallApp(): TokenResponse {
     this.installed = true;
-    if (accessToken) this.info.accessToken = accessToken;
+    const tokens = this.auth.install();
+    this.info.accessToken = tokens.access_token;
+    this.info.refreshToken = tokens.refresh_token;
+    return tokens;
   }
 
   emitBulkFinish(op: BulkFinishInfo): WebhookEvent {
@@ -532,8 +550,10 @@ export class SimulatedShop {
 export class ShopRegistry {
   private readonly shops = new Map<string, SimulatedShop>();
 
+  constructor(readonly tokenClock = new TokenClock()) {}
+
   create(opts: CreateShopOptions = {}): SimulatedShop {
-    const shop = new SimulatedShop(opts);
+    const shop = new SimulatedShop({ tokenClock: this.tokenClock, ...opts });
     if (this.shops.has(shop.domain)) throw new ShopError(`shop ${shop.domain} already exists`);
     this.shops.set(shop.domain, shop);
     return shop;
