@@ -98,6 +98,26 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(await counts()).toMatchObject({ receipts: 1, orders: 1 });
   });
 
+  it("applies every topic of one merchant action, though they share one event id", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    await h.deliverAll();
+    shop.clock.advance(60_000);
+    shop.cancel(o.id, { reason: "customer" });
+    const events = h.takeEvents();
+    expect(events.map((e) => e.topic)).toEqual(["refunds/create", "orders/cancelled", "orders/updated"]);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(1);
+    for (const e of events) expect(await h.deliver(e)).toBe(200);
+    // A second subscription to one of the topics delivers the same event again: still one receipt.
+    expect(await h.deliver(events[1]!, { webhookId: "second-subscription" })).toBe(200);
+    await h.processor.drain();
+    expect(await h.db.webhookReceipt.count({ where: { storeId: store.id } })).toBe(5); // orders/create + orders/paid, then the three
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
+    expect(order).toMatchObject({ cancelled: true, countsForValue: false, netMinor: 0n });
+  });
+
   it("never lets an older payload overwrite a newer one", async () => {
     const { shop, store } = await h.installShop(SHOP);
     const o = shop.createOrder({ lineItems: [line("Tent", "50.00")] });

@@ -174,13 +174,30 @@ export class SimulatedShop {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * One merchant or buyer action is one event: every topic it triggers carries the same X-Shopify-Event-Id (a
+   * refund sends refunds/create and orders/updated under one id; https://shopify.dev/docs/apps/build/webhooks
+   * "X-Shopify-Event-Id identifies the event", and a subscription per topic gets one webhook per event).
+   */
+  private actionEventId: string | null = null;
+
+  private action<T>(run: () => T): T {
+    const outer = this.actionEventId;
+    this.actionEventId ??= this.rng ? this.rng.uuid() : randomUUID();
+    try {
+      return run();
+    } finally {
+      this.actionEventId = outer;
+    }
+  }
+
   /** Emits a webhook event (used by mutations and by the bulk runner). */
   emit(topic: WebhookTopic, payload: JsonObject, at: Date = this.clock.now()): WebhookEvent {
     const event: WebhookEvent = {
       topic,
       shopDomain: this.info.domain,
       payload,
-      eventId: this.rng ? this.rng.uuid() : randomUUID(),
+      eventId: this.actionEventId ?? (this.rng ? this.rng.uuid() : randomUUID()),
       triggeredAt: at,
     };
     for (const l of this.listeners) l(event);
@@ -430,6 +447,10 @@ export class SimulatedShop {
    * orders/paid when already paid, and customers/update (the customer's order stats changed).
    */
   addOrder(order: SimOrder): SimOrder {
+    return this.action(() => this.addOrderNow(order));
+  }
+
+  private addOrderNow(order: SimOrder): SimOrder {
     if (this.orders.has(order.id)) throw new ShopError(`order ${order.id} already exists`);
     this.orders.set(order.id, order);
     this.ids.observe("order", order.id);
@@ -449,6 +470,10 @@ export class SimulatedShop {
   }
 
   markPaid(orderId: number): SimOrder {
+    return this.action(() => this.markPaidNow(orderId));
+  }
+
+  private markPaidNow(orderId: number): SimOrder {
     const o = this.order(orderId);
     lifecycle.markPaid(o, this.clock.stamp(), this.ids);
     this.emit("orders/paid", this.orderPayload(o), o.updatedAt);
@@ -457,6 +482,10 @@ export class SimulatedShop {
   }
 
   fulfill(orderId: number): SimOrder {
+    return this.action(() => this.fulfillNow(orderId));
+  }
+
+  private fulfillNow(orderId: number): SimOrder {
     const o = this.order(orderId);
     lifecycle.fulfill(o, this.clock.stamp());
     this.emit("orders/fulfilled", this.orderPayload(o), o.updatedAt);
@@ -474,6 +503,10 @@ export class SimulatedShop {
   }
 
   refund(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
+    return this.action(() => this.refundNow(orderId, spec));
+  }
+
+  private refundNow(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
     const o = this.order(orderId);
     const r = lifecycle.refund(o, spec, this.clock.stamp(), this.ids);
     this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
@@ -482,6 +515,10 @@ export class SimulatedShop {
   }
 
   cancel(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
+    return this.action(() => this.cancelNow(orderId, spec));
+  }
+
+  private cancelNow(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
     const o = this.order(orderId);
     const r = lifecycle.cancel(o, spec, this.clock.stamp(), this.ids);
     if (r) this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
