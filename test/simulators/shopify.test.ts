@@ -312,9 +312,11 @@ describe("mutations emit Shopify-shaped webhook payloads", () => {
     expect(p.customer).toMatchObject({
       id: c.id,
       email: "lena@mail.example",
-      tags: "VIP",
       admin_graphql_api_id: `gid://shopify/Customer/${c.id}`,
     });
+    // Removed from customer payloads in 2025-01 (tags and marketing consent have their own topics now).
+    for (const gone of ["tags", "email_marketing_consent", "sms_marketing_consent"])
+      expect(p.customer).not.toHaveProperty(gone);
     expect(events.map((e) => e.topic)).toEqual([
       "customers/create",
       "orders/create",
@@ -523,8 +525,16 @@ describe("Admin GraphQL server", () => {
     });
     const syntax = await gql("{ shop { ");
     expect(syntax.body.errors[0].message).toMatch(/Syntax Error/);
-    const unsupported = await gql("{ shop { accountOwner { name } } }");
+    // A field the simulator does not model (and that needs no scope Ciclo lacks) is said so, never a silent null.
+    const unsupported = await gql("{ shop { primaryDomain { host } } }");
     expect(unsupported.body.errors[0].extensions.code).toBe("SIMULATOR_UNSUPPORTED_FIELD");
+    // One outside the granted scopes is denied first, as Shopify does (accountOwner needs read_users).
+    const denied = await gql("{ shop { accountOwner { name } } }");
+    expect(denied.body.errors[0]).toMatchObject({
+      message: "Access denied for accountOwner field. Required access: `read_users` access scope.",
+      extensions: { code: "ACCESS_DENIED", requiredAccess: "`read_users` access scope." },
+      path: ["shop", "accountOwner"],
+    });
   });
 
   it("the backfill's bulk JSONL: one line per order with exactly the selected keys, line items as __parentId children after their parent", async () => {

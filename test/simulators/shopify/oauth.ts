@@ -20,7 +20,13 @@ export const ACCESS_TOKEN_TTL_S = 3600;
 export const REFRESH_TOKEN_TTL_S = 90 * 86_400;
 
 /** Ciclo's scopes; tests take some away to see how the app copes. */
-export const DEFAULT_GRANTED_SCOPES = ["read_customers", "write_customers", "read_orders", "read_all_orders"];
+export const DEFAULT_GRANTED_SCOPES = [
+  "read_customers",
+  "write_customers",
+  "read_orders",
+  "read_all_orders",
+  "read_products",
+];
 
 /**
  * Protected customer data approval: "none" = no access to customer objects at all; "level1" = customer objects

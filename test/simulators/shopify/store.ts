@@ -34,6 +34,7 @@ import { orderTotals } from "./order-math";
 import {
   bulkFinishPayload,
   customerRedactPayload,
+  orderEditPayload,
   dataRequestPayload,
   restCustomer,
   restDeletedCustomer,
@@ -48,6 +49,32 @@ import {
 import type { WebhookEvent, WebhookTopic } from "./webhooks";
 
 export class ShopError extends Error {}
+
+const CUSTOMER_DATA_TOPICS = new Set<string>([
+  "orders/create",
+  "orders/updated",
+  "orders/paid",
+  "orders/fulfilled",
+  "orders/cancelled",
+  "orders/edited",
+  "customers/create",
+  "customers/update",
+]);
+const PROTECTED_KEYS = new Set(["email", "contact_email", "phone", "first_name", "last_name"]);
+const ADDRESS_KEYS = new Set(["default_address", "billing_address", "shipping_address", "addresses"]);
+
+/** The payload with customer names, emails, phones and addresses blanked (protected customer data, level 2). */
+function withoutProtectedFields(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (PROTECTED_KEYS.has(key)) out[key] = null;
+    else if (ADDRESS_KEYS.has(key)) out[key] = Array.isArray(v) ? [] : null;
+    else if (key === "customer" && v && typeof v === "object" && !Array.isArray(v))
+      out[key] = withoutProtectedFields(v);
+    else out[key] = v;
+  }
+  return out;
+}
 
 export interface CreateShopOptions {
   domain?: string;
@@ -68,7 +95,7 @@ export interface CreateShopOptions {
   seed?: number | string;
   /** Token expiry time (default: wall clock); a simulator shares one among its shops. */
   tokenClock?: TokenClock;
-  /** Scopes the merchant granted the app (default: Ciclo's four). */
+  /** Scopes the merchant granted the app (default: Ciclo's Admin API scopes). */
   grantedScopes?: readonly string[];
   /** Protected customer data approval (default "level2": approved for names, emails, phones, addresses). */
   protectedCustomerData?: ProtectedDataLevel;
@@ -116,6 +143,15 @@ export interface NewOrderInput {
   note?: string | null;
   /** Backdated processed_at (imports); defaults to the creation stamp. */
   processedAt?: Date;
+  /** The buyer pays in another currency (Shopify Markets): presentment cents per shop cent. */
+  presentment?: { currency: string; rate: number };
+}
+
+export interface OrderEdit {
+  /** Units to take off existing lines (Shopify: only before they are fulfilled). */
+  remove?: { lineItemId: number; quantity: number }[];
+  /** New lines (only while the order is unpaid: the buyer pays the new total). */
+  add?: NewLineInput[];
 }
 
 function cents(price: string | number): number {
@@ -191,16 +227,22 @@ export class SimulatedShop {
     }
   }
 
-  /** Emits a webhook event (used by mutations and by the bulk runner). */
+  /**
+   * Emits a webhook event (used by mutations and by the bulk runner). Without protected customer data approval
+   * (https://shopify.dev/docs/apps/launch/protected-customer-data) an app cannot subscribe to topics that carry
+   * customer data (level 1), and without level 2 their name, email, phone and address fields are blank.
+   */
   emit(topic: WebhookTopic, payload: JsonObject, at: Date = this.clock.now()): WebhookEvent {
+    const level = this.auth.protectedCustomerData;
+    const customerData = CUSTOMER_DATA_TOPICS.has(topic);
     const event: WebhookEvent = {
       topic,
       shopDomain: this.info.domain,
-      payload,
+      payload: customerData && level === "level1" ? withoutProtectedFields(payload) : payload,
       eventId: this.actionEventId ?? (this.rng ? this.rng.uuid() : randomUUID()),
       triggeredAt: at,
     };
-    for (const l of this.listeners) l(event);
+    if (!(customerData && level === "none")) for (const l of this.listeners) l(event);
     return event;
   }
 
@@ -408,6 +450,9 @@ export class SimulatedShop {
       cancelReason: null,
       closedAt: null,
       currency: this.info.currency,
+      ...(input.presentment && input.presentment.currency !== this.info.currency
+        ? { presentment: { ...input.presentment } }
+        : {}),
       lineItems: lines,
       shippingCents: input.shippingCents ?? 0,
       shippingTitle: (input.shippingCents ?? 0) > 0 ? "Standard" : null,
@@ -500,6 +545,59 @@ export class SimulatedShop {
     o.updatedAt = this.clock.stamp();
     this.emit("orders/updated", this.orderPayload(o), o.updatedAt);
     return o;
+  }
+
+  /**
+   * An order edit (https://shopify.dev/docs/apps/build/orders-fulfillment/order-management-apps/edit-orders):
+   * removed units stay in line_items with a lower current_quantity, added lines are new line items; the current
+   * totals follow, the original total does not. A paid order gets the removed value refunded at once (the merchant
+   * refunds the difference); an unpaid one simply owes less. Sends orders/edited and orders/updated (one event).
+   */
+  editOrder(orderId: number, edit: OrderEdit): SimOrder {
+    return this.action(() => {
+      const o = this.order(orderId);
+      if (o.cancelledAt || o.fulfillmentStatus === "fulfilled")
+        throw new ShopError(`order ${orderId} cannot be edited`);
+      const paid = o.financialStatus === "paid" || o.financialStatus === "partially_refunded";
+      if (edit.add?.length && paid) throw new ShopError("the simulator adds lines only to unpaid orders");
+      const at = this.clock.stamp();
+      const removals = (edit.remove ?? []).map((r) => {
+        const line = o.lineItems.find((l) => l.id === r.lineItemId);
+        if (!line || r.quantity <= 0 || r.quantity > line.quantity - (line.removedQuantity ?? 0))
+          throw new ShopError(`cannot remove ${r.quantity} of line ${r.lineItemId}`);
+        return { line, quantity: r.quantity };
+      });
+      const additions = (edit.add ?? []).map((l) => ({
+        id: this.ids.next("lineItem"),
+        productId: l.productId ?? null,
+        variantId: l.variantId ?? null,
+        title: l.title,
+        variantTitle: l.variantTitle ?? null,
+        sku: l.sku ?? null,
+        vendor: l.vendor ?? null,
+        quantity: l.quantity ?? 1,
+        priceCents: cents(l.price),
+        requiresShipping: l.requiresShipping ?? true,
+        discountCents: 0,
+      }));
+      o.lineItems.push(...additions);
+      if (paid && removals.length) {
+        lifecycle.refund(
+          o,
+          { lines: removals.map((r) => ({ lineItemId: r.line.id, quantity: r.quantity })), note: "Order edit" },
+          at,
+          this.ids,
+        );
+      } else {
+        for (const r of removals) r.line.removedQuantity = (r.line.removedQuantity ?? 0) + r.quantity;
+      }
+      o.updatedAt = at;
+      this.emit("orders/edited", orderEditPayload(o, removals, additions, this.info), at);
+      for (const r of o.refunds.filter((x) => x.createdAt.getTime() === at.getTime()))
+        this.emit("refunds/create", restRefund(r, o, this.info), at);
+      this.emit("orders/updated", this.orderPayload(o), at);
+      return o;
+    });
   }
 
   refund(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
