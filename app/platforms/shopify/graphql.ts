@@ -10,6 +10,11 @@
  * `groupObjects: true` so each order's lines follow it directly: the importer can then stream the file
  * with one order in memory and checkpoint on order boundaries.
  * `query` filters on updated_at so a re-run after a crash or an "on demand" refresh only fetches changes.
+ * Value: `currentTotalPriceSet` follows order edits and returns, `totalPriceSet` does not (see order-value.ts).
+ * Refunds are keyed by `id`; `createdAt` is nullable, `processedAt` is not.
+ * Lines marked `# pii` read protected customer data (names, emails: level 2), lines marked `# customer` the
+ * customer object (level 1): without Shopify's approval the whole bulk operation fails with ACCESS_DENIED, so
+ * `backfillOrdersQuery` can leave them out (see BackfillService).
  */
 export const BACKFILL_ORDERS_QUERY = `#graphql
   query CicloBackfillOrders {
@@ -18,7 +23,7 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
         node {
           id
           name
-          email
+          email # pii
           createdAt
           updatedAt
           processedAt
@@ -29,17 +34,18 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
           sourceName
           currencyCode
           totalPriceSet { shopMoney { amount currencyCode } }
+          currentTotalPriceSet { shopMoney { amount currencyCode } }
           totalRefundedSet { shopMoney { amount currencyCode } }
           customerJourneySummary { firstVisit { landingPage referrerUrl } }
-          customer {
-            id
-            firstName
-            lastName
-            defaultEmailAddress { emailAddress }
-            createdAt
-            updatedAt
-          }
-          refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+          customer { # customer
+            id # customer
+            firstName # pii
+            lastName # pii
+            defaultEmailAddress { emailAddress } # pii
+            createdAt # customer
+            updatedAt # customer
+          } # customer
+          refunds { id createdAt processedAt totalRefundedSet { shopMoney { amount currencyCode } } }
           lineItems {
             edges {
               node {
@@ -59,10 +65,24 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
   }
 `;
 
+/**
+ * What the app may read of customers (protected customer data): "full" = names and emails too, "no-pii" =
+ * customer ids and dates only, "no-customer" = no customer object at all.
+ */
+export type DataAccess = "full" | "no-pii" | "no-customer";
+export const DATA_ACCESS_LEVELS: readonly DataAccess[] = ["full", "no-pii", "no-customer"];
+
 /** Builds the bulk query for orders updated since `since` (inclusive), or all orders. */
-export function backfillOrdersQuery(since: Date | null): string {
+export function backfillOrdersQuery(since: Date | null, access: DataAccess = "full"): string {
   const filter = since ? `updated_at:>='${since.toISOString()}'` : "";
-  return BACKFILL_ORDERS_QUERY.replace("__FILTER__", filter);
+  const drop = access === "full" ? null : access === "no-pii" ? /# pii$/ : /# (pii|customer)$/;
+  const text = BACKFILL_ORDERS_QUERY.replace("__FILTER__", filter);
+  return drop
+    ? text
+        .split("\n")
+        .filter((line) => !drop.test(line.trimEnd()))
+        .join("\n")
+    : text;
 }
 
 export const RUN_BULK_QUERY = `#graphql

@@ -55,7 +55,7 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
     const value = request.headers.get(name);
     if (value !== null) headers.set(name, value);
   }
-  const check = await deps.verify(new Request(request.url, { method: "POST", headers }), rawBody);
+  const check = await deps.verify({ method: "POST", url: request.url, headers }, rawBody);
   if (!check.ok) {
     logger.warn("webhook refused", { status: check.status, reason: check.reason, topic });
     return new Response(check.status === 401 ? "Unauthorized" : "Bad Request", { status: check.status });

@@ -23,7 +23,14 @@ export type WebhookCheck =
   /** 401: signature missing or wrong; 400: a required header is missing. */
   | { ok: false; status: 400 | 401; reason: string };
 
-export type VerifyShopifyWebhook = (request: Request, rawBody: string) => Promise<WebhookCheck>;
+/** What the library's web-api adapter reads of a request (headers, method, url): no body, no second Request. */
+export interface WebhookRequestHead {
+  method: string;
+  url: string;
+  headers: Headers;
+}
+
+export type VerifyShopifyWebhook = (request: WebhookRequestHead, rawBody: string) => Promise<WebhookCheck>;
 
 export function createWebhookVerifier(api: Pick<Shopify, "webhooks">): VerifyShopifyWebhook {
   return async (request, rawBody) => {
