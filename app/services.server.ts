@@ -23,6 +23,8 @@ import { InboxProcessor } from "./sync/inbox-processor.server";
 import { createInboxWriter } from "./sync/inbox-writer.server";
 import { InstallService } from "./sync/install.server";
 import { WebhookInbox } from "./sync/webhook-inbox.server";
+import { ReconcileSchedule } from "./sync/reconcile-schedule.server";
+import { ShopifyReconciler } from "./sync/shopify-reconcile.server";
 
 export interface Services {
   db: Db;
@@ -33,6 +35,8 @@ export interface Services {
   backfill: BackfillService;
   installs: InstallService;
   jobs: LifecycleJobs;
+  /** Hourly Shopify reconciliation (WooCommerce's runs in woo-services through the same ReconcileSchedule). */
+  reconcile: ReconcileSchedule;
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -88,10 +92,12 @@ export function createServices(options: ServiceOptions): Services {
   });
   const inbox = new WebhookInbox(db, writer, options.inProcessWorkers ? () => processor.wake() : undefined);
   const installs = new InstallService(db, backfill, options.adminFor, inbox);
+  const reconcile = new ReconcileSchedule(db, new ShopifyReconciler(db, { adminFor: options.adminFor, backfill }));
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
     if (options.inProcessWorkers) {
       await jobs.start();
+      reconcile.start();
       const resumed = await backfill.resumeAll();
       if (resumed) logger.info("resumed backfills", { count: resumed });
       processor.wake(); // anything recorded before a restart
@@ -105,8 +111,10 @@ export function createServices(options: ServiceOptions): Services {
     backfill,
     installs,
     jobs,
+    reconcile,
     ready,
     async close() {
+      reconcile.stop();
       backfill.stop();
       await processor.stop();
       await jobs.stop();

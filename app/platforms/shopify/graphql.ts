@@ -72,18 +72,155 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
 export type DataAccess = "full" | "no-pii" | "no-customer";
 export const DATA_ACCESS_LEVELS: readonly DataAccess[] = ["full", "no-pii", "no-customer"];
 
+/** A document without the lines it may not read (`# pii`, `# customer`; see BACKFILL_ORDERS_QUERY). */
+export function forDataAccess(document: string, access: DataAccess): string {
+  const drop = access === "full" ? null : access === "no-pii" ? /# pii$/ : /# (pii|customer)$/;
+  if (!drop) return document;
+  return document
+    .split("\n")
+    .filter((line) => !drop.test(line.trimEnd()))
+    .join("\n");
+}
+
 /** Builds the bulk query for orders updated since `since` (inclusive), or all orders. */
 export function backfillOrdersQuery(since: Date | null, access: DataAccess = "full"): string {
-  const filter = since ? `updated_at:>='${since.toISOString()}'` : "";
-  const drop = access === "full" ? null : access === "no-pii" ? /# pii$/ : /# (pii|customer)$/;
-  const text = BACKFILL_ORDERS_QUERY.replace("__FILTER__", filter);
-  return drop
-    ? text
-        .split("\n")
-        .filter((line) => !drop.test(line.trimEnd()))
-        .join("\n")
-    : text;
+  const filter = since ? sinceFilter("updated_at", since) : "";
+  return forDataAccess(BACKFILL_ORDERS_QUERY.replace("__FILTER__", filter), access);
 }
+
+/** Shopify search syntax for a timestamp filter, e.g. `updated_at:>='2026-12-01T10:00:00.000Z'`. */
+export function sinceFilter(field: "updated_at" | "created_at", since: Date): string {
+  return `${field}:>='${since.toISOString()}'`;
+}
+
+/**
+ * The reconciliation's first (and, for a quiet store, only) call: how many orders and customers changed since the
+ * watermark, and how many exist in the compared windows (a difference means a lost create or delete).
+ * `limit: null` = an exact count, not capped at 10,000.
+ */
+export const RECONCILE_PROBE = `#graphql
+  query CicloReconcileProbe(
+    $ordersChanged: String!
+    $ordersWindow: String!
+    $customersChanged: String!
+    $customersWindow: String!
+  ) {
+    ordersChanged: ordersCount(query: $ordersChanged, limit: null) { count precision }
+    orders: ordersCount(query: $ordersWindow, limit: null) { count precision }
+    customersChanged: customersCount(query: $customersChanged, limit: null) { count precision }
+    customers: customersCount(query: $customersWindow, limit: null) { count precision }
+  }
+`;
+
+/**
+ * Orders changed since the watermark, a page at a time (the same fields as the backfill's bulk query). Five orders
+ * with 20 lines and 10 refunds each stay under the single-query cost limit of 1,000 points; an order with more is
+ * completed with RECONCILE_ORDER_DETAIL.
+ */
+export const RECONCILE_ORDERS = `#graphql
+  query CicloReconcileOrders($query: String!, $after: String) {
+    orders(first: 5, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        name
+        email # pii
+        createdAt
+        updatedAt
+        processedAt
+        cancelledAt
+        test
+        displayFinancialStatus
+        displayFulfillmentStatus
+        sourceName
+        currencyCode
+        totalPriceSet { shopMoney { amount currencyCode } }
+        currentTotalPriceSet { shopMoney { amount currencyCode } }
+        totalRefundedSet { shopMoney { amount currencyCode } }
+        customerJourneySummary { firstVisit { landingPage referrerUrl } }
+        customer { # customer
+          id # customer
+          firstName # pii
+          lastName # pii
+          defaultEmailAddress { emailAddress } # pii
+          createdAt # customer
+          updatedAt # customer
+        } # customer
+        refunds(first: 10) { id createdAt processedAt totalRefundedSet { shopMoney { amount currencyCode } } }
+        lineItems(first: 20) {
+          pageInfo { hasNextPage endCursor }
+          nodes {
+            id
+            title
+            sku
+            quantity
+            originalUnitPriceSet { shopMoney { amount currencyCode } }
+            product { id }
+            variant { id }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The rest of one large order: its refunds and more line items. */
+export const RECONCILE_ORDER_DETAIL = `#graphql
+  query CicloReconcileOrderDetail($id: ID!, $after: String) {
+    order(id: $id) {
+      refunds(first: 100) { id createdAt processedAt totalRefundedSet { shopMoney { amount currencyCode } } }
+      lineItems(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          id
+          title
+          sku
+          quantity
+          originalUnitPriceSet { shopMoney { amount currencyCode } }
+          product { id }
+          variant { id }
+        }
+      }
+    }
+  }
+`;
+
+/** Customers changed since the watermark, a page at a time. */
+export const RECONCILE_CUSTOMERS = `#graphql
+  query CicloReconcileCustomers($query: String!, $after: String) {
+    customers(first: 100, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        firstName # pii
+        lastName # pii
+        defaultEmailAddress { emailAddress } # pii
+        createdAt
+        updatedAt
+      }
+    }
+  }
+`;
+
+/** The ids of the orders in a window, when the counts disagree (a lost orders/create or orders/delete). */
+export const RECONCILE_ORDER_IDS = `#graphql
+  query CicloReconcileOrderIds($query: String!, $after: String) {
+    orders(first: 250, after: $after, query: $query, sortKey: ID) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id }
+    }
+  }
+`;
+
+/** The ids of the customers in a window, when the counts disagree (a lost customers/create or customers/delete). */
+export const RECONCILE_CUSTOMER_IDS = `#graphql
+  query CicloReconcileCustomerIds($query: String!, $after: String) {
+    customers(first: 250, after: $after, query: $query, sortKey: ID) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id }
+    }
+  }
+`;
 
 export const RUN_BULK_QUERY = `#graphql
   mutation CicloRunBulkQuery($query: String!) {

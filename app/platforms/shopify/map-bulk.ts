@@ -72,6 +72,22 @@ function mapLineItem(node: Json, currency: string): StoreOrderLine | null {
   };
 }
 
+/** An order node of a paginated (not bulk) query: its line items are inline under `lineItems.nodes`. */
+export function mapGraphqlOrderNode(node: Json): StoreOrder | { reason: string } {
+  const currency = str(node, "currencyCode") ?? "USD";
+  const lines: StoreOrderLine[] = [];
+  for (const l of arr(obj(node, "lineItems"), "nodes")) {
+    const line = isObject(l) ? mapLineItem(l, currency) : null;
+    if (line) lines.push(line);
+  }
+  return mapGraphqlOrder(node, lines);
+}
+
+/** A Customer node (GraphQL) -> StoreCustomer; null without an id. */
+export function mapGraphqlCustomer(node: Json | null): StoreCustomer | null {
+  return mapCustomer(node);
+}
+
 function mapCustomer(node: Json | null): StoreCustomer | null {
   const customerId = idFromGid(str(node, "id") ?? "");
   if (!customerId) return null;

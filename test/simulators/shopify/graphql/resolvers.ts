@@ -220,6 +220,12 @@ const CUSTOMER_SORT: Record<string, (c: SimCustomer) => (string | number)[]> = {
   UPDATED_AT: (c) => [c.updatedAt.getTime(), c.id],
 };
 
+/** Count (ordersCount, customersCount): capped at `limit` (default 10,000; null = no cap) with AT_LEAST. */
+function countOf(count: number, args: Args): { count: number; precision: string } {
+  const limit = args.limit === undefined ? 10_000 : (args.limit as number | null);
+  return limit !== null && count > limit ? { count: limit, precision: "AT_LEAST" } : { count, precision: "EXACT" };
+}
+
 function idOf(value: unknown, type: string): number | null {
   const parsed = typeof value === "string" ? parseGid(value) : null;
   return parsed && parsed.type === type ? parsed.id : null;
@@ -303,6 +309,17 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
       return order && visibleOrders([order], ctx).length ? order : null;
     },
     orders: (_s, a, ctx) => ordersConnection([...ctx.shop.orders.values()], a, ctx, "orders"),
+    ordersCount: (_s, a, ctx) =>
+      countOf(
+        ordersConnection([...ctx.shop.orders.values()], { query: a.query }, { ...ctx, unbounded: true }, "ordersCount")
+          .items.length,
+        a,
+      ),
+    customersCount: (_s, a, ctx) => {
+      const query = (a.query as string | null | undefined) ?? null;
+      const { test } = searchPredicate<SimCustomer>(query, customerSearchValue, CUSTOMER_SEARCH_FIELDS);
+      return countOf([...ctx.shop.customers.values()].filter(test).length, a);
+    },
     customer: (_s, a, ctx) => {
       const id = idOf(a.id, "Customer");
       return id === null ? null : (ctx.shop.customers.get(id) ?? null);
@@ -709,6 +726,11 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     fileSize: (b) => (b.fileSize === null ? null : u64(b.fileSize)),
     url: (b) => b.url,
     partialDataUrl: (b) => b.partialDataUrl,
+  }),
+
+  Count: typed<{ count: number; precision: string }>({
+    count: (c) => c.count,
+    precision: (c) => c.precision,
   }),
 
   BulkOperationRunQueryPayload: bulkOperationPayloadResolvers,
