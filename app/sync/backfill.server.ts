@@ -430,7 +430,16 @@ export class BackfillService {
       data: { state, error, finishedAt: new Date(), ...extra },
     });
     logger.info("backfill finished", { runId, state, orders: run.ordersDone, malformed: run.malformedLines });
-    if (state === "completed") this.options.onCompleted?.(run);
+    if (state === "completed") {
+      // What this import could read is what the shop allows now (approval may have come since the last one).
+      const dataAccess = run.dataAccess ?? "full";
+      await this.db.storeSyncState.upsert({
+        where: { storeId: run.storeId },
+        create: { storeId: run.storeId, dataAccess },
+        update: { dataAccess },
+      });
+      this.options.onCompleted?.(run);
+    }
   }
 }
 

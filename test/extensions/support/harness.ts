@@ -101,6 +101,8 @@ export interface FakeBackendOptions {
   answerReplies?: Reply[];
   /** Customer Account API order data for the order-status target. */
   order?: unknown;
+  /** The app's granted scopes (default: what shopify.app.toml asks for). */
+  scopes?: string[];
 }
 
 export const json = (data: unknown, status = 200) =>
@@ -119,7 +121,10 @@ export function fakeBackend(options: FakeBackendOptions): FakeBackend {
     if (url.startsWith("shopify://customer-account/")) {
       // The Customer Account API grants what shopify.app.toml asks for; a type outside it is ACCESS_DENIED.
       const query = (body as { query?: string } | null)?.query ?? "";
-      const denied = accessDeniedErrors(typeScopesNeeded(accessNotes("customer"), query), appTomlScopes());
+      const denied = accessDeniedErrors(
+        typeScopesNeeded(accessNotes("customer"), query),
+        options.scopes ?? appTomlScopes(),
+      );
       if (denied.length) return json({ errors: denied, data: { order: null } });
       return json({ data: { order: options.order ?? null } });
     }
