@@ -13,7 +13,7 @@ import { SecretBox } from "./security/secret-box.server";
 import { routeAdminApiToSimulator } from "./platforms/shopify/simulator-routing.server";
 import { createShopifyApi } from "./platforms/shopify/shopify-api.server";
 import { OfflineAdmins } from "./platforms/shopify/offline-admin.server";
-import { createWebhookVerifier } from "./platforms/shopify/webhook-verifier.server";
+import { createFastWebhookVerifier } from "./platforms/shopify/webhook-verifier.server";
 import { services } from "./services.server";
 
 const cfg = config();
@@ -50,7 +50,8 @@ const api = createShopifyApi({
   scopes: cfg.scopes,
 });
 
-export const verifyShopifyWebhook = createWebhookVerifier(api);
+/** The library's webhook check (signature and headers, no session), computed with node:crypto. */
+export const verifyShopifyWebhook = createFastWebhookVerifier(cfg.shopifyApiSecret);
 
 const offlineAdmins = new OfflineAdmins({
   admin: (shop) => shopify.unauthenticated.admin(shop),
