@@ -17,7 +17,6 @@ export interface ShopifyWebhookDeps {
   onBulkOperationFinished?: (operationGid: string) => void;
 }
 
-
 /**
  * One merchant action can produce several topics under one X-Shopify-Event-Id (a refund: refunds/create and
  * orders/updated), so the event id alone would drop all but the first; with the topic it still catches the
