@@ -492,16 +492,21 @@ describe("Admin GraphQL server", () => {
       if (name.startsWith("backfillOrdersQuery") || name === "BACKFILL_ORDERS_QUERY") continue; // bulk-only documents (no first/last)
       const op = parse(text).definitions[0] as { variableDefinitions?: { variable: { name: { value: string } } }[] };
       const variables: Record<string, unknown> = {};
+      const reconcile = name.startsWith("RECONCILE_");
+      const since = "updated_at:>='2024-01-01T00:00:00.000Z'";
       for (const v of op.variableDefinitions ?? []) {
         const n = v.variable.name.value;
-        if (n === "query") variables.query = appDocuments.backfillOrdersQuery(null);
-        else if (n === "id") variables.id = bulkId;
+        if (n === "query") variables.query = reconcile ? since : appDocuments.backfillOrdersQuery(null);
+        else if (n === "id") variables.id = reconcile ? `gid://shopify/Order/${[...shop.orders.keys()][0]}` : bulkId;
+        else if (n === "after") variables.after = null;
+        else if (/^(orders|customers)(Changed|Window)$/.test(n)) variables[n] = since;
         else throw new Error(`test does not know how to fill $${n} of ${name}; extend it`);
       }
       const { status, body } = await gql(text, variables);
       expect(status).toBe(200);
       expect(body.errors, `${name}: ${JSON.stringify(body.errors)}`).toBeUndefined();
       expect(body.extensions.cost.requestedQueryCost).toBeGreaterThan(0);
+      expect(body.extensions.cost.requestedQueryCost, name).toBeLessThanOrEqual(1000); // the single-query limit
     }
   });
 
