@@ -22,7 +22,7 @@ export interface CicloConfig {
 
 import { createHash } from "node:crypto";
 
-const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orders";
+const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products,customer_read_orders";
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CicloConfig {
   const problems: string[] = [];

@@ -18,12 +18,14 @@ import { SecretBox } from "./security/secret-box.server";
 import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
 import { platformForStore } from "./woocommerce/platform-for-store.server";
 import { logger } from "./logger.server";
-import { fromRemixAdmin, withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
+import { withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
 import { BackfillService } from "./sync/backfill.server";
 import { InboxProcessor } from "./sync/inbox-processor.server";
 import { createInboxWriter } from "./sync/inbox-writer.server";
 import { InstallService } from "./sync/install.server";
 import { WebhookInbox } from "./sync/webhook-inbox.server";
+import { ReconcileSchedule } from "./sync/reconcile-schedule.server";
+import { ShopifyReconciler } from "./sync/shopify-reconcile.server";
 
 export interface Services {
   db: Db;
@@ -34,6 +36,8 @@ export interface Services {
   backfill: BackfillService;
   installs: InstallService;
   jobs: LifecycleJobs;
+  /** Hourly Shopify reconciliation (WooCommerce's runs in woo-services through the same ReconcileSchedule). */
+  reconcile: ReconcileSchedule;
   ready: Promise<void>;
   close(): Promise<void>;
 }
@@ -99,10 +103,12 @@ export function createServices(options: ServiceOptions): Services {
   const installs = new InstallService(db, backfill, options.adminFor, inbox);
   // SQLite: the WAL is checkpointed off the request thread (its connections never checkpoint).
   const checkpointer = postgres ? null : startCheckpointer(options.databaseUrl);
+  const reconcile = new ReconcileSchedule(db, new ShopifyReconciler(db, { adminFor: options.adminFor, backfill }));
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
     if (options.inProcessWorkers) {
       await jobs.start();
+      reconcile.start();
       const resumed = await backfill.resumeAll();
       if (resumed) logger.info("resumed backfills", { count: resumed });
       backfill.watchLeases();
@@ -117,9 +123,11 @@ export function createServices(options: ServiceOptions): Services {
     backfill,
     installs,
     jobs,
+    reconcile,
     ready,
     async close() {
       await checkpointer?.stop();
+      reconcile.stop();
       backfill.stop();
       await processor.stop();
       await jobs.stop();
@@ -130,11 +138,10 @@ export function createServices(options: ServiceOptions): Services {
   };
 }
 
-/** Background Admin API access through shopify-app-remix's offline session for the shop. */
+/** Background Admin API access through the shop's offline session, refreshed as its 60-minute tokens run out. */
 async function remixAdminFor(shop: string): Promise<AdminGraphql> {
-  const { unauthenticated } = await import("./shopify.server");
-  const { admin } = await unauthenticated.admin(shop);
-  return withThrottleRetry(fromRemixAdmin(admin));
+  const { backgroundAdmin } = await import("./shopify.server");
+  return withThrottleRetry(backgroundAdmin(shop));
 }
 
 let instance: Services | null = null;

@@ -1,6 +1,8 @@
 /**
- * The one place @shopify/shopify-app-remix is configured (Admin API 2026-07).
+ * The one place Shopify's libraries are configured (Admin API 2026-07).
  * Sessions live in our database with tokens encrypted; installs create the Store row and start a backfill.
+ * Offline tokens expire after 60 minutes: background work goes through OfflineAdmins (refresh per call, and on a
+ * 401); webhooks are verified by their signature alone, without loading (or refreshing) a session.
  */
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
@@ -9,6 +11,9 @@ import { config } from "./config.server";
 import { EncryptedSessionStorage } from "./db/encrypted-session-storage.server";
 import { SecretBox } from "./security/secret-box.server";
 import { routeAdminApiToSimulator } from "./platforms/shopify/simulator-routing.server";
+import { createShopifyApi } from "./platforms/shopify/shopify-api.server";
+import { OfflineAdmins } from "./platforms/shopify/offline-admin.server";
+import { createFastWebhookVerifier } from "./platforms/shopify/webhook-verifier.server";
 import { services } from "./services.server";
 
 const cfg = config();
@@ -36,6 +41,30 @@ const shopify = shopifyApp({
     },
   },
 });
+
+/** The library's lower layer with the same credentials: webhook signatures and token refreshes. */
+const api = createShopifyApi({
+  apiKey: cfg.shopifyApiKey,
+  apiSecretKey: cfg.shopifyApiSecret,
+  appUrl: cfg.appUrl,
+  scopes: cfg.scopes,
+});
+
+/** The library's webhook check (signature and headers, no session), computed with node:crypto. */
+export const verifyShopifyWebhook = createFastWebhookVerifier(cfg.shopifyApiSecret);
+
+const offlineAdmins = new OfflineAdmins({
+  admin: (shop) => shopify.unauthenticated.admin(shop),
+  loadSession: (shop) => sessionStorage.loadSession(api.session.getOfflineId(shop)),
+  refresh: async (shop, refreshToken) => {
+    const { session } = await api.auth.refreshToken({ shop, refreshToken });
+    await sessionStorage.storeSession(session);
+    return session;
+  },
+});
+
+/** Admin GraphQL for background work on a shop; valid across token expiries (see offline-admin.server.ts). */
+export const backgroundAdmin = (shop: string) => offlineAdmins.graphqlFor(shop);
 
 export default shopify;
 export const apiVersion = ApiVersion.July26;

@@ -31,9 +31,7 @@ function floorSqlite(url: string, storeId: string): Floor {
     const t0 = performance.now();
     const groups = conn.prepare(GROUP.replace("$1", "?")).raw().all(storeId) as unknown[][];
     const t1 = performance.now();
-    conn.exec(
-      `CREATE TABLE floor_scratch (id TEXT PRIMARY KEY, ${SCRATCH_COLUMNS.map((c) => `${c}`).join(", ")})`,
-    );
+    conn.exec(`CREATE TABLE floor_scratch (id TEXT PRIMARY KEY, ${SCRATCH_COLUMNS.map((c) => `${c}`).join(", ")})`);
     const insert = conn.prepare(`INSERT INTO floor_scratch VALUES (?, ${SCRATCH_COLUMNS.map(() => "?").join(", ")})`);
     conn.transaction(() => {
       for (const [c, n, spend, first, last] of groups)

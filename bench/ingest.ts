@@ -2,7 +2,8 @@
  * npm run bench:ingest — webhook ingestion throughput of the running app on loopback with SQLite.
  * Signed orders/create + orders/updated webhooks from the Shopify simulator, ~20% duplicate deliveries and some
  * updates delivered before their create; a trivial route on the same server is the baseline, measured in the
- * same run. Prints one JSON object.
+ * same run. Afterwards (not timed): the compliance webhooks of a shop that uninstalled (no session, token revoked)
+ * must be recorded, and forged deliveries refused. Prints one JSON object.
  */
 import Database from "better-sqlite3";
 import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
@@ -15,6 +16,7 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECRET = "bench-webhook-secret";
 const SHOP = "bench-store.myshopify.com";
+const REVOKED_SHOP = "bench-revoked.myshopify.com";
 
 const rng = new Random("bench-ingest");
 const shop = new SimulatedShop({ domain: SHOP, now: new Date("2026-06-01T00:00:00Z"), seed: 1 });
@@ -71,6 +73,12 @@ seed
     `INSERT INTO "Store" ("id","platform","domain","currency","timezone","status","installedAt","createdAt","updatedAt") VALUES ('bench-store','shopify',?,'EUR','Europe/Berlin','installed',?,?,?)`,
   )
   .run(SHOP, ...Array(3).fill(sqliteTimestamp(new Date())));
+// A shop that uninstalled: no offline session, its token revoked; Shopify still sends the privacy webhooks.
+seed
+  .prepare(
+    `INSERT INTO "Store" ("id","platform","domain","currency","timezone","status","installedAt","uninstalledAt","createdAt","updatedAt") VALUES ('revoked-store','shopify',?,'EUR','Europe/Berlin','uninstalled',?,?,?,?)`,
+  )
+  .run(REVOKED_SHOP, ...Array(4).fill(sqliteTimestamp(new Date())));
 seed.close();
 
 const app = await startApp({
@@ -96,6 +104,29 @@ try {
     ).n;
   while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const baseAfter = await runLoad(app.url, baseline, CONCURRENCY);
+
+  // Revoked shop and forgeries (not timed).
+  const revoked = new SimulatedShop({ domain: REVOKED_SHOP, now: new Date("2026-06-01T00:00:00Z"), seed: 2 });
+  const privacy: WebhookEvent[] = [];
+  revoked.onEvent((e) => privacy.push(e));
+  const gone = revoked.createCustomer({ email: "gone@example.com" });
+  revoked.uninstallApp();
+  revoked.redactCustomer(gone.id);
+  revoked.redactShop();
+  const complianceRequests = privacy
+    .filter((e) => e.topic !== "customers/create")
+    .map((e) => {
+      const r = buildWebhookRequest({ ...e, secret: SECRET });
+      return { method: "POST", path: "/webhooks", headers: r.headers, body: r.body };
+    });
+  const compliance = await runLoad(app.url, complianceRequests, 1);
+  const forged = await runLoad(
+    app.url,
+    webhooks
+      .slice(0, 20)
+      .map((w) => ({ ...w, body: w.body!.replace(/"total_price":"[^"]+"/, '"total_price":"0.01"') })),
+    4,
+  );
   const base = { perSecond: (baseBefore.perSecond + baseAfter.perSecond) / 2 };
   const stored = (db.prepare(`SELECT COUNT(*) AS n FROM "Order" WHERE "deletedAt" IS NULL`).get() as { n: number }).n;
   // An order is "lost" when it is missing or does not hold its newest state.
@@ -106,6 +137,12 @@ try {
   const held = new Map(rows.map((r) => [r.externalId, new Date(r.u).getTime()]));
   let lost = 0;
   for (const o of shop.orders.values()) if (held.get(String(o.id)) !== o.updatedAt.getTime()) lost++;
+  // Applied, not only answered: shop/redact removes the uninstalled shop's row (and its receipts with it).
+  while (pending() > 0 && Date.now() < deadline + 30_000) await new Promise((r) => setTimeout(r, 200));
+  const revokedRedacted =
+    process.env.BENCH_WORKERS === "off"
+      ? null
+      : !db.prepare(`SELECT 1 FROM "Store" WHERE "id" = 'revoked-store'`).get();
   db.close();
 
   console.log(
@@ -120,6 +157,8 @@ try {
       stored_orders: stored,
       expected_orders: shop.orders.size,
       lost,
+      revoked_shop_compliance: { sent: compliance.sent, statuses: compliance.statuses, redacted: revokedRedacted },
+      forged: { sent: forged.sent, statuses: forged.statuses },
     }),
   );
 } finally {

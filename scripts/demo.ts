@@ -91,7 +91,13 @@ sender.attach(shop);
 say("installing the shop in Ciclo (the app starts its history backfill)…");
 const install = await fetch(`${app.url}/demo`, {
   method: "POST",
-  body: new URLSearchParams({ shop: SHOP, accessToken: shop.info.accessToken }),
+  // The simulator's offline tokens expire after 60 minutes; the refresh token keeps the demo working past that.
+  body: new URLSearchParams({
+    shop: SHOP,
+    accessToken: shop.info.accessToken,
+    refreshToken: shop.info.refreshToken,
+    expiresIn: "3600",
+  }),
 });
 if (!install.ok) throw new Error(`install failed: ${install.status} ${await install.text()}`);
 

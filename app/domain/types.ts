@@ -30,6 +30,13 @@ export interface StoreRefund {
   orderExternalId: string;
   amountMinor: number;
   refundedAt: Date;
+  /**
+   * How `amountMinor` is known (default 2): 2 = the platform's own shop-currency amount; 1 = converted from the
+   * presentment currency the buyer paid in, with the order's or refund's own rate; 0 = not convertible from this
+   * payload (counts as 0 until a better source arrives). A better-ranked amount replaces a worse one, never the
+   * other way round.
+   */
+  amountRank?: 0 | 1 | 2;
 }
 
 export interface StoreOrder {
@@ -42,7 +49,10 @@ export interface StoreOrder {
   grossMinor: number;
   /** Refunds known from the order payload itself; merged with separately delivered refunds by id. */
   refunds: StoreRefund[];
-  /** Total refunded as the platform reports it, when it does (may include refunds not itemised). */
+  /**
+   * A floor for the refunded amount, when the platform reports one: its refunded total (may include refunds not
+   * itemised) and, for Shopify, the value order edits took off (original total minus current total).
+   */
   reportedRefundedMinor: number | null;
   financialStatus: string | null;
   fulfillmentStatus: string | null;

@@ -16,6 +16,9 @@ import enTranslations from "@shopify/polaris/locales/en.json";
 import { requireStore } from "../auth/admin-context.server";
 import { config } from "../config.server";
 import { PageLoading } from "../components/PageLoading";
+import { ReadinessBanners } from "../components/ReadinessBanners";
+import { shopifyReadiness } from "../platforms/shopify/readiness.server";
+import { services } from "../services.server";
 
 export const links = () => [
   { rel: "stylesheet", href: polarisStyles },
@@ -24,7 +27,9 @@ export const links = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { store, embedded } = await requireStore(request);
-  return { apiKey: config().shopifyApiKey, embedded, storeName: store.name ?? store.domain };
+  // What the store lacks to work fully (scopes, approvals, a deployed survey), shown on every page.
+  const notes = await shopifyReadiness(services().db, store.id);
+  return { apiKey: config().shopifyApiKey, embedded, storeName: store.name ?? store.domain, notes };
 };
 
 const NAV = [
@@ -71,7 +76,7 @@ function Content() {
 }
 
 export default function AppLayout() {
-  const { apiKey, embedded, storeName } = useLoaderData<typeof loader>();
+  const { apiKey, embedded, storeName, notes } = useLoaderData<typeof loader>();
   const location = useLocation();
   if (embedded) {
     return (
@@ -83,6 +88,7 @@ export default function AppLayout() {
             </RemixLink>
           ))}
         </NavMenu>
+        <ReadinessBanners notes={notes} />
         <Content />
       </ShopifyAppProvider>
     );
@@ -122,6 +128,7 @@ export default function AppLayout() {
         </InlineStack>
       </Box>
       <main>
+        <ReadinessBanners notes={notes} />
         <Content />
       </main>
     </PolarisAppProvider>

@@ -29,6 +29,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const shop = String(form.get("shop") ?? "");
   const token = String(form.get("accessToken") ?? "");
+  // Expiring offline tokens (60 minutes) come with a refresh token, as token exchange stores them.
+  const refreshToken = form.get("refreshToken") ? String(form.get("refreshToken")) : undefined;
+  const expiresIn = Number(form.get("expiresIn") ?? 0);
   if (!/^[a-z0-9-]+\.myshopify\.com$/.test(shop) || !token)
     return new Response("shop and accessToken required", { status: 400 });
   const { sessionStorage } = await import("../shopify.server");
@@ -41,6 +44,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       isOnline: false,
       accessToken: token,
       scope: config().scopes.join(","),
+      ...(refreshToken ? { refreshToken } : {}),
+      ...(expiresIn > 0 ? { expires: new Date(Date.now() + expiresIn * 1000) } : {}),
     }),
   );
   const { store, run } = await services().installs.onInstalled(shop, config().scopes.join(","));

@@ -1,12 +1,12 @@
 /** Every Shopify webhook topic lands here (see shopify.app.toml). */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
+import { verifyShopifyWebhook } from "../shopify.server";
 import { services } from "../services.server";
 import { handleShopifyWebhook } from "../platforms/shopify/webhook-handler.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
   handleShopifyWebhook(request, {
-    authenticateWebhook: authenticate.webhook,
+    verify: verifyShopifyWebhook,
     inbox: services().inbox,
     onBulkOperationFinished: (gid) => services().bulkFinished.finished(gid),
   });

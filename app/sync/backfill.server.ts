@@ -5,6 +5,15 @@
  * The JSONL is streamed (one order in memory), written in batches with the checkpoint in the same transaction,
  * so a crash resumes exactly where the last batch committed. Malformed lines are counted and sampled, not fatal.
  * Upserts share writeOrders with the webhooks, so a backfill and live webhooks coexist: newest updated_at wins.
+ *
+ * Shopify's bulk states (https://shopify.dev/docs/api/usage/bulk-operations/queries, BulkOperationStatus/ErrorCode):
+ * - `LIMIT_REACHED` (userError of bulkOperationRunQuery, "try again later") and `OPERATION_IN_PROGRESS`: ask again
+ *   later, with a growing pause; nothing has failed.
+ * - `CANCELING` is on its way to CANCELED: keep polling. CANCELED (not by us): submit again.
+ * - `FAILED` with a `partialDataUrl`: import what is there, then submit again for the rest (upserts are
+ *   idempotent); without one, submit again. At most MAX_ATTEMPTS operations per run.
+ * - `FAILED` with `ACCESS_DENIED`: the query reads protected customer data the app is not approved for; submit
+ *   again without it (names and emails, then the customer object) and remember what the shop allows.
  */
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
@@ -14,7 +23,13 @@ import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
 import { logger } from "../logger.server";
 import { BulkOrderAssembler } from "../platforms/shopify/map-bulk";
-import { backfillOrdersQuery, BULK_OPERATION_STATUS, RUN_BULK_QUERY } from "../platforms/shopify/graphql";
+import {
+  backfillOrdersQuery,
+  BULK_OPERATION_STATUS,
+  DATA_ACCESS_LEVELS,
+  RUN_BULK_QUERY,
+  type DataAccess,
+} from "../platforms/shopify/graphql";
 import type { AdminGraphql } from "../platforms/shopify/admin-graphql.server";
 import { writeOrdersTx } from "./order-writer.server";
 
@@ -26,6 +41,10 @@ const MALFORMED_SAMPLE = 10;
  * that looks once the lease has run out (resumeAll, at start-up and every LEASE_MS).
  */
 const LEASE_MS = 60_000;
+/** Bulk operations one run may submit (transient failures, cancelations, partial data) before it fails. */
+export const MAX_ATTEMPTS = 4;
+/** Marks a run that is importing the partial data of a failed operation (it submits again afterwards). */
+const PARTIAL = "partial data of a failed bulk operation";
 
 export interface BackfillOptions {
   /** Admin GraphQL for a shop (throttle-aware). */
@@ -199,12 +218,34 @@ export class BackfillService {
     this.inFlight.set(runId, work);
   }
 
-  private later(runId: string): void {
+  /** Refusals (LIMIT_REACHED, OPERATION_IN_PROGRESS) in a row, per run: they space out the next try. */
+  private readonly busy = new Map<string, number>();
+
+  private later(runId: string, polls = 1): void {
     if (this.stopped) return;
     this.timers.set(
       runId,
-      setTimeout(() => this.kick(runId), this.options.pollIntervalMs ?? 10_000),
+      setTimeout(() => this.kick(runId), (this.options.pollIntervalMs ?? 10_000) * polls),
     );
+  }
+
+  /** Submit a new bulk operation for the same run (idempotent upserts make re-reading harmless). */
+  private async resubmit(run: BackfillRun, why: string, data: { dataAccess?: DataAccess; error?: string | null } = {}) {
+    logger.warn("backfill submits its bulk query again", { runId: run.id, why, attempts: run.attempts });
+    await this.db.backfillRun.update({
+      where: { id: run.id },
+      data: {
+        state: "queued",
+        bulkOperationId: null,
+        resultUrl: null,
+        rowsDone: 0,
+        ordersDone: 0,
+        objectCount: null,
+        error: data.error ?? null,
+        ...(data.dataAccess ? { dataAccess: data.dataAccess } : {}),
+      },
+    });
+    this.later(run.id); // not kick(): this run's advance is still in flight
   }
 
   private async advance(runId: string): Promise<void> {
@@ -227,20 +268,31 @@ export class BackfillService {
         userErrors: Array<{ message: string; code?: string }>;
       };
     };
-    const result = await graphql<Payload>(RUN_BULK_QUERY, { query: backfillOrdersQuery(run.since) });
+    const access = (run.dataAccess as DataAccess | null) ?? "full";
+    const result = await graphql<Payload>(RUN_BULK_QUERY, { query: backfillOrdersQuery(run.since, access) });
     const payload = result.data?.bulkOperationRunQuery;
     const userErrors = payload?.userErrors ?? [];
     if (payload?.bulkOperation) {
       await this.db.backfillRun.update({
         where: { id: run.id },
-        data: { state: "running", bulkOperationId: payload.bulkOperation.id },
+        data: {
+          state: "running",
+          bulkOperationId: payload.bulkOperation.id,
+          attempts: { increment: 1 },
+          dataAccess: access,
+        },
       });
+      this.busy.delete(run.id);
       this.later(run.id);
       return;
     }
-    if (userErrors.some((e) => e.code === "OPERATION_IN_PROGRESS")) {
-      logger.info("bulk query already running for the shop; will retry", { runId: run.id });
-      this.later(run.id);
+    const busy = userErrors.find((e) => e.code === "OPERATION_IN_PROGRESS" || e.code === "LIMIT_REACHED");
+    if (busy) {
+      // Shopify says "try again later": nothing failed. Each refusal doubles the pause (up to 64 polls).
+      const refusals = (this.busy.get(run.id) ?? 0) + 1;
+      this.busy.set(run.id, refusals);
+      logger.info("Shopify is not taking a bulk query now; will retry", { runId: run.id, code: busy.code });
+      this.later(run.id, 2 ** Math.min(6, refusals - 1));
       return;
     }
     const reason = [...result.errors.map((e) => e.message), ...userErrors.map((e) => e.message)].join("; ");
@@ -249,7 +301,13 @@ export class BackfillService {
 
   private async poll(run: BackfillRun, graphql: AdminGraphql): Promise<void> {
     type Op = {
-      bulkOperation: { status: string; errorCode: string | null; objectCount: string; url: string | null } | null;
+      bulkOperation: {
+        status: string;
+        errorCode: string | null;
+        objectCount: string;
+        url: string | null;
+        partialDataUrl: string | null;
+      } | null;
     };
     const result = await graphql<Op>(BULK_OPERATION_STATUS, { id: run.bulkOperationId });
     const op = result.data?.bulkOperation;
@@ -262,6 +320,7 @@ export class BackfillService {
     switch (op.status) {
       case "CREATED":
       case "RUNNING":
+      case "CANCELING": // on its way to CANCELED; not a failure
         this.later(run.id);
         return;
       case "COMPLETED": {
@@ -277,6 +336,11 @@ export class BackfillService {
         const next = await this.db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
         return this.importFile(next);
       }
+      case "FAILED":
+        return this.failed(run, op.errorCode, op.partialDataUrl);
+      case "CANCELED":
+        if (run.attempts < MAX_ATTEMPTS) return this.resubmit(run, "canceled on Shopify's side");
+        return this.finish(run.id, "cancelled", `bulk operation canceled ${run.attempts} times`);
       default:
         await this.finish(
           run.id,
@@ -284,6 +348,34 @@ export class BackfillService {
           `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`,
         );
     }
+  }
+
+  private async failed(run: BackfillRun, errorCode: string | null, partialDataUrl: string | null): Promise<void> {
+    if (errorCode === "ACCESS_DENIED") {
+      // Protected customer data not approved: read less and say so (StoreSyncState.dataAccess feeds the admin).
+      const levels = DATA_ACCESS_LEVELS;
+      const next = levels[levels.indexOf((run.dataAccess as DataAccess | null) ?? "full") + 1];
+      if (next) {
+        await this.db.storeSyncState.upsert({
+          where: { storeId: run.storeId },
+          create: { storeId: run.storeId, dataAccess: next },
+          update: { dataAccess: next },
+        });
+        return this.resubmit(run, `access denied; retrying with ${next}`, { dataAccess: next });
+      }
+      return this.finish(run.id, "failed", "Shopify denied access to orders (ACCESS_DENIED): check the app's scopes");
+    }
+    const code = errorCode ?? "unknown error";
+    if (partialDataUrl) {
+      // Keep what Shopify produced before failing; submit again for the rest afterwards (see importFile).
+      await this.db.backfillRun.update({
+        where: { id: run.id },
+        data: { state: "importing", resultUrl: partialDataUrl, error: `${PARTIAL} (${code})` },
+      });
+      return this.importFile(await this.db.backfillRun.findUniqueOrThrow({ where: { id: run.id } }));
+    }
+    if (run.attempts < MAX_ATTEMPTS) return this.resubmit(run, `failed (${code})`);
+    await this.finish(run.id, "failed", `bulk operation failed (${code}) ${run.attempts} times`);
   }
 
   private async importFile(run: BackfillRun): Promise<void> {
@@ -294,7 +386,7 @@ export class BackfillService {
       logger.warn("bulk result file unavailable; resubmitting", { runId: run.id, status: response.status });
       await this.db.backfillRun.update({
         where: { id: run.id },
-        data: { state: "queued", bulkOperationId: null, resultUrl: null, rowsDone: 0 },
+        data: { state: "queued", bulkOperationId: null, resultUrl: null, rowsDone: 0, ordersDone: 0 },
       });
       this.later(run.id);
       return;
@@ -380,6 +472,11 @@ export class BackfillService {
       if (error instanceof StoppedError) return;
       throw error;
     }
+    if (run.error?.startsWith(PARTIAL)) {
+      const latest = await this.db.backfillRun.findUniqueOrThrow({ where: { id: run.id } });
+      if (latest.attempts < MAX_ATTEMPTS) return this.resubmit(latest, "partial data imported; reading the rest");
+      return this.finish(run.id, "failed", `${run.error}: imported what there was, ${latest.attempts} attempts`);
+    }
     await this.finish(run.id, "completed", null);
   }
 
@@ -394,7 +491,16 @@ export class BackfillService {
       data: { state, error, finishedAt: new Date(), ...extra },
     });
     logger.info("backfill finished", { runId, state, orders: run.ordersDone, malformed: run.malformedLines });
-    if (state === "completed") this.options.onCompleted?.(run);
+    if (state === "completed") {
+      // What this import could read is what the shop allows now (approval may have come since the last one).
+      const dataAccess = run.dataAccess ?? "full";
+      await this.db.storeSyncState.upsert({
+        where: { storeId: run.storeId },
+        create: { storeId: run.storeId, dataAccess },
+        update: { dataAccess },
+      });
+      this.options.onCompleted?.(run);
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * Idempotent, out-of-order-safe writes of orders, customers and refunds, shared by webhooks and the backfill.
  * - Newest wins: a payload whose platform `updated_at` is older than what we hold is skipped.
  * - A deleted order is a tombstone: late updates never bring it back.
- * - Refunds are keyed by id, so a refund seen in refunds/create and again inside an order payload counts once.
+ * - Refunds are keyed by id, so a refund seen in refunds/create and again inside an order payload counts once; a
+ *   better-known amount (exact shop money over a presentment-currency estimate) replaces a worse one, never back.
  * - Customers redacted under GDPR are never re-created: their orders are kept as anonymous sales.
  * Works in batches (one transaction, a few queries per batch) because the backfill writes millions of rows.
  */
@@ -87,6 +88,7 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
       order.customer && !redacted.has(order.customer.externalId) ? order.customer.externalId : null;
     const refundedMinor = Math.max(refundTotals.get(order.externalId) ?? 0, order.reportedRefundedMinor ?? 0);
     const data = {
+      reportedRefundedMinor: order.reportedRefundedMinor === null ? null : BigInt(order.reportedRefundedMinor),
       name: order.name,
       customerId: customerExternalId ? (customerRowIds.get(customerExternalId) ?? null) : null,
       customerExternalId,
@@ -172,18 +174,25 @@ export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCus
   return ids;
 }
 
-export async function upsertRefundsTx(tx: Tx, storeId: string, refunds: StoreRefund[]): Promise<void> {
-  if (refunds.length === 0) return;
+/**
+ * Stores refunds by id. A refund never changes once made, so a second sighting only matters when it knows the
+ * amount better (its rank is higher: an exact shop-currency amount over an estimate converted from the currency
+ * the buyer paid in). Returns the orders whose refund amounts changed.
+ */
+export async function upsertRefundsTx(tx: Tx, storeId: string, refunds: StoreRefund[]): Promise<Set<string>> {
+  const changed = new Set<string>();
+  if (refunds.length === 0) return changed;
   const held = new Map(
     (
       await tx.refund.findMany({
         where: { storeId, externalId: { in: refunds.map((r) => r.externalId) } },
-        select: { id: true, externalId: true, amountMinor: true },
+        select: { id: true, externalId: true, amountMinor: true, amountRank: true },
       })
     ).map((r) => [r.externalId, r]),
   );
   const creates: Prisma.RefundCreateManyInput[] = [];
   for (const r of refunds) {
+    const rank = r.amountRank ?? 2;
     const row = held.get(r.externalId);
     if (!row) {
       creates.push({
@@ -191,14 +200,32 @@ export async function upsertRefundsTx(tx: Tx, storeId: string, refunds: StoreRef
         externalId: r.externalId,
         orderExternalId: r.orderExternalId,
         amountMinor: BigInt(r.amountMinor),
+        amountRank: rank,
         refundedAt: r.refundedAt,
       });
-      held.set(r.externalId, { id: "", externalId: r.externalId, amountMinor: BigInt(r.amountMinor) });
-    } else if (row.id && row.amountMinor !== BigInt(r.amountMinor)) {
-      await tx.refund.update({ where: { id: row.id }, data: { amountMinor: BigInt(r.amountMinor) } });
+      held.set(r.externalId, {
+        id: "",
+        externalId: r.externalId,
+        amountMinor: BigInt(r.amountMinor),
+        amountRank: rank,
+      });
+      changed.add(r.orderExternalId);
+    } else if (row.amountRank < rank) {
+      if (row.id)
+        await tx.refund.update({
+          where: { id: row.id },
+          data: { amountMinor: BigInt(r.amountMinor), amountRank: rank },
+        });
+      else {
+        const pending = creates.find((c) => c.externalId === r.externalId)!;
+        Object.assign(pending, { amountMinor: BigInt(r.amountMinor), amountRank: rank });
+      }
+      Object.assign(row, { amountMinor: BigInt(r.amountMinor), amountRank: rank });
+      changed.add(r.orderExternalId);
     }
   }
   if (creates.length) await tx.refund.createMany({ data: creates });
+  return changed;
 }
 
 async function refundTotalsFor(tx: Tx, storeId: string, orderExternalIds: string[]): Promise<Map<string, number>> {
@@ -221,11 +248,14 @@ export async function writeRefund(db: Db, storeId: string, refund: StoreRefund):
 export async function renetOrderTx(tx: Tx, storeId: string, orderExternalId: string): Promise<void> {
   const order = await tx.order.findUnique({
     where: { storeId_externalId: { storeId, externalId: orderExternalId } },
-    select: { id: true, grossMinor: true, refundedMinor: true },
+    select: { id: true, grossMinor: true, reportedRefundedMinor: true },
   });
   if (!order) return; // the order's own payload will include the refund total when it arrives
-  const total = (await refundTotalsFor(tx, storeId, [orderExternalId])).get(orderExternalId) ?? 0;
-  const refunded = BigInt(total) > order.refundedMinor ? BigInt(total) : order.refundedMinor;
+  // From the refund rows and the platform's floor, not from the previous figure: a row's estimate may just have
+  // been replaced by the exact amount.
+  const total = BigInt((await refundTotalsFor(tx, storeId, [orderExternalId])).get(orderExternalId) ?? 0);
+  const floor = order.reportedRefundedMinor ?? 0n;
+  const refunded = total > floor ? total : floor;
   await tx.order.update({
     where: { id: order.id },
     data: { refundedMinor: refunded, netMinor: order.grossMinor - refunded },

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOGUE } from "../../app/domain/surveys/catalogue";
 import { buildSurveyExtension, readTargets, SURVEY_SIZE_BUDGET_BYTES } from "../../extensions/checkout-survey/build";
 import { ORDER_DELIVERY_QUERY } from "../../extensions/checkout-survey/src/order-delivery";
+import { accessNotes, appTomlScopes, grants, typeScopesNeeded } from "../support/required-access";
 import { EXTENSION_DIR } from "./support/harness";
 
 type Translations = { [key: string]: string | Translations };
@@ -47,6 +48,15 @@ describe("survey extension contract", () => {
     };
     const errors = validate(buildClientSchema(introspection.data), parse(ORDER_DELIVERY_QUERY));
     expect(errors.map((e) => e.message)).toEqual([]);
+  });
+
+  it("shopify.app.toml asks for every scope the delivery query needs (customer_read_orders for Order, Fulfillment)", () => {
+    const needed = typeScopesNeeded(accessNotes("customer"), ORDER_DELIVERY_QUERY);
+    expect([...needed.keys()].sort()).toEqual(["Fulfillment", "Order"]);
+    const granted = appTomlScopes();
+    for (const [type, anyOf] of needed)
+      expect({ type, granted: grants(granted, anyOf) }).toEqual({ type, granted: true });
+    expect(granted).toContain("customer_read_orders");
   });
 
   it(`compiles to at most ${SURVEY_SIZE_BUDGET_BYTES} bytes (Shopify's limit is 64 KB)`, async () => {

@@ -90,6 +90,16 @@ describe("order-status NPS survey", () => {
     expect(headingText()).toBe("How likely are you to recommend us to a friend?");
   });
 
+  it("without the customer_read_orders scope the delivery check is denied: no NPS, nothing shown, no error", async () => {
+    const backend = await renderWithBackend({
+      questions: NPS,
+      order: order("FULFILLED", ["DELIVERED"]),
+      scopes: ["read_orders", "read_customers"],
+    });
+    expect(body().childNodes).toHaveLength(0);
+    expect(backend.appRequests()).toEqual([]);
+  });
+
   it("shows nothing when the delivery check fails", async () => {
     extension.fetch = (async () => {
       throw new TypeError("offline");

@@ -12,6 +12,7 @@ import {
   renderTarget,
   settle,
   surveyExtension,
+  TEST_APP_URL,
   translatorFor,
   typeInto,
   unmount,
@@ -60,7 +61,7 @@ describe("thank-you survey", () => {
       { target: "thank-you", orderId: ORDER_ID, questionId: "jtbd-trigger", answerId: "gift" },
     ]);
     const post = backend.appRequests().find((r) => r.method === "POST")!;
-    expect(post.url).toBe("http://localhost:3000/api/survey/answers");
+    expect(post.url).toBe(`${TEST_APP_URL}/api/survey/answers`);
     expect(post.authorization).toBe("Bearer mock-session-token");
     expect(headingText()).toBe("How did you hear about us?");
     expect(body().textContent).toContain("Question 2 of 3");

@@ -312,9 +312,11 @@ describe("mutations emit Shopify-shaped webhook payloads", () => {
     expect(p.customer).toMatchObject({
       id: c.id,
       email: "lena@mail.example",
-      tags: "VIP",
       admin_graphql_api_id: `gid://shopify/Customer/${c.id}`,
     });
+    // Removed from customer payloads in 2025-01 (tags and marketing consent have their own topics now).
+    for (const gone of ["tags", "email_marketing_consent", "sms_marketing_consent"])
+      expect(p.customer).not.toHaveProperty(gone);
     expect(events.map((e) => e.topic)).toEqual([
       "customers/create",
       "orders/create",
@@ -490,16 +492,21 @@ describe("Admin GraphQL server", () => {
       if (name.startsWith("backfillOrdersQuery") || name === "BACKFILL_ORDERS_QUERY") continue; // bulk-only documents (no first/last)
       const op = parse(text).definitions[0] as { variableDefinitions?: { variable: { name: { value: string } } }[] };
       const variables: Record<string, unknown> = {};
+      const reconcile = name.startsWith("RECONCILE_");
+      const since = "updated_at:>='2024-01-01T00:00:00.000Z'";
       for (const v of op.variableDefinitions ?? []) {
         const n = v.variable.name.value;
-        if (n === "query") variables.query = appDocuments.backfillOrdersQuery(null);
-        else if (n === "id") variables.id = bulkId;
+        if (n === "query") variables.query = reconcile ? since : appDocuments.backfillOrdersQuery(null);
+        else if (n === "id") variables.id = reconcile ? `gid://shopify/Order/${[...shop.orders.keys()][0]}` : bulkId;
+        else if (n === "after") variables.after = null;
+        else if (/^(orders|customers)(Changed|Window)$/.test(n)) variables[n] = since;
         else throw new Error(`test does not know how to fill $${n} of ${name}; extend it`);
       }
       const { status, body } = await gql(text, variables);
       expect(status).toBe(200);
       expect(body.errors, `${name}: ${JSON.stringify(body.errors)}`).toBeUndefined();
       expect(body.extensions.cost.requestedQueryCost).toBeGreaterThan(0);
+      expect(body.extensions.cost.requestedQueryCost, name).toBeLessThanOrEqual(1000); // the single-query limit
     }
   });
 
@@ -523,8 +530,16 @@ describe("Admin GraphQL server", () => {
     });
     const syntax = await gql("{ shop { ");
     expect(syntax.body.errors[0].message).toMatch(/Syntax Error/);
-    const unsupported = await gql("{ shop { accountOwner { name } } }");
+    // A field the simulator does not model (and that needs no scope Ciclo lacks) is said so, never a silent null.
+    const unsupported = await gql("{ shop { primaryDomain { host } } }");
     expect(unsupported.body.errors[0].extensions.code).toBe("SIMULATOR_UNSUPPORTED_FIELD");
+    // One outside the granted scopes is denied first, as Shopify does (accountOwner needs read_users).
+    const denied = await gql("{ shop { accountOwner { name } } }");
+    expect(denied.body.errors[0]).toMatchObject({
+      message: "Access denied for accountOwner field. Required access: `read_users` access scope.",
+      extensions: { code: "ACCESS_DENIED", requiredAccess: "`read_users` access scope." },
+      path: ["shop", "accountOwner"],
+    });
   });
 
   it("the backfill's bulk JSONL: one line per order with exactly the selected keys, line items as __parentId children after their parent", async () => {

@@ -1,12 +1,13 @@
 /**
- * Everything a webhook/sync test needs, wired like production but on a test database: a real
- * `authenticate.webhook` from shopify-app-remix (real HMAC checks), the inbox, the processor, and a
- * simulated Shopify shop whose mutations produce the webhooks.
+ * Everything a webhook/sync test needs, wired like production but on a test database: the app's own webhook
+ * verification (shopify-api's `webhooks.validate`, real HMAC checks), the inbox, the processor, and a simulated
+ * Shopify shop whose mutations produce the webhooks.
  */
-import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { handleShopifyWebhook } from "../../app/platforms/shopify/webhook-handler.server";
+import {
+  createFastWebhookVerifier,
+  type VerifyShopifyWebhook,
+} from "../../app/platforms/shopify/webhook-verifier.server";
 import { BulkOperationSignals } from "../../app/sync/bulk-operation-signals";
 import { InboxProcessor } from "../../app/sync/inbox-processor.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
@@ -34,9 +35,8 @@ export class ShopifyHarness {
   /** Woken by bulk_operations/finish, as the app's services wire it for the tag writer. */
   readonly bulkFinished = new BulkOperationSignals();
   private readonly writer: InboxWriter;
-  private readonly shopify = shopifyApp(
-    testConfig({ apiVersion: ApiVersion.July26, apiSecretKey: WEBHOOK_SECRET, logger: { level: LogSeverity.Error } }),
-  );
+  /** Built exactly as app/shopify.server.ts builds it, with the test secret. */
+  readonly verify: VerifyShopifyWebhook = createFastWebhookVerifier(WEBHOOK_SECRET);
 
   private constructor(readonly database: TestDatabase) {
     this.writer = createInboxWriter(database.db, database.url);
@@ -85,7 +85,7 @@ export class ShopifyHarness {
       body: options.signedBody !== undefined ? options.body : signed.body,
     });
     const response = await handleShopifyWebhook(request, {
-      authenticateWebhook: this.shopify.authenticate.webhook,
+      verify: this.verify,
       inbox: this.inbox,
       onBulkOperationFinished: (gid) => this.bulkFinished.finished(gid),
     });

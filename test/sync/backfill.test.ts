@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
-import { BackfillService, backfillProgress } from "../../app/sync/backfill.server";
+import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/sync/backfill.server";
 import { writeOrders } from "../../app/sync/order-writer.server";
 import { PAID_STATUSES } from "../../app/domain/orders";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
@@ -111,7 +111,8 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
       const row = byId.get(String(o.id))!;
       const totals = orderTotals(o);
       expect(row.grossMinor).toBe(BigInt(totals.totalCents));
-      expect(row.netMinor).toBe(BigInt(totals.totalCents - totals.refundedCents));
+      // Net = Shopify's current total: the total less refunds (and nothing at all for a voided order).
+      expect(row.netMinor).toBe(BigInt(totals.currentTotalCents));
       expect(row.customerExternalId).toBe(o.customerId === null ? null : String(o.customerId));
       expect(row.countsForValue).toBe(!o.test && !o.cancelledAt && PAID_STATUSES.has(o.financialStatus));
       if (o.customerId === null) guests++;
@@ -168,10 +169,12 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     expect(done.state).toBe("completed");
   });
 
-  it("records a failed bulk operation with Shopify's error code", async () => {
-    sim.bulk.injectFault(shop.domain, { kind: "fail", errorCode: "INTERNAL_SERVER_ERROR" });
+  it("records a bulk operation that keeps failing, with Shopify's error code, after MAX_ATTEMPTS tries", async () => {
+    for (let i = 0; i < MAX_ATTEMPTS; i++)
+      sim.bulk.injectFault(shop.domain, { kind: "fail", errorCode: "INTERNAL_SERVER_ERROR" });
     const done = await settled((await service().start(storeId)).id);
     expect(done.state).toBe("failed");
+    expect(done.attempts).toBe(MAX_ATTEMPTS);
     expect(done.error).toMatch(/failed.*INTERNAL_SERVER_ERROR/i);
   });
 
@@ -186,14 +189,17 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     const order = [...shop.orders.values()].find((o) => o.customerId !== null && !o.cancelledAt)!;
     // A live update (newer than the bulk snapshot will say) already applied through the webhook path.
     const payload = restOrder(order, shop.info, shop.customers.get(order.customerId!)!);
+    const oneEuro = {
+      shop_money: { amount: "1.00", currency_code: shop.info.currency },
+      presentment_money: { amount: "1.00", currency_code: shop.info.currency },
+    };
     const newer = {
       ...payload,
       updated_at: new Date(Date.now() + 86_400_000).toISOString(),
       total_price: "1.00",
-      total_price_set: {
-        shop_money: { amount: "1.00", currency_code: shop.info.currency },
-        presentment_money: { amount: "1.00", currency_code: shop.info.currency },
-      },
+      total_price_set: oneEuro,
+      current_total_price_set: oneEuro,
+      refunds: [],
     };
     const mapped = mapRestOrder(newer);
     if ("reason" in mapped) throw new Error(mapped.reason);
@@ -204,6 +210,111 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
       where: { storeId_externalId: { storeId, externalId: String(order.id) } },
     });
     expect(row.grossMinor).toBe(100n);
+  });
+
+  it("keeps every refund, keyed on its id, even those Shopify gives no createdAt, with Shopify's shop amounts", async () => {
+    const done = await settled((await service().start(storeId)).id);
+    expect(done.state).toBe("completed");
+    const all = [...shop.orders.values()].flatMap((o) => o.refunds.map((r) => ({ o, r })));
+    expect(all.some(({ r }) => r.createdAtUnknown)).toBe(true);
+    expect(all.some(({ o }) => o.presentment)).toBe(true);
+    const rows = new Map((await db.refund.findMany({ where: { storeId } })).map((r) => [r.externalId, r]));
+    expect(rows.size).toBe(all.length);
+    for (const { r } of all) {
+      const row = rows.get(String(r.id))!;
+      expect(row.amountMinor).toBe(BigInt(r.transactions.reduce((n, t) => n + t.amountCents, 0)));
+      expect(row.amountRank).toBe(2);
+      expect(row.refundedAt.getTime()).toBe(Math.floor(r.createdAt.getTime() / 1000) * 1000); // DateTime: seconds
+    }
+  });
+
+  it("LIMIT_REACHED is not a failure: the run asks again later and completes", async () => {
+    sim.bulk.injectFault(shop.domain, { kind: "limit-reached" });
+    sim.bulk.injectFault(shop.domain, { kind: "limit-reached" });
+    const done = await settled((await service().start(storeId)).id);
+    expect(done).toMatchObject({ state: "completed", attempts: 1, ordersDone: shop.orders.size });
+  });
+
+  it("CANCELING is waited out and a CANCELED operation is submitted again", async () => {
+    sim.bulk.injectFault(shop.domain, { kind: "canceled", afterRootObjects: 100, cancelingMs: 300 });
+    const s = service();
+    const started = await s.start(storeId);
+    const canceling = await waitFor("CANCELING", async () =>
+      sim.bulk.list(shop.domain).find((o) => o.status === "CANCELING"),
+    );
+    await new Promise((r) => setTimeout(r, 100)); // polled at least once while CANCELING
+    expect((await run(started.id)).state).toBe("running");
+    const done = await settled(started.id);
+    expect(done).toMatchObject({ state: "completed", attempts: 2, ordersDone: shop.orders.size });
+    expect(sim.bulk.get(shop.domain, canceling.id)!.status).toBe("CANCELED");
+    expect(await db.order.count({ where: { storeId } })).toBe(shop.orders.size);
+  });
+
+  it("a FAILED operation's partialDataUrl is imported, then the rest is read by a new operation", async () => {
+    sim.bulk.injectFault(shop.domain, {
+      kind: "fail",
+      errorCode: "TIMEOUT",
+      afterRootObjects: 300,
+      partialData: true,
+    });
+    const done = await settled((await service().start(storeId)).id);
+    expect(done).toMatchObject({ state: "completed", attempts: 2 });
+    expect(await db.order.count({ where: { storeId } })).toBe(shop.orders.size);
+  });
+
+  it("when every try fails, the partial data stays imported and the run says so", async () => {
+    for (let i = 0; i < MAX_ATTEMPTS; i++)
+      sim.bulk.injectFault(shop.domain, {
+        kind: "fail",
+        errorCode: "TIMEOUT",
+        afterRootObjects: 300,
+        partialData: true,
+      });
+    const done = await settled((await service().start(storeId)).id);
+    expect(done.state).toBe("failed");
+    expect(done.error).toMatch(/partial data.*TIMEOUT.*imported/);
+    const stored = await db.order.count({ where: { storeId } });
+    expect(stored).toBeGreaterThanOrEqual(300);
+    expect(stored).toBeLessThan(shop.orders.size);
+  });
+
+  it.each([
+    ["level1", "no-pii"],
+    ["none", "no-customer"],
+  ] as const)(
+    "protected customer data %s: ACCESS_DENIED, then the history without what is denied (%s)",
+    async (level, access) => {
+      shop.auth.protectedCustomerData = level;
+      const done = await settled((await service().start(storeId)).id);
+      expect(done).toMatchObject({ state: "completed", dataAccess: access, ordersDone: shop.orders.size });
+      expect(sim.bulk.list(shop.domain).map((o) => o.errorCode)).toContain("ACCESS_DENIED");
+      expect((await db.storeSyncState.findUniqueOrThrow({ where: { storeId } })).dataAccess).toBe(access);
+      const customers = await db.customer.findMany({ where: { storeId } });
+      if (access === "no-pii") {
+        expect(customers.length).toBeGreaterThan(0);
+        for (const c of customers) expect([c.email, c.firstName, c.lastName]).toEqual([null, null, null]);
+      } else expect(customers).toEqual([]);
+      expect(await db.order.count({ where: { storeId, email: { not: null } } })).toBe(0);
+    },
+  );
+
+  it("without read_all_orders Shopify shows 60 days of orders, and that is all the backfill gets", async () => {
+    // A shop whose "now" is the end of the history, so the last 60 days hold orders.
+    const limited = sim.createShop({
+      domain: `${kind}-limited-${Math.random().toString(36).slice(2)}-${DOMAIN}`,
+      now: new Date("2026-10-01T00:00:00Z"),
+      grantedScopes: ["read_customers", "write_customers", "read_orders", "read_products"],
+    });
+    limited.load(history);
+    await admin.install(limited);
+    const limitedId = (await db.store.create({ data: { platform: "shopify", domain: limited.domain } })).id;
+    const recent = [...limited.orders.values()].filter(
+      (o) => o.createdAt.getTime() >= limited.clock.now().getTime() - 60 * 86_400_000,
+    );
+    expect(recent.length).toBeGreaterThan(0);
+    expect(recent.length).toBeLessThan(limited.orders.size);
+    const done = await settled((await service().start(limitedId)).id);
+    expect(done).toMatchObject({ state: "completed", ordersDone: recent.length });
   });
 
   it("keeps one active run per store", async () => {

@@ -98,6 +98,26 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(await counts()).toMatchObject({ receipts: 1, orders: 1 });
   });
 
+  it("applies every topic of one merchant action, though they share one event id", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "80.00")] });
+    await h.deliverAll();
+    shop.clock.advance(60_000);
+    shop.cancel(o.id, { reason: "customer" });
+    const events = h.takeEvents();
+    expect(events.map((e) => e.topic)).toEqual(["refunds/create", "orders/cancelled", "orders/updated"]);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(1);
+    for (const e of events) expect(await h.deliver(e)).toBe(200);
+    // A second subscription to one of the topics delivers the same event again: still one receipt.
+    expect(await h.deliver(events[1]!, { webhookId: "second-subscription" })).toBe(200);
+    await h.processor.drain();
+    expect(await h.db.webhookReceipt.count({ where: { storeId: store.id } })).toBe(5); // orders/create + orders/paid, then the three
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
+    expect(order).toMatchObject({ cancelled: true, countsForValue: false, netMinor: 0n });
+  });
+
   it("never lets an older payload overwrite a newer one", async () => {
     const { shop, store } = await h.installShop(SHOP);
     const o = shop.createOrder({ lineItems: [line("Tent", "50.00")] });
@@ -138,6 +158,80 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(order.refundedMinor).toBe(4500n);
     expect(order.netMinor).toBe(order.grossMinor - 4500n);
     expect(await h.db.refund.count({ where: { storeId: store.id } })).toBe(2);
+  });
+
+  it("converts presentment-currency refunds to the shop currency, and an order delivered first keeps its amounts", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({
+      lineItems: [line("Tent", "100.00"), line("Stove", "40.00")],
+      presentment: { currency: "GBP", rate: 0.8613 },
+    });
+    await h.deliverAll();
+    shop.clock.advance(60_000);
+    const lineRefund = shop.refund(o.id, { lines: [{ lineItemId: o.lineItems[1]!.id, quantity: 1 }] });
+    shop.clock.advance(60_000);
+    const amountOnly = shop.refund(o.id, { amountCents: 2500 });
+    const events = h.takeEvents();
+    const refundEvent = events.find((e) => e.topic === "refunds/create")!;
+    const transaction = (refundEvent.payload.transactions as Record<string, unknown>[])[0]!;
+    expect(transaction).toMatchObject({ currency: "GBP", amount: "34.45" }); // 40.00 EUR in GBP
+    // Order payloads first (they carry the refunds too), then the refunds/create deliveries.
+    for (const e of events.filter((x) => x.topic === "orders/updated")) expect(await h.deliver(e)).toBe(200);
+    await h.processor.drain();
+    for (const e of events.filter((x) => x.topic === "refunds/create")) expect(await h.deliver(e)).toBe(200);
+    await h.processor.drain();
+    const rows = await h.db.refund.findMany({ where: { storeId: store.id }, orderBy: { refundedAt: "asc" } });
+    const exact = [lineRefund, amountOnly].map((r) => r.transactions[0]!.amountCents);
+    expect(rows.map((r) => r.amountRank)).toEqual([1, 1]);
+    rows.forEach((r, i) => expect(Math.abs(Number(r.amountMinor) - exact[i]!)).toBeLessThanOrEqual(1));
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
+    expect(order.currency).toBe("EUR");
+    expect(order.grossMinor).toBe(14000n);
+    expect(Math.abs(Number(order.netMinor) - (14000 - exact[0]! - exact[1]!))).toBeLessThanOrEqual(2);
+  });
+
+  it("a presentment-currency refund that arrives alone and can't be converted counts 0 until its order comes", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({ lineItems: [line("Tent", "100.00")], presentment: { currency: "USD", rate: 1.0842 } });
+    await h.deliverAll();
+    shop.clock.advance(60_000);
+    shop.refund(o.id, { amountCents: 3000 }); // no lines: nothing in the refund to take a rate from
+    const [refundCreate, orderUpdated] = h.takeEvents();
+    await h.deliver(refundCreate!);
+    await h.processor.drain();
+    const key = { storeId_externalId: { storeId: store.id, externalId: String(o.id) } };
+    expect((await h.db.refund.findFirstOrThrow({ where: { storeId: store.id } })).amountRank).toBe(0);
+    expect((await h.db.order.findUniqueOrThrow({ where: key })).netMinor).toBe(10000n);
+    await h.deliver(orderUpdated!);
+    await h.processor.drain();
+    expect((await h.db.refund.findFirstOrThrow({ where: { storeId: store.id } })).amountRank).toBe(1);
+    expect(Math.abs(Number((await h.db.order.findUniqueOrThrow({ where: key })).netMinor) - 7000)).toBeLessThanOrEqual(
+      1,
+    );
+  });
+
+  it("an order edited before payment is worth its current total", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const o = shop.createOrder({
+      lineItems: [line("Tent", "100.00"), line("Stove", "40.00", 2)],
+      financialStatus: "pending",
+    });
+    shop.clock.advance(60_000);
+    shop.editOrder(o.id, { remove: [{ lineItemId: o.lineItems[1]!.id, quantity: 1 }] });
+    shop.clock.advance(60_000);
+    shop.markPaid(o.id);
+    expect(h.events.map((e) => e.topic)).toContain("orders/edited");
+    expect((await h.deliverAll()).every((s) => s === 200)).toBe(true);
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+    });
+    expect(orderTotals(shop.order(o.id)).currentTotalCents).toBe(14000);
+    expect(order).toMatchObject({ grossMinor: 18000n, netMinor: 14000n, countsForValue: true });
+    expect(
+      await h.db.webhookReceipt.count({ where: { storeId: store.id, topic: "orders/edited", status: "ignored" } }),
+    ).toBe(1);
   });
 
   it("flags cancelled and test orders and keeps them out of customer value; counts guests separately", async () => {

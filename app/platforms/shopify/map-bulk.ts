@@ -6,6 +6,7 @@
 import { parseMinorUnits } from "../../domain/money";
 import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
 import { arr, bool, date, idFromGid, isObject, obj, str, int, type Json } from "../json";
+import { orderValue } from "./order-value";
 
 export interface AssembledOrder {
   order: StoreOrder;
@@ -71,6 +72,22 @@ function mapLineItem(node: Json, currency: string): StoreOrderLine | null {
   };
 }
 
+/** An order node of a paginated (not bulk) query: its line items are inline under `lineItems.nodes`. */
+export function mapGraphqlOrderNode(node: Json): StoreOrder | { reason: string } {
+  const currency = str(node, "currencyCode") ?? "USD";
+  const lines: StoreOrderLine[] = [];
+  for (const l of arr(obj(node, "lineItems"), "nodes")) {
+    const line = isObject(l) ? mapLineItem(l, currency) : null;
+    if (line) lines.push(line);
+  }
+  return mapGraphqlOrder(node, lines);
+}
+
+/** A Customer node (GraphQL) -> StoreCustomer; null without an id. */
+export function mapGraphqlCustomer(node: Json | null): StoreCustomer | null {
+  return mapCustomer(node);
+}
+
 function mapCustomer(node: Json | null): StoreCustomer | null {
   const customerId = idFromGid(str(node, "id") ?? "");
   if (!customerId) return null;
@@ -91,18 +108,25 @@ export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder
   const updatedAt = date(node, "updatedAt") ?? createdAt;
   if (!createdAt || !updatedAt) return { reason: `order ${orderId} without createdAt/updatedAt` };
   const currency = str(node, "currencyCode") ?? "USD";
-  const gross = money(obj(node, "totalPriceSet"), currency);
-  if (gross === null) return { reason: `order ${orderId} without totalPriceSet` };
+  const total = money(obj(node, "totalPriceSet"), currency);
+  if (total === null) return { reason: `order ${orderId} without totalPriceSet` };
+  const value = orderValue(
+    total,
+    money(obj(node, "currentTotalPriceSet"), currency),
+    money(obj(node, "totalRefundedSet"), currency),
+  );
+  const processedAt = date(node, "processedAt") ?? createdAt;
   const refunds: StoreRefund[] = [];
   for (const r of arr(node, "refunds")) {
+    // Keyed on the id, which is never null; Refund.createdAt is nullable, processedAt is not.
     const refundId = idFromGid(str(r, "id") ?? "");
-    const refundedAt = date(r, "createdAt");
-    if (!refundId || !refundedAt || !isObject(r)) continue;
+    if (!refundId || !isObject(r)) continue;
     refunds.push({
       externalId: refundId,
       orderExternalId: orderId,
       amountMinor: money(obj(r, "totalRefundedSet"), currency) ?? 0,
-      refundedAt,
+      refundedAt: date(r, "processedAt") ?? date(r, "createdAt") ?? processedAt,
+      amountRank: 2, // shopMoney: Shopify's own amount in the shop currency
     });
   }
   const financialStatus = str(node, "displayFinancialStatus")?.toLowerCase() ?? null;
@@ -113,9 +137,9 @@ export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder
     customer: mapCustomer(obj(node, "customer")),
     email: str(node, "email") || null,
     currency,
-    grossMinor: gross,
+    grossMinor: value.grossMinor,
     refunds,
-    reportedRefundedMinor: money(obj(node, "totalRefundedSet"), currency),
+    reportedRefundedMinor: value.reportedRefundedMinor,
     financialStatus,
     fulfillmentStatus: str(node, "displayFulfillmentStatus")?.toLowerCase() ?? null,
     cancelledAt: date(node, "cancelledAt"),
@@ -124,7 +148,7 @@ export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder
     sourceName: str(node, "sourceName"),
     landingSite: str(firstVisit, "landingPage"),
     referringSite: str(firstVisit, "referrerUrl"),
-    processedAt: date(node, "processedAt") ?? createdAt,
+    processedAt,
     createdAt,
     updatedAt,
     lines,

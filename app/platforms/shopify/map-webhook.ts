@@ -4,6 +4,7 @@
  */
 import { parseMinorUnits } from "../../domain/money";
 import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
+import { orderValue } from "./order-value";
 import { arr, bool, date, id, int, isObject, obj, str, type Json } from "../json";
 
 import type { MappedWebhook } from "../platform";
@@ -17,11 +18,13 @@ export function mapShopifyWebhook(topic: string, payload: unknown): MappedWebhoo
     case "orders/paid":
     case "orders/cancelled":
     case "orders/fulfilled":
-    case "orders/partially_fulfilled":
-    case "orders/edited": {
+    case "orders/partially_fulfilled": {
       const order = mapRestOrder(payload);
       return "reason" in order ? { kind: "invalid", reason: order.reason } : { kind: "order.upsert", order };
     }
+    case "orders/edited":
+      // Its payload is the edit ({"order_edit": …}), not the order; the edited order comes in orders/updated.
+      return { kind: "ignored", reason: "orders/edited: the order itself arrives in orders/updated" };
     case "orders/delete": {
       const orderId = id(payload, "id");
       return orderId
@@ -31,7 +34,7 @@ export function mapShopifyWebhook(topic: string, payload: unknown): MappedWebhoo
     case "refunds/create": {
       const orderId = id(payload, "order_id");
       if (!orderId) return { kind: "invalid", reason: "refund without order_id" };
-      const refund = mapRestRefund(payload, orderId, null, null);
+      const refund = mapRestRefund(payload, orderId, refundRate(payload));
       return refund ? { kind: "refund.create", refund } : { kind: "invalid", reason: "refund without id or date" };
     }
     case "customers/create":
@@ -119,27 +122,70 @@ function shopMoney(set: Json | null, currency: string): number | null {
   return parseMinorUnits(str(money, "amount"), str(money, "currency_code") ?? currency);
 }
 
+/** How presentment amounts turn into shop amounts: shop minor units per presentment minor unit, per currency. */
+interface PresentmentRate {
+  shopCurrency: string;
+  presentmentCurrency: string;
+  shopPerPresentment: number;
+}
+
+/** The rate a set of `*_set` objects implies (sums of shop and presentment money), or null when it can't tell. */
+function rateFrom(sets: (Json | null)[]): PresentmentRate | null {
+  let shop = 0;
+  let presentment = 0;
+  let shopCurrency: string | null = null;
+  let presentmentCurrency: string | null = null;
+  for (const set of sets) {
+    const s = obj(set, "shop_money");
+    const p = obj(set, "presentment_money");
+    shopCurrency ??= str(s, "currency_code");
+    presentmentCurrency ??= str(p, "currency_code");
+    shop += parseMinorUnits(str(s, "amount"), str(s, "currency_code") ?? "USD") ?? 0;
+    presentment += parseMinorUnits(str(p, "amount"), str(p, "currency_code") ?? "USD") ?? 0;
+  }
+  if (!shopCurrency || !presentmentCurrency) return null;
+  if (shopCurrency === presentmentCurrency) return { shopCurrency, presentmentCurrency, shopPerPresentment: 1 };
+  return shop > 0 && presentment > 0
+    ? { shopCurrency, presentmentCurrency, shopPerPresentment: shop / presentment }
+    : null;
+}
+
+/** refunds/create: the rate its own line, adjustment and shipping amounts imply (both currencies side by side). */
+function refundRate(refund: Json): PresentmentRate | null {
+  const sets: (Json | null)[] = [];
+  for (const line of arr(refund, "refund_line_items")) sets.push(obj(line, "subtotal_set"), obj(line, "total_tax_set"));
+  for (const adjustment of arr(refund, "order_adjustments")) sets.push(obj(adjustment, "amount_set"));
+  for (const shipping of arr(refund, "refund_shipping_lines")) sets.push(obj(shipping, "subtotal_amount_set"));
+  const rate = rateFrom(sets.filter((s) => s !== null));
+  if (rate) return rate;
+  // No amounts to compare (e.g. a refund of an amount only): still tells the shop currency when the sets do.
+  const any = rateFrom([obj(refund, "total_duties_set")]);
+  return any && any.shopCurrency === any.presentmentCurrency ? any : null;
+}
+
 /**
- * Money actually returned: successful refund transactions. Transactions are in the presentment currency, so
- * when it differs from the shop currency we convert with the order's own shop/presentment ratio.
+ * Money actually returned: successful refund transactions. Transactions are in the presentment currency (what the
+ * buyer paid in). Same as the shop currency: exact (rank 2). Different: converted with the rate (rank 1), or, with
+ * no rate to convert with, counted as 0 (rank 0) until the order payload or the reconciliation brings it.
  */
-function mapRestRefund(
-  payload: Json,
-  orderId: string,
-  shopCurrency: string | null,
-  ratio: number | null,
-): StoreRefund | null {
+function mapRestRefund(payload: Json, orderId: string, rate: PresentmentRate | null): StoreRefund | null {
   const refundId = id(payload, "id");
   const refundedAt = date(payload, "processed_at") ?? date(payload, "created_at");
   if (!refundId || !refundedAt) return null;
   let amountMinor = 0;
+  let amountRank: 0 | 1 | 2 = 2;
   for (const t of arr(payload, "transactions")) {
     if (str(t, "kind") !== "refund" || str(t, "status") !== "success") continue;
-    const currency = str(t, "currency") ?? shopCurrency ?? "USD";
-    const minor = parseMinorUnits(str(t, "amount"), currency) ?? 0;
-    amountMinor += shopCurrency && currency !== shopCurrency && ratio ? Math.round(minor * ratio) : minor;
+    const currency = str(t, "currency") ?? rate?.presentmentCurrency ?? null;
+    const minor = parseMinorUnits(str(t, "amount"), currency ?? "USD") ?? 0;
+    if (rate && currency === rate.shopCurrency) amountMinor += minor;
+    else if (rate && currency === rate.presentmentCurrency) {
+      amountMinor += Math.round(minor * rate.shopPerPresentment);
+      amountRank = Math.min(amountRank, 1) as 0 | 1;
+    } else amountRank = 0;
   }
-  return { externalId: refundId, orderExternalId: orderId, amountMinor, refundedAt };
+  if (amountRank === 0) amountMinor = 0;
+  return { externalId: refundId, orderExternalId: orderId, amountMinor, refundedAt, amountRank };
 }
 
 export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
@@ -149,19 +195,22 @@ export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
   const updatedAt = date(payload, "updated_at") ?? createdAt;
   if (!createdAt || !updatedAt) return { reason: `order ${orderId} without created_at/updated_at` };
   const currency = str(payload, "currency") ?? "USD";
-  const gross =
+  const total =
     shopMoney(obj(payload, "total_price_set"), currency) ?? parseMinorUnits(str(payload, "total_price"), currency);
-  if (gross === null) return { reason: `order ${orderId} without a parseable total_price` };
-  const presentmentGross = parseMinorUnits(
-    str(obj(obj(payload, "total_price_set"), "presentment_money"), "amount"),
-    str(payload, "presentment_currency") ?? currency,
-  );
-  const ratio = presentmentGross ? gross / presentmentGross : null;
+  if (total === null) return { reason: `order ${orderId} without a parseable total_price` };
+  const current = shopMoney(obj(payload, "current_total_price_set"), currency);
+  // The order's own rate: its totals in both currencies (refund transactions are in the presentment currency).
+  const rate =
+    rateFrom([obj(payload, "total_price_set"), obj(payload, "current_total_price_set")]) ??
+    ((str(payload, "presentment_currency") ?? currency) === currency
+      ? { shopCurrency: currency, presentmentCurrency: currency, shopPerPresentment: 1 }
+      : null);
+  const value = orderValue(total, current, null);
 
   const refunds: StoreRefund[] = [];
   for (const r of arr(payload, "refunds")) {
     if (!isObject(r)) continue;
-    const refund = mapRestRefund(r, orderId, currency, ratio);
+    const refund = mapRestRefund(r, orderId, refundRate(r) ?? rate);
     if (refund) refunds.push(refund);
   }
   const lines: StoreOrderLine[] = [];
@@ -185,9 +234,9 @@ export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
     customer: mapRestCustomer(obj(payload, "customer")),
     email: str(payload, "email") || null,
     currency,
-    grossMinor: gross,
+    grossMinor: value.grossMinor,
     refunds,
-    reportedRefundedMinor: null,
+    reportedRefundedMinor: value.reportedRefundedMinor,
     financialStatus,
     fulfillmentStatus: normalizeRestFulfillment(str(payload, "fulfillment_status")),
     cancelledAt: date(payload, "cancelled_at"),

@@ -9,7 +9,8 @@ import { REQUEST_TIMEOUT_MS, RETRY_DELAY_MS } from "./survey-client";
 
 export default async () => {
   const orderId = shopify.order.value?.id;
-  if (!orderId) return;
+  // No app URL was built in (see app-url.ts): nothing to ask, and the page must not break.
+  if (!orderId || !APP_URL) return;
   const host = createSurveyHost(shopify);
   const client = {
     appUrl: APP_URL,

@@ -10,9 +10,13 @@ import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
 import { afterEach, beforeEach, vi } from "vitest";
 import type { SurveyAnswerRequest, SurveyQuestionsResponse } from "../../../app/domain/surveys/api";
+import { accessDeniedErrors, accessNotes, appTomlScopes, typeScopesNeeded } from "../../support/required-access";
 import { installTestDocument, TestEvent, type TestElement } from "./minimal-dom";
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../extensions/checkout-survey");
+/** The app URL the targets read at build time (`process.env.CICLO_APP_URL`, see app-url.ts); Vite reads it at import. */
+export const TEST_APP_URL = "https://ciclo.test";
+process.env.CICLO_APP_URL ??= TEST_APP_URL;
 
 installTestDocument();
 
@@ -97,6 +101,8 @@ export interface FakeBackendOptions {
   answerReplies?: Reply[];
   /** Customer Account API order data for the order-status target. */
   order?: unknown;
+  /** The app's granted scopes (default: what shopify.app.toml asks for). */
+  scopes?: string[];
 }
 
 export const json = (data: unknown, status = 200) =>
@@ -112,7 +118,16 @@ export function fakeBackend(options: FakeBackendOptions): FakeBackend {
     const headers = new Headers(init.headers);
     const body = typeof init.body === "string" ? (JSON.parse(init.body) as unknown) : null;
     requests.push({ url, method: init.method ?? "GET", authorization: headers.get("Authorization"), body });
-    if (url.startsWith("shopify://customer-account/")) return json({ data: { order: options.order ?? null } });
+    if (url.startsWith("shopify://customer-account/")) {
+      // The Customer Account API grants what shopify.app.toml asks for; a type outside it is ACCESS_DENIED.
+      const query = (body as { query?: string } | null)?.query ?? "";
+      const denied = accessDeniedErrors(
+        typeScopesNeeded(accessNotes("customer"), query),
+        options.scopes ?? appTomlScopes(),
+      );
+      if (denied.length) return json({ errors: denied, data: { order: null } });
+      return json({ data: { order: options.order ?? null } });
+    }
     if (url.includes("/api/survey/questions")) {
       const questions = options.questions;
       if (questions === undefined) return json({ eligible: false, questionSet: "", questions: [] });

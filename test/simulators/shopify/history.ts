@@ -131,6 +131,12 @@ function allPurchaseTimes(
   return processes.map((c, i) => purchaseTimes(Random.derive(seed, `purchases-${i}`), c, multiplier, end));
 }
 
+/** Presentment currencies and rates (presentment cents per shop cent) for orders from other markets. */
+const PRESENTMENT_MARKETS: Partial<Record<number, { currency: string; rate: number }>> = {
+  3: { currency: "GBP", rate: 0.8613 },
+  7: { currency: "USD", rate: 1.0842 },
+};
+
 export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
   const customerCount = options.customers ?? 20_000;
   const targetOrders = options.targetOrders ?? 60_000;
@@ -286,7 +292,15 @@ export function generateDemoHistory(options: DemoHistoryOptions): DemoHistory {
       for (const t of order.transactions) t.gateway = "bogus";
       order.sourceName = "web";
     }
+    // About one web order in ten is paid in a foreign currency (Shopify Markets); chosen from the id so the rest of
+    // the history stays as it was.
+    if (order.sourceName === "web" && !order.test) {
+      const market = PRESENTMENT_MARKETS[order.id % 10];
+      if (market && market.currency !== order.currency) order.presentment = { ...market };
+    }
     live(order, orderRng, ids, end, cancelRate, adjustedRefundRate);
+    // Some refunds carry no createdAt in GraphQL (the field is nullable); processedAt always exists.
+    for (const r of order.refunds) if (r.id % 5 === 0) r.createdAtUnknown = true;
     if (customer && order.createdAt > customer.updatedAt) customer.updatedAt = order.createdAt;
     orders.push(order);
   }

@@ -40,7 +40,7 @@ export function markPaid(order: SimOrder, at: Date, ids: IdAllocator): void {
     order.financialStatus !== "partially_paid"
   )
     throw new LifecycleError(`order ${order.id} is already ${order.financialStatus}`);
-  const total = orderTotals(order).totalCents;
+  const total = orderTotals(order).dueCents; // after any edit
   const auth = order.transactions.find((t) => t.kind === "authorization" && t.status === "success");
   order.transactions.push(transaction(ids, order, auth ? "capture" : "sale", total, at, auth?.id ?? null));
   order.financialStatus = "paid";

@@ -18,8 +18,10 @@ export interface SimShopInfo {
   /** IANA zone, e.g. "Europe/Berlin" */
   timezone: string;
   plan: ShopPlan;
-  /** Offline access token the app must send as X-Shopify-Access-Token. */
+  /** The expiring offline access token of the latest install (X-Shopify-Access-Token); see oauth.ts. */
   accessToken: string;
+  /** Its refresh token. */
+  refreshToken: string;
   createdAt: Date;
   taxesIncluded: boolean;
   /** Country of the shop (ISO 3166-1 alpha-2). */
@@ -60,6 +62,8 @@ export interface SimLineItem {
   requiresShipping: boolean;
   /** Share of the order discount allocated to this line (sums to order.discountCents). */
   discountCents: Cents;
+  /** Units taken off the order by an order edit (before fulfilment). */
+  removedQuantity?: number;
 }
 
 export type TransactionKind = "authorization" | "capture" | "sale" | "void" | "refund";
@@ -88,7 +92,9 @@ export interface SimRefundLine {
 
 export interface SimRefund {
   id: number;
+  /** When it was processed; GraphQL's nullable `createdAt` is null for refunds with `createdAtUnknown`. */
   createdAt: Date;
+  createdAtUnknown?: boolean;
   note: string | null;
   restock: boolean;
   lines: SimRefundLine[];
@@ -119,6 +125,11 @@ export interface SimOrder {
   cancelReason: CancelReason | null;
   closedAt: Date | null;
   currency: string;
+  /**
+   * The currency the buyer paid in when it is not the shop's (Shopify Markets), with the order's rate: presentment
+   * minor units per shop minor unit. Absent = the shop currency. Both are two-decimal currencies here.
+   */
+  presentment?: { currency: string; rate: number };
   lineItems: SimLineItem[];
   shippingCents: Cents;
   shippingTitle: string | null;

@@ -52,3 +52,8 @@ export function allocate(total: Cents, weights: readonly number[]): Cents[] {
 export function includedTax(grossCents: Cents, rateBasisPoints: number): Cents {
   return Math.round((grossCents * rateBasisPoints) / (10000 + rateBasisPoints));
 }
+
+/** A shop-currency amount in the order's presentment currency (the order's own rate, rounded to the cent). */
+export function presentmentCents(cents: Cents, order: { presentment?: { rate: number } }): Cents {
+  return order.presentment ? Math.round(cents * order.presentment.rate) : cents;
+}

@@ -14,6 +14,10 @@ export interface OrderTotals {
   currentSubtotalCents: Cents;
   /** Still refundable: what was received minus what was refunded. */
   outstandingRefundableCents: Cents;
+  /** Value taken off by order edits while unpaid (removed units, with their discount share and tax). */
+  removedCents: Cents;
+  /** What the buyer owes in all: the total less what edits removed. */
+  dueCents: Cents;
 }
 
 export function lineGrossCents(line: SimLineItem): Cents {
@@ -44,12 +48,21 @@ export function orderTotals(order: SimOrder): OrderTotals {
     refundedCents += refundAmountCents(r);
     for (const rl of r.lines) refundedLinesCents += rl.subtotalCents;
   }
+  let removedCents = 0;
+  let removedLinesCents = 0;
+  for (const l of order.lineItems) {
+    if (!l.removedQuantity) continue;
+    const removed = refundLineAmounts(order, l, l.removedQuantity);
+    removedLinesCents += removed.subtotalCents;
+    removedCents += refundCashCents(order, removed.subtotalCents, removed.totalTaxCents, 0);
+  }
+  const dueCents = totalCents - removedCents;
   const voided = order.financialStatus === "voided";
   const received =
-    voided || order.financialStatus === "pending" || order.financialStatus === "authorized" ? 0 : totalCents;
-  // Shopify's "current" totals drop refunded (removed) line items; a voided order is worth nothing.
-  const currentTotalCents = voided ? 0 : Math.max(0, totalCents - refundedCents);
-  const currentSubtotalCents = voided ? 0 : Math.max(0, subtotalCents - refundedLinesCents);
+    voided || order.financialStatus === "pending" || order.financialStatus === "authorized" ? 0 : dueCents;
+  // Shopify's "current" totals drop refunded and edited-out line items; a voided order is worth nothing.
+  const currentTotalCents = voided ? 0 : Math.max(0, dueCents - refundedCents);
+  const currentSubtotalCents = voided ? 0 : Math.max(0, subtotalCents - refundedLinesCents - removedLinesCents);
   return {
     lineItemsCents,
     discountCents: order.discountCents,
@@ -61,6 +74,8 @@ export function orderTotals(order: SimOrder): OrderTotals {
     currentTotalCents,
     currentSubtotalCents,
     outstandingRefundableCents: Math.max(0, received - refundedCents),
+    removedCents,
+    dueCents,
   };
 }
 

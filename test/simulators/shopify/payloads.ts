@@ -6,7 +6,7 @@
  * strings, timestamps in the shop's offset, tags as one comma-separated string). See README.md.
  */
 import { gid } from "./ids";
-import { restMoney, type Cents } from "./money";
+import { presentmentCents, restMoney, type Cents } from "./money";
 import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimShopInfo, SimTransaction } from "./model";
 import { orderTotals } from "./order-math";
 import { restTimestamp } from "./time";
@@ -22,6 +22,17 @@ function ts(date: Date | null, shop: SimShopInfo): string | null {
 export function moneySet(cents: Cents, currency: string): JsonObject {
   const money = { amount: restMoney(cents), currency_code: currency };
   return { shop_money: money, presentment_money: { ...money } };
+}
+
+/** An order's money set: shop money, and presentment money in the currency the buyer paid in. */
+export function orderMoneySet(cents: Cents, order: SimOrder): JsonObject {
+  return {
+    shop_money: { amount: restMoney(cents), currency_code: order.currency },
+    presentment_money: {
+      amount: restMoney(presentmentCents(cents, order)),
+      currency_code: order.presentment?.currency ?? order.currency,
+    },
+  };
 }
 
 const PLAN_NAMES: Record<SimShopInfo["plan"], [planName: string, displayName: string]> = {
@@ -52,16 +63,12 @@ export function restAddress(customer: SimCustomer, isDefault: boolean): JsonObje
   };
 }
 
-function marketingConsent(customer: SimCustomer, shop: SimShopInfo): JsonObject | null {
-  if (!customer.email) return null;
-  return {
-    state: customer.acceptsEmailMarketing ? "subscribed" : "not_subscribed",
-    opt_in_level: "single_opt_in",
-    consent_updated_at: customer.acceptsEmailMarketing ? ts(customer.createdAt, shop) : null,
-  };
-}
-
-/** customers/create, customers/update (and the customer object nested in orders, without addresses). */
+/**
+ * customers/create, customers/update (and the customer object nested in orders, without addresses). Since API
+ * 2025-01 the customer payload has no `tags`, `email_marketing_consent` or `sms_marketing_consent`
+ * (https://shopify.dev/changelog/new-customer-s-webhook-and-changes-to-existing-customer-s-webhooks-payload:
+ * they moved to customer.tags_added/removed and the marketing consent topics).
+ */
 export function restCustomer(customer: SimCustomer, shop: SimShopInfo, opts: { nested?: boolean } = {}): JsonObject {
   const address = customer.countryCode ? restAddress(customer, true) : null;
   const out: JsonObject = {
@@ -77,9 +84,6 @@ export function restCustomer(customer: SimCustomer, shop: SimShopInfo, opts: { n
     multipass_identifier: null,
     tax_exempt: false,
     phone: customer.phone,
-    email_marketing_consent: marketingConsent(customer, shop),
-    sms_marketing_consent: null,
-    tags: customer.tags.join(", "),
     currency: shop.currency,
     tax_exemptions: [],
     admin_graphql_api_id: gid("Customer", customer.id),
@@ -96,8 +100,6 @@ export function restDeletedCustomer(customerId: number): JsonObject {
     phone: null,
     addresses: [],
     tax_exemptions: [],
-    email_marketing_consent: null,
-    sms_marketing_consent: null,
     admin_graphql_api_id: gid("Customer", customerId),
   };
 }
@@ -106,10 +108,11 @@ export function restTransaction(t: SimTransaction, order: SimOrder, shop: SimSho
   return {
     id: t.id,
     admin_graphql_api_id: gid("OrderTransaction", t.id),
-    amount: restMoney(t.amountCents),
+    // Transactions are in the currency the buyer paid in (REST Transaction: amount + currency).
+    amount: restMoney(presentmentCents(t.amountCents, order)),
     authorization: t.kind === "authorization" ? `auth-${t.id}` : null,
     created_at: ts(t.createdAt, shop),
-    currency: order.currency,
+    currency: order.presentment?.currency ?? order.currency,
     device_id: null,
     error_code: null,
     gateway: t.gateway,
@@ -135,7 +138,7 @@ function refundedQuantity(order: SimOrder, lineId: number): number {
 }
 
 export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
-  const current = line.quantity - refundedQuantity(order, line.id);
+  const current = line.quantity - refundedQuantity(order, line.id) - (line.removedQuantity ?? 0);
   const done = order.fulfillmentStatus === "fulfilled" || order.cancelledAt !== null;
   const lineGross = line.priceCents * line.quantity;
   const taxable = lineGross - line.discountCents;
@@ -154,7 +157,7 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
     grams: line.requiresShipping ? 350 : 0,
     name: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
     price: restMoney(line.priceCents),
-    price_set: moneySet(line.priceCents, order.currency),
+    price_set: orderMoneySet(line.priceCents, order),
     product_exists: line.productId !== null,
     product_id: line.productId,
     properties: [],
@@ -165,7 +168,7 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
     title: line.title,
     // Deprecated by Shopify in favour of discount_allocations; it is sent as "0.00".
     total_discount: "0.00",
-    total_discount_set: moneySet(0, order.currency),
+    total_discount_set: orderMoneySet(0, order),
     variant_id: line.variantId,
     variant_inventory_management: "shopify",
     variant_title: line.variantTitle,
@@ -174,7 +177,7 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
       {
         channel_liable: false,
         price: restMoney(tax),
-        price_set: moneySet(tax, order.currency),
+        price_set: orderMoneySet(tax, order),
         rate: order.taxRateBasisPoints / 10000,
         title: "VAT",
       },
@@ -185,7 +188,7 @@ export function restLineItem(line: SimLineItem, order: SimOrder): JsonObject {
         ? [
             {
               amount: restMoney(line.discountCents),
-              amount_set: moneySet(line.discountCents, order.currency),
+              amount_set: orderMoneySet(line.discountCents, order),
               discount_application_index: 0,
             },
           ]
@@ -203,7 +206,7 @@ export function restRefund(refund: SimRefund, order: SimOrder, shop: SimShopInfo
     order_id: order.id,
     processed_at: ts(refund.createdAt, shop),
     restock: refund.restock,
-    total_duties_set: moneySet(0, order.currency),
+    total_duties_set: orderMoneySet(0, order),
     user_id: null,
     order_adjustments: [],
     transactions: refund.transactions.map((t) => restTransaction(t, order, shop)),
@@ -216,9 +219,9 @@ export function restRefund(refund: SimRefund, order: SimOrder, shop: SimShopInfo
         quantity: rl.quantity,
         restock_type: rl.restockType,
         subtotal: rl.subtotalCents / 100,
-        subtotal_set: moneySet(rl.subtotalCents, order.currency),
+        subtotal_set: orderMoneySet(rl.subtotalCents, order),
         total_tax: rl.totalTaxCents / 100,
-        total_tax_set: moneySet(rl.totalTaxCents, order.currency),
+        total_tax_set: orderMoneySet(rl.totalTaxCents, order),
         line_item: line ? restLineItem(line, order) : null,
       };
     }),
@@ -253,13 +256,13 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
     created_at: ts(order.createdAt, shop),
     currency: c,
     current_subtotal_price: restMoney(t.currentSubtotalCents),
-    current_subtotal_price_set: moneySet(t.currentSubtotalCents, c),
+    current_subtotal_price_set: orderMoneySet(t.currentSubtotalCents, order),
     current_total_discounts: restMoney(order.financialStatus === "voided" ? 0 : discountTotal),
-    current_total_discounts_set: moneySet(order.financialStatus === "voided" ? 0 : discountTotal, c),
+    current_total_discounts_set: orderMoneySet(order.financialStatus === "voided" ? 0 : discountTotal, order),
     current_total_price: restMoney(t.currentTotalCents),
-    current_total_price_set: moneySet(t.currentTotalCents, c),
+    current_total_price_set: orderMoneySet(t.currentTotalCents, order),
     current_total_tax: restMoney(currentTax),
-    current_total_tax_set: moneySet(currentTax, c),
+    current_total_tax_set: orderMoneySet(currentTax, order),
     customer_locale: "de",
     discount_codes: order.discountCodes.map((code) => ({
       code,
@@ -280,7 +283,7 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
     order_status_url: `https://${shop.domain}/${shop.id}/orders/${order.id.toString(16)}/authenticate`,
     payment_gateway_names: [order.gateway],
     phone: order.phone,
-    presentment_currency: c,
+    presentment_currency: order.presentment?.currency ?? c,
     processed_at: ts(order.processedAt, shop),
     reference: null,
     referring_site: order.referringSite,
@@ -288,14 +291,14 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
     source_name: order.sourceName,
     source_url: null,
     subtotal_price: restMoney(t.subtotalCents),
-    subtotal_price_set: moneySet(t.subtotalCents, c),
+    subtotal_price_set: orderMoneySet(t.subtotalCents, order),
     tags: order.tags.join(", "),
     tax_lines: [
       {
         price: restMoney(t.taxCents),
         rate: order.taxRateBasisPoints / 10000,
         title: "VAT",
-        price_set: moneySet(t.taxCents, c),
+        price_set: orderMoneySet(t.taxCents, order),
         channel_liable: false,
       },
     ],
@@ -303,15 +306,15 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
     test: order.test,
     token: `tok${order.id.toString(36)}`,
     total_discounts: restMoney(discountTotal),
-    total_discounts_set: moneySet(discountTotal, c),
+    total_discounts_set: orderMoneySet(discountTotal, order),
     total_line_items_price: restMoney(t.lineItemsCents),
-    total_line_items_price_set: moneySet(t.lineItemsCents, c),
+    total_line_items_price_set: orderMoneySet(t.lineItemsCents, order),
     total_outstanding: restMoney(order.financialStatus === "pending" ? t.totalCents : 0),
     total_price: restMoney(t.totalCents),
-    total_price_set: moneySet(t.totalCents, c),
-    total_shipping_price_set: moneySet(t.shippingCents, c),
+    total_price_set: orderMoneySet(t.totalCents, order),
+    total_shipping_price_set: orderMoneySet(t.shippingCents, order),
     total_tax: restMoney(t.taxCents),
-    total_tax_set: moneySet(t.taxCents, c),
+    total_tax_set: orderMoneySet(t.taxCents, order),
     total_tip_received: "0.00",
     total_weight: order.lineItems.reduce((s, l) => s + (l.requiresShipping ? 350 * l.quantity : 0), 0),
     updated_at: ts(order.updatedAt, shop),
@@ -335,9 +338,9 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
             id: order.id + 7,
             code: order.shippingTitle,
             discounted_price: restMoney(order.shippingCents),
-            discounted_price_set: moneySet(order.shippingCents, c),
+            discounted_price_set: orderMoneySet(order.shippingCents, order),
             price: restMoney(order.shippingCents),
-            price_set: moneySet(order.shippingCents, c),
+            price_set: orderMoneySet(order.shippingCents, order),
             source: "shopify",
             title: order.shippingTitle,
             tax_lines: [],
@@ -349,6 +352,34 @@ export function restOrder(order: SimOrder, shop: SimShopInfo, customer: SimCusto
   // Guest orders have no customer object at all.
   if (customer) out.customer = restCustomer(customer, shop, { nested: true });
   return out;
+}
+
+/**
+ * orders/edited: the edit itself, not the order (the order's new state comes in orders/updated). Shape of the
+ * topic reference example: {"order_edit": {id, app_id, created_at, notify_customer, order_id, staff_note, user_id,
+ * line_items: {additions: [{id, delta}], removals: [{id, delta}]}}}.
+ */
+export function orderEditPayload(
+  order: SimOrder,
+  removals: { line: SimLineItem; quantity: number }[],
+  additions: SimLineItem[],
+  shop: SimShopInfo,
+): JsonObject {
+  return {
+    order_edit: {
+      id: order.id * 10 + order.lineItems.length,
+      app_id: null,
+      created_at: ts(order.updatedAt, shop),
+      notify_customer: false,
+      order_id: order.id,
+      staff_note: "",
+      user_id: null,
+      line_items: {
+        additions: additions.map((l) => ({ id: l.id, delta: l.quantity })),
+        removals: removals.map((r) => ({ id: r.line.id, delta: r.quantity })),
+      },
+    },
+  };
 }
 
 /** orders/delete carries only the id. */

@@ -2,6 +2,7 @@
  * The local Shopify: an HTTP server with the Admin GraphQL endpoint per shop and the bulk result files.
  *
  *   POST /shops/{shop}.myshopify.com/admin/api/{version}/graphql.json   (X-Shopify-Access-Token required)
+ *   POST /shops/{shop}.myshopify.com/admin/oauth/access_token           (refresh_token grant; see oauth.ts)
  *   GET  /files/{name}.jsonl                                           (bulk results; no auth, like a signed URL)
  *   POST /staged-uploads/                                              (multipart upload to a stagedUploadsCreate target)
  *
@@ -17,6 +18,7 @@ import { ADMIN_API_VERSION, adminSchema } from "./graphql/schema";
 import { StagedUploads } from "./graphql/staged-uploads";
 import { LeakyBucket, PLAN_LIMITS } from "./graphql/throttle";
 import type { ShopPlan } from "./model";
+import { TokenClock } from "./oauth";
 import { ShopRegistry, type CreateShopOptions, type SimulatedShop } from "./store";
 import { WebhookSender, type WebhookSenderOptions } from "./webhooks";
 
@@ -28,6 +30,8 @@ export interface StartOptions {
   throttleNow?: () => number;
   /** When set, every shop created through the simulator delivers its webhooks with these options. */
   webhooks?: WebhookSenderOptions;
+  /** The app's client credentials; when set, the token endpoint refuses other ones (401 invalid_client). */
+  app?: { clientId: string; clientSecret: string };
 }
 
 export interface ShopApiStats {
@@ -58,6 +62,8 @@ export interface ShopifySimulator {
   resetStats(shopDomain: string): void;
   /** Changes a shop's plan; its bucket takes the new plan's size and restore rate (starting full). */
   setPlan(shopDomain: string, plan: ShopPlan): void;
+  /** Token expiry time for every shop of this simulator; `advance` makes tokens run out. */
+  tokenClock: TokenClock;
   /** `${baseUrl}/shops/{domain}/admin/api/2026-07/graphql.json` */
   graphqlUrl(shopDomain: string, version?: string): string;
   close(): Promise<void>;
@@ -83,7 +89,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function start(options: StartOptions = {}): Promise<ShopifySimulator> {
   adminSchema(); // load once up front so the first request is not slow
-  const shops = new ShopRegistry();
+  const tokenClock = new TokenClock();
+  const shops = new ShopRegistry(tokenClock);
   let baseUrl = "";
   const bulk = new BulkOperations(() => baseUrl, options.bulk);
   const stagedUploads = new StagedUploads(() => baseUrl, bulk.dir);
@@ -114,7 +121,9 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     if (!shop) return sendJson(res, 404, { errors: "Not Found" });
     if (!/^(\d{4}-\d{2}|unstable)$/.test(version)) return sendJson(res, 404, { errors: "Not Found" });
     const token = req.headers["x-shopify-access-token"];
-    if (!shop.installed || token !== shop.info.accessToken) return sendJson(res, 401, INVALID_TOKEN);
+    // Unknown, expired (60 min) and revoked (uninstalled) tokens all get the same 401.
+    if (!shop.installed || shop.auth.check(typeof token === "string" ? token : undefined) !== "valid")
+      return sendJson(res, 401, INVALID_TOKEN);
     const raw = await readBody(req);
     let body: GraphqlRequestBody;
     if ((req.headers["content-type"] ?? "").includes("application/graphql")) body = { query: raw };
@@ -139,6 +148,36 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     if (response.errors?.some((e) => e.extensions?.code === "THROTTLED")) s.throttled++;
     s.pointsCharged += cost?.actualQueryCost ?? 0;
     sendJson(res, 200, response, { "X-Shopify-API-Version": ADMIN_API_VERSION, "X-Request-Id": crypto.randomUUID() });
+  };
+
+  const handleToken = async (req: IncomingMessage, res: ServerResponse, domain: string) => {
+    const shop = shops.get(domain);
+    if (!shop) return sendJson(res, 404, { errors: "Not Found" });
+    const raw = await readBody(req);
+    let params: Record<string, string>;
+    try {
+      params = (req.headers["content-type"] ?? "").includes("application/json")
+        ? (JSON.parse(raw) as Record<string, string>)
+        : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      return sendJson(res, 400, { error: "invalid_request" });
+    }
+    if (options.app && (params.client_id !== options.app.clientId || params.client_secret !== options.app.clientSecret))
+      return sendJson(res, 401, { error: "invalid_client", error_description: "Client authentication failed" });
+    if (params.grant_type !== "refresh_token")
+      return sendJson(res, 400, {
+        error: "unsupported_grant_type",
+        error_description: "The local Shopify simulator answers only the refresh_token grant",
+      });
+    const tokens = shop.installed ? shop.auth.refreshGrant(String(params.refresh_token ?? "")) : null;
+    if (!tokens)
+      return sendJson(res, 400, {
+        error: "invalid_grant",
+        error_description: "The refresh token is invalid, expired, already used or revoked",
+      });
+    shop.info.accessToken = tokens.access_token;
+    shop.info.refreshToken = tokens.refresh_token;
+    sendJson(res, 200, tokens);
   };
 
   const handleFile = (res: ServerResponse, name: string) => {
@@ -170,6 +209,13 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
       });
       return;
     }
+    const oauth = /^\/shops\/([^/]+)\/admin\/oauth\/access_token$/.exec(url.pathname);
+    if (oauth && req.method === "POST") {
+      handleToken(req, res, decodeURIComponent(oauth[1] as string)).catch((e: unknown) => {
+        sendJson(res, 500, { errors: `simulator error: ${e instanceof Error ? e.message : String(e)}` });
+      });
+      return;
+    }
     const gql = /^\/shops\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (gql && req.method === "POST") {
       handleGraphql(req, res, decodeURIComponent(gql[1] as string), gql[2] as string).catch((e: unknown) => {
@@ -192,6 +238,7 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
     bulkMutations,
     stagedUploads,
     webhooks,
+    tokenClock,
     createShop(opts = {}) {
       const shop = shops.create(opts);
       webhooks?.attach(shop);

@@ -9,6 +9,7 @@ import { Random } from "../random";
 import { ShopClock } from "./clock";
 import { addTags, removeTags, sameTags, type TagUserError } from "./customer-tags";
 import { IdAllocator, type IdKind, type IdState } from "./ids";
+import { ShopAuth, TokenClock, type ProtectedDataLevel, type TokenResponse } from "./oauth";
 import * as lifecycle from "./lifecycle";
 import { parseMoney } from "./money";
 import type {
@@ -33,6 +34,7 @@ import { orderTotals } from "./order-math";
 import {
   bulkFinishPayload,
   customerRedactPayload,
+  orderEditPayload,
   dataRequestPayload,
   restCustomer,
   restDeletedCustomer,
@@ -48,6 +50,32 @@ import type { WebhookEvent, WebhookTopic } from "./webhooks";
 
 export class ShopError extends Error {}
 
+const CUSTOMER_DATA_TOPICS = new Set<string>([
+  "orders/create",
+  "orders/updated",
+  "orders/paid",
+  "orders/fulfilled",
+  "orders/cancelled",
+  "orders/edited",
+  "customers/create",
+  "customers/update",
+]);
+const PROTECTED_KEYS = new Set(["email", "contact_email", "phone", "first_name", "last_name"]);
+const ADDRESS_KEYS = new Set(["default_address", "billing_address", "shipping_address", "addresses"]);
+
+/** The payload with customer names, emails, phones and addresses blanked (protected customer data, level 2). */
+function withoutProtectedFields(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (PROTECTED_KEYS.has(key)) out[key] = null;
+    else if (ADDRESS_KEYS.has(key)) out[key] = Array.isArray(v) ? [] : null;
+    else if (key === "customer" && v && typeof v === "object" && !Array.isArray(v))
+      out[key] = withoutProtectedFields(v);
+    else out[key] = v;
+  }
+  return out;
+}
+
 export interface CreateShopOptions {
   domain?: string;
   name?: string;
@@ -56,7 +84,6 @@ export interface CreateShopOptions {
   currency?: string;
   timezone?: string;
   plan?: ShopPlan;
-  accessToken?: string;
   createdAt?: Date;
   taxesIncluded?: boolean;
   countryCode?: string;
@@ -66,6 +93,12 @@ export interface CreateShopOptions {
   followWallClock?: boolean;
   /** Makes event ids deterministic. */
   seed?: number | string;
+  /** Token expiry time (default: wall clock); a simulator shares one among its shops. */
+  tokenClock?: TokenClock;
+  /** Scopes the merchant granted the app (default: Ciclo's Admin API scopes). */
+  grantedScopes?: readonly string[];
+  /** Protected customer data approval (default "level2": approved for names, emails, phones, addresses). */
+  protectedCustomerData?: ProtectedDataLevel;
 }
 
 export interface NewCustomerInput {
@@ -110,6 +143,15 @@ export interface NewOrderInput {
   note?: string | null;
   /** Backdated processed_at (imports); defaults to the creation stamp. */
   processedAt?: Date;
+  /** The buyer pays in another currency (Shopify Markets): presentment cents per shop cent. */
+  presentment?: { currency: string; rate: number };
+}
+
+export interface OrderEdit {
+  /** Units to take off existing lines (Shopify: only before they are fulfilled). */
+  remove?: { lineItemId: number; quantity: number }[];
+  /** New lines (only while the order is unpaid: the buyer pays the new total). */
+  add?: NewLineInput[];
 }
 
 function cents(price: string | number): number {
@@ -124,8 +166,10 @@ export class SimulatedShop {
   readonly orders = new Map<number, SimOrder>();
   /** Customer metafields by customer id, then by "namespace.key". */
   readonly customerMetafields = new Map<number, Map<string, SimMetafield>>();
-  /** False after app/uninstalled: the access token is revoked. */
+  /** False after app/uninstalled: every token is revoked. */
   installed = true;
+  /** The app's tokens, granted scopes and protected customer data approval for this shop. */
+  readonly auth: ShopAuth;
   private readonly listeners = new Set<(e: WebhookEvent) => void>();
   private readonly rng: Random | null;
   private dataRequestSeq = 9000;
@@ -134,6 +178,11 @@ export class SimulatedShop {
     const domain = opts.domain ?? "ciclo-demo.myshopify.com";
     this.rng = opts.seed === undefined ? null : new Random(`events/${domain}/${opts.seed}`);
     const now = opts.now ?? new Date();
+    this.auth = new ShopAuth(opts.tokenClock ?? new TokenClock(), {
+      grantedScopes: opts.grantedScopes,
+      protectedCustomerData: opts.protectedCustomerData,
+    });
+    const tokens = this.auth.install();
     this.info = {
       id: opts.id ?? 60_000_000_000 + (Math.abs(hashString(domain)) % 9_000_000_000),
       domain,
@@ -142,7 +191,8 @@ export class SimulatedShop {
       currency: opts.currency ?? "EUR",
       timezone: opts.timezone ?? "Europe/Berlin",
       plan: opts.plan ?? "standard",
-      accessToken: opts.accessToken ?? `shpat_${this.rng ? this.rng.hex(32) : randomUUID().replace(/-/g, "")}`,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
       createdAt: opts.createdAt ?? now,
       taxesIncluded: opts.taxesIncluded ?? true,
       countryCode: opts.countryCode ?? "DE",
@@ -160,16 +210,39 @@ export class SimulatedShop {
     return () => this.listeners.delete(listener);
   }
 
-  /** Emits a webhook event (used by mutations and by the bulk runner). */
+  /**
+   * One merchant or buyer action is one event: every topic it triggers carries the same X-Shopify-Event-Id (a
+   * refund sends refunds/create and orders/updated under one id; https://shopify.dev/docs/apps/build/webhooks
+   * "X-Shopify-Event-Id identifies the event", and a subscription per topic gets one webhook per event).
+   */
+  private actionEventId: string | null = null;
+
+  private action<T>(run: () => T): T {
+    const outer = this.actionEventId;
+    this.actionEventId ??= this.rng ? this.rng.uuid() : randomUUID();
+    try {
+      return run();
+    } finally {
+      this.actionEventId = outer;
+    }
+  }
+
+  /**
+   * Emits a webhook event (used by mutations and by the bulk runner). Without protected customer data approval
+   * (https://shopify.dev/docs/apps/launch/protected-customer-data) an app cannot subscribe to topics that carry
+   * customer data (level 1), and without level 2 their name, email, phone and address fields are blank.
+   */
   emit(topic: WebhookTopic, payload: JsonObject, at: Date = this.clock.now()): WebhookEvent {
+    const level = this.auth.protectedCustomerData;
+    const customerData = CUSTOMER_DATA_TOPICS.has(topic);
     const event: WebhookEvent = {
       topic,
       shopDomain: this.info.domain,
-      payload,
-      eventId: this.rng ? this.rng.uuid() : randomUUID(),
+      payload: customerData && level === "level1" ? withoutProtectedFields(payload) : payload,
+      eventId: this.actionEventId ?? (this.rng ? this.rng.uuid() : randomUUID()),
       triggeredAt: at,
     };
-    for (const l of this.listeners) l(event);
+    if (!(customerData && level === "none")) for (const l of this.listeners) l(event);
     return event;
   }
 
@@ -377,6 +450,9 @@ export class SimulatedShop {
       cancelReason: null,
       closedAt: null,
       currency: this.info.currency,
+      ...(input.presentment && input.presentment.currency !== this.info.currency
+        ? { presentment: { ...input.presentment } }
+        : {}),
       lineItems: lines,
       shippingCents: input.shippingCents ?? 0,
       shippingTitle: (input.shippingCents ?? 0) > 0 ? "Standard" : null,
@@ -416,6 +492,10 @@ export class SimulatedShop {
    * orders/paid when already paid, and customers/update (the customer's order stats changed).
    */
   addOrder(order: SimOrder): SimOrder {
+    return this.action(() => this.addOrderNow(order));
+  }
+
+  private addOrderNow(order: SimOrder): SimOrder {
     if (this.orders.has(order.id)) throw new ShopError(`order ${order.id} already exists`);
     this.orders.set(order.id, order);
     this.ids.observe("order", order.id);
@@ -435,6 +515,10 @@ export class SimulatedShop {
   }
 
   markPaid(orderId: number): SimOrder {
+    return this.action(() => this.markPaidNow(orderId));
+  }
+
+  private markPaidNow(orderId: number): SimOrder {
     const o = this.order(orderId);
     lifecycle.markPaid(o, this.clock.stamp(), this.ids);
     this.emit("orders/paid", this.orderPayload(o), o.updatedAt);
@@ -443,6 +527,10 @@ export class SimulatedShop {
   }
 
   fulfill(orderId: number): SimOrder {
+    return this.action(() => this.fulfillNow(orderId));
+  }
+
+  private fulfillNow(orderId: number): SimOrder {
     const o = this.order(orderId);
     lifecycle.fulfill(o, this.clock.stamp());
     this.emit("orders/fulfilled", this.orderPayload(o), o.updatedAt);
@@ -459,7 +547,64 @@ export class SimulatedShop {
     return o;
   }
 
+  /**
+   * An order edit (https://shopify.dev/docs/apps/build/orders-fulfillment/order-management-apps/edit-orders):
+   * removed units stay in line_items with a lower current_quantity, added lines are new line items; the current
+   * totals follow, the original total does not. A paid order gets the removed value refunded at once (the merchant
+   * refunds the difference); an unpaid one simply owes less. Sends orders/edited and orders/updated (one event).
+   */
+  editOrder(orderId: number, edit: OrderEdit): SimOrder {
+    return this.action(() => {
+      const o = this.order(orderId);
+      if (o.cancelledAt || o.fulfillmentStatus === "fulfilled")
+        throw new ShopError(`order ${orderId} cannot be edited`);
+      const paid = o.financialStatus === "paid" || o.financialStatus === "partially_refunded";
+      if (edit.add?.length && paid) throw new ShopError("the simulator adds lines only to unpaid orders");
+      const at = this.clock.stamp();
+      const removals = (edit.remove ?? []).map((r) => {
+        const line = o.lineItems.find((l) => l.id === r.lineItemId);
+        if (!line || r.quantity <= 0 || r.quantity > line.quantity - (line.removedQuantity ?? 0))
+          throw new ShopError(`cannot remove ${r.quantity} of line ${r.lineItemId}`);
+        return { line, quantity: r.quantity };
+      });
+      const additions = (edit.add ?? []).map((l) => ({
+        id: this.ids.next("lineItem"),
+        productId: l.productId ?? null,
+        variantId: l.variantId ?? null,
+        title: l.title,
+        variantTitle: l.variantTitle ?? null,
+        sku: l.sku ?? null,
+        vendor: l.vendor ?? null,
+        quantity: l.quantity ?? 1,
+        priceCents: cents(l.price),
+        requiresShipping: l.requiresShipping ?? true,
+        discountCents: 0,
+      }));
+      o.lineItems.push(...additions);
+      if (paid && removals.length) {
+        lifecycle.refund(
+          o,
+          { lines: removals.map((r) => ({ lineItemId: r.line.id, quantity: r.quantity })), note: "Order edit" },
+          at,
+          this.ids,
+        );
+      } else {
+        for (const r of removals) r.line.removedQuantity = (r.line.removedQuantity ?? 0) + r.quantity;
+      }
+      o.updatedAt = at;
+      this.emit("orders/edited", orderEditPayload(o, removals, additions, this.info), at);
+      for (const r of o.refunds.filter((x) => x.createdAt.getTime() === at.getTime()))
+        this.emit("refunds/create", restRefund(r, o, this.info), at);
+      this.emit("orders/updated", this.orderPayload(o), at);
+      return o;
+    });
+  }
+
   refund(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
+    return this.action(() => this.refundNow(orderId, spec));
+  }
+
+  private refundNow(orderId: number, spec: lifecycle.RefundSpec): SimRefund {
     const o = this.order(orderId);
     const r = lifecycle.refund(o, spec, this.clock.stamp(), this.ids);
     this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
@@ -468,6 +613,10 @@ export class SimulatedShop {
   }
 
   cancel(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
+    return this.action(() => this.cancelNow(orderId, spec));
+  }
+
+  private cancelNow(orderId: number, spec: lifecycle.CancelSpec): SimOrder {
     const o = this.order(orderId);
     const r = lifecycle.cancel(o, spec, this.clock.stamp(), this.ids);
     if (r) this.emit("refunds/create", restRefund(r, o, this.info), r.createdAt);
@@ -506,9 +655,10 @@ export class SimulatedShop {
     return this.emit("customers/redact", customerRedactPayload(this.info, c, orders), this.clock.stamp());
   }
 
-  /** app/uninstalled; the access token stops working. */
+  /** app/uninstalled; every token stops working and none can be refreshed. */
   uninstallApp(): WebhookEvent {
     this.installed = false;
+    this.auth.revokeAll();
     return this.emit("app/uninstalled", restShop(this.info), this.clock.stamp());
   }
 
@@ -517,10 +667,13 @@ export class SimulatedShop {
     return this.emit("shop/redact", shopRedactPayload(this.info), this.clock.stamp());
   }
 
-  /** Reinstall: a new token (and the app works again). */
-  reinstallApp(accessToken?: string): void {
+  /** Reinstall: a new token pair (and the app works again). */
+  reinstallApp(): TokenResponse {
     this.installed = true;
-    if (accessToken) this.info.accessToken = accessToken;
+    const tokens = this.auth.install();
+    this.info.accessToken = tokens.access_token;
+    this.info.refreshToken = tokens.refresh_token;
+    return tokens;
   }
 
   emitBulkFinish(op: BulkFinishInfo): WebhookEvent {
@@ -532,8 +685,10 @@ export class SimulatedShop {
 export class ShopRegistry {
   private readonly shops = new Map<string, SimulatedShop>();
 
+  constructor(readonly tokenClock = new TokenClock()) {}
+
   create(opts: CreateShopOptions = {}): SimulatedShop {
-    const shop = new SimulatedShop(opts);
+    const shop = new SimulatedShop({ tokenClock: this.tokenClock, ...opts });
     if (this.shops.has(shop.domain)) throw new ShopError(`shop ${shop.domain} already exists`);
     this.shops.set(shop.domain, shop);
     return shop;

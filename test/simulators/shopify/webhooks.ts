@@ -23,6 +23,7 @@ export type WebhookTopic =
   | "orders/fulfilled"
   | "orders/cancelled"
   | "orders/delete"
+  | "orders/edited"
   | "refunds/create"
   | "customers/create"
   | "customers/update"

@@ -13,6 +13,7 @@ import { gid } from "../ids";
 import { prepareBulkQuery, renderRootNode, rootNodes, BulkQueryError, type PreparedBulkQuery } from "./bulk-query";
 import type { ResolverContext } from "./resolvers";
 import { adminSchema } from "./schema";
+import { firstDeniedField } from "./access";
 
 export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELING" | "CANCELED" | "EXPIRED";
 export type BulkErrorCode = "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
@@ -42,7 +43,17 @@ export type BulkFault =
   /** The operation fails with `errorCode` after `afterRootObjects` root objects; partial data is kept when asked. */
   | { kind: "fail"; errorCode: BulkErrorCode; afterRootObjects?: number; partialData?: boolean }
   /** The result URL answers 403 (expired signature, as Google Cloud Storage does) or 404. */
-  | { kind: "expired-url"; status?: 403 | 404 };
+  | { kind: "expired-url"; status?: 403 | 404 }
+  /**
+   * bulkOperationRunQuery is refused with userError code LIMIT_REACHED ("Bulk operations limit reached. Please try
+   * again later.", BulkOperationUserErrorCode); no operation is created. Consumed by that one call.
+   */
+  | { kind: "limit-reached" }
+  /**
+   * The operation is canceled on Shopify's side (e.g. by another caller of bulkOperationCancel) after
+   * `afterRootObjects` root objects: it stays CANCELING for `cancelingMs`, then CANCELED, with no result file.
+   */
+  | { kind: "canceled"; afterRootObjects?: number; cancelingMs?: number };
 
 export interface BulkOptions {
   /** Delay before CREATED becomes RUNNING (default 20 ms). */
@@ -75,6 +86,8 @@ interface Running {
   shop: SimulatedShop;
   fault: BulkFault | undefined;
   cancelRequested: boolean;
+  /** The query reads something the app may not (scopes, protected customer data): it fails with ACCESS_DENIED. */
+  accessDenied: boolean;
 }
 
 const ACTIVE: BulkStatus[] = ["CREATED", "RUNNING", "CANCELING"];
@@ -193,6 +206,16 @@ export class BulkOperations {
         ],
       };
     }
+    const queued = this.faults.get(shop.domain);
+    if (queued?.[0]?.kind === "limit-reached") {
+      queued.shift();
+      return {
+        bulkOperation: null,
+        userErrors: [
+          { field: null, message: "Bulk operations limit reached. Please try again later.", code: "LIMIT_REACHED" },
+        ],
+      };
+    }
     let prepared: PreparedBulkQuery;
     try {
       prepared = prepareBulkQuery(adminSchema(), query);
@@ -203,7 +226,8 @@ export class BulkOperations {
     }
     const record = this.register({ id: ++this.nextId, ...newBulkOperation(shop, "QUERY", query, groupObjects) });
     const fault = this.faults.get(shop.domain)?.shift();
-    const running: Running = { record, prepared, shop, fault, cancelRequested: false };
+    const accessDenied = firstDeniedField(adminSchema(), prepared.document, shop.auth) !== null;
+    const running: Running = { record, prepared, shop, fault, cancelRequested: false, accessDenied };
     this.later(this.options.startDelayMs, () => this.start(running));
     this.running.set(record.id, running);
     return { bulkOperation: record, userErrors: [] };
@@ -367,6 +391,10 @@ export class BulkOperations {
     const op = r.record;
     if (r.cancelRequested) return this.finish(r, "CANCELED");
     op.status = "RUNNING";
+    if (r.accessDenied) {
+      op.errorCode = "ACCESS_DENIED";
+      return this.finish(r, "FAILED");
+    }
     const ctx: ResolverContext = { shop: r.shop, bulk: this, unbounded: true, searchWarnings: [] };
     let nodes: unknown[];
     try {
@@ -399,14 +427,20 @@ export class BulkOperations {
       this.files.set(name, { path, expiredStatus: fault?.kind === "expired-url" ? (fault.status ?? 403) : null });
       op[field] = `${this.baseUrl()}/files/${name}.jsonl`;
     };
+    const cancelAt = fault?.kind === "canceled" ? (fault.afterRootObjects ?? 0) : Number.POSITIVE_INFINITY;
     const tick = () => {
       if (r.cancelRequested) return this.finish(r, "CANCELED");
+      if (index >= cancelAt && fault?.kind === "canceled") {
+        // Cancelation takes a while on Shopify's side: CANCELING is observable before CANCELED.
+        op.status = "CANCELING";
+        return this.later(fault.cancelingMs ?? 200, () => this.finish(r, "CANCELED"));
+      }
       const failAt = fault?.kind === "fail" ? (fault.afterRootObjects ?? 0) : Number.POSITIVE_INFINITY;
       const lines: string[] = [];
       const end = Math.min(nodes.length, index + this.options.rowsPerTick);
       try {
         for (; index < end; index++) {
-          if (index >= failAt) break;
+          if (index >= failAt || index >= cancelAt) break;
           const rendered = renderRootNode(r.prepared, nodes[index], ctx);
           lines.push(JSON.stringify(rendered.line));
           const kids = rendered.children.map((c) => JSON.stringify(c));
@@ -427,6 +461,10 @@ export class BulkOperations {
         op.errorCode = fault.errorCode;
         if (fault.partialData && op.objectCount > 0) publish("partialDataUrl");
         return this.finish(r, "FAILED");
+      }
+      if (index >= cancelAt) {
+        write(lines);
+        return this.later(this.options.tickMs, tick);
       }
       if (index >= nodes.length) lines.push(...pendingChildren.splice(0));
       write(lines);

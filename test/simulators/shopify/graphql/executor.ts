@@ -6,6 +6,7 @@
  */
 import {
   execute,
+  getNamedType,
   GraphQLError,
   Kind,
   parse,
@@ -15,6 +16,7 @@ import {
   type GraphQLFieldResolver,
   type OperationDefinitionNode,
 } from "graphql";
+import { accessError } from "./access";
 import { MAX_SINGLE_QUERY_COST, queryCost, unpaginatedConnections } from "./cost";
 import { ConnectionArgumentError } from "./connection";
 import { resolverFor, unsupported, type ResolverContext } from "./resolvers";
@@ -82,8 +84,13 @@ function shopifyValidationError(e: GraphQLError): ShopifyError {
   return { ...base, message: e.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } };
 }
 
-/** Resolves every field through the resolver map (also used by the bulk mutation runner). */
+/**
+ * Resolves every field through the resolver map (also used by the bulk mutation runner), after the shop's access
+ * check: scopes and protected customer data (access.ts).
+ */
 export const fieldResolver: GraphQLFieldResolver<unknown, ResolverContext> = (source, args, ctx, info) => {
+  const denied = accessError(ctx.shop.auth, info.parentType.name, info.fieldName, getNamedType(info.returnType));
+  if (denied) throw denied;
   const r = resolverFor(info.parentType.name, info.fieldName);
   if (!r) throw unsupported(info.parentType.name, info.fieldName);
   try {

@@ -6,10 +6,11 @@
  */
 import { GraphQLError } from "graphql";
 import { gid, parseGid } from "../ids";
-import { graphqlDecimal, type Cents } from "../money";
+import { graphqlDecimal, presentmentCents, type Cents } from "../money";
 import type { MetafieldInput, SimMetafield } from "../metafields";
 import type { SimCustomer, SimLineItem, SimOrder, SimRefund, SimRefundLine, SimTransaction } from "../model";
 import { orderTotals } from "../order-math";
+import { orderVisible } from "./access";
 import type { SimulatedShop } from "../store";
 import { graphqlDateTime } from "../time";
 import type { BulkOperationRecord, BulkOperations } from "./bulk";
@@ -46,7 +47,11 @@ interface Money {
   currency: string;
 }
 const money = (cents: Cents, currency: string): Money => ({ cents, currency });
-const bag = (cents: Cents, currency: string) => ({ shop: money(cents, currency), presentment: money(cents, currency) });
+/** An order's MoneyBag: shop money, and presentment money in the currency the buyer paid in. */
+const bag = (cents: Cents, order: SimOrder) => ({
+  shop: money(cents, order.currency),
+  presentment: money(presentmentCents(cents, order), order.presentment?.currency ?? order.currency),
+});
 const dt = (d: Date | null | undefined) => (d ? graphqlDateTime(d) : null);
 /** UnsignedInt64 is serialised as a string by Shopify. */
 const u64 = (n: number) => String(n);
@@ -166,7 +171,14 @@ const ORDER_SORT: Record<string, (o: SimOrder) => (string | number)[]> = {
   TOTAL_PRICE: (o) => [orderTotals(o).totalCents, o.id],
 };
 
+/** The orders the app can see (no read_all_orders: the last 60 days only). */
+function visibleOrders(all: Iterable<SimOrder>, ctx: ResolverContext): SimOrder[] {
+  const now = ctx.shop.clock.now();
+  return [...all].filter((o) => orderVisible(ctx.shop.auth, o.createdAt, now));
+}
+
 function ordersConnection(all: SimOrder[], args: Args, ctx: ResolverContext, path: string): Connection<SimOrder> {
+  all = visibleOrders(all, ctx);
   const query = (args.query as string | null | undefined) ?? null;
   const { test, warnings } = searchPredicate<SimOrder>(query, orderSearchValue, ORDER_SEARCH_FIELDS);
   if (warnings.length > 0 && query) ctx.searchWarnings.push({ path, query, warnings });
@@ -207,6 +219,12 @@ const CUSTOMER_SORT: Record<string, (c: SimCustomer) => (string | number)[]> = {
   CREATED_AT: (c) => [c.createdAt.getTime(), c.id],
   UPDATED_AT: (c) => [c.updatedAt.getTime(), c.id],
 };
+
+/** Count (ordersCount, customersCount): capped at `limit` (default 10,000; null = no cap) with AT_LEAST. */
+function countOf(count: number, args: Args): { count: number; precision: string } {
+  const limit = args.limit === undefined ? 10_000 : (args.limit as number | null);
+  return limit !== null && count > limit ? { count: limit, precision: "AT_LEAST" } : { count, precision: "EXACT" };
+}
 
 function idOf(value: unknown, type: string): number | null {
   const parsed = typeof value === "string" ? parseGid(value) : null;
@@ -287,9 +305,21 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     shop: (_s, _a, ctx) => ctx.shop,
     order: (_s, a, ctx) => {
       const id = idOf(a.id, "Order");
-      return id === null ? null : (ctx.shop.orders.get(id) ?? null);
+      const order = id === null ? undefined : ctx.shop.orders.get(id);
+      return order && visibleOrders([order], ctx).length ? order : null;
     },
     orders: (_s, a, ctx) => ordersConnection([...ctx.shop.orders.values()], a, ctx, "orders"),
+    ordersCount: (_s, a, ctx) =>
+      countOf(
+        ordersConnection([...ctx.shop.orders.values()], { query: a.query }, { ...ctx, unbounded: true }, "ordersCount")
+          .items.length,
+        a,
+      ),
+    customersCount: (_s, a, ctx) => {
+      const query = (a.query as string | null | undefined) ?? null;
+      const { test } = searchPredicate<SimCustomer>(query, customerSearchValue, CUSTOMER_SEARCH_FIELDS);
+      return countOf([...ctx.shop.customers.values()].filter(test).length, a);
+    },
     customer: (_s, a, ctx) => {
       const id = idOf(a.id, "Customer");
       return id === null ? null : (ctx.shop.customers.get(id) ?? null);
@@ -397,23 +427,23 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     discountCode: (o) => o.discountCodes[0] ?? null,
     customerAcceptsMarketing: (o) => o.buyerAcceptsMarketing,
     currencyCode: (o) => o.currency,
-    presentmentCurrencyCode: (o) => o.currency,
+    presentmentCurrencyCode: (o) => o.presentment?.currency ?? o.currency,
     subtotalLineItemsQuantity: (o) => o.lineItems.reduce((s, l) => s + l.quantity, 0),
-    totalPriceSet: (o) => bag(orderTotals(o).totalCents, o.currency),
-    originalTotalPriceSet: (o) => bag(orderTotals(o).totalCents, o.currency),
-    subtotalPriceSet: (o) => bag(orderTotals(o).subtotalCents, o.currency),
-    currentTotalPriceSet: (o) => bag(orderTotals(o).currentTotalCents, o.currency),
-    currentSubtotalPriceSet: (o) => bag(orderTotals(o).currentSubtotalCents, o.currency),
-    totalRefundedSet: (o) => bag(orderTotals(o).refundedCents, o.currency),
-    totalDiscountsSet: (o) => bag(o.discountCents, o.currency),
-    totalShippingPriceSet: (o) => bag(o.shippingCents, o.currency),
-    totalTaxSet: (o) => bag(orderTotals(o).taxCents, o.currency),
+    totalPriceSet: (o) => bag(orderTotals(o).totalCents, o),
+    originalTotalPriceSet: (o) => bag(orderTotals(o).totalCents, o),
+    subtotalPriceSet: (o) => bag(orderTotals(o).subtotalCents, o),
+    currentTotalPriceSet: (o) => bag(orderTotals(o).currentTotalCents, o),
+    currentSubtotalPriceSet: (o) => bag(orderTotals(o).currentSubtotalCents, o),
+    totalRefundedSet: (o) => bag(orderTotals(o).refundedCents, o),
+    totalDiscountsSet: (o) => bag(o.discountCents, o),
+    totalShippingPriceSet: (o) => bag(o.shippingCents, o),
+    totalTaxSet: (o) => bag(orderTotals(o).taxCents, o),
     netPaymentSet: (o) => {
       const t = orderTotals(o);
       const received = o.transactions
         .filter((x) => (x.kind === "sale" || x.kind === "capture") && x.status === "success")
         .reduce((s, x) => s + x.amountCents, 0);
-      return bag(received - t.refundedCents, o.currency);
+      return bag(received - t.refundedCents, o);
     },
     customerJourneySummary: (o) => o,
     customer: (o, _a, ctx) => (o.customerId !== null ? (ctx.shop.customers.get(o.customerId) ?? null) : null),
@@ -488,7 +518,8 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
         ctx.shop.info.currency,
       ),
     lastOrder: (c, _a, ctx) =>
-      ctx.shop.ordersOf(c.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0] ?? null,
+      visibleOrders(ctx.shop.ordersOf(c.id), ctx).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0] ??
+      null,
     orders: (c, a, ctx) => ordersConnection(ctx.shop.ordersOf(c.id), a, ctx, "customer.orders"),
     metafield: (c, a, ctx) =>
       ctx.shop.metafieldsOf(c.id).find((m) => m.namespace === (a.namespace ?? "$app") && m.key === a.key) ?? null,
@@ -565,17 +596,17 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     sku: (s) => s.line.sku,
     vendor: (s) => s.line.vendor,
     quantity: (s) => s.line.quantity,
-    currentQuantity: (s) => s.line.quantity - refundedQuantity(s.order, s.line.id),
+    currentQuantity: (s) => s.line.quantity - refundedQuantity(s.order, s.line.id) - (s.line.removedQuantity ?? 0),
     refundableQuantity: (s) => s.line.quantity - refundedQuantity(s.order, s.line.id),
     requiresShipping: (s) => s.line.requiresShipping,
     isGiftCard: (s) => s.line.title === "Gift Card",
     taxable: () => true,
-    originalUnitPriceSet: (s) => bag(s.line.priceCents, s.order.currency),
+    originalUnitPriceSet: (s) => bag(s.line.priceCents, s.order),
     discountedUnitPriceSet: (s) =>
-      bag(s.line.priceCents - Math.round(s.line.discountCents / Math.max(1, s.line.quantity)), s.order.currency),
-    originalTotalSet: (s) => bag(s.line.priceCents * s.line.quantity, s.order.currency),
-    discountedTotalSet: (s) => bag(s.line.priceCents * s.line.quantity - s.line.discountCents, s.order.currency),
-    totalDiscountSet: (s) => bag(s.line.discountCents, s.order.currency),
+      bag(s.line.priceCents - Math.round(s.line.discountCents / Math.max(1, s.line.quantity)), s.order),
+    originalTotalSet: (s) => bag(s.line.priceCents * s.line.quantity, s.order),
+    discountedTotalSet: (s) => bag(s.line.priceCents * s.line.quantity - s.line.discountCents, s.order),
+    totalDiscountSet: (s) => bag(s.line.discountCents, s.order),
     product: (s) =>
       s.line.productId !== null ? { id: s.line.productId, title: s.line.title, vendor: s.line.vendor } : null,
     variant: (s) =>
@@ -607,7 +638,8 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Refund: typed<RefundSource>({
     id: (s) => gid("Refund", s.refund.id),
     legacyResourceId: (s) => u64(s.refund.id),
-    createdAt: (s) => dt(s.refund.createdAt),
+    // Nullable in the schema; old refunds have none (see SimRefund.createdAtUnknown). processedAt is never null.
+    createdAt: (s) => (s.refund.createdAtUnknown ? null : dt(s.refund.createdAt)),
     processedAt: (s) => dt(s.refund.createdAt),
     updatedAt: (s) => dt(s.refund.createdAt),
     note: (s) => s.refund.note,
@@ -617,7 +649,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
         s.refund.transactions
           .filter((t) => t.kind === "refund" && t.status === "success")
           .reduce((x, t) => x + t.amountCents, 0),
-        s.order.currency,
+        s.order,
       ),
     refundLineItems: (s, a, ctx) =>
       paginate(
@@ -640,11 +672,11 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     quantity: (s) => s.rl.quantity,
     restockType: (s) => s.rl.restockType.toUpperCase(),
     restocked: (s) => s.rl.restockType !== "no_restock",
-    subtotalSet: (s) => bag(s.rl.subtotalCents, s.order.currency),
-    totalTaxSet: (s) => bag(s.rl.totalTaxCents, s.order.currency),
+    subtotalSet: (s) => bag(s.rl.subtotalCents, s.order),
+    totalTaxSet: (s) => bag(s.rl.totalTaxCents, s.order),
     priceSet: (s) => {
       const line = s.order.lineItems.find((l) => l.id === s.rl.lineItemId);
-      return bag(line?.priceCents ?? 0, s.order.currency);
+      return bag(line?.priceCents ?? 0, s.order);
     },
     lineItem: (s) => {
       const line = s.order.lineItems.find((l) => l.id === s.rl.lineItemId);
@@ -660,7 +692,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     createdAt: (s) => dt(s.t.createdAt),
     processedAt: (s) => dt(s.t.createdAt),
     test: (s) => s.order.test,
-    amountSet: (s) => bag(s.t.amountCents, s.order.currency),
+    amountSet: (s) => bag(s.t.amountCents, s.order),
     manualPaymentGateway: (s) => s.t.gateway === "manual" || s.t.gateway === "bank_transfer",
   }),
 
@@ -694,6 +726,11 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     fileSize: (b) => (b.fileSize === null ? null : u64(b.fileSize)),
     url: (b) => b.url,
     partialDataUrl: (b) => b.partialDataUrl,
+  }),
+
+  Count: typed<{ count: number; precision: string }>({
+    count: (c) => c.count,
+    precision: (c) => c.precision,
   }),
 
   BulkOperationRunQueryPayload: bulkOperationPayloadResolvers,

@@ -1,7 +1,8 @@
 /**
  * Shopify's search syntax for the `query:` argument (shopify.dev/docs/api/usage/search-syntax), the subset the
  * simulator's connections need: `field:value`, comparators `:<`, `:<=`, `:>`, `:>=`, quoted values, implicit and
- * explicit AND, and `-field:value` negation. Unknown fields are ignored with a warning, as Shopify does.
+ * explicit AND, `OR` between groups (AND binds tighter), and `-field:value` negation. Unknown fields are ignored
+ * with a warning, as Shopify does.
  */
 
 export type Comparator = "=" | "<" | "<=" | ">" | ">=";
@@ -80,6 +81,16 @@ export interface SearchWarning {
 
 /** Builds a predicate over items; `fieldsOf` maps a search field name to the item's value (undefined = unknown field). */
 export function searchPredicate<T>(
+  query: string | null | undefined,
+  fieldValue: (item: T, field: string) => FieldValue | FieldValue[] | undefined,
+  knownFields: readonly string[],
+): { test: (item: T) => boolean; warnings: SearchWarning[] } {
+  const groups = (query ?? "").split(/\s+OR\s+/).map((g) => andPredicate(g, fieldValue, knownFields));
+  if (groups.length === 1) return groups[0]!;
+  return { warnings: groups.flatMap((g) => g.warnings), test: (item) => groups.some((g) => g.test(item)) };
+}
+
+function andPredicate<T>(
   query: string | null | undefined,
   fieldValue: (item: T, field: string) => FieldValue | FieldValue[] | undefined,
   knownFields: readonly string[],
