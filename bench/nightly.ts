@@ -18,7 +18,6 @@
  */
 import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
-import { recomputeInWorker } from "../app/jobs/nightly/recompute-in-worker.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
 import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
 import { minimumSeconds } from "../app/platforms/shopify/tags";
@@ -26,6 +25,7 @@ import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
 import { BulkOperationSignals } from "../app/sync/bulk-operation-signals";
 import { measureFloor } from "./floor";
+import { recomputeInProcess } from "./recompute-process";
 import { seedStore } from "./seed-store";
 import { startShopifyProcess } from "./shopify-process";
 import { freshDatabase, round } from "./support";
@@ -39,10 +39,6 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 3_000_000);
 const NOW = new Date("2026-11-20T03:00:00Z");
 const SHOP = "bench-nightly.myshopify.com";
 const FIRST_CUSTOMER_ID = 7_000_000_000_000;
-
-let peakRss = 0;
-const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
-const sampler = setInterval(sampleRss, 50);
 
 // 1. Data: heterogeneous buyers (gamma purchase rates) over three years, ~3 orders per customer.
 const database = await freshDatabase(POSTGRES ? "postgres" : "sqlite");
@@ -65,15 +61,11 @@ const dialect = POSTGRES ? "postgres" : "sqlite";
 // The floor, on the same database in the same run: the least database work that can score this store.
 const floor = await measureFloor(url, "bench");
 
-// 2. The nightly recompute (peak RSS from here: the generator above is not part of the pipeline).
-peakRss = process.memoryUsage().rss;
-const t0 = performance.now();
-// In a worker thread, as the app runs it (its chunks may hold the lock longer there: no requests share the thread).
-const { runId } = await recomputeInWorker({ databaseUrl: url, storeId: "bench", trigger: "nightly", now: NOW });
-const run = await db.recomputeRun.findUniqueOrThrow({ where: { id: runId } });
-const recomputeS = (performance.now() - t0) / 1000;
-sampleRss();
-const recomputePeak = peakRss;
+// 2. The nightly recompute, in a process of its own as the app runs it (its peak RSS is the pipeline's: this
+// process still holds the generator's and the floor's leftovers).
+const recompute = await recomputeInProcess({ databaseUrl: url, storeId: "bench", trigger: "nightly", now: NOW });
+const run = await db.recomputeRun.findUniqueOrThrow({ where: { id: recompute.runId } });
+const recomputeS = recompute.seconds;
 if (run.state !== "completed") throw new Error(`recompute ${run.state}: ${run.error}`);
 const tagChanges = JSON.parse(run.counts).tagChanges as number;
 
@@ -110,12 +102,11 @@ const pushMinS = minimumSeconds(stats.pointsCharged, limits.maximumAvailable, li
 await shopify.resetStats();
 const second = await db.recomputeRun.findUniqueOrThrow({
   where: {
-    id: (await recomputeInWorker({ databaseUrl: url, storeId: "bench", trigger: "nightly", now: NOW })).runId,
+    id: (await recomputeInProcess({ databaseUrl: url, storeId: "bench", trigger: "nightly", now: NOW })).runId,
   },
 });
 await outbox.push("bench");
 const secondCalls = (await shopify.stats()).requests;
-clearInterval(sampler);
 
 console.log(
   JSON.stringify({
@@ -127,7 +118,7 @@ console.log(
     floor_ratio: round(recomputeS / floor.floor_s, 2),
     floor_parts: { group_s: round(floor.group_s, 2), insert_s: round(floor.insert_s, 2) },
     phases: JSON.parse(run.phases),
-    peak_rss_mb: Math.round(recomputePeak / 1_048_576),
+    peak_rss_mb: Math.round(recompute.peakRssBytes / 1_048_576),
     tag_changes: tagChanges,
     tags_applied: pushed.applied,
     push_s: round(pushS, 2),
