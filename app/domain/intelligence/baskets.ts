@@ -71,11 +71,7 @@ function dedupe(starts: Int32Array, raw: Int32Array, basketCount: number, produc
  * Each customer's history as one basket: the distinct products of all their baskets. `basketCustomer[b]` is
  * the customer of basket b (invalid values: the basket belongs to nobody, e.g. an unattributed guest order).
  */
-export function customerHistories(
-  baskets: Baskets,
-  basketCustomer: ArrayLike<number>,
-  customerCount: number,
-): Baskets {
+export function customerHistories(baskets: Baskets, basketCustomer: ArrayLike<number>, customerCount: number): Baskets {
   const { basketCount, productCount, offsets, items } = baskets;
   const starts = new Int32Array(customerCount + 1);
   for (let b = 0; b < basketCount; b++) {

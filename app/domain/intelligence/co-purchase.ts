@@ -161,7 +161,7 @@ export function findCompanions(baskets: Baskets, options: CoPurchaseOptions = {}
     heapCount[j] = c;
   };
   const siftDown = (size: number) => {
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;

@@ -103,7 +103,8 @@ export function suggestNextProducts(
   const minSegmentCustomers = options.minSegmentCustomers ?? 200;
   const popularFallback = options.popularFallback ?? true;
   const excluded = new Uint8Array(P);
-  if (options.exclude) for (let p = 0; p < Math.min(P, options.exclude.length); p++) excluded[p] = options.exclude[p] ? 1 : 0;
+  if (options.exclude)
+    for (let p = 0; p < Math.min(P, options.exclude.length); p++) excluded[p] = options.exclude[p] ? 1 : 0;
 
   // Customers grouped by segment (counting sort), each group a subset for the companion search.
   const segmentOf = new Int32Array(C);

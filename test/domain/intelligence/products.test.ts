@@ -14,7 +14,9 @@ function linesOf(baskets: number[][]) {
 }
 
 function basketList(b: ReturnType<typeof basketsFromLines>): number[][] {
-  return Array.from({ length: b.basketCount }, (_, i) => Array.from(b.items.subarray(b.offsets[i]!, b.offsets[i + 1]!)));
+  return Array.from({ length: b.basketCount }, (_, i) =>
+    Array.from(b.items.subarray(b.offsets[i]!, b.offsets[i + 1]!)),
+  );
 }
 
 /**
@@ -28,7 +30,14 @@ function basketList(b: ReturnType<typeof basketsFromLines>): number[][] {
  * Product 4 (n = 1) is pruned, so b5 drops to {3} and is skipped; the kept baskets b0..b4 have sizes
  * 2, 3, 2, 2, 2, so the counter does Σ k(k−1) = 2 + 6 + 2 + 2 + 2 = 14 increments.
  */
-const ORDERS = [[0, 1], [0, 1, 2], [0, 2], [1, 3], [0, 1], [3, 4]];
+const ORDERS = [
+  [0, 1],
+  [0, 1, 2],
+  [0, 2],
+  [1, 3],
+  [0, 1],
+  [3, 4],
+];
 
 describe("baskets", () => {
   it("builds CSR baskets from lines, skipping invalid lines and repeated products", () => {
@@ -45,7 +54,11 @@ describe("baskets", () => {
     const orders = basketsFromLines(basket, product, 6, 5);
     // Customers: b0,b3 → c0; b1 → c1; b2,b5 → c2; b4 → nobody (guest without e-mail).
     const histories = customerHistories(orders, [0, 1, 2, 0, -1, 2], 3);
-    expect(basketList(histories)).toEqual([[0, 1, 3], [0, 1, 2], [0, 2, 3, 4]]);
+    expect(basketList(histories)).toEqual([
+      [0, 1, 3],
+      [0, 1, 2],
+      [0, 2, 3, 4],
+    ]);
   });
 });
 
@@ -136,7 +149,11 @@ describe("segments that buy a product", () => {
     // Segment 0: c0..c3, segment 1: c4..c7; only segment 1 buys product 3 (c4, c5, c6).
     // Product 3: 3 buyers of 8 customers overall (0.375); segment 1: 3 of 4 (0.75) → index 2.
     const histories = customerHistories(
-      basketsFromLines(...Object.values(linesOf([[0, 1], [0, 1, 2], [0, 2], [0], [3, 4], [3, 4], [3], []])) as [number[], number[]], 8, 5),
+      basketsFromLines(
+        ...(Object.values(linesOf([[0, 1], [0, 1, 2], [0, 2], [0], [3, 4], [3, 4], [3], []])) as [number[], number[]]),
+        8,
+        5,
+      ),
       [0, 1, 2, 3, 4, 5, 6, 7],
       8,
     );
@@ -163,7 +180,11 @@ describe("suggestNextProducts", () => {
    *   c6 → 4 with confidence 2/3; c7 (no history) → the segment's most bought product, 3 (popular).
    */
   const histories = customerHistories(
-    basketsFromLines(...Object.values(linesOf([[0, 1], [0, 1, 2], [0, 2], [0], [3, 4], [3, 4], [3], []])) as [number[], number[]], 8, 5),
+    basketsFromLines(
+      ...(Object.values(linesOf([[0, 1], [0, 1, 2], [0, 2], [0], [3, 4], [3, 4], [3], []])) as [number[], number[]]),
+      8,
+      5,
+    ),
     [0, 1, 2, 3, 4, 5, 6, 7],
     8,
   );
