@@ -82,32 +82,59 @@ export function repeatRateWhatIf(input: WhatIfInput, options: WhatIfOptions): Wh
   const points = options.points ?? 0.01;
   const margin = options.margin ?? 1;
   const t = options.horizon;
-  const members: number[] = [];
-  for (let i = 0; i < input.x.length; i++) if (input.customerSegment[i] === options.segment) members.push(i);
-  const n = members.length;
-  const alive = new Float64Array(n);
-  const silent = new Float64Array(n);
-  const ifAlive = new Float64Array(n);
-  const value = new Float64Array(n);
+  // Everything below is linear in per-customer terms that depend on (x, T) except P(alive) (which also
+  // depends on t_x), so customers are pooled by distinct (x, T) with their sums of P(alive), 1 − P(alive) and
+  // value-weighted versions: the 2F1-based expectation and the bisection then run per distinct pair, not per
+  // customer (a segment of 100,000 customers has a few thousand pairs).
+  const groupOf = new Map<number, Map<number, number>>();
+  const gx: number[] = [];
+  const gT: number[] = [];
+  const gCount: number[] = [];
+  const gAlive: number[] = [];
+  const gAliveValue: number[] = [];
+  const gDeadValue: number[] = [];
+  let n = 0;
+  for (let i = 0; i < input.x.length; i++) {
+    if (input.customerSegment[i] !== options.segment) continue;
+    n++;
+    const x = input.x[i]!;
+    const T = input.T[i]!;
+    let byX = groupOf.get(T);
+    if (!byX) groupOf.set(T, (byX = new Map()));
+    let g = byX.get(x);
+    if (g === undefined) {
+      g = gx.length;
+      byX.set(x, g);
+      gx.push(x);
+      gT.push(T);
+      gCount.push(0);
+      gAlive.push(0);
+      gAliveValue.push(0);
+      gDeadValue.push(0);
+    }
+    const alive = model.pAlive(x, input.tx[i]!, T);
+    const v = input.orderValue[i]!;
+    const value = Number.isFinite(v) && v > 0 ? v : 0;
+    gCount[g]!++;
+    gAlive[g]! += alive;
+    gAliveValue[g]! += alive * value;
+    gDeadValue[g]! += (1 - alive) * value;
+  }
+  const G = gx.length;
+  const silent = Float64Array.from({ length: G }, (_, g) => noPurchaseIfAlive(model, gx[g]!, gT[g]!, t));
+  const ifAlive = Float64Array.from({ length: G }, (_, g) => model.expectedIfAlive(gx[g]!, gT[g]!, t));
   let rate = 0;
   let expectedOrders = 0;
   let expectedRevenue = 0;
   let maxRate = 0;
   let retentionRoom = 0;
-  for (let j = 0; j < n; j++) {
-    const i = members[j]!;
-    const x = input.x[i]!;
-    const T = input.T[i]!;
-    alive[j] = model.pAlive(x, input.tx[i]!, T);
-    silent[j] = noPurchaseIfAlive(model, x, T, t);
-    ifAlive[j] = model.expectedIfAlive(x, T, t);
-    const v = input.orderValue[i]!;
-    value[j] = Number.isFinite(v) && v > 0 ? v : 0;
-    rate += alive[j]! * (1 - silent[j]!);
-    expectedOrders += alive[j]! * ifAlive[j]!;
-    expectedRevenue += alive[j]! * ifAlive[j]! * value[j]!;
-    retentionRoom += (1 - alive[j]!) * (1 - silent[j]!);
-    maxRate += lever === "retention" ? 1 - silent[j]! : alive[j]!;
+  for (let g = 0; g < G; g++) {
+    const dead = gCount[g]! - gAlive[g]!;
+    rate += gAlive[g]! * (1 - silent[g]!);
+    expectedOrders += gAlive[g]! * ifAlive[g]!;
+    expectedRevenue += gAliveValue[g]! * ifAlive[g]!;
+    retentionRoom += dead * (1 - silent[g]!);
+    maxRate += lever === "retention" ? gCount[g]! * (1 - silent[g]!) : gAlive[g]!;
   }
   const mean = (total: number) => (n > 0 ? total / n : 0);
   const repeatRate = mean(rate);
@@ -119,18 +146,14 @@ export function repeatRateWhatIf(input: WhatIfInput, options: WhatIfOptions): Wh
   let revenueGained = 0;
   if (reachable && lever === "retention") {
     factor = points / mean(retentionRoom);
-    for (let j = 0; j < n; j++) {
-      const extra = factor * (1 - alive[j]!) * ifAlive[j]!;
-      extraOrders += extra;
-      revenueGained += extra * value[j]!;
+    for (let g = 0; g < G; g++) {
+      extraOrders += factor * (gCount[g]! - gAlive[g]!) * ifAlive[g]!;
+      revenueGained += factor * gDeadValue[g]! * ifAlive[g]!;
     }
   } else if (reachable) {
     const rateAt = (k: number) => {
       let total = 0;
-      for (let j = 0; j < n; j++) {
-        const i = members[j]!;
-        total += alive[j]! * (1 - noPurchaseIfAlive(model, input.x[i]!, input.T[i]!, k * t));
-      }
+      for (let g = 0; g < G; g++) total += gAlive[g]! * (1 - noPurchaseIfAlive(model, gx[g]!, gT[g]!, k * t));
       return total / n;
     };
     // R(k) rises with k toward mean P(alive); bracket, then bisect on log k.
@@ -146,11 +169,10 @@ export function repeatRateWhatIf(input: WhatIfInput, options: WhatIfOptions): Wh
       else hi = mid;
     }
     factor = (lo + hi) / 2;
-    for (let j = 0; j < n; j++) {
-      const i = members[j]!;
-      const extra = alive[j]! * (model.expectedIfAlive(input.x[i]!, input.T[i]!, factor * t) - ifAlive[j]!);
-      extraOrders += extra;
-      revenueGained += extra * value[j]!;
+    for (let g = 0; g < G; g++) {
+      const more = model.expectedIfAlive(gx[g]!, gT[g]!, factor * t) - ifAlive[g]!;
+      extraOrders += gAlive[g]! * more;
+      revenueGained += gAliveValue[g]! * more;
     }
   }
   revenueGained *= margin;
