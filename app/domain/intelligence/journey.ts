@@ -184,6 +184,41 @@ export interface GhostGroups {
   netSpend: ArrayLike<number>;
 }
 
+/**
+ * Guest orders grouped into Ghosts by the caller's group key (a keyed hash of the e-mail, computed outside the
+ * domain so the key never reaches it): one group per distinct key, in first-seen order, with its counted
+ * orders and net spend. Orders without a key (no e-mail at all) belong to no group and are counted apart.
+ */
+export function ghostGroups(
+  orderGroupKey: readonly (string | null)[],
+  orderNetAmount: ArrayLike<number>,
+): GhostGroups & { keys: string[]; ungroupedOrders: number } {
+  const index = new Map<string, number>();
+  const keys: string[] = [];
+  const orders: number[] = [];
+  const netSpend: number[] = [];
+  let ungroupedOrders = 0;
+  for (let k = 0; k < orderGroupKey.length; k++) {
+    const key = orderGroupKey[k];
+    if (key === null || key === undefined || key === "") {
+      ungroupedOrders++;
+      continue;
+    }
+    let g = index.get(key);
+    if (g === undefined) {
+      g = keys.length;
+      index.set(key, g);
+      keys.push(key);
+      orders.push(0);
+      netSpend.push(0);
+    }
+    orders[g]!++;
+    const amount = orderNetAmount[k]!;
+    if (Number.isFinite(amount)) netSpend[g]! += amount;
+  }
+  return { keys, orders, netSpend, ungroupedOrders };
+}
+
 export interface JourneyCount {
   stage: JourneyStage;
   /** Customers, or guest groups for Ghost. */

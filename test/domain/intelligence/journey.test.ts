@@ -3,6 +3,7 @@ import { classifyLifecycle, LIFECYCLE_STAGES } from "../../../app/domain/lifecyc
 import { purchaseHistory } from "../../../app/domain/intelligence/purchase-history";
 import {
   classifyJourney,
+  ghostGroups,
   journeyCounts,
   journeyStageHelp,
   JOURNEY_STAGES,
@@ -152,6 +153,22 @@ describe("journey counts, mapping and help", () => {
     expect(rows.find((r) => r.stage === "Lead")).toEqual({ stage: "Lead", count: 1, value: 0, taggable: true });
     expect(rows.find((r) => r.stage === "Ghost")).toEqual({ stage: "Ghost", count: 2, value: 70, taggable: false });
     expect(journeyCounts(journey, null, null).find((r) => r.stage === "Ghost")!.count).toBe(0);
+  });
+
+  it("groups guest orders by the caller's key, leaving keyless orders out", () => {
+    const groups = ghostGroups(["k1", "k2", null, "k1", "", "k3"], [10, 5, 99, 2.5, 99, NaN]);
+    expect(groups).toEqual({ keys: ["k1", "k2", "k3"], orders: [2, 1, 1], netSpend: [12.5, 5, 0], ungroupedOrders: 2 });
+    const journey = classifyJourney(
+      {
+        lifecycle: classifyLifecycle({ orders: [], firstOrderDay: [], lastOrderDay: [], netSpend: [] }, 0),
+        history: store([]).history,
+      },
+      0,
+    );
+    expect(journeyCounts(journey, null, groups).find((r) => r.stage === "Ghost")).toMatchObject({
+      count: 3,
+      value: 17.5,
+    });
   });
 
   it("maps every journey stage to the seven, and covers all seven", () => {
