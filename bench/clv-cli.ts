@@ -2,15 +2,17 @@
  * The CLV command line end to end against lifetimes doing the same work, in the same run (these machines drift
  * several-fold in speed within a day, so only the ratio means something):
  *   read a 1,000,000-row customer summary CSV, fit BG/NBD and Gamma-Gamma, score every customer, write a CSV.
- * Ours: `npm run clv -- --summary IN --output OUT` as a whole process (start-up included).
+ * Ours: `npm run clv -- --summary IN --output OUT` (node --import tsx scripts/clv.ts) as a whole process, start-up
+ * and TypeScript loading included.
  * Reference: bench/reference/lifetimes_clv.py, with a lifetimes source checkout on PYTHONPATH.
  * Runs alternate (ours, lifetimes, ours, lifetimes…) and each pair gives one ratio; the median is reported.
  *
- * Environment: CLV_CLI_CUSTOMERS (1000000), CLV_CLI_PAIRS (2), LIFETIMES_SRC (a folder holding the `lifetimes`
+ * Environment: CLV_CLI_CUSTOMERS (1000000), CLV_CLI_PAIRS (3), LIFETIMES_SRC (a folder holding the `lifetimes`
  * package, or a git directory of its repository), LIFETIMES_PYTHON (python3 with pandas, numpy, scipy, autograd
  * and dill). Without a reference the JSON says so and gives our time alone.
- * Prints one JSON object: {customers, pairs, cli_s, lifetimes_s, ratio, ratio_min, params_max_rel_diff,
- * p_alive_max_abs_diff, clv_total_rel_diff}.
+ * Prints one JSON object: {customers, pairs, cli_s, lifetimes_s, ratio, ratio_min, cli_cpu_s, lifetimes_cpu_s,
+ * cpu_ratio, params_max_rel_diff, p_alive_max_abs_diff, clv_total_rel_diff}: wall-clock seconds and ratio (the
+ * median of the pairs' ratios), and the same for CPU seconds (user + system of each process, Linux only).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -19,7 +21,7 @@ import { simulateCustomers } from "../app/domain/clv/simulate";
 import { ROOT } from "./support";
 
 const CUSTOMERS = Number(process.env.CLV_CLI_CUSTOMERS ?? 1_000_000);
-const PAIRS = Number(process.env.CLV_CLI_PAIRS ?? 2);
+const PAIRS = Number(process.env.CLV_CLI_PAIRS ?? 3);
 const HORIZON_WEEKS = 52;
 const DISCOUNT_RATE = 0.1;
 const work = join(ROOT, ".tmp", "clv-cli");
@@ -58,12 +60,43 @@ function lifetimesPath(): string | null {
   return exported;
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): { s: number; stdout: string } {
+/** Clock ticks per second for /proc times (sysconf CLK_TCK; 100 on every Linux we know). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU seconds (user + system) of this process's finished children, from /proc/self/stat (cutime, cstime), or
+ * null off Linux. Unlike the wall clock it does not grow while a child waits for a core that another session
+ * holds, so on a shared machine it is the steadier of the two ratios.
+ */
+function childrenCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the command name start at field 3 (state); cutime and cstime are fields 16 and 17.
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { s: number; cpuS: number | null; stdout: string } {
+  const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
   const result = spawnSync(command, args, { cwd: ROOT, env, encoding: "utf8", maxBuffer: 64 << 20 });
   const s = (performance.now() - started) / 1000;
+  const cpuAfter = childrenCpuSeconds();
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
-  return { s, stdout: result.stdout };
+  return { s, cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, stdout: result.stdout };
 }
 
 function readColumns(file: string, names: string[]): Float64Array[] {
@@ -95,9 +128,13 @@ const reference = lifetimesPath();
 if (!reference)
   log("no reference: set LIFETIMES_SRC to a lifetimes checkout (and LIFETIMES_PYTHON) to time lifetimes beside us");
 
-const cliArgs = [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/clv.ts", "--summary", summary];
+// What `npm run clv` runs: one node process with tsx as its loader (tsx's own command line would start a second
+// node process to host the loader, 0.3-0.5 s before the first line of ours runs).
+const cliArgs = ["--import", "tsx", "scripts/clv.ts", "--summary", summary];
 const cliTimes: number[] = [];
 const referenceTimes: number[] = [];
+const cliCpu: number[] = [];
+const referenceCpu: number[] = [];
 interface Fit {
   bgnbd: Record<string, number>;
   gammaGamma: Record<string, number>;
@@ -106,6 +143,7 @@ const fits: { ours?: Fit; theirs?: Fit } = {};
 for (let pair = 0; pair < PAIRS; pair++) {
   const cli = timed(process.execPath, [...cliArgs, "--output", ours, "--json"]);
   cliTimes.push(cli.s);
+  if (cli.cpuS !== null) cliCpu.push(cli.cpuS);
   fits.ours = JSON.parse(cli.stdout) as Fit;
   log(`pair ${pair + 1}: ours ${cli.s.toFixed(2)} s`);
   if (!reference) continue;
@@ -114,11 +152,16 @@ for (let pair = 0; pair < PAIRS; pair++) {
   const script = join(ROOT, "bench/reference/lifetimes_clv.py");
   const run = timed(python, [script, summary, theirs, String(HORIZON_WEEKS), String(DISCOUNT_RATE)], env);
   referenceTimes.push(run.s);
+  if (run.cpuS !== null) referenceCpu.push(run.cpuS);
   fits.theirs = JSON.parse(run.stdout.trim().split("\n").pop()!) as Fit;
   log(`pair ${pair + 1}: lifetimes ${run.s.toFixed(2)} s (${(run.s / cli.s).toFixed(1)}x)`);
 }
 
 const ratios = referenceTimes.map((s, i) => s / cliTimes[i]!);
+const cpuRatios =
+  referenceCpu.length === referenceTimes.length && cliCpu.length === cliTimes.length
+    ? referenceCpu.map((s, i) => s / cliCpu[i]!)
+    : [];
 let agreement: Record<string, number> = {};
 const { ours: ourFit, theirs: theirFit } = fits;
 if (ourFit && theirFit) {
@@ -154,6 +197,9 @@ process.stdout.write(
     lifetimes_s: referenceTimes.length ? round(median(referenceTimes), 2) : null,
     ratio: ratios.length ? round(median(ratios), 1) : null,
     ratio_min: ratios.length ? round(Math.min(...ratios), 1) : null,
+    cli_cpu_s: cliCpu.length ? round(median(cliCpu), 2) : null,
+    lifetimes_cpu_s: referenceCpu.length ? round(median(referenceCpu), 2) : null,
+    cpu_ratio: cpuRatios.length ? round(median(cpuRatios), 1) : null,
     ...agreement,
   }) + "\n",
 );

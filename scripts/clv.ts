@@ -20,7 +20,7 @@ import { assessDataSufficiency, assessFit, type SufficiencyReason } from "../app
 import { fromEpochDay, summarizePurchases, toEpochDay } from "../app/domain/clv/summary";
 import { readSummary } from "./clv/read-summary";
 import { readTransactions } from "./clv/read-transactions";
-import { UsageError, type BadRow, type CustomerTable } from "./clv/types";
+import { stringIds, UsageError, type BadRow, type CustomerTable } from "./clv/types";
 import { formatForPath, writePredictions, type OutputFormat } from "./clv/write-predictions";
 
 export interface CliIo {
@@ -173,7 +173,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
       );
       table = {
         sufficiencyInput: { summary, referenceDay: endDay },
-        ids: summary.customerIds,
+        ids: stringIds(summary.customerIds),
         x: summary.x,
         tx: summary.tx,
         T: summary.T,
@@ -263,7 +263,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
     }
   }
   const prediction = (i: number) => ({
-    customerId: table.ids[i]!,
+    customerId: table.ids.get(i),
     x: table.x[i]!,
     tx: round(table.tx[i]!),
     T: round(table.T[i]!),
@@ -294,7 +294,7 @@ export function main(argv: readonly string[], io: CliIo = defaultIo): number {
   if (options.json) {
     const result = written
       ? { ...fits, output: written }
-      : { ...fits, predictions: table.ids.map((_, i) => prediction(i)) };
+      : { ...fits, predictions: Array.from({ length: n }, (_, i) => prediction(i)) };
     io.stdout(JSON.stringify(result) + "\n");
     return 0;
   }

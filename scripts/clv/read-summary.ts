@@ -4,7 +4,7 @@
  */
 import type { CustomerSummaryTable } from "../../app/domain/clv/summary";
 import { countLines, CsvLines, splitCsvLine } from "./csv-bytes";
-import { UsageError, type BadRow, type CustomerTable } from "./types";
+import { UsageError, type BadRow, type CustomerTable, type IdColumn } from "./types";
 
 const ALIASES: Record<string, string> = {
   id: "customer_id",
@@ -32,7 +32,10 @@ export function readSummary(buf: Buffer, bad: BadRow[], daysPerUnit: number): Cu
   }
 
   const capacity = countLines(buf);
-  const ids: string[] = [];
+  // Ids as byte ranges of the file; the few that needed decoding (quotes, non-ASCII) are kept as strings.
+  const idStart = new Int32Array(capacity);
+  const idEnd = new Int32Array(capacity);
+  const decodedIds = new Map<number, string>();
   const x = new Float64Array(capacity);
   const tx = new Float64Array(capacity);
   const T = new Float64Array(capacity);
@@ -55,7 +58,14 @@ export function readSummary(buf: Buffer, bad: BadRow[], daysPerUnit: number): Cu
     else if (xi === 0 && txi !== 0) bad.push({ line, reason: "x = 0 needs t_x = 0" });
     else if (!(mi >= 0 && Number.isFinite(mi))) bad.push({ line, reason: `bad m "${lines.text(mCol) ?? ""}"` });
     else {
-      ids.push(lines.text(idCol) ?? String(ids.length + 1));
+      const start = lines.fieldStart(idCol);
+      if (start >= 0) {
+        idStart[n] = start;
+        idEnd[n] = lines.fieldEnd(idCol);
+      } else {
+        idStart[n] = -1;
+        decodedIds.set(n, lines.text(idCol) ?? String(n + 1));
+      }
       x[n] = xi;
       tx[n] = txi;
       T[n] = Ti;
@@ -76,8 +86,19 @@ export function readSummary(buf: Buffer, bad: BadRow[], daysPerUnit: number): Cu
     lastDay[i] = (tx[i]! - T[i]!) * daysPerUnit;
   }
   const columns = { x: x.slice(0, n), tx: tx.slice(0, n), T: T.slice(0, n), zbar, spendDays };
+  const start = idStart.subarray(0, n);
+  const end = idEnd.subarray(0, n);
+  const ids: IdColumn = {
+    length: n,
+    get: (i) => (start[i]! >= 0 ? buf.toString("latin1", start[i], end[i]) : decodedIds.get(i)!),
+    raw: { source: buf, start, end },
+  };
+  let idStrings: string[] | null = null;
   const summary: CustomerSummaryTable = {
-    customerIds: ids,
+    // Only made if something reads them (the checks and fits use the numeric columns).
+    get customerIds() {
+      return (idStrings ??= Array.from({ length: n }, (_, i) => ids.get(i)));
+    },
     ...columns,
     totalSpend: new Float64Array(n),
     firstDay,

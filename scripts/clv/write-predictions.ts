@@ -3,11 +3,12 @@
  * million customers, building a row object and a string per customer cost more than fitting the model.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
+import type { IdColumn } from "./types";
 
 export type OutputFormat = "csv" | "jsonl";
 
 export interface PredictionColumns {
-  ids: string[];
+  ids: IdColumn;
   x: Float64Array;
   tx: Float64Array;
   T: Float64Array;
@@ -53,8 +54,27 @@ class ByteSink {
     this.at = at;
   }
 
+  /**
+   * Bytes `source[start .. end)` as they are, when `json` is false or they need no JSON escaping (no backslash,
+   * no control character; quotes cannot occur in a raw id); false, writing nothing, otherwise.
+   */
+  raw(source: Uint8Array, start: number, end: number, json: boolean): boolean {
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = start; i < end; i++) {
+      const byte = source[i]!;
+      if (json && (byte === 0x5c || byte < 0x20)) return false;
+      buf[at++] = byte;
+    }
+    this.at = at;
+    return true;
+  }
+
   bytes(bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; i++) this.buf[this.at++] = bytes[i]!;
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < bytes.length; i++) buf[at++] = bytes[i]!;
+    this.at = at;
   }
 
   /**
@@ -64,9 +84,14 @@ class ByteSink {
   fixed(value: number, digits: number, scale: number, empty: string): void {
     if (!Number.isFinite(value)) return this.text(empty);
     const scaled = Math.round(value * scale);
-    // Up to 15 significant digits the decimal below is exactly what String() prints for scaled / scale.
-    if (Math.abs(scaled) >= 1e15 || scaled === 0) return this.text(String(scaled / scale));
     const buf = this.buf;
+    // String(±0 / scale) is "0"; most customers have x = t_x = 0, so this saves a string per value.
+    if (scaled === 0) {
+      buf[this.at++] = 0x30;
+      return;
+    }
+    // Up to 15 significant digits the decimal below is exactly what String() prints for scaled / scale.
+    if (Math.abs(scaled) >= 1e15) return this.text(String(scaled / scale));
     if (scaled < 0) buf[this.at++] = 0x2d;
     const magnitude = Math.abs(scaled);
     let whole = Math.floor(magnitude / scale);
@@ -80,14 +105,16 @@ class ByteSink {
     this.at += width;
     if (fraction === 0) return;
     buf[this.at++] = 0x2e;
+    // fraction < scale <= 10^6: small integers, so integer division by | 0 is exact.
     width = digits;
     while (fraction % 10 === 0) {
-      fraction /= 10;
+      fraction = (fraction / 10) | 0;
       width--;
     }
     for (let i = this.at + width - 1; i >= this.at; i--) {
-      buf[i] = 0x30 + (fraction % 10);
-      fraction = Math.floor(fraction / 10);
+      const next = (fraction / 10) | 0;
+      buf[i] = 0x30 + fraction - next * 10;
+      fraction = next;
     }
     this.at += width;
   }
@@ -125,15 +152,35 @@ export function writePredictions(path: string, format: OutputFormat, columns: Pr
   const fd = openSync(path, "w");
   try {
     const sink = new ByteSink(fd);
-    const n = columns.ids.length;
+    const ids = columns.ids;
+    const n = ids.length;
+    const raw = ids.raw;
+    const quote = Buffer.from('"');
+    const jsonStart = Buffer.from('{"customerId":');
     if (csv) sink.text(CSV_HEADER);
     for (let i = 0; i < n; i++) {
-      const id = columns.ids[i]!;
-      sink.ensure(id.length * 6 + 256);
-      if (csv) sink.text(csvField(id));
-      else {
-        sink.text('{"customerId":');
-        sink.text(JSON.stringify(id));
+      const start = raw ? raw.start[i]! : -1;
+      const end = raw ? raw.end[i]! : 0;
+      if (start >= 0) {
+        // A raw id is one plain field of an ASCII line: nothing to quote in CSV, at most escaping in JSON.
+        sink.ensure((end - start) * 6 + 256);
+        if (!csv) {
+          sink.bytes(jsonStart);
+          sink.bytes(quote);
+        }
+        if (sink.raw(raw!.source, start, end, !csv)) {
+          if (!csv) sink.bytes(quote);
+        } else {
+          sink.text(JSON.stringify(ids.get(i)).slice(1));
+        }
+      } else {
+        const id = ids.get(i);
+        sink.ensure(id.length * 6 + 256);
+        if (csv) sink.text(csvField(id));
+        else {
+          sink.bytes(jsonStart);
+          sink.text(JSON.stringify(id));
+        }
       }
       for (let v = 0; v < values.length; v++) {
         const { column, digits } = values[v]!;
