@@ -1,6 +1,6 @@
 /**
  * npm run bench:admin — the merchant admin on a 1,000,000-customer store.
- *  1. generates the store's precomputed tables deterministically in SQLite (test/e2e/seed-store.ts: customers,
+ *  1. generates the store's precomputed tables deterministically in SQLite (tools/scored-store.ts: customers,
  *     up to 2 orders each, CustomerScore, 45 days of SegmentSnapshot, transitions, runs, ~500k survey answers);
  *  2. starts the built app in standalone demo mode;
  *  3. per page: the loader alone through Remix single fetch (`<path>.data?_routes=<route id>`), one first
@@ -13,9 +13,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { round, startApp } from "./support";
-import { migrateSqlite, seedStore } from "../test/e2e/seed-store";
-import { ensureBuilt, launchBrowser } from "../test/e2e/support";
+import { ensureBuilt } from "../tools/app-build";
+import { startApp } from "../tools/app-process";
+import { launchBrowser } from "../tools/browser";
+import { migrateSqliteFile } from "../tools/migrations";
+import { seedStore } from "../tools/scored-store";
+import { round } from "./support";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50);
@@ -26,7 +29,7 @@ const file = join(dir, "admin.sqlite");
 await ensureBuilt();
 log(`generating a ${CUSTOMERS.toLocaleString()}-customer store…`);
 const seedStarted = performance.now();
-migrateSqlite(file);
+migrateSqliteFile(file);
 const store = seedStore(file, { customers: CUSTOMERS, maxOrdersPerCustomer: 2, seed: 2026 });
 const seedSeconds = (performance.now() - seedStarted) / 1000;
 log(`store ready in ${seedSeconds.toFixed(1)}s`);

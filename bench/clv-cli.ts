@@ -18,7 +18,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { simulateCustomers } from "../app/domain/clv/simulate";
-import { ROOT } from "./support";
+import { ROOT } from "../tools/root";
 
 const CUSTOMERS = Number(process.env.CLV_CLI_CUSTOMERS ?? 1_000_000);
 const PAIRS = Number(process.env.CLV_CLI_PAIRS ?? 3);

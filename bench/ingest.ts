@@ -7,10 +7,13 @@
  */
 import Database from "better-sqlite3";
 import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
-import { SimulatedShop } from "../test/simulators/shopify/store";
-import { buildWebhookRequest, type WebhookEvent } from "../test/simulators/shopify/webhooks";
-import { Random } from "../test/simulators/random";
-import { buildApp, freshSqlite, round, runLoad, startApp, type PreparedRequest } from "./support";
+import { SimulatedShop } from "../simulators/shopify/store";
+import { buildWebhookRequest, type WebhookEvent } from "../simulators/shopify/webhooks";
+import { Random } from "../simulators/random";
+import { buildApp } from "../tools/app-build";
+import { startApp } from "../tools/app-process";
+import { freshSqlite } from "../tools/fresh-database";
+import { round, runLoad, type PreparedRequest } from "./support";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

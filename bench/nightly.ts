@@ -21,14 +21,15 @@ import { createBulkWriter } from "../app/db/bulk-writer.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
 import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
 import { minimumSeconds } from "../app/platforms/shopify/tags";
-import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
-import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
+import { simulatorAdminGraphql } from "../simulators/shopify/admin-client";
+import { PLAN_LIMITS } from "../simulators/shopify/graphql/throttle";
 import { BulkOperationSignals } from "../app/sync/bulk-operation-signals";
 import { measureFloor } from "./floor";
 import { recomputeInProcess } from "./recompute-process";
 import { seedStore } from "./seed-store";
 import { startShopifyProcess } from "./shopify-process";
-import { freshDatabase, round } from "./support";
+import { freshDatabase } from "../tools/fresh-database";
+import { round } from "./support";
 
 const POSTGRES = process.argv.includes("--postgres");
 // The app runs the recompute's thread at a lower priority than requests; here it runs at the priority the floor is

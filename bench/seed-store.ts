@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { isPostgresUrl } from "../app/db.server";
-import { Random } from "../test/simulators/random";
+import { Random } from "../simulators/random";
 
 const DAY = 86_400_000;
 

@@ -33,11 +33,14 @@ import { PgBossJobQueue } from "../app/jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "../app/jobs/queue/sqlite-queue.server";
 import { desiredTags, parseTagFamilies } from "../app/jobs/tags/desired-tags";
 import { SecretBox } from "../app/security/secret-box.server";
-import { freePort } from "../test/support/postgres-server";
+import { freePort } from "../tools/free-port";
 import { seedStore } from "./seed-store";
 import { startSoakShopify } from "./soak/shopify";
 import type { DeliveryReport } from "./soak/protocol";
-import { buildApp, freshDatabase, round, startApp, type RunningApp } from "./support";
+import { buildApp } from "../tools/app-build";
+import { startApp, type RunningApp } from "../tools/app-process";
+import { freshDatabase } from "../tools/fresh-database";
+import { round } from "./support";
 
 const POSTGRES = process.argv.includes("--postgres");
 const CUSTOMERS = Number(process.env.SOAK_CUSTOMERS ?? 200_000);

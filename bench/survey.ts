@@ -15,7 +15,10 @@ import Database from "better-sqlite3";
 import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { buildSurveyExtension } from "../extensions/checkout-survey/build";
 import { signCheckoutSessionToken } from "../scripts/demo-surveys";
-import { buildApp, freshSqlite, round, runLoad, startApp, type PreparedRequest } from "./support";
+import { buildApp } from "../tools/app-build";
+import { startApp } from "../tools/app-process";
+import { freshSqlite } from "../tools/fresh-database";
+import { round, runLoad, type PreparedRequest } from "./support";
 
 const N = Number(process.env.BENCH_SURVEY_N ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_SURVEY_CONCURRENCY ?? 16);

@@ -14,10 +14,10 @@
  */
 import { parseArgs } from "node:util";
 import { ShopifyTagWriter, type CustomerLabelChange, type WritePath } from "../app/platforms/shopify/tags";
-import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
-import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
-import type { ShopPlan } from "../test/simulators/shopify/model";
-import { start, type ShopifySimulator } from "../test/simulators/shopify/server";
+import { simulatorAdminGraphql } from "../simulators/shopify/admin-client";
+import { PLAN_LIMITS } from "../simulators/shopify/graphql/throttle";
+import type { ShopPlan } from "../simulators/shopify/model";
+import { start, type ShopifySimulator } from "../simulators/shopify/server";
 
 const { values } = parseArgs({
   options: {

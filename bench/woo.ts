@@ -19,8 +19,9 @@ import { SecretBox } from "../app/security/secret-box.server";
 import { createWooLabelWriterFactory } from "../app/woocommerce/label-writer.server";
 import { sealKeys } from "../app/woocommerce/store-keys.server";
 import { WooSyncRunner } from "../app/woocommerce/sync-runner.server";
-import { startWooSimulator } from "../test/simulators/woocommerce";
-import { freshSqlite, round } from "./support";
+import { startWooSimulator } from "../simulators/woocommerce";
+import { freshSqlite } from "../tools/fresh-database";
+import { round } from "./support";
 
 const ORDERS = Number(process.env.BENCH_WOO_ORDERS ?? 10_000);
 const CUSTOMERS = Number(process.env.BENCH_WOO_CUSTOMERS ?? 10_000);

@@ -15,7 +15,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createDb } from "../app/db.server";
 import { SecretBox } from "../app/security/secret-box.server";
-import { startWooSimulator, type WooSimulator } from "../test/simulators/woocommerce";
+import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
 
 export interface DemoWooOptions {
   /** The running Ciclo, e.g. http://localhost:3000. */

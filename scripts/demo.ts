@@ -14,8 +14,9 @@ import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import Database from "better-sqlite3";
-import { generateDemoHistory, LiveEventStream, start, WebhookSender } from "../test/simulators/shopify";
-import { startApp, ROOT } from "../bench/support";
+import { generateDemoHistory, LiveEventStream, start, WebhookSender } from "../simulators/shopify";
+import { startApp } from "../tools/app-process";
+import { ROOT } from "../tools/root";
 import { submitDemoSurveyResponses } from "./demo-surveys";
 
 const PORT = process.env.PORT ?? "3000";

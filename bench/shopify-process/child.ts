@@ -3,9 +3,9 @@
  * machines, so its work (executing bulk mutations) must not share the app's event loop or CPU time.
  * Speaks a tiny request/response protocol over the IPC channel.
  */
-import { start } from "../../test/simulators/shopify";
-import type { SimCustomer } from "../../test/simulators/shopify/model";
-import type { ShopPlan } from "../../test/simulators/shopify/model";
+import { start } from "../../simulators/shopify";
+import type { SimCustomer } from "../../simulators/shopify/model";
+import type { ShopPlan } from "../../simulators/shopify/model";
 import type { ChildReply, ChildRequest, ShopifyProcessOptions, ShopifyProcessStats } from "./protocol";
 
 const sim = await start({ port: 0 });

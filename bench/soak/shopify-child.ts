@@ -6,11 +6,11 @@
  * every customer's tags.
  */
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
-import { Random } from "../../test/simulators/random";
-import { start } from "../../test/simulators/shopify";
-import type { SimCustomer } from "../../test/simulators/shopify/model";
-import { restOrder } from "../../test/simulators/shopify/payloads";
-import { SHOPIFY_RETRY_SCHEDULE_MS, WebhookSender } from "../../test/simulators/shopify/webhooks";
+import { Random } from "../../simulators/random";
+import { start } from "../../simulators/shopify";
+import type { SimCustomer } from "../../simulators/shopify/model";
+import { restOrder } from "../../simulators/shopify/payloads";
+import { SHOPIFY_RETRY_SCHEDULE_MS, WebhookSender } from "../../simulators/shopify/webhooks";
 import type { SoakReply, SoakRequest, SoakSetUp, SoakTraffic, TruthOrder } from "./protocol";
 
 const sim = await start({ port: 0 });

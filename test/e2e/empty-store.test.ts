@@ -4,7 +4,13 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDemoAdmin, screenshot, seriousAccessibilityViolations, settled, type DemoApp } from "./support";
+import {
+  openDemoAdmin,
+  screenshot,
+  seriousAccessibilityViolations,
+  settled,
+  type DemoApp,
+} from "../support/demo-admin";
 
 let demo: DemoApp;
 let page: Page;

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDemoAdmin, settled, type DemoApp } from "./support";
+import { openDemoAdmin, settled, type DemoApp } from "../support/demo-admin";
 
 let demo: DemoApp;
 let page: Page;

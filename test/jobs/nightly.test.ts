@@ -12,8 +12,8 @@ import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { storeStatus } from "../../app/admin/store-status.server";
 import { utcOffsetMinutes } from "../../app/jobs/schedule";
 import type { StoreOrder } from "../../app/domain/types";
-import { generateDemoHistory } from "../simulators/shopify";
-import { SimulatedShop } from "../simulators/shopify/store";
+import { generateDemoHistory } from "../../simulators/shopify";
+import { SimulatedShop } from "../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { importShop } from "../support/store-fixture";
 

@@ -9,8 +9,8 @@ import { LifecycleJobs } from "../../app/jobs/lifecycle-jobs.server";
 import { markInterruptedRuns } from "../../app/jobs/nightly/recompute.server";
 import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
-import { generateDemoHistory } from "../simulators/shopify";
-import { SimulatedShop } from "../simulators/shopify/store";
+import { generateDemoHistory } from "../../simulators/shopify";
+import { SimulatedShop } from "../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { importShop } from "../support/store-fixture";
 

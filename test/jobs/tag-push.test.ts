@@ -8,8 +8,8 @@ import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.serv
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { TagOutbox, type LabelWriter, type LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
 import { createShopifyLabelWriterFactory } from "../../app/platforms/shopify/label-writer.server";
-import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
-import type { SimulatedShop } from "../simulators/shopify/store";
+import { generateDemoHistory, start, type ShopifySimulator } from "../../simulators/shopify";
+import type { SimulatedShop } from "../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { simulatorAdmin } from "../support/simulator-admin";
 import { importShop } from "../support/store-fixture";

@@ -24,7 +24,7 @@ import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../../app/security/secret-box.server";
 import { WooConnectService } from "../../app/woocommerce/connect.server";
 import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
-import { migrateSqliteFile } from "../support/migrations";
+import { migrateSqliteFile } from "../../tools/migrations";
 import { openKeys, type WooClientTuning } from "../../app/woocommerce/store-keys.server";
 import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
 import {
@@ -58,7 +58,7 @@ import {
   waitFor,
   type ReceivedRequest,
   type Receiver,
-} from "../simulators/woocommerce/receiver";
+} from "../../simulators/woocommerce/receiver";
 import { WpAdminSession } from "./wp-admin";
 
 const env = (name: string): string => {
@@ -70,7 +70,7 @@ const ROOT = process.env["WOO_ROOT"] ?? "/tmp/woo";
 const HTTP = env("WOO_BASE_URL");
 const HTTPS = env("WOO_HTTPS_BASE_URL");
 const STORE_CA = readFileSync(env("WOO_CA_CERT"));
-const TEST_CA = new URL("../simulators/woocommerce/tls/cert.pem", import.meta.url);
+const TEST_CA = new URL("../../simulators/woocommerce/tls/cert.pem", import.meta.url);
 const PLUGIN_SRC = new URL("../../extensions/woocommerce/ciclo", import.meta.url).pathname;
 const PLUGIN_DIR = join(ROOT, "wp/wp-content/plugins/ciclo");
 const TRUST_PLUGIN = join(ROOT, "wp/wp-content/mu-plugins/ciclo-live-test-trust.php");

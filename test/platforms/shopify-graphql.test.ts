@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Kind, parse, validate, visit, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import { backfillOrdersQuery } from "../../app/platforms/shopify/graphql";
-import { adminSchema } from "../simulators/shopify/graphql/schema";
+import { adminSchema } from "../../simulators/shopify/graphql/schema";
 
 const APP = new URL("../../app/", import.meta.url).pathname;
 

@@ -13,9 +13,9 @@ import {
   type CustomerLabelChange,
   type WritePath,
 } from "../../app/platforms/shopify/tags";
-import { AdminHttpError, simulatorAdminGraphql } from "../simulators/shopify/admin-client";
-import { start, type ShopifySimulator } from "../simulators/shopify/server";
-import type { SimulatedShop } from "../simulators/shopify/store";
+import { AdminHttpError, simulatorAdminGraphql } from "../../simulators/shopify/admin-client";
+import { start, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { SimulatedShop } from "../../simulators/shopify/store";
 
 let sim: ShopifySimulator;
 let counter = 0;

@@ -10,7 +10,7 @@ import {
   createWebhookVerifier,
   type WebhookCheck,
 } from "../../app/platforms/shopify/webhook-verifier.server";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
 
 const SECRET = "verifier-secret";
 const library = createWebhookVerifier(

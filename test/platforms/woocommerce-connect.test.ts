@@ -10,7 +10,7 @@ import {
   normalizeStoreUrl,
   parseKeyExchangeCallback,
 } from "../../app/platforms/woocommerce";
-import { startReceiver, startWooSimulator, type Receiver, type WooSimulator } from "../simulators/woocommerce";
+import { startReceiver, startWooSimulator, type Receiver, type WooSimulator } from "../../simulators/woocommerce";
 
 let sim: WooSimulator;
 let ciclo: Receiver;

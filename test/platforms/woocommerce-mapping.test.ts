@@ -9,7 +9,7 @@ import {
   normalizeGuestEmail,
   type WooStoreOrder,
 } from "../../app/platforms/woocommerce";
-import { SimStore } from "../simulators/woocommerce";
+import { SimStore } from "../../simulators/woocommerce";
 
 const KEY = "store-7-guest-key";
 

@@ -21,7 +21,7 @@ import {
   waitFor,
   type Receiver,
   type WooSimulator,
-} from "../simulators/woocommerce";
+} from "../../simulators/woocommerce";
 
 const SECRET = "per-store-webhook-secret";
 let sim: WooSimulator;

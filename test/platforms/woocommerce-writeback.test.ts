@@ -13,7 +13,7 @@ import {
   type CustomerMetaChange,
   type WooClient,
 } from "../../app/platforms/woocommerce";
-import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
+import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 
 let sim: WooSimulator;
 let client: WooClient;

@@ -2,7 +2,7 @@
  * Vitest global setup: one real PostgreSQL server for the whole run (each test file makes its own database).
  */
 import type { TestProject } from "vitest/node";
-import { startPostgres, type PostgresServer } from "../support/postgres-server";
+import { startPostgres, type PostgresServer } from "../../tools/postgres-server";
 
 let server: PostgresServer | null = null;
 

@@ -1,16 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- these tests read loosely typed GraphQL JSON responses */
 /**
  * The simulator behaves like Shopify where a forgiving stand-in would hide real breakages (each behaviour's
- * source is cited in test/simulators/shopify/README.md): expiring, rotating, revocable tokens; scopes and protected
+ * source is cited in simulators/shopify/README.md): expiring, rotating, revocable tokens; scopes and protected
  * customer data enforced from the schema's own notes; 60 days of orders without read_all_orders; presentment
  * currencies; one event id per merchant action; bulk LIMIT_REACHED, CANCELING and partial data; the 2026-07
  * customer payload.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as appDocuments from "../../app/platforms/shopify/graphql";
-import { start, type ShopifySimulator } from "./shopify/server";
-import type { SimulatedShop } from "./shopify/store";
-import type { WebhookEvent } from "./shopify/webhooks";
+import { start, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { SimulatedShop } from "../../simulators/shopify/store";
+import type { WebhookEvent } from "../../simulators/shopify/webhooks";
 
 let sim: ShopifySimulator;
 let n = 0;

@@ -5,10 +5,10 @@
  * and per-shop call statistics.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { simulatorAdminGraphql } from "./shopify/admin-client";
-import { start, type ShopifySimulator } from "./shopify/server";
-import type { SimulatedShop } from "./shopify/store";
-import type { WebhookEvent } from "./shopify/webhooks";
+import { simulatorAdminGraphql } from "../../simulators/shopify/admin-client";
+import { start, type ShopifySimulator } from "../../simulators/shopify/server";
+import type { SimulatedShop } from "../../simulators/shopify/store";
+import type { WebhookEvent } from "../../simulators/shopify/webhooks";
 import type { AdminGraphql } from "../../app/platforms/shopify/admin-graphql.server";
 import {
   BULK_MUTATION_RUN,

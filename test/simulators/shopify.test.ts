@@ -12,14 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { Kind, parse, validate, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import * as appDocuments from "../../app/platforms/shopify/graphql";
-import { generateDemoHistory } from "./shopify/history";
-import { LiveEventStream } from "./shopify/live";
-import { graphqlDecimal, parseMoney, restMoney } from "./shopify/money";
-import { adminSchema } from "./shopify/graphql/schema";
-import { start, type ShopifySimulator } from "./shopify/server";
-import { SimulatedShop } from "./shopify/store";
-import { restTimestamp } from "./shopify/time";
-import { buildWebhookRequest, signWebhook, WebhookSender, type WebhookEvent } from "./shopify/webhooks";
+import { generateDemoHistory } from "../../simulators/shopify/history";
+import { LiveEventStream } from "../../simulators/shopify/live";
+import { graphqlDecimal, parseMoney, restMoney } from "../../simulators/shopify/money";
+import { adminSchema } from "../../simulators/shopify/graphql/schema";
+import { start, type ShopifySimulator } from "../../simulators/shopify/server";
+import { SimulatedShop } from "../../simulators/shopify/store";
+import { restTimestamp } from "../../simulators/shopify/time";
+import { buildWebhookRequest, signWebhook, WebhookSender, type WebhookEvent } from "../../simulators/shopify/webhooks";
 
 const SECRET = "test-app-secret";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, tuneDb, type Db } from "../../app/db.server";
-import { migrateSqliteFile, migrationSql } from "./migrations";
+import { migrateSqliteFile, migrationSql } from "../../tools/migrations";
 
 export type DbKind = "sqlite" | "postgres";
 export const DB_KINDS: DbKind[] = ["sqlite", "postgres"];

@@ -12,8 +12,8 @@ import { BulkOperationSignals } from "../../app/sync/bulk-operation-signals";
 import { InboxProcessor } from "../../app/sync/inbox-processor.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
 import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";
-import { SimulatedShop } from "../simulators/shopify/store";
-import { buildWebhookRequest, type SignatureMode, type WebhookEvent } from "../simulators/shopify/webhooks";
+import { SimulatedShop } from "../../simulators/shopify/store";
+import { buildWebhookRequest, type SignatureMode, type WebhookEvent } from "../../simulators/shopify/webhooks";
 import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
 
 export const WEBHOOK_SECRET = "ciclo-test-webhook-secret";

@@ -11,8 +11,8 @@ import { withThrottleRetry, type AdminGraphql } from "../../app/platforms/shopif
 import { OfflineAdmins } from "../../app/platforms/shopify/offline-admin.server";
 import { createShopifyApi } from "../../app/platforms/shopify/shopify-api.server";
 import { routeAdminApiToSimulator } from "../../app/platforms/shopify/simulator-routing.server";
-import type { ShopifySimulator } from "../simulators/shopify";
-import type { SimulatedShop } from "../simulators/shopify/store";
+import type { ShopifySimulator } from "../../simulators/shopify";
+import type { SimulatedShop } from "../../simulators/shopify/store";
 
 export function simulatorAdmin(sim: ShopifySimulator) {
   routeAdminApiToSimulator(sim.baseUrl);

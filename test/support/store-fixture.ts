@@ -6,8 +6,8 @@ import type { Db } from "../../app/db.server";
 import type { StoreOrder } from "../../app/domain/types";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
 import { writeOrders } from "../../app/sync/order-writer.server";
-import { restOrder } from "../simulators/shopify/payloads";
-import type { SimulatedShop } from "../simulators/shopify/store";
+import { restOrder } from "../../simulators/shopify/payloads";
+import type { SimulatedShop } from "../../simulators/shopify/store";
 
 /** `limit`: import only the first orders (a history import still under way). */
 export async function importShop(db: Db, shop: SimulatedShop, storeId?: string, options: { limit?: number } = {}) {

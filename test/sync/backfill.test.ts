@@ -8,10 +8,10 @@ import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/sync/
 import { writeOrders } from "../../app/sync/order-writer.server";
 import { PAID_STATUSES } from "../../app/domain/orders";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
-import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
-import { orderTotals } from "../simulators/shopify/order-math";
-import type { SimulatedShop } from "../simulators/shopify/store";
-import { restOrder } from "../simulators/shopify/payloads";
+import { generateDemoHistory, start, type ShopifySimulator } from "../../simulators/shopify";
+import { orderTotals } from "../../simulators/shopify/order-math";
+import type { SimulatedShop } from "../../simulators/shopify/store";
+import { restOrder } from "../../simulators/shopify/payloads";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { simulatorAdmin } from "../support/simulator-admin";
 

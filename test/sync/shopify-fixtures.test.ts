@@ -8,10 +8,11 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqliteTimestamp } from "../../app/db/sqlite-connection.server";
-import { freshSqlite, startApp, type RunningApp } from "../../bench/support";
-import { ensureBuilt } from "../e2e/support";
-import type { JsonObject } from "../simulators/shopify/payloads";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
+import { ensureBuilt } from "../../tools/app-build";
+import { startApp, type RunningApp } from "../../tools/app-process";
+import { freshSqlite } from "../../tools/fresh-database";
+import type { JsonObject } from "../../simulators/shopify/payloads";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
 
 const SECRET = "fixture-webhook-secret";
 const SHOP = "ciclo-fixture.myshopify.com";

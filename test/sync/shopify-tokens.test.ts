@@ -15,8 +15,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ShopifyTagWriter, type CustomerLabelChange } from "../../app/platforms/shopify/tags";
 import { SHOP_INFO } from "../../app/platforms/shopify/graphql";
 import { routeAdminApiToSimulator } from "../../app/platforms/shopify/simulator-routing.server";
-import { start, type ShopifySimulator } from "../simulators/shopify";
-import { buildWebhookRequest, type WebhookEvent } from "../simulators/shopify/webhooks";
+import { start, type ShopifySimulator } from "../../simulators/shopify";
+import { buildWebhookRequest, type WebhookEvent } from "../../simulators/shopify/webhooks";
 import { ShopifyHarness, WEBHOOK_SECRET } from "../support/shopify-harness";
 import { simulatorAdmin } from "../support/simulator-admin";
 

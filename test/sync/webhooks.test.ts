@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { syncStatus } from "../../app/sync/sync-status.server";
 import { DB_KINDS } from "../support/databases";
 import { ShopifyHarness } from "../support/shopify-harness";
-import { orderTotals } from "../simulators/shopify/order-math";
+import { orderTotals } from "../../simulators/shopify/order-math";
 
 const SHOP = "ciclo-test.myshopify.com";
 const line = (title: string, price: string, quantity = 1) => ({

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminContextForWoo, startEmbedSession } from "../../app/woocommerce/embed-session.server";
 import { openKeys } from "../../app/woocommerce/store-keys.server";
 import { DB_KINDS } from "../support/databases";
-import { WooHarness } from "./harness";
+import { WooHarness } from "../support/woo-harness";
 
 function embedToken(storeId: string, secret: string, expiresInS = 120, nonce = randomBytes(16).toString("hex")) {
   const payload = `e1.${storeId}.1.${Math.floor(Date.now() / 1000) + expiresInS}.${nonce}`;

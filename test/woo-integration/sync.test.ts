@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../support/databases";
-import { WooHarness } from "./harness";
+import { WooHarness } from "../support/woo-harness";
 
 const widget = [{ product_id: 12 }]; // 10.00
 

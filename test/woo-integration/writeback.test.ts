@@ -12,7 +12,7 @@ import { createWooClient, type WooClient } from "../../app/platforms/woocommerce
 import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
 import { openKeys } from "../../app/woocommerce/store-keys.server";
 import { DB_KINDS } from "../support/databases";
-import { WooHarness } from "./harness";
+import { WooHarness } from "../support/woo-harness";
 
 describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
   let h: WooHarness;

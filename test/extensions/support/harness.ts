@@ -10,7 +10,12 @@ import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
 import { afterEach, beforeEach, vi } from "vitest";
 import type { SurveyAnswerRequest, SurveyQuestionsResponse } from "../../../app/domain/surveys/api";
-import { accessDeniedErrors, accessNotes, appTomlScopes, typeScopesNeeded } from "../../support/required-access";
+import {
+  accessDeniedErrors,
+  accessNotes,
+  appTomlScopes,
+  typeScopesNeeded,
+} from "../../../simulators/shopify/required-access";
 import { installTestDocument, TestEvent, type TestElement } from "./minimal-dom";
 
 export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../extensions/checkout-survey");

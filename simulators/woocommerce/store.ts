@@ -5,7 +5,7 @@
  * webhook dispatcher listens to.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { formatMinorUnits, parseMinorUnits } from "../../../app/domain/money";
+import { formatMinorUnits, parseMinorUnits } from "../../app/domain/money";
 import { SimClock, wooDate } from "./clock";
 
 export type KeyPermissions = "read" | "write" | "read_write";

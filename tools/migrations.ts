@@ -5,8 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { ROOT } from "./root";
 
 /** All migrations of a folder ("prisma/migrations" or "prisma/postgres/migrations"), oldest first, as one script. */
 export function migrationSql(folder: string): string {

@@ -22,10 +22,10 @@ import { platformForStore } from "../../app/woocommerce/platform-for-store.serve
 import type { WooClientTuning } from "../../app/woocommerce/store-keys.server";
 import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
 import { handleWooWebhook } from "../../app/woocommerce/webhook-handler.server";
-import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
-import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
+import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
+import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 
-const TLS = new URL("../simulators/woocommerce/tls/", import.meta.url);
+const TLS = new URL("../../simulators/woocommerce/tls/", import.meta.url);
 
 export interface ReceivedWebhook {
   headers: Record<string, string>;

@@ -761,7 +761,7 @@ export function resolverFor(typeName: string, fieldName: string): Resolver | und
 
 export function unsupported(typeName: string, fieldName: string): UnsupportedFieldError {
   return new UnsupportedFieldError(
-    `Field '${fieldName}' on type '${typeName}' is valid in Admin API 2026-07 but not supported by the local Shopify simulator; add a resolver in test/simulators/shopify/graphql/resolvers.ts`,
+    `Field '${fieldName}' on type '${typeName}' is valid in Admin API 2026-07 but not supported by the local Shopify simulator; add a resolver in simulators/shopify/graphql/resolvers.ts`,
     {
       extensions: { code: "SIMULATOR_UNSUPPORTED_FIELD" },
     },

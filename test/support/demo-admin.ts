@@ -1,60 +1,21 @@
 /**
  * Browser tests against the built app in standalone demo mode: one build for the whole suite (skipped when
- * the build is newer than the sources), one server and one Chromium per test file, a seeded SQLite store.
+ * the build is newer than the sources), one server and one Chromium per test file, a seeded SQLite store
+ * (tools/scored-store.ts).
  */
-import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { ROOT, startApp, type RunningApp } from "../../bench/support";
-import { migrateSqlite, seedStore, type SeededStore, type SeedOptions } from "./seed-store";
+import type { Browser, Page } from "playwright-core";
+import { ensureBuilt } from "../../tools/app-build";
+import { startApp, type RunningApp } from "../../tools/app-process";
+import { launchBrowser } from "../../tools/browser";
+import { migrateSqliteFile } from "../../tools/migrations";
+import { ROOT } from "../../tools/root";
+import { seedStore, type SeededStore, type SeedOptions } from "../../tools/scored-store";
 
 export const SCREENSHOTS = join(ROOT, "screenshots");
-const SERVER_BUILD = join(ROOT, "build/server/index.js");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds once; concurrent test files wait on a lock directory instead of building in parallel. */
-export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, ".cache", "e2e-build.lock");
-  mkdirSync(join(ROOT, ".cache"), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another file is building (a lock older than 5 minutes is a crashed run).
-      if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    const built = (() => {
-      try {
-        return statSync(SERVER_BUILD).mtimeMs;
-      } catch {
-        return 0;
-      }
-    })();
-    const sources = Math.max(
-      newestSource(join(ROOT, "app")),
-      newestSource(join(ROOT, "extensions/checkout-survey/locales")),
-    );
-    if (built < sources) execSync("npm run --silent build", { cwd: ROOT, stdio: "ignore" });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 export interface DemoApp {
   app: RunningApp;
@@ -67,7 +28,7 @@ export async function startDemoApp(options: SeedOptions = {}): Promise<DemoApp> 
   await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), "ciclo-e2e-"));
   const file = join(dir, "e2e.sqlite");
-  migrateSqlite(file);
+  migrateSqliteFile(file);
   const store = seedStore(file, options);
   const app = await startApp({
     NODE_ENV: "development",
@@ -88,22 +49,6 @@ export async function startDemoApp(options: SeedOptions = {}): Promise<DemoApp> 
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }
 
 /** A logged-in page (the demo login sets its signed cookie). */

@@ -26,7 +26,7 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
-import { accessNotes, grants } from "../../../support/required-access";
+import { accessNotes, grants } from "../required-access";
 import type { ShopAuth } from "../oauth";
 import { isConnectionType } from "./cost";
 
