@@ -58,3 +58,87 @@ describe.each(DB_KINDS)("bulk update on %s", (kind) => {
     ]);
   });
 });
+
+describe.each(DB_KINDS)("bulk write on %s", (kind) => {
+  let database: TestDatabase;
+  let bulk: BulkWriter;
+  const outbox = {
+    table: "TagOutboxItem",
+    columns: [
+      { name: "id", type: "text" as const },
+      { name: "storeId", type: "text" as const },
+      { name: "customerId", type: "text" as const },
+      { name: "customerExternalId", type: "text" as const },
+      { name: "add", type: "text" as const },
+      { name: "remove", type: "text" as const },
+      { name: "metafields", type: "text" as const },
+      { name: "attempts", type: "int" as const },
+      { name: "appliedAt", type: "timestamp" as const },
+    ],
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    bulk = createBulkWriter(database.db, database.url);
+    await database.db.store.create({
+      data: { id: "s1", platform: "shopify", domain: "bulk-write.myshopify.com", currency: "EUR", timezone: "UTC" },
+    });
+  });
+  afterAll(async () => {
+    bulk.close();
+    await database.drop();
+  });
+
+  it("stores every value as given: text with tabs, newlines, backslashes and quotes, nulls, numbers, instants", async () => {
+    const when = new Date("2026-11-25T01:02:03.456Z");
+    const awkward = 'tab\there\nnew line\r\\back\\slash "quoted" \\N ünïcode 🎉';
+    await bulk.write({ ...outbox, chunkSize: 2 }, [
+      ["w1", "s1", "c1", "1", awkward, "[]", null, 7, when],
+      ["w2", "s1", "c2", "2", "", "\\N", "{}", 0, null],
+      ["w3", "s1", "c3", "3", "[]", "[]", null, 2_000_000_000, when],
+    ]);
+    const rows = await database.db.tagOutboxItem.findMany({
+      where: { id: { in: ["w1", "w2", "w3"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(
+      rows.map((r) => [r.id, r.add, r.remove, r.metafields, r.attempts, r.appliedAt?.toISOString() ?? null]),
+    ).toEqual([
+      ["w1", awkward, "[]", null, 7, when.toISOString()],
+      ["w2", "", "\\N", "{}", 0, null],
+      ["w3", "[]", "[]", null, 2_000_000_000, when.toISOString()],
+    ]);
+  });
+
+  it("replaces colliding rows with `conflict`, and a failing chunk leaves the chunks before it written", async () => {
+    await bulk.write(outbox, [["u1", "s1", "c1", "1", '["a"]', "[]", null, 0, null]]);
+    await bulk.write({ ...outbox, conflict: ["id"] }, [["u1", "s1", "c1", "1", '["b"]', "[]", null, 1, null]]);
+    expect((await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: "u1" } })).add).toBe('["b"]');
+    // The second chunk names a store that does not exist: its foreign key fails, the first chunk stays.
+    await expect(
+      bulk.write({ ...outbox, chunkSize: 1 }, [
+        ["f1", "s1", "c1", "1", "[]", "[]", null, 0, null],
+        ["f2", "no-such-store", "c1", "1", "[]", "[]", null, 0, null],
+      ]),
+    ).rejects.toThrow();
+    expect(await database.db.tagOutboxItem.count({ where: { id: { in: ["f1", "f2"] } } })).toBe(1);
+  });
+
+  it("runs concurrent callers one after another: a statement never lands inside another caller's chunk", async () => {
+    const rows = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "s1", `c${i}`, String(i), "[]", "[]", null, 0, null]);
+    const results = await Promise.allSettled([
+      bulk.write({ ...outbox, chunkSize: 50 }, rows("p", 500)),
+      bulk.write({ ...outbox, chunkSize: 50 }, [
+        ...rows("q", 100),
+        ["bad", "no-such-store", "c", "x", "[]", "[]", null, 0, null],
+      ]),
+      bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 9 WHERE "id" = ?`, "w1"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await database.db.tagOutboxItem.count({ where: { id: { startsWith: "p" } } })).toBe(500);
+    // The rejected write's earlier chunks (100 rows in two chunks) stay; only its failing chunk is rolled back.
+    expect(await database.db.tagOutboxItem.count({ where: { id: { startsWith: "q" } } })).toBe(100);
+    expect((await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: "w1" } })).attempts).toBe(9);
+  });
+});
