@@ -5,6 +5,7 @@
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
+import { refuseEarly } from "./app/security/request-guard.server.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
@@ -12,6 +13,22 @@ const build = (await import(new URL("./build/server/index.js", import.meta.url).
 
 const app = express();
 app.disable("x-powered-by");
+const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
+// Refusals that need only the request's head (cross-site form posts, oversize bodies) answer here, before Remix
+// and before a byte of the body is read; the connection is closed so an unread body is not drained.
+app.use((req, res, next) => {
+  const refusal = refuseEarly(
+    {
+      method: req.method,
+      url: `${req.protocol}://${req.get("host") ?? "localhost"}${req.originalUrl}`,
+      headers: { get: (name: string) => req.get(name) ?? null },
+    },
+    appUrl,
+  );
+  if (!refusal) return next();
+  res.status(refusal.status).set({ "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(refusal.message);
+});
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));

@@ -5,6 +5,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import { config } from "../config.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 import { services } from "../services.server";
 import { adminContextForWoo } from "../woocommerce/embed-session.server";
 import { wooServices } from "../woocommerce/woo-services.server";
@@ -23,6 +24,8 @@ export const demoCookie = createCookie("ciclo_demo", {
 });
 
 export async function requireStore(request: Request): Promise<AdminContext> {
+  // Every admin action goes through here: a cookie session must not be usable from another site's form.
+  assertSameOrigin(request, config().appUrl);
   const { db } = services();
   // WooCommerce merchants arrive through the plugin's signed embed (their own session, no App Bridge).
   const woo = await adminContextForWoo(request, wooServices().embed);

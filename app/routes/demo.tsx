@@ -7,6 +7,7 @@ import { redirect } from "@remix-run/node";
 import { demoCookie } from "../auth/admin-context.server";
 import { config } from "../config.server";
 import { services } from "../services.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
@@ -26,6 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 /** The demo script installs its simulated shop here, the way Shopify's OAuth would call afterAuth. */
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
+  assertSameOrigin(request, config().appUrl);
   const form = await request.formData();
   const shop = String(form.get("shop") ?? "");
   const token = String(form.get("accessToken") ?? "");

@@ -17,6 +17,8 @@ import { fill, hostedSurveyStrings, type HostedSurveyStrings } from "../surveys/
 import { showHostedSurvey, submitHostedSurvey, tokenFromRequest } from "../surveys/hosted-survey.server";
 import { fieldName, type HostedSurveyView } from "../surveys/hosted-survey-view";
 import { surveyRuntime } from "../surveys/survey-runtime.server";
+import { config } from "../config.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
 const STATUS: Record<HostedSurveyView["state"], number> = {
@@ -33,6 +35,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
+  // The form is only ever posted from this page; a foreign page must not answer with a leaked link.
+  assertSameOrigin(request, config().appUrl);
   const { status, view } = await submitHostedSurvey(request, tokenFromRequest(request, params.token), surveyRuntime());
   return data(view, { status, headers: NO_STORE });
 };

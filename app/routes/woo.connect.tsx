@@ -10,6 +10,8 @@ import { AppProvider, Banner, BlockStack, Button, Card, FormLayout, Page, Text, 
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import enTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
+import { config } from "../config.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 import { wooServices } from "../woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -27,6 +29,7 @@ export const loader = ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
+  assertSameOrigin(request, config().appUrl);
   const form = await request.formData();
   const storeUrl = String(form.get("storeUrl") ?? "").trim();
   if (!storeUrl) return { error: "Enter your store's address." };

@@ -37,6 +37,9 @@ export function wooSessionCookie(encryptionKey: Buffer): Cookie {
     httpOnly: true,
     secure: true,
     sameSite: "none",
+    // Partitioned (CHIPS): the cookie lives only under the wp-admin site that framed the sign-in, so a page on
+    // any other site (a forged form, a top-level visit) never carries it.
+    partitioned: true,
     path: "/",
     maxAge: WOO_SESSION_HOURS * 3600,
     secrets: [createHmac("sha256", encryptionKey).update("woo-admin-session").digest("base64url")],

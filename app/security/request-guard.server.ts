@@ -1,0 +1,21 @@
+/**
+ * Checks made on a request's head before any route code runs or any of its body is read. server.ts applies them
+ * to every request of the production server (so they answer before Remix's own, cruder checks); the routes repeat
+ * the parts they depend on, so the Vite dev server and in-process tests get the same behaviour.
+ *
+ * Node runs server.ts (which imports this) without a bundler: relative imports with their `.ts` extension only,
+ * and erasable TypeScript.
+ */
+import { crossSiteReason, CROSS_SITE_MESSAGE, isBrowserFormPath, type RequestHead } from "./same-origin.server.ts";
+
+export interface Refusal {
+  status: number;
+  message: string;
+}
+
+export function refuseEarly(request: RequestHead, appUrl: string): Refusal | null {
+  const { pathname } = new URL(request.url);
+  if (isBrowserFormPath(pathname) && crossSiteReason(request, appUrl) !== null)
+    return { status: 403, message: CROSS_SITE_MESSAGE };
+  return null;
+}
