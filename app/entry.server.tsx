@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
 import { wooServices } from "./woocommerce/woo-services.server";
+import { framingHeaders } from "./security/framing.server";
 
 export const streamTimeout = 5000;
 
@@ -16,6 +17,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  await framingHeaders(request, responseHeaders, wooServices().embed);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
