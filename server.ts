@@ -5,7 +5,7 @@
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { refuseEarly } from "./app/security/request-guard.server.ts";
+import { CLIENT_ADDRESS_HEADER, refuseEarly } from "./app/security/request-guard.server.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
@@ -17,6 +17,7 @@ const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
 // Refusals that need only the request's head (cross-site form posts, oversize bodies) answer here, before Remix
 // and before a byte of the body is read; the connection is closed so an unread body is not drained.
 app.use((req, res, next) => {
+  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const refusal = refuseEarly(
     {
       method: req.method,

@@ -17,6 +17,11 @@ export interface CicloConfig {
   shopifyAdminOrigin: string | null;
   /** Run the webhook inbox and backfill workers inside this process (the embedded default). */
   inProcessWorkers: boolean;
+  /**
+   * Let WooCommerce connections reach loopback and private addresses (a store on this machine or the LAN, the live
+   * test). Off unless CICLO_WOO_ALLOW_PRIVATE_ADDRESSES=1: otherwise the connect form could probe the server's network.
+   */
+  wooAllowPrivateAddresses: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -70,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CicloConfig {
     demo,
     shopifyAdminOrigin,
     inProcessWorkers: env.CICLO_WORKERS !== "off",
+    wooAllowPrivateAddresses: env.CICLO_WOO_ALLOW_PRIVATE_ADDRESSES === "1",
     logLevel,
   };
 }

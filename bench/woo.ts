@@ -58,7 +58,7 @@ const store = await db.store.create({
     embedSecret: box.seal("bench"),
   },
 });
-const tuning = { ca: sim.ca };
+const tuning = { ca: sim.ca, allowPrivateAddresses: true };
 
 say("backfill…");
 const backfillStart = sim.requests.length;

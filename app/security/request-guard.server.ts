@@ -8,6 +8,12 @@
  */
 import { crossSiteReason, CROSS_SITE_MESSAGE, isBrowserFormPath, type RequestHead } from "./same-origin.server.ts";
 
+/**
+ * The connecting client's address, set by server.ts from the socket (any value a client sends is overwritten),
+ * for per-client limits. Absent under the Vite dev server.
+ */
+export const CLIENT_ADDRESS_HEADER = "x-ciclo-client-address";
+
 export interface Refusal {
   status: number;
   message: string;

@@ -20,7 +20,7 @@ import {
 import { SURVEY_TARGETS, type SurveyTarget } from "../domain/surveys/catalogue";
 import { normalizeOrderId } from "../domain/surveys/order-id";
 import { logger } from "../logger.server";
-import { readBoundedBody } from "./bounded-body";
+import { readBoundedBody } from "../security/bounded-body.server";
 import { customerIdFromSub, shopFromDest } from "./session-token-claims";
 import type { ShopRateLimiter } from "./shop-rate-limiter";
 import type { SurveyService } from "./survey-service.server";

@@ -55,15 +55,27 @@ export type ConnectOutcome = { ok: true; storeId: string } | { ok: false; reason
  * callback and the redirect happen within seconds; a lost entry falls back to "look the store up".
  */
 export class ConnectOutcomes {
-  private readonly outcomes = new Map<string, { outcome: ConnectOutcome; at: number }>();
+  private readonly outcomes = new Map<string, { outcome: ConnectOutcome | null; at: number }>();
+
+  /** Marks an attempt's callback as taken; false when it was taken before (a replayed callback). */
+  claim(nonce: string): boolean {
+    this.forgetOld();
+    if (this.outcomes.has(nonce)) return false;
+    this.outcomes.set(nonce, { outcome: null, at: Date.now() });
+    return true;
+  }
 
   record(nonce: string, outcome: ConnectOutcome): void {
-    const now = Date.now();
-    for (const [key, entry] of this.outcomes) if (now - entry.at > ATTEMPT_TTL_MS) this.outcomes.delete(key);
-    this.outcomes.set(nonce, { outcome, at: now });
+    this.forgetOld();
+    this.outcomes.set(nonce, { outcome, at: Date.now() });
   }
 
   get(nonce: string): ConnectOutcome | null {
     return this.outcomes.get(nonce)?.outcome ?? null;
+  }
+
+  private forgetOld(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.outcomes) if (now - entry.at > ATTEMPT_TTL_MS) this.outcomes.delete(key);
   }
 }

@@ -27,11 +27,13 @@ export function wooServices(): WooServices {
   const cfg = config();
   const core = services();
   const box = new SecretBox(cfg.encryptionKey);
+  const clientTuning = { allowPrivateAddresses: cfg.wooAllowPrivateAddresses };
   const sync = new WooSyncRunner({
     db: core.db,
     box,
     encryptionKey: cfg.encryptionKey,
     appUrl: cfg.appUrl,
+    clientTuning,
     // A finished sync is the first moment segments mean something (as for Shopify's backfill).
     onCompleted: (run) => void core.jobs.recomputeNow(run.storeId, "backfill"),
   });
@@ -40,6 +42,7 @@ export function wooServices(): WooServices {
     box,
     encryptionKey: cfg.encryptionKey,
     appUrl: cfg.appUrl,
+    clientTuning,
     onConnected: (store, firstTime) => {
       // Not awaited: WooCommerce waits on the key-exchange callback.
       void sync.run(store.id, firstTime ? "install" : "reconcile", { customers: true }).catch((error: unknown) => {

@@ -48,6 +48,7 @@ beforeEach(async () => {
   receiver = await startReceiver();
   cicloEndpoint();
   client = createWooClient({
+    allowPrivateAddresses: true,
     storeUrl: sim.httpUrl,
     consumerKey: sim.adminKey.consumerKey,
     consumerSecret: sim.adminKey.consumerSecret,

@@ -105,7 +105,10 @@ export async function checkCredentials(client: WooClient): Promise<CredentialChe
         reason: "no WooCommerce REST API at this address (is WooCommerce active, are permalinks on?)",
       };
     }
-    return { ok: false, reason: `the store could not be reached: ${error.message}` };
+    // Only what the merchant can act on: never the remote server's own words or a network error code, which
+    // would turn the connect form into a probe of whatever answers at that address.
+    if (error.status === null) return { ok: false, reason: "the store could not be reached" };
+    return { ok: false, reason: `the store answered HTTP ${error.status}, not like WooCommerce` };
   }
 }
 
@@ -116,8 +119,12 @@ function explain(error: WooApiError): string {
         ? "the WordPress user who owns them may not view orders (use a shop manager or administrator)"
         : "WooCommerce did not recognise them (unknown key, or keys sent over plain http without a signature)";
     case "woocommerce_rest_authentication_error":
-      return error.message.replace(/^.*?: /, "");
+      // WooCommerce's own explanation ("Consumer secret is invalid."), short and printable only.
+      return error.message
+        .replace(/^.*?: /, "")
+        .replace(/[^\x20-\x7e]/g, "")
+        .slice(0, 160);
     default:
-      return error.message;
+      return `WooCommerce refused them (HTTP ${error.status})`;
   }
 }
