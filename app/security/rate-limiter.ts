@@ -20,6 +20,13 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
 /** A flash sale of 1,000 orders a minute is ~17 orders/s × 7 requests per survey: well inside these. */
 export const DEFAULT_SURVEY_RATE_LIMIT: RateLimitOptions = { refillPerSecond: 200, capacity: 1000, maxKeys: 10_000 };
 
+/** One buyer's survey is about 7 requests; a minute's burst of 60 and one a second after that is plenty. */
+export const DEFAULT_SURVEY_CALLER_RATE_LIMIT: RateLimitOptions = {
+  refillPerSecond: 1,
+  capacity: 60,
+  maxKeys: 100_000,
+};
+
 interface Bucket {
   tokens: number;
   updatedAtMs: number;

@@ -87,7 +87,8 @@ export async function submitHostedSurvey(
       { target: opened.target, orderId: opened.orderId, questionId: question.id, ...value },
       { allowedQuestionIds: allowed, locale },
     );
-    if (!result.ok) errors.push(...result.errors.map((error) => ({ ...error, field: question.id })));
+    if (!result.ok && "errors" in result)
+      errors.push(...result.errors.map((error) => ({ ...error, field: question.id })));
   }
   if (errors.length > 0) {
     const again = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null, {

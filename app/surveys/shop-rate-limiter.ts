@@ -2,6 +2,7 @@
 export {
   KeyedRateLimiter as ShopRateLimiter,
   DEFAULT_SURVEY_RATE_LIMIT,
+  DEFAULT_SURVEY_CALLER_RATE_LIMIT,
   type RateLimitDecision,
   type RateLimitOptions,
 } from "../security/rate-limiter";
