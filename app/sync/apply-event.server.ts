@@ -5,6 +5,7 @@
 import type { Db } from "../db.server";
 import type { StoreEvent } from "../domain/types";
 import { redactionHash } from "./redaction-hash.server";
+import { redactCustomer } from "./redaction.server";
 import { upsertCustomersTx, writeOrders, writeRefund } from "./order-writer.server";
 import { logger } from "../logger.server";
 
@@ -44,7 +45,7 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
       });
       return;
     case "customer.redact":
-      await redactCustomer(db, storeId, event.customerExternalId, event.orderExternalIds);
+      await redactCustomer(db, storeId, event.customerExternalId, event.orderExternalIds, event.email);
       return;
     case "customer.dataRequest":
       await assembleDataRequest(db, storeId, event);
@@ -106,23 +107,6 @@ async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Pr
       });
     }
   });
-}
-
-/** GDPR customers/redact: remove everything that identifies the customer; orders stay as anonymous sales. */
-export async function redactCustomer(db: Db, storeId: string, customerExternalId: string, orderExternalIds: string[]) {
-  const idHash = redactionHash(storeId, customerExternalId);
-  await db.$transaction(async (tx) => {
-    const anonymous = { customerId: null, customerExternalId: null, email: null };
-    await tx.order.updateMany({ where: { storeId, customerExternalId }, data: anonymous });
-    if (orderExternalIds.length) {
-      await tx.order.updateMany({ where: { storeId, externalId: { in: orderExternalIds } }, data: anonymous });
-    }
-    await tx.customer.deleteMany({ where: { storeId, externalId: customerExternalId } });
-    await tx.dataRequest.deleteMany({ where: { storeId, customerExternalId } });
-    const seen = await tx.redactedCustomer.findUnique({ where: { storeId_idHash: { storeId, idHash } } });
-    if (!seen) await tx.redactedCustomer.create({ data: { storeId, idHash } });
-  });
-  logger.info("customer redacted", { storeId });
 }
 
 /** GDPR shop/redact (48 h after uninstall): every row of the shop goes, including the store itself. */

@@ -12,6 +12,7 @@ import type { Db } from "../db.server";
 import type { StoreCustomer, StoreOrder, StoreRefund } from "../domain/types";
 import { countsTowardCustomerValue } from "../domain/orders";
 import { redactionHash } from "./redaction-hash.server";
+import { stripRedactedPersonalData } from "./redaction.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -58,6 +59,7 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
   }
   const skippedStale = input.length - fresh.length;
   if (fresh.length === 0) return { written: 0, skippedStale };
+  await stripRedactedPersonalData(tx, storeId, fresh);
 
   const redacted = await redactedCustomerIds(
     tx,

@@ -123,19 +123,20 @@ export async function sendShopifyWebhook(
   topic: string,
   shopDomain: string,
   payload: JsonObject,
+  eventId?: string,
 ): Promise<number> {
-  const signed = buildWebhookRequest({ topic, shopDomain, payload, secret: API_SECRET });
+  const signed = buildWebhookRequest({ topic, shopDomain, payload, secret: API_SECRET, eventId });
   const res = await fetch(`${app.url}/webhooks`, { method: "POST", headers: signed.headers, body: signed.body });
   await res.body?.cancel();
   return res.status;
 }
 
-/** Waits until the app's inbox processor has applied every receipt (none pending or claimed). */
-export async function inboxDrained(app: SecureApp, timeoutMs = 20_000): Promise<void> {
+/** Waits until the app's inbox processor has applied every receipt (none pending or claimed, but `except`). */
+export async function inboxDrained(app: SecureApp, timeoutMs = 20_000, except: string[] = []): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const waiting = await app.database.db.webhookReceipt.count({
-      where: { OR: [{ status: "pending" }, { status: { startsWith: "processing" } }] },
+      where: { id: { notIn: except }, OR: [{ status: "pending" }, { status: { startsWith: "processing" } }] },
     });
     if (waiting === 0) return;
     if (Date.now() > until) throw new Error(`${waiting} webhook receipts still waiting`);
