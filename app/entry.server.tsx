@@ -7,6 +7,8 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
 import { wooServices } from "./woocommerce/woo-services.server";
 import { framingHeaders } from "./security/framing.server";
+import { config } from "./config.server";
+import { startDataRequestRetention } from "./admin/data-requests.server";
 
 export const streamTimeout = 5000;
 
@@ -46,3 +48,4 @@ export default async function handleRequest(
 // server loads the build.
 services();
 wooServices();
+if (config().inProcessWorkers) startDataRequestRetention(services().db);

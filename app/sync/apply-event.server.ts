@@ -6,6 +6,7 @@ import type { Db } from "../db.server";
 import type { StoreEvent } from "../domain/types";
 import { redactionHash } from "./redaction-hash.server";
 import { redactCustomer } from "./redaction.server";
+import { purgeExpiredDataRequests } from "../admin/data-requests.server";
 import { upsertCustomersTx, writeOrders, writeRefund } from "./order-writer.server";
 import { logger } from "../logger.server";
 
@@ -162,6 +163,7 @@ async function assembleDataRequest(
     orders,
     note: "Ciclo stores order history, customer names and e-mail as synced from the store, and derived segment scores.",
   };
+  await purgeExpiredDataRequests(db);
   await db.dataRequest.create({
     data: {
       storeId,
