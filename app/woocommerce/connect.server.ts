@@ -15,6 +15,7 @@ import {
   normalizeStoreUrl,
   parseKeyExchangeCallback,
   WooApiError,
+  wooTopicSecret,
   type EnsureWebhooksReport,
 } from "../platforms/woocommerce";
 import { assertPublicHost } from "../security/outbound.server";
@@ -211,9 +212,14 @@ export class WooConnectService {
 
     let webhooks: EnsureWebhooksReport | { error: string };
     try {
-      webhooks = await ensureWebhooks(client, wooDeliveryUrl(this.deps.appUrl, store.id), box.open(webhookSecret), {
-        rotateSecret: !existing?.webhookSecret,
-      });
+      const storeSecret = box.open(webhookSecret);
+      webhooks = await ensureWebhooks(
+        client,
+        wooDeliveryUrl(this.deps.appUrl, store.id),
+        (topic) => wooTopicSecret(storeSecret, topic),
+        { rotateSecret: !existing?.webhookSecret || !existing.webhookTopicSecrets },
+      );
+      await db.store.update({ where: { id: store.id }, data: { webhookTopicSecrets: true } });
     } catch (error) {
       const message = error instanceof WooApiError ? error.message : "unexpected error";
       webhooks = { error: `webhooks could not be registered (${message}); reconciliation will retry` };

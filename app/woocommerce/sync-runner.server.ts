@@ -14,6 +14,7 @@ import { logger } from "../logger.server";
 import {
   OVERLAP_MS,
   reconcile,
+  wooTopicSecret,
   syncWooCustomers,
   syncWooOrders,
   WooApiError,
@@ -108,10 +109,21 @@ export class WooSyncRunner {
         const secret = store.webhookSecret ? this.deps.box.open(store.webhookSecret) : null;
         const reconciled = await reconcile(client, since, {
           guestKey,
-          ...(secret ? { webhooks: { deliveryUrl: wooDeliveryUrl(this.deps.appUrl, storeId), secret } } : {}),
+          ...(secret
+            ? {
+                webhooks: {
+                  deliveryUrl: wooDeliveryUrl(this.deps.appUrl, storeId),
+                  secret: (topic: string) => wooTopicSecret(secret, topic),
+                  // Stores connected before per-topic secrets: re-send every webhook its topic's secret once.
+                  rotateSecret: !store.webhookTopicSecrets,
+                },
+              }
+            : {}),
           ...(options.perPage ? { perPage: options.perPage } : {}),
         });
         webhooks = reconciled.webhooks;
+        if (secret && !store.webhookTopicSecrets)
+          await db.store.update({ where: { id: storeId }, data: { webhookTopicSecrets: true } });
         pages = reconciled.pages;
       } else {
         pages = syncWooOrders(client, { guestKey, ...(options.perPage ? { perPage: options.perPage } : {}) });

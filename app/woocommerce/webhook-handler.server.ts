@@ -9,6 +9,7 @@ import { logger } from "../logger.server";
 import { classifyWooDelivery } from "../platforms/woocommerce";
 import type { SecretBox } from "../security/secret-box.server";
 import type { WebhookInbox } from "../sync/webhook-inbox.server";
+import { acceptedWebhookSecrets } from "./store-keys.server";
 
 export interface WooWebhookDeps {
   db: Db;
@@ -26,11 +27,15 @@ export async function handleWooWebhook(request: Request, storeId: string, deps: 
   const rawBody = await request.text();
   const store = await deps.db.store.findUnique({
     where: { id: storeId },
-    select: { id: true, platform: true, domain: true, webhookSecret: true },
+    select: { id: true, platform: true, domain: true, webhookSecret: true, webhookTopicSecrets: true },
   });
   const secret = store?.platform === "woocommerce" && store.webhookSecret ? deps.box.open(store.webhookSecret) : null;
   // The ping carries no signature, so it can be answered without knowing the store.
-  const delivery = classifyWooDelivery(request.headers, rawBody, secret ?? "");
+  const delivery = classifyWooDelivery(
+    request.headers,
+    rawBody,
+    secret ? acceptedWebhookSecrets(secret, store!.webhookTopicSecrets) : () => [],
+  );
   if (delivery.kind === "ping") return new Response(null, { status: 200 });
   if (!store || !secret) return new Response("Unknown store", { status: 404 });
   if (delivery.kind === "rejected") {
