@@ -3,11 +3,11 @@
  * writeOrders in batches (see inbox-processor); everything else is handled here.
  */
 import type { Db } from "../db.server";
-import type { StoreEvent } from "../domain/types";
+import type { StoreEvent, StoreOrder } from "../domain/types";
 import { redactionHash } from "./redaction-hash.server";
 import { redactCustomer } from "./redaction.server";
 import { purgeExpiredDataRequests } from "../admin/data-requests.server";
-import { upsertCustomersTx, writeOrders, writeRefund } from "./order-writer.server";
+import { upsertCustomersTx, writeOrders, writeOrdersTx, writeRefund } from "./order-writer.server";
 import { logger } from "../logger.server";
 
 export interface ApplyContext {
@@ -26,6 +26,9 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
       return;
     case "order.delete":
       await deleteOrder(db, storeId, event.orderExternalId);
+      return;
+    case "order.restore":
+      await restoreOrders(db, storeId, [event.order]);
       return;
     case "refund.create":
       await writeRefund(db, storeId, event.refund);
@@ -108,6 +111,34 @@ async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Pr
       });
     }
   });
+}
+
+/**
+ * Orders back in the store after a deletion (WooCommerce's trash is reversible): the tombstone is lifted when the
+ * order's own modification time is newer than the last version applied before the deletion — a replay of an older
+ * delivery cannot revive an order deleted since — and then the order is written like any update.
+ */
+export async function restoreOrders(db: Db, storeId: string, orders: StoreOrder[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  return db.$transaction(
+    async (tx) => {
+      const held = await tx.order.findMany({
+        where: { storeId, externalId: { in: orders.map((o) => o.externalId) }, deletedAt: { not: null } },
+        select: { id: true, externalId: true, platformUpdatedAt: true },
+      });
+      const byId = new Map(orders.map((o) => [o.externalId, o]));
+      const lifted = held.filter((h) => byId.get(h.externalId)!.updatedAt.getTime() > h.platformUpdatedAt.getTime());
+      if (lifted.length)
+        await tx.order.updateMany({
+          where: { id: { in: lifted.map((h) => h.id) } },
+          // The restored payload must win the newest-wins check against the tombstone's own time.
+          data: { deletedAt: null, platformUpdatedAt: new Date(0) },
+        });
+      await writeOrdersTx(tx, storeId, orders);
+      return lifted.length;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /** GDPR shop/redact (48 h after uninstall): every row of the shop goes, including the store itself. */

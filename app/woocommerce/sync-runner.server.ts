@@ -25,6 +25,7 @@ import {
 import type { SecretBox } from "../security/secret-box.server";
 import { upsertCustomersTx, writeOrders } from "../sync/order-writer.server";
 import { redactionHash } from "../sync/redaction-hash.server";
+import { restoreOrders } from "../sync/apply-event.server";
 import { wooClientForStore, wooDeliveryUrl, wooGuestKey, type WooClientTuning } from "./store-keys.server";
 
 export type WooRunTrigger = "install" | "reconcile";
@@ -131,7 +132,18 @@ export class WooSyncRunner {
       let storeClockAtStart: Date | null = null;
       for await (const page of pages) {
         storeClockAtStart ??= new Date(page.nextModifiedAfter.getTime() + OVERLAP_MS);
-        await writeOrders(db, storeId, page.orders);
+        // An order listed outside the trash is in the store: a deletion we hold for it was a trash since restored
+        // (its webhook may have been missed while webhooks were off).
+        await restoreOrders(
+          db,
+          storeId,
+          page.orders.filter((o) => o.wooStatus !== "trash"),
+        );
+        await writeOrders(
+          db,
+          storeId,
+          page.orders.filter((o) => o.wooStatus === "trash"),
+        );
         run = await db.backfillRun.update({
           where: { id: run.id },
           data: {

@@ -186,7 +186,7 @@ describe("deliveries", () => {
       ]),
     );
     expect(mapped["order.deleted"]).toMatchObject({ kind: "order.delete", orderExternalId: String(order.id) });
-    expect(mapped["order.restored"]).toMatchObject({ kind: "order.upsert", order: { wooStatus: "completed" } });
+    expect(mapped["order.restored"]).toMatchObject({ kind: "order.restore", order: { wooStatus: "completed" } });
     expect(mapped["customer.created"]).toMatchObject({
       kind: "customer.upsert",
       customer: { externalId: String(cust.id), email: "c@example.com" },
