@@ -18,6 +18,12 @@ const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
 // and before a byte of the body is read; the connection is closed so an unread body is not drained.
 app.use((req, res, next) => {
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
+  // A body refused as too large (413, by a route reading it bounded) is not read to its end.
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
+    if (args[0] === 413) closeUnreadBody(req, res);
+    return writeHead.apply(this, args);
+  } as typeof res.writeHead;
   const refusal = refuseEarly(
     {
       method: req.method,
@@ -27,9 +33,34 @@ app.use((req, res, next) => {
     appUrl,
   );
   if (!refusal) return next();
-  res.status(refusal.status).set({ "content-type": "text/plain; charset=utf-8", connection: "close" });
+  closeUnreadBody(req, res);
+  res.status(refusal.status).set({ "content-type": "text/plain; charset=utf-8" });
   res.end(refusal.message);
 });
+
+/**
+ * After answering a request whose body was not read: discard what is already in flight for a moment, so the client
+ * reads the answer (closing a socket with unread data resets it, and the answer can be lost), then close the
+ * connection instead of draining the rest of a body that may never end.
+ */
+function closeUnreadBody(req: express.Request, res: express.Response): void {
+  res.once("finish", () => {
+    if (req.complete) return;
+    let discarded = 0;
+    const close = () => req.socket.destroy();
+    const timer = setTimeout(close, 2_000);
+    timer.unref();
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > 1024 * 1024) {
+        clearTimeout(timer);
+        close();
+      }
+    });
+    req.once("end", () => clearTimeout(timer));
+    req.resume();
+  });
+}
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));

@@ -34,6 +34,7 @@ import {
 import { deleteStoreData } from "../admin/store-data.server";
 import { listDataRequests, purgeExpiredDataRequests, REPORT_DAYS } from "../admin/data-requests.server";
 import { DownloadButton } from "../components/DownloadButton";
+import { boundedFormData } from "../security/bounded-body.server";
 
 export const meta = () => [{ title: "Settings · Ciclo" }];
 
@@ -53,7 +54,7 @@ type ActionResult =
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
   const { store } = await requireStore(request);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   if (form.get("intent") === "delete") {
     const result = await deleteStoreData(services().db, store, String(form.get("confirm") ?? ""));
     return result.ok

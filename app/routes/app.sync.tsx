@@ -15,6 +15,7 @@ import {
   ProgressBar,
   Text,
 } from "@shopify/polaris";
+import { boundedFormData } from "../security/bounded-body.server";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { syncStatus } from "../sync/sync-status.server";
@@ -32,7 +33,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { store } = await requireStore(request);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   if (form.get("intent") !== "resync") return new Response("Unknown action", { status: 400 });
   const run = await services().backfill.start(store.id, "manual");
   return { started: run.id };

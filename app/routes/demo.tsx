@@ -8,6 +8,7 @@ import { demoCookie } from "../auth/admin-context.server";
 import { config } from "../config.server";
 import { services } from "../services.server";
 import { assertSameOrigin } from "../security/same-origin.server";
+import { boundedFormData } from "../security/bounded-body.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
@@ -28,7 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
   assertSameOrigin(request, config().appUrl);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   const shop = String(form.get("shop") ?? "");
   const token = String(form.get("accessToken") ?? "");
   if (!/^[a-z0-9-]+\.myshopify\.com$/.test(shop) || !token)

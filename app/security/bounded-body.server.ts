@@ -1,8 +1,8 @@
 /**
  * Request bodies read up to a byte limit, so a client cannot make the server buffer more than that: a declared
  * Content-Length over the limit is refused before reading, and a body without one (chunked) is counted as it
- * arrives and refused at the first byte over. The rest is left unread (server.ts closes such connections); the
- * stream is not cancelled, because cancelling destroys the socket the 413 must be sent on.
+ * arrives and refused at the first byte over. The rest is left unread (server.ts closes such connections after the
+ * answer); the stream is not cancelled, because cancelling destroys the socket the 413 must be sent on.
  */
 
 export type BoundedBody = { ok: true; text: string } | { ok: false; reason: "too-large" };
@@ -45,10 +45,7 @@ export async function readBoundedBytes(request: Request, maxBytes: number): Prom
 }
 
 export function payloadTooLarge(): Response {
-  return new Response("Payload too large", {
-    status: 413,
-    headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
-  });
+  return new Response("Payload too large", { status: 413, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 /** `request.formData()`, bounded: throws a 413 Response when the body is over `maxBytes`. */

@@ -19,9 +19,24 @@ export interface Refusal {
   message: string;
 }
 
+/**
+ * The most a request body to `pathname` may declare. Mirrors BODY_LIMITS in bounded-body.server.ts, which the
+ * routes enforce while reading (for bodies sent without a Content-Length); kept here so server.ts needs no bundler.
+ */
+export function declaredBodyLimit(pathname: string): number {
+  if (pathname === "/webhooks" || pathname.startsWith("/webhooks/")) return 5 * 1024 * 1024;
+  if (pathname === "/woo/callback") return 16 * 1024;
+  if (pathname === "/api/survey/answers") return 4 * 1024;
+  if (isBrowserFormPath(pathname)) return 256 * 1024;
+  return 64 * 1024;
+}
+
 export function refuseEarly(request: RequestHead, appUrl: string): Refusal | null {
   const { pathname } = new URL(request.url);
   if (isBrowserFormPath(pathname) && crossSiteReason(request, appUrl) !== null)
     return { status: 403, message: CROSS_SITE_MESSAGE };
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > declaredBodyLimit(pathname))
+    return { status: 413, message: "Payload too large" };
   return null;
 }

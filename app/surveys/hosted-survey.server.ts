@@ -9,6 +9,7 @@ import { claimedStoreId, verifySurveyToken } from "./survey-token.server";
 import type { SurveyService } from "./survey-service.server";
 import type { SurveyStore, SurveyStores } from "./survey-stores.server";
 import { localeFromAcceptLanguage } from "./hosted-survey-strings";
+import { boundedFormData } from "../security/bounded-body.server";
 import { fieldName, type HostedSurveyView } from "./hosted-survey-view";
 
 export { fieldName, type HostedSurveyView } from "./hosted-survey-view";
@@ -70,7 +71,7 @@ export async function submitHostedSurvey(
     recordImpression: false,
   });
   if (!served.eligible) return { status: 200, view: { state: "thanks", locale } };
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   const allowed = new Set(served.questions.map((question) => question.id));
   const errors: SurveyAnswerError[] = [];
   for (const question of served.questions) {

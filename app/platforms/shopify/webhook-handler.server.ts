@@ -3,6 +3,7 @@
  * their own database and a real `authenticate.webhook`: verify, record in the inbox, answer at once.
  */
 import { logger } from "../../logger.server";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../../security/bounded-body.server";
 import type { WebhookInbox } from "../../sync/webhook-inbox.server";
 
 interface VerifiedWebhook {
@@ -44,7 +45,10 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
   }
   // Keep the raw body (stored as received) and hand the library only the headers it reads: shopify-api
   // canonicalises every header with a regex on every lookup, which was the costliest part of a webhook.
-  const rawBody = await request.text();
+  // Read bounded: anyone can send a signature header, so an oversize body is refused at the limit, unverified.
+  const body = await readBoundedBody(request, BODY_LIMITS.webhook);
+  if (!body.ok) return payloadTooLarge();
+  const rawBody = body.text;
   const headers = new Headers();
   for (const name of SHOPIFY_HEADERS) {
     const value = request.headers.get(name);
