@@ -26,6 +26,9 @@ import { BulkOperationSignals } from "../app/sync/bulk-operation-signals";
 import { startShopifyProcess } from "./shopify-process";
 import { freshSqlite, round } from "./support";
 
+// The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
+process.env.NODE_ENV ??= "development";
+
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 3_000_000);
 const NOW = new Date("2026-11-20T03:00:00Z");

@@ -22,6 +22,9 @@ import { WooSyncRunner } from "../app/woocommerce/sync-runner.server";
 import { startWooSimulator } from "../test/simulators/woocommerce";
 import { freshSqlite, round } from "./support";
 
+// The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
+process.env.NODE_ENV ??= "development";
+
 const ORDERS = Number(process.env.BENCH_WOO_ORDERS ?? 10_000);
 const CUSTOMERS = Number(process.env.BENCH_WOO_CUSTOMERS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_WOO_CONCURRENCY ?? 4);

@@ -61,6 +61,9 @@ import {
 } from "../simulators/woocommerce/receiver";
 import { WpAdminSession } from "./wp-admin";
 
+// The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
+process.env.NODE_ENV ??= "development";
+
 const env = (name: string): string => {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run through scripts/test-woo-live.ts`);
