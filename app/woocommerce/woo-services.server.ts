@@ -60,7 +60,7 @@ export function wooServices(): WooServices {
     sync,
     schedule,
     webhook: { db: core.db, box, inbox: core.inbox },
-    embed: { db: core.db, box, nonces: new EmbedNonces(), cookie: wooSessionCookie(cfg.encryptionKey) },
+    embed: { db: core.db, box, nonces: new EmbedNonces(core.db), cookie: wooSessionCookie(cfg.encryptionKey) },
   };
   return instance;
 }

@@ -53,6 +53,20 @@ export async function startSecureApp(kind: DbKind, env: Record<string, string> =
   };
 }
 
+/** Another app process on the same database and keys (as behind a load balancer); stop it yourself. */
+export function startSecondProcess(app: SecureApp, env: Record<string, string> = {}): Promise<RunningApp> {
+  return startApp({
+    NODE_ENV: "production",
+    DATABASE_URL: app.database.url,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_API_KEY: API_KEY,
+    CICLO_ENCRYPTION_KEY: app.encryptionKey.toString("base64"),
+    LOG_LEVEL: "error",
+    CICLO_WORKERS: "off",
+    ...env,
+  });
+}
+
 /** A connected WooCommerce store as the connect flow leaves it (sealed secrets), with one customer and order. */
 export async function createWooStore(app: SecureApp, domain = `shop-${randomBytes(3).toString("hex")}.example`) {
   const embedSecret = randomBytes(32).toString("base64url");

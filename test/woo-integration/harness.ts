@@ -78,7 +78,7 @@ export class WooHarness {
     const embed: WooEmbedDeps = {
       db: database.db,
       box,
-      nonces: new EmbedNonces(),
+      nonces: new EmbedNonces(database.db),
       cookie: wooSessionCookie(encryptionKey),
     };
     const bulk = createBulkWriter(database.db, database.url);
