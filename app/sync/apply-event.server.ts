@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db.server";
 import type { StoreEvent, StoreOrder } from "../domain/types";
-import { redactionHash } from "./redaction-hash.server";
+import { redactionHashes } from "./redaction-hash.server";
 import { redactCustomer } from "./redaction.server";
 import { purgeExpiredDataRequests } from "../admin/data-requests.server";
 import { upsertCustomersTx, writeOrders, writeOrdersTx, writeRefund } from "./order-writer.server";
@@ -35,8 +35,8 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
       return;
     case "customer.upsert":
       await db.$transaction(async (tx) => {
-        const redacted = await tx.redactedCustomer.findUnique({
-          where: { storeId_idHash: { storeId, idHash: redactionHash(storeId, event.customer.externalId) } },
+        const redacted = await tx.redactedCustomer.findFirst({
+          where: { storeId, idHash: { in: redactionHashes(storeId, event.customer.externalId) } },
         });
         if (!redacted) await upsertCustomersTx(tx, storeId, [event.customer]);
       });

@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { sameSignature } from "../auth/signed-text";
+import { purposeKey } from "../security/keys.server";
 
 const ATTEMPT_TTL_MS = 60 * 60_000; // the merchant may take a while on the authorize screen
 
@@ -19,7 +20,7 @@ export class ConnectAttempts {
   private readonly key: Buffer;
 
   constructor(encryptionKey: Buffer) {
-    this.key = createHmac("sha256", encryptionKey).update("woo-connect-attempt").digest();
+    this.key = purposeKey(encryptionKey, "woo-connect-attempt");
   }
 
   issue(storeUrl: string, now = new Date()): string {

@@ -5,11 +5,11 @@
  * set our own signed session cookie; the Polaris admin then runs without App Bridge. The cookie is
  * SameSite=None; Secure because it lives in a third-party iframe inside wp-admin.
  */
-import { createHmac } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import type { Db } from "../db.server";
 import { verifyEmbedToken } from "../platforms/woocommerce";
+import { purposeKey } from "../security/keys.server";
 import type { SecretBox } from "../security/secret-box.server";
 
 export const WOO_SESSION_HOURS = 8;
@@ -56,7 +56,7 @@ export function wooSessionCookie(encryptionKey: Buffer): Cookie {
     partitioned: true,
     path: "/",
     maxAge: WOO_SESSION_HOURS * 3600,
-    secrets: [createHmac("sha256", encryptionKey).update("woo-admin-session").digest("base64url")],
+    secrets: [purposeKey(encryptionKey, "woo-admin-session-cookie").toString("base64url")],
   });
 }
 

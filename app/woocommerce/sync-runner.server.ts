@@ -24,7 +24,7 @@ import {
 } from "../platforms/woocommerce";
 import type { SecretBox } from "../security/secret-box.server";
 import { upsertCustomersTx, writeOrders } from "../sync/order-writer.server";
-import { redactionHash } from "../sync/redaction-hash.server";
+import { redactionHashes } from "../sync/redaction-hash.server";
 import { restoreOrders } from "../sync/apply-event.server";
 import { wooClientForStore, wooDeliveryUrl, wooGuestKey, type WooClientTuning } from "./store-keys.server";
 
@@ -189,13 +189,16 @@ export class WooSyncRunner {
       if (page.customers.length === 0) continue;
       await this.deps.db.$transaction(async (tx) => {
         // Customers erased under GDPR are never re-created (as in the webhook path).
-        const hashes = page.customers.map((c) => redactionHash(storeId, c.externalId));
+        const hashes = page.customers.map((c) => redactionHashes(storeId, c.externalId));
         const redacted = new Set(
           (
-            await tx.redactedCustomer.findMany({ where: { storeId, idHash: { in: hashes } }, select: { idHash: true } })
+            await tx.redactedCustomer.findMany({
+              where: { storeId, idHash: { in: hashes.flat() } },
+              select: { idHash: true },
+            })
           ).map((r) => r.idHash),
         );
-        const keep: StoreCustomer[] = page.customers.filter((c) => !redacted.has(redactionHash(storeId, c.externalId)));
+        const keep: StoreCustomer[] = page.customers.filter((_c, i) => !hashes[i]!.some((h) => redacted.has(h)));
         if (keep.length) await upsertCustomersTx(tx, storeId, keep);
       });
     }

@@ -39,7 +39,7 @@ describe.each(DB_KINDS)("WooCommerce connect on %s", (kind) => {
     expect(raw).not.toContain(issued.consumerKey);
     expect(raw).not.toContain(issued.consumerSecret);
     for (const sealed of [store.credentials, store.webhookSecret, store.embedSecret])
-      expect(sealed).toMatch(/^enc:v1:/);
+      expect(sealed).toMatch(/^enc:v2:/);
     expect(openKeys(h.box, store.credentials!)).toEqual({
       consumerKey: issued.consumerKey,
       consumerSecret: issued.consumerSecret,
