@@ -18,10 +18,11 @@ const appUrl = process.env.SHOPIFY_APP_URL ?? `http://localhost:${port}`;
 // and before a byte of the body is read; the connection is closed so an unread body is not drained.
 app.use((req, res, next) => {
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
-  // A body refused as too large (413, by a route reading it bounded) is not read to its end.
+  // An answer sent before the body was read to its end (a 413 from a route reading it bounded, a 401 refused on
+  // its headers) ends the connection: the rest of that body is not read, and the connection is not reused.
   const writeHead = res.writeHead;
   res.writeHead = function (this: typeof res, ...args: Parameters<typeof res.writeHead>) {
-    if (args[0] === 413) closeUnreadBody(req, res);
+    if (args[0] === 413 || (!req.complete && hasBody(req))) closeUnreadBody(req, res);
     return writeHead.apply(this, args);
   } as typeof res.writeHead;
   const refusal = refuseEarly(
@@ -38,32 +39,59 @@ app.use((req, res, next) => {
   res.end(refusal.message);
 });
 
+function hasBody(req: express.Request): boolean {
+  const length = req.headers["content-length"];
+  return length !== undefined ? length !== "0" : req.headers["transfer-encoding"] !== undefined;
+}
+
 /**
- * After answering a request whose body was not read: discard what is already in flight for a moment, so the client
- * reads the answer (closing a socket with unread data resets it, and the answer can be lost), then close the
- * connection instead of draining the rest of a body that may never end.
+ * For an answer sent before the request's body was read (a 413, a refusal): the client is told not to reuse the
+ * connection, and the connection is closed gently. Node closes a "Connection: close" socket right after the
+ * answer, and closing with unread data in the receive buffer is a reset that can destroy the answer before the
+ * client reads it; so the socket is half-closed instead, and what is still in flight is discarded until the client
+ * closes, at most 16 MiB or 2 s, never the whole body. (A client busy writing reads the answer only once its send
+ * buffer is full, a few MiB on loopback: a smaller cap resets the connection before it has seen the answer.)
  */
 function closeUnreadBody(req: express.Request, res: express.Response): void {
-  res.once("finish", () => {
-    if (req.complete) return;
+  res.setHeader("connection", "close");
+  const socket = req.socket;
+  socket.destroySoon = function (this: typeof socket) {
+    this.end();
     let discarded = 0;
-    const close = () => req.socket.destroy();
+    const close = () => this.destroy();
     const timer = setTimeout(close, 2_000);
     timer.unref();
-    req.on("data", (chunk: Buffer) => {
+    this.on("data", (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > 1024 * 1024) {
+      if (discarded > 16 * 1024 * 1024) {
         clearTimeout(timer);
         close();
       }
     });
-    req.once("end", () => clearTimeout(timer));
-    req.resume();
-  });
+    this.once("end", () => {
+      clearTimeout(timer);
+      close();
+    });
+    this.resume();
+  };
 }
+
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+// Errors Express meets before Remix (a path that is not valid percent-encoding): a client error answered 400 with no
+// stack printed; anything else is a 500 logged by name only (its message may quote the URL, and URLs carry tokens).
+app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  if (res.headersSent) return next(error);
+  const status = (error as { status?: unknown }).status;
+  const clientError = typeof status === "number" && status >= 400 && status < 500;
+  if (!clientError) {
+    const name = error instanceof Error ? error.name : typeof error;
+    console.error(JSON.stringify({ level: "error", msg: "request failed before the app", error: name }));
+  }
+  res.status(clientError ? status : 500).set({ "content-type": "text/plain; charset=utf-8" });
+  res.end(clientError ? "Bad request" : "Internal error");
+});
 
 const server = app.listen(port, host, () => {
   console.log(JSON.stringify({ level: "info", msg: "Ciclo listening", url: `http://${host}:${port}` }));

@@ -29,7 +29,9 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 
 export const loader = ({ request }: LoaderFunctionArgs) => {
   const storeUrl = new URL(request.url).searchParams.get("store_url")?.slice(0, 500) ?? "";
-  return storeUrl ? wooServices().connect.prefill(storeUrl) : { storeUrl: "", error: null };
+  if (!storeUrl) return { storeUrl: "", error: null };
+  const prefilled = wooServices().connect.prefill(storeUrl);
+  return prefilled.error ? data(prefilled, { status: 400 }) : prefilled;
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {

@@ -31,8 +31,23 @@ export function declaredBodyLimit(pathname: string): number {
   return 64 * 1024;
 }
 
+/**
+ * A path or query that is not valid percent-encoding, or that decodes to a NUL character: no route takes one, and a
+ * NUL cannot even be compared with a PostgreSQL text column (the query fails instead of finding nothing).
+ */
+export function malformedUrl(url: URL): boolean {
+  try {
+    const decoded = decodeURIComponent(url.pathname) + decodeURIComponent(url.search.replace(/\+/g, " "));
+    return decoded.includes("\u0000");
+  } catch {
+    return true;
+  }
+}
+
 export function refuseEarly(request: RequestHead, appUrl: string): Refusal | null {
-  const { pathname } = new URL(request.url);
+  const url = new URL(request.url);
+  const { pathname } = url;
+  if (malformedUrl(url)) return { status: 400, message: "Bad request" };
   if (isBrowserFormPath(pathname) && crossSiteReason(request, appUrl) !== null)
     return { status: 403, message: CROSS_SITE_MESSAGE };
   const declared = Number(request.headers.get("content-length") ?? "0");

@@ -47,11 +47,12 @@ export async function showHostedSurvey(
   request: Request,
   token: string,
   deps: HostedSurveyDeps,
+  options: { recordImpression?: boolean } = {},
 ): Promise<HostedSurveyView> {
   const locale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
   const opened = await open(token, deps);
   if (typeof opened === "string") return { state: opened, locale };
-  const served = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null);
+  const served = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null, options);
   if (!served.eligible) return { state: served.reason === "already-answered" ? "thanks" : "not-asked", locale };
   return { state: "ask", locale, questions: served.questions, errors: [] };
 }

@@ -122,6 +122,15 @@ describe("deliveries", () => {
     expect(
       classifyWooDelivery(headerLookup({ "content-type": "application/json" }), delivery.rawBody, SECRET),
     ).toMatchObject({ kind: "rejected", status: 401 });
+    // Correctly signed, but not a JSON object: refused (400) before anything is stored.
+    for (const body of ["[]", "null", '"order"', "{not json"])
+      expect(
+        classifyWooDelivery(
+          headerLookup({ ...delivery.headers, "x-wc-webhook-signature": signWooWebhook(body, SECRET) }),
+          body,
+          SECRET,
+        ),
+      ).toMatchObject({ kind: "rejected", status: 400 });
     // A forged request posted to the endpoint is answered 401.
     const res = await fetch(`${receiver.url}/hook`, {
       method: "POST",

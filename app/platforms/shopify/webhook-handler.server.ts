@@ -70,6 +70,12 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
     }
     throw error;
   }
+  // Every Shopify webhook body is a JSON object; anything else (signed or not) is refused before it is stored.
+  const payload = verified.payload;
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    logger.warn("webhook body is not a JSON object", { topic });
+    return new Response("Body is not a JSON object", { status: 400 });
+  }
   const outcome = await deps.inbox.record({
     platform: "shopify",
     shopDomain: verified.shop,

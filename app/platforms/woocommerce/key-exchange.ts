@@ -39,7 +39,17 @@ export function normalizeStoreUrl(storeUrl: string): string {
   const url = new URL(withScheme);
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("store URL must be http(s)");
   if (url.username || url.password || url.search || url.hash) throw new Error("store URL must be a plain address");
+  if (!plausibleHost(url.hostname)) throw new Error("store URL must be a web address such as shop.example");
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+
+/** A domain name with a real top-level part, an IP address, or localhost (development stores). */
+function plausibleHost(hostname: string): boolean {
+  if (hostname === "localhost") return true;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
+  return DOMAIN.test(hostname);
 }
 
 export type KeyPermissions = "read" | "write" | "read_write";

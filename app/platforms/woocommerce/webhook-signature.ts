@@ -85,6 +85,9 @@ export function classifyWooDelivery(
   } catch {
     return { kind: "rejected", status: 400, reason: "body is not JSON" };
   }
+  // Every WooCommerce resource (order, customer, product…) is a JSON object; anything else is refused, not stored.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    return { kind: "rejected", status: 400, reason: "body is not a JSON object" };
   return {
     kind: "delivery",
     topic: topic.toLowerCase(),
