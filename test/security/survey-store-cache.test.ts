@@ -6,22 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SurveyStores, STORE_CACHE_MAX_ENTRIES } from "../../app/surveys/survey-stores.server";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { DB_KINDS } from "../support/databases";
 import { startSecureApp, type SecureApp } from "./support";
 
 describe.each(DB_KINDS)("survey store cache on %s", (kind) => {
-  let database: TestDatabase;
   let app: SecureApp;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     app = await startSecureApp(kind);
   });
   afterAll(async () => {
-    await database?.drop();
     await app?.stop();
   });
 
   it("stays bounded under a flood of unknown claimed store ids, and still finds real stores", async () => {
+    const database = app.database;
     const store = await database.db.store.create({ data: { platform: "shopify", domain: "cache.myshopify.com" } });
     const stores = new SurveyStores(database.db, Buffer.alloc(32, 1));
     expect((await stores.byId(store.id))?.id).toBe(store.id);

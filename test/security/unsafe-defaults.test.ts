@@ -6,12 +6,12 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../bench/support";
 import { buildWebhookRequest } from "../simulators/shopify/webhooks";
 import { freePort } from "../support/postgres-server";
 import { ensureBuilt } from "../e2e/support";
-import { createTestDatabase } from "../support/databases";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 
 interface Outcome {
   exitCode: number | null;
@@ -71,11 +71,16 @@ async function start(env: Record<string, string>): Promise<Outcome> {
   };
 }
 
-describe("development defaults need NODE_ENV=development", () => {
+describe.each(DB_KINDS)("development defaults need NODE_ENV=development on %s", (kind) => {
+  let database: TestDatabase;
   let databaseUrl: string;
   beforeAll(async () => {
     await ensureBuilt();
-    databaseUrl = (await createTestDatabase("sqlite")).url;
+    database = await createTestDatabase(kind);
+    databaseUrl = database.url;
+  });
+  afterAll(async () => {
+    await database?.drop();
   });
 
   it("without NODE_ENV, or with NODE_ENV=staging, a server missing its secrets refuses to start", async () => {
@@ -121,6 +126,8 @@ describe("development defaults need NODE_ENV=development", () => {
       });
       const res = await fetch(`${server.url}/webhooks`, { method: "POST", headers: forged.headers, body: forged.body });
       expect(res.status).toBe(401);
+      expect(await database.db.webhookReceipt.count()).toBe(0);
+      expect(await database.db.store.count()).toBe(0);
     } finally {
       await server.stop();
     }
