@@ -1,11 +1,21 @@
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import {
+  createReadableStreamFromReadable,
+  type ActionFunctionArgs,
+  type EntryContext,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
+import { isRouteErrorResponse } from "@remix-run/react";
+import { logger } from "./logger.server";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
 import { wooServices } from "./woocommerce/woo-services.server";
+import { framingHeaders } from "./security/framing.server";
+import { config } from "./config.server";
+import { startDataRequestRetention } from "./admin/data-requests.server";
 
 export const streamTimeout = 5000;
 
@@ -16,6 +26,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  await framingHeaders(request, responseHeaders, wooServices().embed);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -33,14 +44,25 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        console.error(error);
+        logger.error("render failed", { path: new URL(request.url).pathname, error });
       },
     });
     setTimeout(abort, streamTimeout + 1000);
   });
 }
 
+/**
+ * Errors of loaders and actions go through the logger (which masks secrets) instead of Remix's raw console.error;
+ * refusals answered on purpose (a thrown 4xx Response: 403, 413…) are not errors.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs): void {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  logger.error("request failed", { path: new URL(request.url).pathname, error });
+}
+
 // Start the in-process workers (webhook inbox, backfill resume, jobs, WooCommerce reconciliation) as soon as the
 // server loads the build.
 services();
 wooServices();
+if (config().inProcessWorkers) startDataRequestRetention(services().db);

@@ -35,6 +35,9 @@ const POSTGRES = process.argv.includes("--postgres");
 // The app runs the recompute's thread at a lower priority than requests; here it runs at the priority the floor is
 // measured at, so a busy machine slows both alike and the ratio stays a property of the code.
 process.env.CICLO_WORKER_NICE = "0";
+// The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
+process.env.NODE_ENV ??= "development";
+
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 3_000_000);
 const NOW = new Date("2026-11-20T03:00:00Z");

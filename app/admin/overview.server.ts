@@ -8,7 +8,7 @@ import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { niceWidth } from "../jobs/nightly/score-customers";
 import { backfillProgress } from "../sync/backfill.server";
-import { dialect } from "./dialect.server";
+import { dialect, queryFragments } from "./dialect.server";
 import { adminMemo } from "./memo.server";
 import { SEGMENTS, segmentName } from "./names";
 import { recomputeStatus, type RecomputeStatus } from "./recompute-status.server";
@@ -112,10 +112,13 @@ async function rfGrid(db: Db, storeId: string, runCounts: unknown): Promise<RfCe
   if (fromRun) return fromRun;
   // SQLite would otherwise walk an unrelated index with a row lookup each; a plain scan is 2-3x faster.
   const store = dialect() === "sqlite" ? Prisma.sql`+"storeId"` : Prisma.sql`"storeId"`;
-  const rows = await db.$queryRaw<{ r: unknown; f: unknown; customers: unknown; avgSpend: unknown }[]>`
+  const rows = await queryFragments<{ r: unknown; f: unknown; customers: unknown; avgSpend: unknown }[]>(
+    db,
+    Prisma.sql`
     SELECT "rScore" AS "r", "fScore" AS "f", COUNT(*) AS "customers", AVG("monetaryMinor") AS "avgSpend"
     FROM "CustomerScore" WHERE ${store} = ${storeId} AND "rScore" > 0
-    GROUP BY "rScore", "fScore"`;
+    GROUP BY "rScore", "fScore"`,
+  );
   return rows.map((row) => ({
     r: toNumber(row.r),
     f: toNumber(row.f),
@@ -142,18 +145,27 @@ async function clvDistribution(
   const column = Prisma.raw(basis === "predicted" ? `"predictedClvMinor"` : `"historicClvMinor"`);
   // Only indexed columns for predicted CLV (the whole count and histogram come from the index).
   const where = Prisma.sql`"storeId" = ${storeId} AND ${column} IS NOT NULL`;
-  const [countRow] = await db.$queryRaw<{ n: unknown }[]>`SELECT COUNT(*) AS "n" FROM "CustomerScore" WHERE ${where}`;
+  const [countRow] = await queryFragments<{ n: unknown }[]>(
+    db,
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM "CustomerScore" WHERE ${where}`,
+  );
   const count = toNumber(countRow?.n ?? 0);
   if (count === 0) return [];
   // The 95th percentile sets the scale, so a few very large customers don't squash everyone into one bar.
-  const [p95Row] = await db.$queryRaw<{ v: unknown }[]>`
+  const [p95Row] = await queryFragments<{ v: unknown }[]>(
+    db,
+    Prisma.sql`
     SELECT ${column} AS "v" FROM "CustomerScore" WHERE ${where}
-    ORDER BY ${column} DESC LIMIT 1 OFFSET ${Math.floor(count * 0.05)}`;
+    ORDER BY ${column} DESC LIMIT 1 OFFSET ${Math.floor(count * 0.05)}`,
+  );
   const width = niceWidth(toNumber(p95Row?.v ?? 0), 10);
-  const rows = await db.$queryRaw<{ bucket: unknown; customers: unknown }[]>`
+  const rows = await queryFragments<{ bucket: unknown; customers: unknown }[]>(
+    db,
+    Prisma.sql`
     SELECT CASE WHEN ${column} >= ${width * 10} THEN 10 WHEN ${column} < 0 THEN 0
       ELSE CAST(${column} / ${width} AS INTEGER) END AS "bucket", COUNT(*) AS "customers"
-    FROM "CustomerScore" WHERE ${where} GROUP BY 1 ORDER BY 1`;
+    FROM "CustomerScore" WHERE ${where} GROUP BY 1 ORDER BY 1`,
+  );
   const counts = new Map(rows.map((row) => [toNumber(row.bucket), toNumber(row.customers)]));
   return Array.from({ length: 11 }, (_, i) => ({
     fromMinor: String(i * width),

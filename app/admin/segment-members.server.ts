@@ -9,6 +9,7 @@ import type { Db } from "../db.server";
 import { memberPageMemo } from "./memo.server";
 import { MEMBER_SORTS, PAGE_SIZE, type MemberQuery } from "./member-query";
 import { toMinorString, toNumber } from "./sql-values";
+import { queryFragments } from "./dialect.server";
 
 export interface MemberRow {
   customerId: string;
@@ -77,7 +78,9 @@ export async function readMembers(
   const stageFilter = query.stage ? Prisma.sql`AND s."stage" = ${query.stage}` : Prisma.empty;
   const offset = (query.page - 1) * PAGE_SIZE;
   // One extra row tells whether there is a next page without counting the segment.
-  const rows = await db.$queryRaw<RawMember[]>`
+  const rows = await queryFragments<RawMember[]>(
+    db,
+    Prisma.sql`
     SELECT s."id" AS "id", s."customerId" AS "customerId", c."externalId" AS "externalId", c."firstName" AS "firstName",
       c."lastName" AS "lastName", c."email" AS "email", s."stage" AS "stage", s."orders" AS "orders",
       s."lastOrderAt" AS "lastOrderAt", s."monetaryMinor" AS "monetaryMinor",
@@ -91,7 +94,8 @@ export async function readMembers(
       LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
     ) s
     LEFT JOIN "Customer" c ON c."id" = s."customerId" AND c."storeId" = s."storeId"
-    ORDER BY ${orderBy(query)}`;
+    ORDER BY ${orderBy(query)}`,
+  );
   const page = rows.slice(0, PAGE_SIZE).map((row) => ({
     customerId: row.customerId,
     externalId: row.externalId ?? "",

@@ -41,7 +41,7 @@ export async function loadSegmentPage(
 ): Promise<SegmentPageData | null> {
   const segment = segmentBySlug(slug);
   if (!segment) return null;
-  const [settings, latest, tagSync, lastRun] = await Promise.all([
+  const [settings, latest, tagSync, lastRun, lastRedaction] = await Promise.all([
     readSettings(db, store.id),
     db.segmentSnapshot.findFirst({ where: { storeId: store.id }, orderBy: { day: "desc" }, select: { day: true } }),
     tagSyncStatus(db, store.id),
@@ -50,13 +50,19 @@ export async function loadSegmentPage(
       orderBy: { startedAt: "desc" },
       select: { id: true, clvStatus: true, finishedAt: true },
     }),
+    // Member pages list names and e-mails: a customers/redact (in any process) must not be served from memory.
+    db.redactedCustomer.findFirst({
+      where: { storeId: store.id },
+      orderBy: { redactedAt: "desc" },
+      select: { redactedAt: true },
+    }),
   ]);
   const members = await segmentMembers(
     db,
     store.id,
     slug,
     query,
-    `${lastRun?.id ?? "none"}|${lastRun?.finishedAt?.toISOString() ?? ""}|${latest?.day ?? ""}`,
+    `${lastRun?.id ?? "none"}|${lastRun?.finishedAt?.toISOString() ?? ""}|${latest?.day ?? ""}|${lastRedaction?.redactedAt.toISOString() ?? ""}`,
   );
   const day = latest?.day ?? null;
   const weekAgo = day

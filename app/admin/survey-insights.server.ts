@@ -18,7 +18,7 @@ import {
 } from "../domain/surveys";
 import { adminMemo } from "./memo.server";
 import { toNumber } from "./sql-values";
-import { dialect } from "./dialect.server";
+import { dialect, queryFragments } from "./dialect.server";
 import { DISTRIBUTION_QUESTIONS } from "./survey-labels";
 import { toSurveyRecord } from "./survey-records.server";
 
@@ -64,11 +64,14 @@ async function groupedAnswers(db: Db, storeId: string): Promise<GroupedRow[]> {
     dialect() === "postgres"
       ? Prisma.raw(`to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`)
       : Prisma.raw(`substr(strftime('%Y-%m-%dT%H', "createdAt"), 1, 13)`);
-  return db.$queryRaw<GroupedRow[]>`
+  return queryFragments<GroupedRow[]>(
+    db,
+    Prisma.sql`
     SELECT "target" AS "target", "questionId" AS "questionId", "answerId" AS "answerId", "score" AS "score",
       "segmentAtAnswer" AS "segment", "stageAtAnswer" AS "stage", ${hour} AS "hour", COUNT(*) AS "n"
     FROM "SurveyResponse" WHERE "storeId" = ${storeId} AND ("score" IS NOT NULL OR "answerId" IS NOT NULL)
-    GROUP BY "target", "questionId", "answerId", "score", "segmentAtAnswer", "stageAtAnswer", ${hour}`;
+    GROUP BY "target", "questionId", "answerId", "score", "segmentAtAnswer", "stageAtAnswer", ${hour}`,
+  );
 }
 
 async function computeInsights(db: Db, storeId: string, timeZone: string): Promise<SurveyInsights> {

@@ -5,6 +5,7 @@
 import { createCookie, redirect } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import { config } from "../config.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 import { services } from "../services.server";
 import { adminContextForWoo } from "../woocommerce/embed-session.server";
 import { wooServices } from "../woocommerce/woo-services.server";
@@ -22,11 +23,29 @@ export const demoCookie = createCookie("ciclo_demo", {
   maxAge: 60 * 60 * 24,
 });
 
+/** Shopify opens the embedded app with these parameters and App Bridge sends its session token as a Bearer. */
+function fromShopifyAdmin(request: Request): boolean {
+  const params = new URL(request.url).searchParams;
+  return (
+    params.has("shop") ||
+    params.has("host") ||
+    params.has("id_token") ||
+    params.has("embedded") ||
+    /^Bearer\s/i.test(request.headers.get("authorization") ?? "")
+  );
+}
+
 export async function requireStore(request: Request): Promise<AdminContext> {
+  // Every admin action goes through here: a cookie session must not be usable from another site's form.
+  assertSameOrigin(request, config().appUrl);
   const { db } = services();
-  // WooCommerce merchants arrive through the plugin's signed embed (their own session, no App Bridge).
-  const woo = await adminContextForWoo(request, wooServices().embed);
-  if (woo) return woo;
+  // WooCommerce merchants arrive through the plugin's signed embed (their own session, no App Bridge). A request
+  // that comes from Shopify's admin is always a Shopify merchant's: a WooCommerce cookie planted in their browser
+  // must not swap someone else's store into their Shopify page.
+  if (!fromShopifyAdmin(request)) {
+    const woo = await adminContextForWoo(request, wooServices().embed);
+    if (woo) return woo;
+  }
   if (config().demo) {
     const shop = (await demoCookie.parse(request.headers.get("cookie"))) as string | null;
     if (shop) {

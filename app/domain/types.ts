@@ -73,6 +73,8 @@ export interface StoreOrder {
 export type StoreEvent =
   | { kind: "order.upsert"; order: StoreOrder }
   | { kind: "order.delete"; orderExternalId: string; at: Date }
+  /** Back from the trash (WooCommerce): lifts the deletion, then writes the order as an upsert would. */
+  | { kind: "order.restore"; order: StoreOrder }
   | { kind: "refund.create"; refund: StoreRefund }
   | { kind: "customer.upsert"; customer: StoreCustomer }
   | { kind: "customer.delete"; customerExternalId: string; at: Date }

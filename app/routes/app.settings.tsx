@@ -32,14 +32,18 @@ import {
   type Thresholds,
 } from "../admin/settings-validation";
 import { deleteStoreData } from "../admin/store-data.server";
+import { listDataRequests, purgeExpiredDataRequests, REPORT_DAYS } from "../admin/data-requests.server";
 import { DownloadButton } from "../components/DownloadButton";
+import { boundedFormData } from "../security/bounded-body.server";
 
 export const meta = () => [{ title: "Settings · Ciclo" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { store, embedded } = await requireStore(request);
-  const settings = await readSettings(services().db, store.id);
-  return { settings, embedded, domain: store.domain, timezone: store.timezone };
+  const { db } = services();
+  await purgeExpiredDataRequests(db);
+  const [settings, dataRequests] = await Promise.all([readSettings(db, store.id), listDataRequests(db, store.id)]);
+  return { settings, embedded, domain: store.domain, timezone: store.timezone, dataRequests, reportDays: REPORT_DAYS };
 };
 
 type ActionResult =
@@ -50,7 +54,7 @@ type ActionResult =
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<ActionResult> => {
   const { store } = await requireStore(request);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   if (form.get("intent") === "delete") {
     const result = await deleteStoreData(services().db, store, String(form.get("confirm") ?? ""));
     return result.ok
@@ -80,7 +84,7 @@ function formState(settings: SettingsValues) {
 }
 
 export default function SettingsPage() {
-  const { settings, embedded, domain, timezone } = useLoaderData<typeof loader>();
+  const { settings, embedded, domain, timezone, dataRequests, reportDays } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [values, setValues] = useState(() => formState(settings));
@@ -242,6 +246,38 @@ export default function SettingsPage() {
                       Survey answers (CSV)
                     </DownloadButton>
                   </InlineStack>
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingSm">
+                    Customer data requests
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    When a customer asks your store what it holds on them, Ciclo prepares its part here. Each report can
+                    be downloaded for {reportDays} days, then it is deleted.
+                  </Text>
+                  {dataRequests.length === 0 ? (
+                    <Text as="p">No data requests in the last {reportDays} days.</Text>
+                  ) : (
+                    <BlockStack gap="200">
+                      {dataRequests.map((item) => (
+                        <InlineStack key={item.id} gap="300" blockAlign="center">
+                          <Text as="span">
+                            Customer {item.customerExternalId}, {item.createdAt.slice(0, 10)} (kept until{" "}
+                            {item.expiresAt.slice(0, 10)})
+                          </Text>
+                          <DownloadButton
+                            url={`/app/settings/data-requests/${item.id}`}
+                            filename={`ciclo-data-request-${item.customerExternalId}.json`}
+                            embedded={embedded}
+                          >
+                            Download report (JSON)
+                          </DownloadButton>
+                        </InlineStack>
+                      ))}
+                    </BlockStack>
+                  )}
                 </BlockStack>
               </Card>
               <Card>

@@ -22,6 +22,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { boundedFormData } from "../security/bounded-body.server";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { readQuestionSets, resetQuestionSets, saveQuestionSets } from "../admin/question-sets.server";
@@ -39,7 +40,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { store } = await requireStore(request);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   if (form.get("intent") === "reset") {
     await resetQuestionSets(services().db, store.id);
     return { ok: true as const, errors: [] };

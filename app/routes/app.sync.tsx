@@ -16,6 +16,7 @@ import {
   ProgressBar,
   Text,
 } from "@shopify/polaris";
+import { boundedFormData } from "../security/bounded-body.server";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { syncStatus, type SyncStatus } from "../sync/sync-status.server";
@@ -33,7 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { store } = await requireStore(request);
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   const intent = form.get("intent");
   if (intent === "retry-parked") {
     const id = form.get("id");

@@ -7,6 +7,8 @@ import { redirect } from "@remix-run/node";
 import { demoCookie } from "../auth/admin-context.server";
 import { config } from "../config.server";
 import { services } from "../services.server";
+import { assertSameOrigin } from "../security/same-origin.server";
+import { boundedFormData } from "../security/bounded-body.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
@@ -26,7 +28,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 /** The demo script installs its simulated shop here, the way Shopify's OAuth would call afterAuth. */
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
-  const form = await request.formData();
+  assertSameOrigin(request, config().appUrl);
+  const form = await boundedFormData(request);
   const shop = String(form.get("shop") ?? "");
   const token = String(form.get("accessToken") ?? "");
   // Expiring offline tokens (60 minutes) come with a refresh token, as token exchange stores them.

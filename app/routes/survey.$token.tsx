@@ -17,6 +17,8 @@ import { fill, hostedSurveyStrings, type HostedSurveyStrings } from "../surveys/
 import { showHostedSurvey, submitHostedSurvey, tokenFromRequest } from "../surveys/hosted-survey.server";
 import { fieldName, type HostedSurveyView } from "../surveys/hosted-survey-view";
 import { surveyRuntime } from "../surveys/survey-runtime.server";
+import { config } from "../config.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 
 const NO_STORE = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
 const STATUS: Record<HostedSurveyView["state"], number> = {
@@ -27,12 +29,22 @@ const STATUS: Record<HostedSurveyView["state"], number> = {
   invalid: 403,
 };
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const view = await showHostedSurvey(request, tokenFromRequest(request, params.token), surveyRuntime());
+/** Set by the action on the request's context: the page rendered after a submission is not a new showing. */
+interface SurveyRequestContext {
+  surveySubmitted?: boolean;
+}
+
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const view = await showHostedSurvey(request, tokenFromRequest(request, params.token), surveyRuntime(), {
+    recordImpression: !(context as SurveyRequestContext).surveySubmitted,
+  });
   return data(view, { status: STATUS[view.state], headers: NO_STORE });
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
+  (context as SurveyRequestContext).surveySubmitted = true;
+  // The form is only ever posted from this page; a foreign page must not answer with a leaked link.
+  assertSameOrigin(request, config().appUrl);
   const { status, view } = await submitHostedSurvey(request, tokenFromRequest(request, params.token), surveyRuntime());
   return data(view, { status, headers: NO_STORE });
 };

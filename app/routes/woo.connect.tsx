@@ -1,49 +1,64 @@
 /**
- * Connect a WooCommerce store: the store URL sends the merchant to WooCommerce's approval screen (the plugin's
- * "Connect to Ciclo" button arrives here with ?store_url=… and goes straight on); manual key entry is the
- * fallback. Errors (bad address, keys that can't read orders) are shown with their reason.
+ * Connect a WooCommerce store: the store URL sends the merchant to WooCommerce's approval screen; manual key entry
+ * is the fallback. The plugin's "Connect to Ciclo" button arrives with ?store_url=…, which only fills in the form:
+ * the merchant confirms with a click (a link must not bounce anyone on to an arbitrary site). Every attempt is
+ * rate-limited per client, and addresses Ciclo may not contact get one generic refusal.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AppProvider, Banner, BlockStack, Button, Card, FormLayout, Page, Text, TextField } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import enTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
+import { config } from "../config.server";
+import { boundedFormData } from "../security/bounded-body.server";
+import { CLIENT_ADDRESS_HEADER } from "../security/request-guard.server";
+import { assertSameOrigin } from "../security/same-origin.server";
 import { wooServices } from "../woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
+// A refused attempt's Retry-After reaches the browser with the re-rendered page.
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retryAfter = actionHeaders.get("Retry-After");
+  if (retryAfter) headers.set("Retry-After", retryAfter);
+  return headers;
+};
+
 export const loader = ({ request }: LoaderFunctionArgs) => {
-  const storeUrl = new URL(request.url).searchParams.get("store_url");
-  if (storeUrl) {
-    try {
-      return redirect(wooServices().connect.authorizeUrl(storeUrl));
-    } catch (error) {
-      return { storeUrl, error: `That store address is not valid: ${(error as Error).message}.` };
-    }
-  }
-  return { storeUrl: "", error: null };
+  const storeUrl = new URL(request.url).searchParams.get("store_url")?.slice(0, 500) ?? "";
+  if (!storeUrl) return { storeUrl: "", error: null };
+  const prefilled = wooServices().connect.prefill(storeUrl);
+  return prefilled.error ? data(prefilled, { status: 400 }) : prefilled;
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const form = await request.formData();
-  const storeUrl = String(form.get("storeUrl") ?? "").trim();
-  if (!storeUrl) return { error: "Enter your store's address." };
+  assertSameOrigin(request, config().appUrl);
   const { connect } = wooServices();
+  const admitted = connect.admit(request.headers.get(CLIENT_ADDRESS_HEADER) ?? "");
+  if (!admitted.allowed)
+    return data(
+      { error: "Too many connection attempts. Wait a minute and try again." },
+      { status: 429, headers: { "Retry-After": String(admitted.retryAfterSeconds) } },
+    );
+  const form = await boundedFormData(request);
+  const storeUrl = String(form.get("storeUrl") ?? "")
+    .trim()
+    .slice(0, 500);
+  if (!storeUrl) return data({ error: "Enter your store's address." }, { status: 400 });
   if (form.get("intent") === "manual") {
     const result = await connect.connectWithKeys(storeUrl, {
       consumerKey: String(form.get("consumerKey") ?? "").trim(),
       consumerSecret: String(form.get("consumerSecret") ?? "").trim(),
     });
-    if (!result.ok) return { error: result.reason };
+    if (!result.ok) return data({ error: result.reason }, { status: 400 });
     return redirect(`/woo/return?store=${encodeURIComponent(result.store.id)}`);
   }
-  try {
-    return redirect(connect.authorizeUrl(storeUrl));
-  } catch (error) {
-    return { error: `That store address is not valid: ${(error as Error).message}.` };
-  }
+  const started = await connect.startAuthorization(storeUrl);
+  if (!started.ok) return data({ error: started.reason }, { status: 400 });
+  return redirect(started.url);
 };
 
 export default function WooConnect() {
@@ -74,6 +89,7 @@ export default function WooConnect() {
                   placeholder="https://shop.example"
                   autoComplete="url"
                   helpText="You will approve Ciclo's access in your WordPress admin."
+                  maxLength={500}
                 />
                 <input type="hidden" name="intent" value="authorize" />
                 <Button submit variant="primary" loading={busy}>

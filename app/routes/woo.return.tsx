@@ -1,5 +1,5 @@
 /** Where WooCommerce sends the merchant after the authorize screen (or manual entry lands): the outcome. */
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AppProvider, Banner, BlockStack, Button, Page, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
@@ -14,10 +14,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const manualStoreId = params.get("store");
   if (manualStoreId) {
     const store = await webhook.db.store.findUnique({ where: { id: manualStoreId }, select: { domain: true } });
-    return store ? { ok: true as const, domain: store.domain } : { ok: false as const, reason: "Unknown store." };
+    return store
+      ? { ok: true as const, domain: store.domain }
+      : data({ ok: false as const, reason: "Unknown store." }, { status: 400 });
   }
   const outcome = await connect.returnOutcome(params);
-  if (!outcome.ok) return { ok: false as const, reason: outcome.reason };
+  if (!outcome.ok) return data({ ok: false as const, reason: outcome.reason }, { status: 400 });
   const store = await webhook.db.store.findUnique({ where: { id: outcome.storeId }, select: { domain: true } });
   return { ok: true as const, domain: store?.domain ?? "" };
 };

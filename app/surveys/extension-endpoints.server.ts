@@ -20,10 +20,10 @@ import {
 import { SURVEY_TARGETS, type SurveyTarget } from "../domain/surveys/catalogue";
 import { normalizeOrderId } from "../domain/surveys/order-id";
 import { logger } from "../logger.server";
-import { readBoundedBody } from "./bounded-body";
+import { readBoundedBody } from "../security/bounded-body.server";
 import { customerIdFromSub, shopFromDest } from "./session-token-claims";
 import type { ShopRateLimiter } from "./shop-rate-limiter";
-import type { SurveyService } from "./survey-service.server";
+import { FOREIGN_ORDER, type SurveyService } from "./survey-service.server";
 import type { SurveyStore, SurveyStores } from "./survey-stores.server";
 
 type AuthenticatePublic = (
@@ -37,6 +37,11 @@ export interface SurveyEndpointDeps {
   stores: SurveyStores;
   service: SurveyService;
   limiter: ShopRateLimiter;
+  /**
+   * Per caller (the token's customer, else its session, else the token itself) within a shop, taken before the
+   * shop's: one buyer replaying a token cannot use up the whole shop's allowance.
+   */
+  callerLimiter?: ShopRateLimiter;
 }
 
 interface Caller {
@@ -82,12 +87,24 @@ async function admit(request: Request, target: SurveyTarget, deps: SurveyEndpoin
   if (!shop) return cors(json({ error: "unauthorized" }, 401));
   const store = await deps.stores.forShopifyDomain(shop);
   if (!store) return cors(json({ error: "unknown shop" }, 404));
+  const customer = customerIdFromSub(sessionToken.sub);
+  const callerKey = customer ?? claim(sessionToken, "sid") ?? claim(sessionToken, "jti");
+  const own = callerKey && deps.callerLimiter ? deps.callerLimiter.take(`${store.id}:${callerKey}`) : null;
+  if (own && !own.allowed) {
+    logger.warn("survey caller rate limit", { storeId: store.id });
+    return cors(json({ error: "too many requests" }, 429, { "Retry-After": String(own.retryAfterSeconds) }));
+  }
   const limit = deps.limiter.take(store.id);
   if (!limit.allowed) {
     logger.warn("survey rate limit", { storeId: store.id });
     return cors(json({ error: "too many requests" }, 429, { "Retry-After": String(limit.retryAfterSeconds) }));
   }
-  return { store, customerExternalId: customerIdFromSub(sessionToken.sub), cors };
+  return { store, customerExternalId: customer, cors };
+}
+
+function claim(token: JwtPayload, name: "sid" | "jti"): string | null {
+  const value = (token as unknown as Record<string, unknown>)[name];
+  return typeof value === "string" && value.length > 0 && value.length <= 200 ? value : null;
 }
 
 /** OPTIONS on either path: the library answers the preflight (204 with CORS headers) by throwing it. */
@@ -127,7 +144,8 @@ export function handleSurveyQuestions(request: Request, deps: SurveyEndpointDeps
       errors.push({ field: "locale", code: "wrong-type" });
     }
     if (errors.length > 0 || !isTarget(target) || orderId === null) return caller.cors(json({ errors }, 400));
-    const body = await deps.service.questionsFor(caller.store, target, orderId, caller.customerExternalId);
+    const body = await deps.service.questionsForCaller(caller.store, target, orderId, caller.customerExternalId);
+    if (body === FOREIGN_ORDER) return caller.cors(json({ error: "not your order" }, 403));
     return caller.cors(json(body, 200));
   });
 }
@@ -152,7 +170,9 @@ export function handleSurveyAnswer(request: Request, deps: SurveyEndpointDeps): 
     if (!body.ok) return caller.cors(json({ error: "body too large" }, 413));
     const result = await deps.service.submitAnswer(caller.store, input, {
       customerExternalIdFromToken: caller.customerExternalId,
+      bindToCaller: true,
     });
+    if (!result.ok && "forbidden" in result) return caller.cors(json({ error: "not your order" }, 403));
     if (!result.ok) return caller.cors(json({ errors: result.errors } satisfies SurveyAnswerRejected, 400));
     return caller.cors(json({ ok: true, duplicate: result.duplicate }, 200));
   });

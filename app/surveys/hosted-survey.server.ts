@@ -9,6 +9,7 @@ import { claimedStoreId, verifySurveyToken } from "./survey-token.server";
 import type { SurveyService } from "./survey-service.server";
 import type { SurveyStore, SurveyStores } from "./survey-stores.server";
 import { localeFromAcceptLanguage } from "./hosted-survey-strings";
+import { boundedFormData } from "../security/bounded-body.server";
 import { fieldName, type HostedSurveyView } from "./hosted-survey-view";
 
 export { fieldName, type HostedSurveyView } from "./hosted-survey-view";
@@ -46,11 +47,12 @@ export async function showHostedSurvey(
   request: Request,
   token: string,
   deps: HostedSurveyDeps,
+  options: { recordImpression?: boolean } = {},
 ): Promise<HostedSurveyView> {
   const locale = localeFromAcceptLanguage(request.headers.get("Accept-Language"));
   const opened = await open(token, deps);
   if (typeof opened === "string") return { state: opened, locale };
-  const served = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null);
+  const served = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null, options);
   if (!served.eligible) return { state: served.reason === "already-answered" ? "thanks" : "not-asked", locale };
   return { state: "ask", locale, questions: served.questions, errors: [] };
 }
@@ -70,7 +72,7 @@ export async function submitHostedSurvey(
     recordImpression: false,
   });
   if (!served.eligible) return { status: 200, view: { state: "thanks", locale } };
-  const form = await request.formData();
+  const form = await boundedFormData(request);
   const allowed = new Set(served.questions.map((question) => question.id));
   const errors: SurveyAnswerError[] = [];
   for (const question of served.questions) {
@@ -87,7 +89,8 @@ export async function submitHostedSurvey(
       { target: opened.target, orderId: opened.orderId, questionId: question.id, ...value },
       { allowedQuestionIds: allowed, locale },
     );
-    if (!result.ok) errors.push(...result.errors.map((error) => ({ ...error, field: question.id })));
+    if (!result.ok && "errors" in result)
+      errors.push(...result.errors.map((error) => ({ ...error, field: question.id })));
   }
   if (errors.length > 0) {
     const again = await deps.service.questionsFor(opened.store, opened.target, opened.orderId, null, {

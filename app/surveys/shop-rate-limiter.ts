@@ -1,60 +1,8 @@
-/**
- * Per-shop token buckets, in memory. A burst (a flash sale's thank-you pages all at once) is absorbed by the
- * bucket's capacity; a shop that keeps sending faster than the refill rate gets 429 with Retry-After, so one
- * store's traffic (or a script replaying one session token) cannot starve the others.
- * Per process on purpose: one app server is the embedded default; behind N servers the limit is N times this.
- */
-
-export interface RateLimitOptions {
-  /** Tokens added per second (the sustained rate a shop may send). */
-  refillPerSecond: number;
-  /** Bucket size (the burst a shop may send at once). */
-  capacity: number;
-  /** Buckets kept at most; the least recently used are forgotten (a forgotten bucket is a full one). */
-  maxShops?: number;
-}
-
-export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
-/** A flash sale of 1,000 orders a minute is ~17 orders/s × 7 requests per survey: well inside these. */
-export const DEFAULT_SURVEY_RATE_LIMIT: RateLimitOptions = { refillPerSecond: 200, capacity: 1000, maxShops: 10_000 };
-
-interface Bucket {
-  tokens: number;
-  updatedAtMs: number;
-}
-
-export class ShopRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly options: RateLimitOptions = DEFAULT_SURVEY_RATE_LIMIT,
-    private readonly nowMs: () => number = () => performance.timeOrigin + performance.now(),
-  ) {}
-
-  take(shop: string): RateLimitDecision {
-    const now = this.nowMs();
-    const { capacity, refillPerSecond } = this.options;
-    const bucket = this.buckets.get(shop) ?? { tokens: capacity, updatedAtMs: now };
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAtMs) / 1000) * refillPerSecond);
-    bucket.updatedAtMs = now;
-    // Re-insert so Map order is least-recently-used first.
-    this.buckets.delete(shop);
-    this.buckets.set(shop, bucket);
-    this.forgetOldest();
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerSecond)) };
-  }
-
-  private forgetOldest(): void {
-    const max = this.options.maxShops ?? 10_000;
-    while (this.buckets.size > max) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest === undefined) return;
-      this.buckets.delete(oldest);
-    }
-  }
-}
+/** The survey endpoints' per-shop limiter: the generic keyed token bucket (see app/security/rate-limiter.ts). */
+export {
+  KeyedRateLimiter as ShopRateLimiter,
+  DEFAULT_SURVEY_RATE_LIMIT,
+  DEFAULT_SURVEY_CALLER_RATE_LIMIT,
+  type RateLimitDecision,
+  type RateLimitOptions,
+} from "../security/rate-limiter";

@@ -8,10 +8,13 @@ import type { OrderDeliveryState } from "../domain/surveys/delivery";
 import type { SurveyCustomerContext } from "../domain/surveys/question-sets";
 import { LIFECYCLE_STAGES, type LifecycleStage } from "../domain/lifecycle";
 import { RFM_SEGMENTS, type RfmSegment } from "../domain/segments";
+import type { OrderOwnership } from "./order-binding";
 
 export interface SurveyOrderContext {
   /** null when Ciclo does not know the order yet (thank-you pages can beat the order webhook). */
   order: OrderDeliveryState | null;
+  /** Who the order belongs to, as the order itself says (for binding an answer to the caller). */
+  ownership: OrderOwnership;
   customerId: string | null;
   customerExternalId: string | null;
   customer: SurveyCustomerContext;
@@ -24,6 +27,7 @@ export interface SurveyOrderContext {
 
 export interface ContextRow {
   known: unknown;
+  processedAt: unknown;
   cancelled: unknown;
   fulfillmentStatus: string | null;
   customerId: string | null;
@@ -48,10 +52,17 @@ const truthy = (value: unknown) => value === true || value === 1 || value === 1n
 const toBigInt = (value: unknown): bigint | null =>
   value === null || value === undefined ? null : BigInt(value as bigint | number | string);
 const toNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+/** Prisma's SQLite timestamp text, a PostgreSQL Date, or epoch milliseconds (number or bigint). */
+const toDate = (value: unknown): Date | null => {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : (value as string));
+  return Number.isNaN(date.getTime()) ? null : date;
+};
 
 /** The context query for better-sqlite3 (named parameters); the Prisma query below is the same SQL. */
 export const CONTEXT_SQL_SQLITE = `
-  SELECT o."id" AS "known", o."cancelled" AS "cancelled", o."fulfillmentStatus" AS "fulfillmentStatus",
+  SELECT o."id" AS "known", o."processedAt" AS "processedAt",
+         o."cancelled" AS "cancelled", o."fulfillmentStatus" AS "fulfillmentStatus",
          c."id" AS "customerId", COALESCE(c."externalId", o."customerExternalId") AS "customerExternalId",
          s."segment" AS "segment", s."stage" AS "stage", s."historicClvMinor" AS "clvMinor", s."orders" AS "scoredOrders",
          (SELECT COUNT(*) FROM "Order" p
@@ -76,7 +87,8 @@ export async function loadSurveyOrderContext(
 ): Promise<SurveyOrderContext> {
   // One round trip: the order (if known), else the token's customer; their score; earlier counted orders.
   const rows = await db.$queryRaw<ContextRow[]>`
-    SELECT o."id" AS "known", o."cancelled" AS "cancelled", o."fulfillmentStatus" AS "fulfillmentStatus",
+    SELECT o."id" AS "known", o."processedAt" AS "processedAt",
+           o."cancelled" AS "cancelled", o."fulfillmentStatus" AS "fulfillmentStatus",
            c."id" AS "customerId", COALESCE(c."externalId", o."customerExternalId") AS "customerExternalId",
            s."segment" AS "segment", s."stage" AS "stage", s."historicClvMinor" AS "clvMinor", s."orders" AS "scoredOrders",
            (SELECT COUNT(*) FROM "Order" p
@@ -103,6 +115,12 @@ export function toSurveyOrderContext(
     order: known
       ? { cancelled: truthy(row!.cancelled), fulfillmentStatus: row!.fulfillmentStatus ?? null, fulfillments: [] }
       : null,
+    ownership: {
+      known,
+      // For a known order the joined customer can only be the order's own (see the join above).
+      customerExternalId: known ? (row!.customerExternalId ?? null) : null,
+      processedAt: known ? toDate(row!.processedAt) : null,
+    },
     customerId,
     customerExternalId: row?.customerExternalId ?? (known ? null : customerExternalIdFromToken),
     customer: {

@@ -4,7 +4,7 @@
  */
 import { config } from "../config.server";
 import { services } from "../services.server";
-import { ShopRateLimiter } from "./shop-rate-limiter";
+import { DEFAULT_SURVEY_CALLER_RATE_LIMIT, ShopRateLimiter } from "./shop-rate-limiter";
 import { createSurveyRepository } from "./survey-repository.server";
 import { SurveyService } from "./survey-service.server";
 import { SurveyStores } from "./survey-stores.server";
@@ -13,6 +13,7 @@ export interface SurveyRuntime {
   stores: SurveyStores;
   service: SurveyService;
   limiter: ShopRateLimiter;
+  callerLimiter: ShopRateLimiter;
 }
 
 let runtime: SurveyRuntime | null = null;
@@ -24,6 +25,7 @@ export function surveyRuntime(): SurveyRuntime {
       stores: new SurveyStores(db, config().encryptionKey),
       service: new SurveyService({ db, repository: createSurveyRepository(db, config().databaseUrl) }),
       limiter: new ShopRateLimiter(),
+      callerLimiter: new ShopRateLimiter(DEFAULT_SURVEY_CALLER_RATE_LIMIT),
     };
   }
   return runtime;

@@ -9,16 +9,27 @@ import { validateSurveyAnswer, type ValidatedSurveyAnswer } from "../domain/surv
 import { DEFAULT_CATALOGUE, type SurveyCatalogue, type SurveyTarget } from "../domain/surveys/catalogue";
 import { decideSurveyEligibility } from "../domain/surveys/eligibility";
 import { chooseQuestionSet, type QuestionSet } from "../domain/surveys/question-sets";
+import { callerMayAnswer } from "./order-binding";
 import type { SurveyOrderContext } from "./survey-customer-context.server";
 import type { SurveyRepository } from "./survey-repository.server";
 import type { SurveyStore } from "./survey-stores.server";
 
 export type SubmitAnswerResult =
-  { ok: true; duplicate: boolean; answer: ValidatedSurveyAnswer } | { ok: false; errors: SurveyAnswerError[] };
+  | { ok: true; duplicate: boolean; answer: ValidatedSurveyAnswer }
+  | { ok: false; errors: SurveyAnswerError[] }
+  | { ok: false; forbidden: true };
+
+/** The order named in the request is not the caller's (see order-binding.ts). */
+export const FOREIGN_ORDER = "forbidden";
 
 export interface SubmitAnswerOptions {
   /** The session token's logged-in customer (numeric id), if any. */
   customerExternalIdFromToken?: string | null;
+  /**
+   * The order id came from the caller (the extension), not from a signed link: refuse orders that are not the
+   * token's (callerMayAnswer).
+   */
+  bindToCaller?: boolean;
   locale?: string | null;
   /** Answers only to these questions (the hosted page: the ones it showed). Default: any question of the store's sets. */
   allowedQuestionIds?: ReadonlySet<string>;
@@ -55,6 +66,28 @@ export class SurveyService {
     options: { recordImpression?: boolean } = {},
   ): Promise<SurveyQuestionsResponse> {
     const context = await this.repository.orderContext(store.id, orderId, customerExternalIdFromToken);
+    return this.decide(store, target, orderId, context, options);
+  }
+
+  /** questionsFor an order id the caller chose (the extension): FOREIGN_ORDER when it is not the token's. */
+  async questionsForCaller(
+    store: SurveyStore,
+    target: SurveyTarget,
+    orderId: string,
+    customerExternalIdFromToken: string | null,
+  ): Promise<SurveyQuestionsResponse | typeof FOREIGN_ORDER> {
+    const context = await this.repository.orderContext(store.id, orderId, customerExternalIdFromToken);
+    if (!this.mayAnswer(target, customerExternalIdFromToken, context)) return FOREIGN_ORDER;
+    return this.decide(store, target, orderId, context, {});
+  }
+
+  private async decide(
+    store: SurveyStore,
+    target: SurveyTarget,
+    orderId: string,
+    context: SurveyOrderContext,
+    options: { recordImpression?: boolean },
+  ): Promise<SurveyQuestionsResponse> {
     const previous = await this.db.surveyResponse.findMany({
       where: {
         storeId: store.id,
@@ -109,6 +142,8 @@ export class SurveyService {
       answer.orderId,
       options.customerExternalIdFromToken ?? null,
     );
+    if (options.bindToCaller && !this.mayAnswer(answer.target, options.customerExternalIdFromToken ?? null, context))
+      return { ok: false, forbidden: true };
     const stored = await this.repository.insertResponse({
       storeId: store.id,
       orderExternalId: answer.orderId,
@@ -127,6 +162,10 @@ export class SurveyService {
       createdAt: this.now(),
     });
     return { ok: true, duplicate: !stored, answer };
+  }
+
+  private mayAnswer(target: SurveyTarget, caller: string | null, context: SurveyOrderContext): boolean {
+    return callerMayAnswer({ target, tokenCustomerExternalId: caller, order: context.ownership, now: this.now() });
   }
 
   /** Every question any of the store's sets asks: answers to anything else were never asked for. */

@@ -40,6 +40,11 @@ const STORE_SELECT = {
 } as const;
 
 export const STORE_CACHE_TTL_MS = 60_000;
+/**
+ * Entries kept at most, least recently used out first. The keys come from requests (a hosted-survey link's
+ * claimed store id is read before its signature can be checked), so without a bound anyone could grow this map.
+ */
+export const STORE_CACHE_MAX_ENTRIES = 2_000;
 const DEFAULT_COOLDOWN_DAYS = 60;
 
 export class SurveyStores {
@@ -74,12 +79,23 @@ export class SurveyStores {
     this.cache.clear();
   }
 
+  /** Entries held now (for tests and monitoring). */
+  get size(): number {
+    return this.cache.size;
+  }
+
   private async cached(key: string, load: () => Promise<StoreRow | null>): Promise<SurveyStore | null> {
     const hit = this.cache.get(key);
-    if (hit && hit.expiresAtMs > this.nowMs()) return hit.store;
+    if (hit && hit.expiresAtMs > this.nowMs()) {
+      this.cache.delete(key);
+      this.cache.set(key, hit); // most recently used last
+      return hit.store;
+    }
     const row = await load();
     const store = row && row.status === "installed" ? this.toSurveyStore(row) : null;
+    this.cache.delete(key);
     this.cache.set(key, { store, expiresAtMs: this.nowMs() + STORE_CACHE_TTL_MS });
+    while (this.cache.size > STORE_CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     return store;
   }
 

@@ -3,9 +3,11 @@
  * writeOrders in batches (see inbox-processor); everything else is handled here.
  */
 import type { Db } from "../db.server";
-import type { StoreEvent } from "../domain/types";
-import { redactionHash } from "./redaction-hash.server";
-import { upsertCustomersTx, writeOrders, writeRefund } from "./order-writer.server";
+import type { StoreEvent, StoreOrder } from "../domain/types";
+import { redactionHashes } from "./redaction-hash.server";
+import { redactCustomer } from "./redaction.server";
+import { purgeExpiredDataRequests } from "../admin/data-requests.server";
+import { upsertCustomersTx, writeOrders, writeOrdersTx, writeRefund } from "./order-writer.server";
 import { logger } from "../logger.server";
 
 export interface ApplyContext {
@@ -25,13 +27,16 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
     case "order.delete":
       await deleteOrder(db, storeId, event.orderExternalId);
       return;
+    case "order.restore":
+      await restoreOrders(db, storeId, [event.order]);
+      return;
     case "refund.create":
       await writeRefund(db, storeId, event.refund);
       return;
     case "customer.upsert":
       await db.$transaction(async (tx) => {
-        const redacted = await tx.redactedCustomer.findUnique({
-          where: { storeId_idHash: { storeId, idHash: redactionHash(storeId, event.customer.externalId) } },
+        const redacted = await tx.redactedCustomer.findFirst({
+          where: { storeId, idHash: { in: redactionHashes(storeId, event.customer.externalId) } },
         });
         if (!redacted) await upsertCustomersTx(tx, storeId, [event.customer]);
       });
@@ -44,7 +49,7 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
       });
       return;
     case "customer.redact":
-      await redactCustomer(db, storeId, event.customerExternalId, event.orderExternalIds);
+      await redactCustomer(db, storeId, event.customerExternalId, event.orderExternalIds, event.email);
       return;
     case "customer.dataRequest":
       await assembleDataRequest(db, storeId, event);
@@ -108,21 +113,32 @@ async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Pr
   });
 }
 
-/** GDPR customers/redact: remove everything that identifies the customer; orders stay as anonymous sales. */
-export async function redactCustomer(db: Db, storeId: string, customerExternalId: string, orderExternalIds: string[]) {
-  const idHash = redactionHash(storeId, customerExternalId);
-  await db.$transaction(async (tx) => {
-    const anonymous = { customerId: null, customerExternalId: null, email: null };
-    await tx.order.updateMany({ where: { storeId, customerExternalId }, data: anonymous });
-    if (orderExternalIds.length) {
-      await tx.order.updateMany({ where: { storeId, externalId: { in: orderExternalIds } }, data: anonymous });
-    }
-    await tx.customer.deleteMany({ where: { storeId, externalId: customerExternalId } });
-    await tx.dataRequest.deleteMany({ where: { storeId, customerExternalId } });
-    const seen = await tx.redactedCustomer.findUnique({ where: { storeId_idHash: { storeId, idHash } } });
-    if (!seen) await tx.redactedCustomer.create({ data: { storeId, idHash } });
-  });
-  logger.info("customer redacted", { storeId });
+/**
+ * Orders back in the store after a deletion (WooCommerce's trash is reversible): the tombstone is lifted when the
+ * order's own modification time is newer than the last version applied before the deletion — a replay of an older
+ * delivery cannot revive an order deleted since — and then the order is written like any update.
+ */
+export async function restoreOrders(db: Db, storeId: string, orders: StoreOrder[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  return db.$transaction(
+    async (tx) => {
+      const held = await tx.order.findMany({
+        where: { storeId, externalId: { in: orders.map((o) => o.externalId) }, deletedAt: { not: null } },
+        select: { id: true, externalId: true, platformUpdatedAt: true },
+      });
+      const byId = new Map(orders.map((o) => [o.externalId, o]));
+      const lifted = held.filter((h) => byId.get(h.externalId)!.updatedAt.getTime() > h.platformUpdatedAt.getTime());
+      if (lifted.length)
+        await tx.order.updateMany({
+          where: { id: { in: lifted.map((h) => h.id) } },
+          // The restored payload must win the newest-wins check against the tombstone's own time.
+          data: { deletedAt: null, platformUpdatedAt: new Date(0) },
+        });
+      await writeOrdersTx(tx, storeId, orders);
+      return lifted.length;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /** GDPR shop/redact (48 h after uninstall): every row of the shop goes, including the store itself. */
@@ -178,6 +194,7 @@ async function assembleDataRequest(
     orders,
     note: "Ciclo stores order history, customer names and e-mail as synced from the store, and derived segment scores.",
   };
+  await purgeExpiredDataRequests(db);
   await db.dataRequest.create({
     data: {
       storeId,

@@ -12,7 +12,8 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import type { StoreCustomer, StoreOrder, StoreRefund } from "../domain/types";
 import { countsTowardCustomerValue } from "../domain/orders";
-import { redactionHash } from "./redaction-hash.server";
+import { redactionHashes } from "./redaction-hash.server";
+import { stripRedactedPersonalData } from "./redaction.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,6 +60,7 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
   }
   const skippedStale = input.length - fresh.length;
   if (fresh.length === 0) return { written: 0, skippedStale };
+  await stripRedactedPersonalData(tx, storeId, fresh);
 
   const redacted = await redactedCustomerIds(
     tx,
@@ -264,7 +266,7 @@ export async function renetOrderTx(tx: Tx, storeId: string, orderExternalId: str
 
 async function redactedCustomerIds(tx: Tx, storeId: string, customerIds: string[]): Promise<Set<string>> {
   if (customerIds.length === 0) return new Set();
-  const byHash = new Map(customerIds.map((id) => [redactionHash(storeId, id), id]));
+  const byHash = new Map(customerIds.flatMap((id) => redactionHashes(storeId, id).map((hash) => [hash, id] as const)));
   const rows = await tx.redactedCustomer.findMany({
     where: { storeId, idHash: { in: [...byHash.keys()] } },
     select: { idHash: true },

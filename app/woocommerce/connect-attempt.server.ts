@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { sameSignature } from "../auth/signed-text";
+import { purposeKey } from "../security/keys.server";
 
 const ATTEMPT_TTL_MS = 60 * 60_000; // the merchant may take a while on the authorize screen
 
@@ -19,7 +20,7 @@ export class ConnectAttempts {
   private readonly key: Buffer;
 
   constructor(encryptionKey: Buffer) {
-    this.key = createHmac("sha256", encryptionKey).update("woo-connect-attempt").digest();
+    this.key = purposeKey(encryptionKey, "woo-connect-attempt");
   }
 
   issue(storeUrl: string, now = new Date()): string {
@@ -55,15 +56,27 @@ export type ConnectOutcome = { ok: true; storeId: string } | { ok: false; reason
  * callback and the redirect happen within seconds; a lost entry falls back to "look the store up".
  */
 export class ConnectOutcomes {
-  private readonly outcomes = new Map<string, { outcome: ConnectOutcome; at: number }>();
+  private readonly outcomes = new Map<string, { outcome: ConnectOutcome | null; at: number }>();
+
+  /** Marks an attempt's callback as taken; false when it was taken before (a replayed callback). */
+  claim(nonce: string): boolean {
+    this.forgetOld();
+    if (this.outcomes.has(nonce)) return false;
+    this.outcomes.set(nonce, { outcome: null, at: Date.now() });
+    return true;
+  }
 
   record(nonce: string, outcome: ConnectOutcome): void {
-    const now = Date.now();
-    for (const [key, entry] of this.outcomes) if (now - entry.at > ATTEMPT_TTL_MS) this.outcomes.delete(key);
-    this.outcomes.set(nonce, { outcome, at: now });
+    this.forgetOld();
+    this.outcomes.set(nonce, { outcome, at: Date.now() });
   }
 
   get(nonce: string): ConnectOutcome | null {
     return this.outcomes.get(nonce)?.outcome ?? null;
+  }
+
+  private forgetOld(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.outcomes) if (now - entry.at > ATTEMPT_TTL_MS) this.outcomes.delete(key);
   }
 }

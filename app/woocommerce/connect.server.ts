@@ -15,8 +15,11 @@ import {
   normalizeStoreUrl,
   parseKeyExchangeCallback,
   WooApiError,
+  wooTopicSecret,
   type EnsureWebhooksReport,
 } from "../platforms/woocommerce";
+import { assertPublicHost } from "../security/outbound.server";
+import { KeyedRateLimiter, type RateLimitDecision } from "../security/rate-limiter";
 import type { SecretBox } from "../security/secret-box.server";
 import { ConnectAttempts, ConnectOutcomes, type ConnectOutcome } from "./connect-attempt.server";
 import { connectPlugin, type PluginConnection } from "./plugin-connection.server";
@@ -45,12 +48,68 @@ export type ConnectResult =
 
 export const APP_NAME = "Ciclo";
 
+/** Shown for every address Ciclo will not contact: nothing about why (resolution, range, open ports). */
+export const ADDRESS_REFUSED = "Ciclo can't connect to that address. Enter your store's public web address.";
+
+/**
+ * Connect attempts make Ciclo contact an address someone typed in: a few per minute per client, and a ceiling for
+ * everyone together, so the form cannot be used to make Ciclo send traffic at volume.
+ */
+const PER_CLIENT = { refillPerSecond: 1 / 60, capacity: 10, maxKeys: 10_000 };
+const OVERALL = { refillPerSecond: 1, capacity: 60 };
+
 export class WooConnectService {
   readonly attempts: ConnectAttempts;
   readonly outcomes = new ConnectOutcomes();
+  private readonly perClient = new KeyedRateLimiter(PER_CLIENT);
+  private readonly overall = new KeyedRateLimiter(OVERALL);
 
   constructor(private readonly deps: WooConnectDeps) {
     this.attempts = new ConnectAttempts(deps.encryptionKey);
+  }
+
+  /** Takes one connect attempt for a client (its address); refused ones answer 429 with Retry-After. */
+  admit(clientKey: string): RateLimitDecision {
+    const own = this.perClient.take(clientKey || "unknown");
+    if (!own.allowed) return own;
+    return this.overall.take("*");
+  }
+
+  private get allowPrivate(): boolean {
+    return this.deps.clientTuning?.allowPrivateAddresses ?? false;
+  }
+
+  /** The connect form's address field filled from a link (?store_url=…): normalised, or with the reason it is not. */
+  prefill(storeUrlInput: string): { storeUrl: string; error: string | null } {
+    try {
+      return { storeUrl: normalizeStoreUrl(storeUrlInput), error: null };
+    } catch (error) {
+      return { storeUrl: storeUrlInput, error: `That store address is not valid: ${(error as Error).message}.` };
+    }
+  }
+
+  /** authorizeUrl, after checking that the address is one Ciclo may contact later (the key-exchange callback). */
+  async startAuthorization(
+    storeUrlInput: string,
+    now = new Date(),
+  ): Promise<{ ok: true; url: string } | { ok: false; reason: string }> {
+    let storeUrl: string;
+    try {
+      storeUrl = normalizeStoreUrl(storeUrlInput);
+    } catch (error) {
+      return { ok: false, reason: `That store address is not valid: ${(error as Error).message}.` };
+    }
+    if (!(await this.publicAddress(storeUrl))) return { ok: false, reason: ADDRESS_REFUSED };
+    return { ok: true, url: this.authorizeUrl(storeUrl, now) };
+  }
+
+  private async publicAddress(storeUrl: string): Promise<boolean> {
+    try {
+      await assertPublicHost(storeUrl, this.allowPrivate);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Where to send the merchant to approve Ciclo; throws with a readable message on a bad store URL. */
@@ -82,6 +141,9 @@ export class WooConnectService {
     if (!userId) return { status: 400, message: "user_id missing" };
     const attempt = this.attempts.verify(userId, now);
     if (!attempt.ok) return { status: 400, message: attempt.reason };
+    // One callback per attempt: a replayed callback must not make Ciclo contact the store again.
+    if (!this.outcomes.claim(attempt.value.nonce))
+      return { status: 400, message: "this connect attempt was already used" };
     const parsed = parseKeyExchangeCallback(rawBody, userId);
     if (!parsed.ok) {
       this.outcomes.record(attempt.value.nonce, { ok: false, reason: parsed.reason });
@@ -119,9 +181,15 @@ export class WooConnectService {
     }
     if (!/^ck_[0-9a-f]{40}$/.test(keys.consumerKey) || !/^cs_[0-9a-f]{40}$/.test(keys.consumerSecret))
       return { ok: false, reason: "Keys look like ck_… and cs_… followed by 40 hexadecimal characters." };
+    if (!(await this.publicAddress(storeUrl))) return { ok: false, reason: ADDRESS_REFUSED };
     const client = createWooClient({ maxRetries: 1, ...this.deps.clientTuning, storeUrl, ...keys });
     const check = await checkCredentials(client);
-    if (!check.ok) return { ok: false, reason: capitalize(check.reason) };
+    if (!check.ok) {
+      // The connection itself may refuse the address (a name that re-resolved since the check above).
+      if (check.reason === "the store could not be reached" && !(await this.publicAddress(storeUrl)))
+        return { ok: false, reason: ADDRESS_REFUSED };
+      return { ok: false, reason: capitalize(check.reason) };
+    }
 
     const { db, box } = this.deps;
     const domain = storeDomain(storeUrl);
@@ -144,9 +212,14 @@ export class WooConnectService {
 
     let webhooks: EnsureWebhooksReport | { error: string };
     try {
-      webhooks = await ensureWebhooks(client, wooDeliveryUrl(this.deps.appUrl, store.id), box.open(webhookSecret), {
-        rotateSecret: !existing?.webhookSecret,
-      });
+      const storeSecret = box.open(webhookSecret);
+      webhooks = await ensureWebhooks(
+        client,
+        wooDeliveryUrl(this.deps.appUrl, store.id),
+        (topic) => wooTopicSecret(storeSecret, topic),
+        { rotateSecret: !existing?.webhookSecret || !existing.webhookTopicSecrets },
+      );
+      await db.store.update({ where: { id: store.id }, data: { webhookTopicSecrets: true } });
     } catch (error) {
       const message = error instanceof WooApiError ? error.message : "unexpected error";
       webhooks = { error: `webhooks could not be registered (${message}); reconciliation will retry` };
@@ -156,7 +229,7 @@ export class WooConnectService {
       storeUrl,
       keys,
       { storeId: store.id, secret: box.open(embedSecret), appUrl: this.deps.appUrl },
-      { ca: this.deps.clientTuning?.ca },
+      { ca: this.deps.clientTuning?.ca, allowPrivateAddresses: this.allowPrivate },
     );
     logger.info("woo store connected", { store: domain, firstTime: !existing, plugin: plugin.connected });
     await this.deps.onConnected?.(store, !existing);

@@ -1,14 +1,15 @@
 /**
  * The admin outside Shopify (issue 7 §6): the plugin's wp-admin page frames `/woo/embed?token=…`, a signed
- * 120-second token (decision 057). We verify it with the store's embed secret, refuse a nonce seen before, and
+ * 120-second token (decision 057). We verify it with the store's embed secret, refuse a token that claims to live
+ * longer than that, refuse a nonce seen before (by any process: the nonces are in the database), and
  * set our own signed session cookie; the Polaris admin then runs without App Bridge. The cookie is
  * SameSite=None; Secure because it lives in a third-party iframe inside wp-admin.
  */
-import { createHmac } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import type { Db } from "../db.server";
 import { verifyEmbedToken } from "../platforms/woocommerce";
+import { purposeKey } from "../security/keys.server";
 import type { SecretBox } from "../security/secret-box.server";
 
 export const WOO_SESSION_HOURS = 8;
@@ -19,16 +20,29 @@ interface SessionValue {
   expiresAt: number;
 }
 
-/** Nonces of embed tokens already used, kept until the token would have expired anyway. */
-export class EmbedNonces {
-  private readonly seen = new Map<string, number>();
+/**
+ * The longest an embed token may live, however far its signed expiry says: the plugin signs 120 s; a little more
+ * for clock skew. A token signed to last for days (a leaked secret, a misbehaving plugin) is refused.
+ */
+export const MAX_EMBED_TOKEN_SECONDS = 150;
 
-  /** False when the nonce was used before. */
-  consume(nonce: string, expiresAt: Date, now: Date): boolean {
-    for (const [key, expiry] of this.seen) if (expiry <= now.getTime()) this.seen.delete(key);
-    if (this.seen.has(nonce)) return false;
-    this.seen.set(nonce, expiresAt.getTime());
-    return true;
+/**
+ * Nonces of embed tokens already used, in the database so every app process refuses a replay (a token used on
+ * one server cannot be used again on another), kept until the token would have expired anyway.
+ */
+export class EmbedNonces {
+  constructor(private readonly db: Db) {}
+
+  /** False when the nonce was used before (by any process). */
+  async consume(storeId: string, nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
+    await this.db.usedNonce.deleteMany({ where: { expiresAt: { lte: now } } });
+    try {
+      await this.db.usedNonce.create({ data: { id: `embed:${storeId}:${nonce}`, expiresAt } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "P2002") return false; // unique: seen before
+      throw error;
+    }
   }
 }
 
@@ -37,9 +51,12 @@ export function wooSessionCookie(encryptionKey: Buffer): Cookie {
     httpOnly: true,
     secure: true,
     sameSite: "none",
+    // Partitioned (CHIPS): the cookie lives only under the wp-admin site that framed the sign-in, so a page on
+    // any other site (a forged form, a top-level visit) never carries it.
+    partitioned: true,
     path: "/",
     maxAge: WOO_SESSION_HOURS * 3600,
-    secrets: [createHmac("sha256", encryptionKey).update("woo-admin-session").digest("base64url")],
+    secrets: [purposeKey(encryptionKey, "woo-admin-session-cookie").toString("base64url")],
   });
 }
 
@@ -62,7 +79,9 @@ export async function startEmbedSession(token: string, deps: WooEmbedDeps, now =
   const verified = verifyEmbedToken(token, deps.box.open(store.embedSecret), now);
   if (!verified.ok) return { ok: false, status: 401, reason: verified.reason };
   if (verified.value.storeId !== store.id) return { ok: false, status: 401, reason: "bad signature" };
-  if (!deps.nonces.consume(verified.value.nonce, verified.value.expiresAt, now))
+  if (verified.value.expiresAt.getTime() - now.getTime() > MAX_EMBED_TOKEN_SECONDS * 1000)
+    return { ok: false, status: 401, reason: "this sign-in link is valid for too long; update the Ciclo plugin" };
+  if (!(await deps.nonces.consume(store.id, verified.value.nonce, verified.value.expiresAt, now)))
     return { ok: false, status: 401, reason: "this sign-in link was already used; reload the Ciclo page in WordPress" };
   const value: SessionValue = {
     storeId: store.id,

@@ -4,7 +4,7 @@
  * `wc-*` namespaces with them). Best effort: the plugin may not be installed yet; the merchant reconnects then.
  */
 import * as wooRestApiModule from "@woocommerce/woocommerce-rest-api";
-import { Agent as HttpsAgent } from "node:https";
+import { MAX_STORE_RESPONSE_BYTES, outboundAgents } from "../security/outbound.server";
 import type { WooKeys } from "./store-keys.server";
 
 type WooRestApiClass = typeof import("@woocommerce/woocommerce-rest-api").default;
@@ -20,7 +20,7 @@ export async function connectPlugin(
   storeUrl: string,
   keys: WooKeys,
   body: { storeId: string; secret: string; appUrl: string },
-  options: { ca?: string | Buffer; timeoutMs?: number } = {},
+  options: { ca?: string | Buffer; timeoutMs?: number; allowPrivateAddresses?: boolean } = {},
 ): Promise<PluginConnection> {
   const Api = wooRestApiClass();
   const api = new Api({
@@ -33,7 +33,12 @@ export async function connectPlugin(
     axiosConfig: {
       validateStatus: () => true,
       maxRedirects: 0,
-      ...(options.ca && /^https:/i.test(storeUrl) ? { httpsAgent: new HttpsAgent({ ca: options.ca }) } : {}),
+      maxContentLength: MAX_STORE_RESPONSE_BYTES,
+      ...outboundAgents({
+        allowPrivate: options.allowPrivateAddresses,
+        ca: /^https:/i.test(storeUrl) ? options.ca : undefined,
+        keepAlive: false,
+      }),
     },
   });
   try {

@@ -4,7 +4,13 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Store } from "@prisma/client";
-import { createWooClient, type WooClient, type WooClientOptions } from "../platforms/woocommerce";
+import {
+  createWooClient,
+  wooTopicSecret,
+  type TopicSecrets,
+  type WooClient,
+  type WooClientOptions,
+} from "../platforms/woocommerce";
 import type { SecretBox } from "../security/secret-box.server";
 
 export interface WooKeys {
@@ -47,4 +53,19 @@ export function wooClientForStore(store: WooStoreRow, box: SecretBox, tuning: Wo
 /** Where WooCommerce delivers this store's webhooks. */
 export function wooDeliveryUrl(appUrl: string, storeId: string): string {
   return `${appUrl.replace(/\/+$/, "")}/webhooks/woo/${encodeURIComponent(storeId)}`;
+}
+
+/** Deliveries change nothing for good: a replay under another upsert topic applies the same newest-wins write. */
+const UPSERT_TOPICS = new Set(["order.created", "order.updated", "customer.created", "customer.updated"]);
+
+/**
+ * The secrets a delivery claiming a topic may carry: its topic's own; and, until the store's webhooks have been
+ * moved to per-topic secrets, the old shared secret for upsert topics only (a deletion or restore must carry its
+ * topic's secret, so a captured delivery can never be replayed as one).
+ */
+export function acceptedWebhookSecrets(storeSecret: string, topicSecretsRegistered: boolean): TopicSecrets {
+  return (topic) => [
+    wooTopicSecret(storeSecret, topic),
+    ...(!topicSecretsRegistered && UPSERT_TOPICS.has(topic) ? [storeSecret] : []),
+  ];
 }

@@ -14,6 +14,7 @@ import { logger } from "../logger.server";
 import {
   OVERLAP_MS,
   reconcile,
+  wooTopicSecret,
   syncWooCustomers,
   syncWooOrders,
   WooApiError,
@@ -23,7 +24,8 @@ import {
 } from "../platforms/woocommerce";
 import type { SecretBox } from "../security/secret-box.server";
 import { upsertCustomersTx, writeOrders } from "../sync/order-writer.server";
-import { redactionHash } from "../sync/redaction-hash.server";
+import { redactionHashes } from "../sync/redaction-hash.server";
+import { restoreOrders } from "../sync/apply-event.server";
 import { wooClientForStore, wooDeliveryUrl, wooGuestKey, type WooClientTuning } from "./store-keys.server";
 
 export type WooRunTrigger = "install" | "reconcile";
@@ -108,10 +110,21 @@ export class WooSyncRunner {
         const secret = store.webhookSecret ? this.deps.box.open(store.webhookSecret) : null;
         const reconciled = await reconcile(client, since, {
           guestKey,
-          ...(secret ? { webhooks: { deliveryUrl: wooDeliveryUrl(this.deps.appUrl, storeId), secret } } : {}),
+          ...(secret
+            ? {
+                webhooks: {
+                  deliveryUrl: wooDeliveryUrl(this.deps.appUrl, storeId),
+                  secret: (topic: string) => wooTopicSecret(secret, topic),
+                  // Stores connected before per-topic secrets: re-send every webhook its topic's secret once.
+                  rotateSecret: !store.webhookTopicSecrets,
+                },
+              }
+            : {}),
           ...(options.perPage ? { perPage: options.perPage } : {}),
         });
         webhooks = reconciled.webhooks;
+        if (secret && !store.webhookTopicSecrets)
+          await db.store.update({ where: { id: storeId }, data: { webhookTopicSecrets: true } });
         pages = reconciled.pages;
       } else {
         pages = syncWooOrders(client, { guestKey, ...(options.perPage ? { perPage: options.perPage } : {}) });
@@ -119,7 +132,18 @@ export class WooSyncRunner {
       let storeClockAtStart: Date | null = null;
       for await (const page of pages) {
         storeClockAtStart ??= new Date(page.nextModifiedAfter.getTime() + OVERLAP_MS);
-        await writeOrders(db, storeId, page.orders);
+        // An order listed outside the trash is in the store: a deletion we hold for it was a trash since restored
+        // (its webhook may have been missed while webhooks were off).
+        await restoreOrders(
+          db,
+          storeId,
+          page.orders.filter((o) => o.wooStatus !== "trash"),
+        );
+        await writeOrders(
+          db,
+          storeId,
+          page.orders.filter((o) => o.wooStatus === "trash"),
+        );
         run = await db.backfillRun.update({
           where: { id: run.id },
           data: {
@@ -165,13 +189,16 @@ export class WooSyncRunner {
       if (page.customers.length === 0) continue;
       await this.deps.db.$transaction(async (tx) => {
         // Customers erased under GDPR are never re-created (as in the webhook path).
-        const hashes = page.customers.map((c) => redactionHash(storeId, c.externalId));
+        const hashes = page.customers.map((c) => redactionHashes(storeId, c.externalId));
         const redacted = new Set(
           (
-            await tx.redactedCustomer.findMany({ where: { storeId, idHash: { in: hashes } }, select: { idHash: true } })
+            await tx.redactedCustomer.findMany({
+              where: { storeId, idHash: { in: hashes.flat() } },
+              select: { idHash: true },
+            })
           ).map((r) => r.idHash),
         );
-        const keep: StoreCustomer[] = page.customers.filter((c) => !redacted.has(redactionHash(storeId, c.externalId)));
+        const keep: StoreCustomer[] = page.customers.filter((_c, i) => !hashes[i]!.some((h) => redacted.has(h)));
         if (keep.length) await upsertCustomersTx(tx, storeId, keep);
       });
     }

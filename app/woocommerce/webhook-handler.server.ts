@@ -7,8 +7,10 @@
 import type { Db } from "../db.server";
 import { logger } from "../logger.server";
 import { classifyWooDelivery } from "../platforms/woocommerce";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../security/bounded-body.server";
 import type { SecretBox } from "../security/secret-box.server";
 import type { WebhookInbox } from "../sync/webhook-inbox.server";
+import { acceptedWebhookSecrets } from "./store-keys.server";
 
 export interface WooWebhookDeps {
   db: Db;
@@ -16,21 +18,24 @@ export interface WooWebhookDeps {
   inbox: Pick<WebhookInbox, "record">;
 }
 
-/** Bodies above this are not WooCommerce orders or customers; refuse before reading them into memory twice. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
 export async function handleWooWebhook(request: Request, storeId: string, deps: WooWebhookDeps): Promise<Response> {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) return new Response("Payload too large", { status: 413 });
-  const rawBody = await request.text();
+  // Bodies above the limit are not WooCommerce orders or customers: refused at the first byte over it, chunked
+  // bodies included, before anything is verified or stored.
+  const body = await readBoundedBody(request, BODY_LIMITS.webhook);
+  if (!body.ok) return payloadTooLarge();
+  const rawBody = body.text;
   const store = await deps.db.store.findUnique({
     where: { id: storeId },
-    select: { id: true, platform: true, domain: true, webhookSecret: true },
+    select: { id: true, platform: true, domain: true, webhookSecret: true, webhookTopicSecrets: true },
   });
   const secret = store?.platform === "woocommerce" && store.webhookSecret ? deps.box.open(store.webhookSecret) : null;
   // The ping carries no signature, so it can be answered without knowing the store.
-  const delivery = classifyWooDelivery(request.headers, rawBody, secret ?? "");
+  const delivery = classifyWooDelivery(
+    request.headers,
+    rawBody,
+    secret ? acceptedWebhookSecrets(secret, store!.webhookTopicSecrets) : () => [],
+  );
   if (delivery.kind === "ping") return new Response(null, { status: 200 });
   if (!store || !secret) return new Response("Unknown store", { status: 404 });
   if (delivery.kind === "rejected") {

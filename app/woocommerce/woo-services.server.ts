@@ -27,11 +27,13 @@ export function wooServices(): WooServices {
   const cfg = config();
   const core = services();
   const box = new SecretBox(cfg.encryptionKey);
+  const clientTuning = { allowPrivateAddresses: cfg.wooAllowPrivateAddresses };
   const sync = new WooSyncRunner({
     db: core.db,
     box,
     encryptionKey: cfg.encryptionKey,
     appUrl: cfg.appUrl,
+    clientTuning,
     // A finished full sync completes the history: the first moment segments mean something (as for Shopify).
     onCompleted: (run) => void core.jobs.onHistoryImported(run),
   });
@@ -40,6 +42,7 @@ export function wooServices(): WooServices {
     box,
     encryptionKey: cfg.encryptionKey,
     appUrl: cfg.appUrl,
+    clientTuning,
     onConnected: (store, firstTime) => {
       // Not awaited: WooCommerce waits on the key-exchange callback.
       void sync.run(store.id, firstTime ? "install" : "reconcile", { customers: true }).catch((error: unknown) => {
@@ -57,7 +60,7 @@ export function wooServices(): WooServices {
     sync,
     schedule,
     webhook: { db: core.db, box, inbox: core.inbox },
-    embed: { db: core.db, box, nonces: new EmbedNonces(), cookie: wooSessionCookie(cfg.encryptionKey) },
+    embed: { db: core.db, box, nonces: new EmbedNonces(core.db), cookie: wooSessionCookie(cfg.encryptionKey) },
   };
   return instance;
 }

@@ -61,6 +61,9 @@ import {
 } from "../../simulators/woocommerce/receiver";
 import { WpAdminSession } from "./wp-admin";
 
+// The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
+process.env.NODE_ENV ??= "development";
+
 const env = (name: string): string => {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run through scripts/test-woo-live.ts`);
@@ -169,8 +172,8 @@ test("key exchange: the merchant approves, WooCommerce posts read_write keys to 
   const parsed = parseKeyExchangeCallback(posted.rawBody, userId);
   assert.ok(parsed.ok, parsed.ok ? "" : parsed.reason);
   keys = { consumerKey: parsed.value.consumerKey, consumerSecret: parsed.value.consumerSecret };
-  http = createWooClient({ storeUrl: HTTP, ...keys });
-  https = createWooClient({ storeUrl: HTTPS, ...keys, ca: STORE_CA });
+  http = createWooClient({ allowPrivateAddresses: true, storeUrl: HTTP, ...keys });
+  https = createWooClient({ allowPrivateAddresses: true, storeUrl: HTTPS, ...keys, ca: STORE_CA });
   assert.deepEqual(await checkCredentials(http), {
     ok: true,
     ordersVisible: (await https.get("orders", { per_page: 1 })).total,
@@ -181,6 +184,7 @@ test("key exchange: the merchant approves, WooCommerce posts read_write keys to 
 test("bad credentials are rejected with a reason", async () => {
   const wrongSecret = await checkCredentials(
     createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: HTTPS,
       consumerKey: keys.consumerKey,
       consumerSecret: `cs_${"0".repeat(40)}`,
@@ -189,7 +193,12 @@ test("bad credentials are rejected with a reason", async () => {
   );
   assert.deepEqual(wrongSecret, { ok: false, reason: "these keys can't read orders: Consumer secret is invalid." });
   const unknown = await checkCredentials(
-    createWooClient({ storeUrl: HTTP, consumerKey: `ck_${"1".repeat(40)}`, consumerSecret: `cs_${"2".repeat(40)}` }),
+    createWooClient({
+      allowPrivateAddresses: true,
+      storeUrl: HTTP,
+      consumerKey: `ck_${"1".repeat(40)}`,
+      consumerSecret: `cs_${"2".repeat(40)}`,
+    }),
   );
   assert.deepEqual(unknown, { ok: false, reason: "these keys can't read orders: Consumer key is invalid." });
   // A write-only key from a second approval (scope=write).
@@ -213,6 +222,7 @@ test("bad credentials are rejected with a reason", async () => {
   assert.equal(parseKeyExchangeCallback(callback.received.at(-1)!.rawBody).ok, false);
   const denied = await checkCredentials(
     createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: HTTPS,
       consumerKey: writeOnly.consumer_key,
       consumerSecret: writeOnly.consumer_secret,
@@ -235,7 +245,13 @@ let seeded: Record<string, number> = {};
 let customerIds: number[] = [];
 
 test("both auth modes read the same data (OAuth over http, Basic and query keys over https)", async () => {
-  const query = createWooClient({ storeUrl: HTTPS, ...keys, ca: STORE_CA, queryStringAuth: true });
+  const query = createWooClient({
+    allowPrivateAddresses: true,
+    storeUrl: HTTPS,
+    ...keys,
+    ca: STORE_CA,
+    queryStringAuth: true,
+  });
   const totals = await Promise.all(
     [http, https, query].map(async (c) => (await c.get("orders", { per_page: 1, search: "a b/é" })).status),
   );
@@ -543,6 +559,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
   // Ciclo's public URL: a loopback receiver answering 200, so WooCommerce's synchronous webhook pings succeed.
   const app = await startReceiver();
   const storeClient = createWooClient({
+    allowPrivateAddresses: true,
     storeUrl: HTTPS,
     consumerKey: env("WOO_CK"),
     consumerSecret: env("WOO_CS"),
@@ -551,7 +568,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
   try {
     const encryptionKey = randomBytes(32);
     const box = new SecretBox(encryptionKey);
-    const tuning: WooClientTuning = { ca: STORE_CA };
+    const tuning: WooClientTuning = { ca: STORE_CA, allowPrivateAddresses: true };
     const manualKeys = { consumerKey: env("WOO_CK"), consumerSecret: env("WOO_CS") };
 
     // 2. Manual key entry through Ciclo's connect service (keys sealed), then the install backfill.

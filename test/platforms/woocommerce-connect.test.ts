@@ -81,6 +81,7 @@ describe("key exchange", () => {
     });
     if (!parsed.ok) return;
     const client = createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: sim.httpUrl,
       consumerKey: parsed.value.consumerKey,
       consumerSecret: parsed.value.consumerSecret,

@@ -27,6 +27,7 @@ afterAll(async () => {
 
 function client(mode: "https" | "http" | "query", key = sim.adminKey, extra: { maxRetries?: number } = {}): WooClient {
   return createWooClient({
+    allowPrivateAddresses: true,
     storeUrl: mode === "http" ? sim.httpUrl : sim.httpsUrl,
     consumerKey: key.consumerKey,
     consumerSecret: key.consumerSecret,
@@ -86,6 +87,7 @@ describe("auth modes", () => {
     const c = client("http");
     await c.get("orders", { per_page: 1 });
     const forged = createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: sim.httpUrl,
       consumerKey: sim.adminKey.consumerKey,
       consumerSecret: "cs_wrong",
@@ -117,12 +119,14 @@ describe("auth modes", () => {
 describe("bad credentials", () => {
   it("explains why keys cannot read orders", async () => {
     const wrongSecret = createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: sim.httpsUrl,
       consumerKey: sim.adminKey.consumerKey,
       consumerSecret: "cs_" + "0".repeat(40),
       ca: sim.ca,
     });
     const unknown = createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: sim.httpsUrl,
       consumerKey: "ck_" + "1".repeat(40),
       consumerSecret: "cs_" + "2".repeat(40),
@@ -152,6 +156,7 @@ describe("bad credentials", () => {
 
   it("never puts keys or signatures into error messages", async () => {
     const c = createWooClient({
+      allowPrivateAddresses: true,
       storeUrl: sim.httpUrl,
       consumerKey: sim.adminKey.consumerKey,
       consumerSecret: "cs_secret_never_shown",
@@ -196,6 +201,7 @@ describe("order sync", () => {
           }).id,
         );
       const c = createWooClient({
+        allowPrivateAddresses: true,
         storeUrl: local.httpsUrl,
         consumerKey: local.adminKey.consumerKey,
         consumerSecret: local.adminKey.consumerSecret,
@@ -254,6 +260,7 @@ describe("order sync", () => {
       });
       local.store.trashOrder(trashed.id);
       const c = createWooClient({
+        allowPrivateAddresses: true,
         storeUrl: local.httpUrl,
         consumerKey: local.adminKey.consumerKey,
         consumerSecret: local.adminKey.consumerSecret,
@@ -284,6 +291,7 @@ describe("order sync", () => {
     const local = await startWooSimulator();
     try {
       const c = createWooClient({
+        allowPrivateAddresses: true,
         storeUrl: local.httpsUrl,
         consumerKey: local.adminKey.consumerKey,
         consumerSecret: local.adminKey.consumerSecret,
@@ -328,6 +336,7 @@ describe("order sync", () => {
           role: i % 10 === 0 ? "subscriber" : "customer",
         });
       const c = createWooClient({
+        allowPrivateAddresses: true,
         storeUrl: local.httpsUrl,
         consumerKey: local.adminKey.consumerKey,
         consumerSecret: local.adminKey.consumerSecret,

@@ -48,6 +48,7 @@ beforeEach(async () => {
   receiver = await startReceiver();
   cicloEndpoint();
   client = createWooClient({
+    allowPrivateAddresses: true,
     storeUrl: sim.httpUrl,
     consumerKey: sim.adminKey.consumerKey,
     consumerSecret: sim.adminKey.consumerSecret,
@@ -121,6 +122,15 @@ describe("deliveries", () => {
     expect(
       classifyWooDelivery(headerLookup({ "content-type": "application/json" }), delivery.rawBody, SECRET),
     ).toMatchObject({ kind: "rejected", status: 401 });
+    // Correctly signed, but not a JSON object: refused (400) before anything is stored.
+    for (const body of ["[]", "null", '"order"', "{not json"])
+      expect(
+        classifyWooDelivery(
+          headerLookup({ ...delivery.headers, "x-wc-webhook-signature": signWooWebhook(body, SECRET) }),
+          body,
+          SECRET,
+        ),
+      ).toMatchObject({ kind: "rejected", status: 400 });
     // A forged request posted to the endpoint is answered 401.
     const res = await fetch(`${receiver.url}/hook`, {
       method: "POST",
@@ -185,7 +195,7 @@ describe("deliveries", () => {
       ]),
     );
     expect(mapped["order.deleted"]).toMatchObject({ kind: "order.delete", orderExternalId: String(order.id) });
-    expect(mapped["order.restored"]).toMatchObject({ kind: "order.upsert", order: { wooStatus: "completed" } });
+    expect(mapped["order.restored"]).toMatchObject({ kind: "order.restore", order: { wooStatus: "completed" } });
     expect(mapped["customer.created"]).toMatchObject({
       kind: "customer.upsert",
       customer: { externalId: String(cust.id), email: "c@example.com" },

@@ -21,6 +21,7 @@ beforeEach(async () => {
   sim = await startWooSimulator();
   sim.store.cicloPluginActive = true;
   client = createWooClient({
+    allowPrivateAddresses: true,
     storeUrl: sim.httpsUrl,
     consumerKey: sim.adminKey.consumerKey,
     consumerSecret: sim.adminKey.consumerSecret,

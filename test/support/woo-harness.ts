@@ -65,7 +65,7 @@ export class WooHarness {
     const box = new SecretBox(encryptionKey);
     const writer = createInboxWriter(database.db, database.url);
     const inbox = new WebhookInbox(database.db, writer);
-    const tuning: WooClientTuning = { ca: sim.ca, maxRetries: 1, retryBaseMs: 5 };
+    const tuning: WooClientTuning = { ca: sim.ca, maxRetries: 1, retryBaseMs: 5, allowPrivateAddresses: true };
     let harness: WooHarness | null = null;
     const server = createServer(
       { cert: readFileSync(new URL("cert.pem", TLS)), key: readFileSync(new URL("key.pem", TLS)) },
@@ -78,7 +78,7 @@ export class WooHarness {
     const embed: WooEmbedDeps = {
       db: database.db,
       box,
-      nonces: new EmbedNonces(),
+      nonces: new EmbedNonces(database.db),
       cookie: wooSessionCookie(encryptionKey),
     };
     const bulk = createBulkWriter(database.db, database.url);

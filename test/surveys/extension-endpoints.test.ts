@@ -30,7 +30,7 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
     await h.addOrder(storeId, "9001", { customerId });
     const res = await h.answer(
       { target: "thank-you", orderId: "gid://shopify/Order/9001", questionId: "winback-reason", answerId: "discount" },
-      token,
+      await h.token(SHOP, { sub: "gid://shopify/Customer/501" }),
     );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, duplicate: false });
@@ -183,6 +183,7 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
     const lapsed = await h.addCustomer(storeId, "501", { segment: "previously-loyal", stage: "lost", clvMinor: 1n });
     await h.addOrder(storeId, "100", { customerId: lapsed, processedAt: new Date("2025-01-01T00:00:00Z") });
     await h.addOrder(storeId, "9001", { customerId: lapsed });
+    const token = await h.token(SHOP, { sub: "gid://shopify/Customer/501" });
     const first = await h.questions({ target: "thank-you", orderId: "gid://shopify/Order/9001", locale: "it" }, token);
     expect(first.status).toBe(200);
     expect(first.headers.get("Access-Control-Allow-Origin")).toBe("*");
@@ -208,7 +209,8 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
     // A first-time buyer gets the full Jobs-To-Be-Done set.
     const newcomer = await h.addCustomer(storeId, "502");
     await h.addOrder(storeId, "9002", { customerId: newcomer });
-    const fresh = (await (await h.questions({ target: "thank-you", orderId: "9002" }, token)).json()) as {
+    const newcomerToken = await h.token(SHOP, { sub: "gid://shopify/Customer/502" });
+    const fresh = (await (await h.questions({ target: "thank-you", orderId: "9002" }, newcomerToken)).json()) as {
       questionSet: string;
     };
     expect(fresh.questionSet).toBe("jtbd-new");
@@ -218,6 +220,7 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
     const customerId = await h.addCustomer(storeId, "501", { segment: "loyal", stage: "repeat", clvMinor: 1n });
     await h.addOrder(storeId, "100", { customerId, processedAt: new Date(NOW.getTime() - 20 * DAY) });
     await h.addOrder(storeId, "9001", { customerId });
+    const token = await h.token(SHOP, { sub: "gid://shopify/Customer/501" });
     await h.db.surveyResponse.create({
       data: {
         storeId,
@@ -254,9 +257,12 @@ describe.each(DB_KINDS)("survey endpoints on %s", (kind) => {
   });
 
   it("asks NPS on the order-status page only once the order is fulfilled, with a customer-account token", async () => {
-    await h.addOrder(storeId, "9001", { fulfillmentStatus: "UNFULFILLED" });
-    await h.addOrder(storeId, "9002", { fulfillmentStatus: "FULFILLED" });
-    await h.addOrder(storeId, "9003", { fulfillmentStatus: "FULFILLED", cancelled: true });
+    // The order-status page is a signed-in customer's (customer accounts): their orders, their token.
+    const customerId = await h.addCustomer(storeId, "601");
+    await h.addOrder(storeId, "9001", { customerId, fulfillmentStatus: "UNFULFILLED" });
+    await h.addOrder(storeId, "9002", { customerId, fulfillmentStatus: "FULFILLED" });
+    await h.addOrder(storeId, "9003", { customerId, fulfillmentStatus: "FULFILLED", cancelled: true });
+    const token = await h.token(SHOP, { sub: "gid://shopify/Customer/601" });
     const ask = async (orderId: string) =>
       (await (await h.questions({ target: "order-status", orderId, locale: "en" }, token)).json()) as {
         eligible: boolean;

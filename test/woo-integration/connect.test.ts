@@ -7,6 +7,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adminContextForWoo, startEmbedSession } from "../../app/woocommerce/embed-session.server";
 import { openKeys } from "../../app/woocommerce/store-keys.server";
+import { wooTopicSecret } from "../../app/platforms/woocommerce";
 import { DB_KINDS } from "../support/databases";
 import { WooHarness } from "../support/woo-harness";
 
@@ -38,7 +39,7 @@ describe.each(DB_KINDS)("WooCommerce connect on %s", (kind) => {
     expect(raw).not.toContain(issued.consumerKey);
     expect(raw).not.toContain(issued.consumerSecret);
     for (const sealed of [store.credentials, store.webhookSecret, store.embedSecret])
-      expect(sealed).toMatch(/^enc:v1:/);
+      expect(sealed).toMatch(/^enc:v2:/);
     expect(openKeys(h.box, store.credentials!)).toEqual({
       consumerKey: issued.consumerKey,
       consumerSecret: issued.consumerSecret,
@@ -59,7 +60,8 @@ describe.each(DB_KINDS)("WooCommerce connect on %s", (kind) => {
     for (const w of hooks) {
       expect(w.status).toBe("active");
       expect(w.deliveryUrl).toBe(`${h.appUrl}/webhooks/woo/${storeId}`);
-      expect(w.secret).toBe(h.box.open(store.webhookSecret!));
+      // Each topic's own secret, so a delivery cannot be replayed under another topic.
+      expect(w.secret).toBe(wooTopicSecret(h.box.open(store.webhookSecret!), w.topic));
     }
     // WooCommerce pinged each new webhook; the pings were answered 2xx and stored nothing.
     expect(h.webhooks.filter((r) => /^webhook_id=\d+$/.test(r.rawBody)).map((r) => r.status)).toEqual(

@@ -4,6 +4,7 @@
  * answer at once.
  */
 import { logger } from "../../logger.server";
+import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../../security/bounded-body.server";
 import type { WebhookInbox } from "../../sync/webhook-inbox.server";
 import type { VerifyShopifyWebhook } from "./webhook-verifier.server";
 
@@ -35,8 +36,11 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
     logger.warn("webhook without signature", { topic });
     return new Response("Unauthorized", { status: 401 });
   }
-  // The raw body is what is signed, and what is stored as received.
-  const rawBody = await request.text();
+  // The raw body is what is signed, and what is stored as received. Read bounded: anyone can send a signature
+  // header, so an oversize body is refused at the limit, unverified.
+  const body = await readBoundedBody(request, BODY_LIMITS.webhook);
+  if (!body.ok) return payloadTooLarge();
+  const rawBody = body.text;
   const check = await deps.verify({ method: "POST", url: request.url, headers: request.headers }, rawBody);
   if (!check.ok) {
     logger.warn("webhook refused", { status: check.status, reason: check.reason, topic });
@@ -48,6 +52,11 @@ export async function handleShopifyWebhook(request: Request, deps: ShopifyWebhoo
   } catch {
     logger.warn("webhook body is not JSON", { topic });
     return new Response("Body is not valid JSON", { status: 400 });
+  }
+  // Every Shopify webhook body is a JSON object; anything else (signed or not) is refused before it is stored.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    logger.warn("webhook body is not a JSON object", { topic });
+    return new Response("Body is not a JSON object", { status: 400 });
   }
   const outcome = await deps.inbox.record({
     platform: "shopify",

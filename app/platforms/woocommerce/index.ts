@@ -7,6 +7,8 @@ export { COUNTED_WOO_STATUSES, wooStatusEffect } from "./order-status";
 export { guestCustomerId, isGuestCustomerId, normalizeGuestEmail, GUEST_ID_PREFIX } from "./guest-identity";
 export {
   classifyWooDelivery,
+  wooTopicSecret,
+  type TopicSecrets,
   signWooWebhook,
   verifyWooWebhook,
   wooPingWebhookId,

@@ -39,7 +39,17 @@ export function normalizeStoreUrl(storeUrl: string): string {
   const url = new URL(withScheme);
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("store URL must be http(s)");
   if (url.username || url.password || url.search || url.hash) throw new Error("store URL must be a plain address");
+  if (!plausibleHost(url.hostname)) throw new Error("store URL must be a web address such as shop.example");
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+
+/** A domain name with a real top-level part, an IP address, or localhost (development stores). */
+function plausibleHost(hostname: string): boolean {
+  if (hostname === "localhost") return true;
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith("[")) return true;
+  return DOMAIN.test(hostname);
 }
 
 export type KeyPermissions = "read" | "write" | "read_write";
@@ -105,7 +115,10 @@ export async function checkCredentials(client: WooClient): Promise<CredentialChe
         reason: "no WooCommerce REST API at this address (is WooCommerce active, are permalinks on?)",
       };
     }
-    return { ok: false, reason: `the store could not be reached: ${error.message}` };
+    // Only what the merchant can act on: never the remote server's own words or a network error code, which
+    // would turn the connect form into a probe of whatever answers at that address.
+    if (error.status === null) return { ok: false, reason: "the store could not be reached" };
+    return { ok: false, reason: `the store answered HTTP ${error.status}, not like WooCommerce` };
   }
 }
 
@@ -116,8 +129,12 @@ function explain(error: WooApiError): string {
         ? "the WordPress user who owns them may not view orders (use a shop manager or administrator)"
         : "WooCommerce did not recognise them (unknown key, or keys sent over plain http without a signature)";
     case "woocommerce_rest_authentication_error":
-      return error.message.replace(/^.*?: /, "");
+      // WooCommerce's own explanation ("Consumer secret is invalid."), short and printable only.
+      return error.message
+        .replace(/^.*?: /, "")
+        .replace(/[^\x20-\x7e]/g, "")
+        .slice(0, 160);
     default:
-      return error.message;
+      return `WooCommerce refused them (HTTP ${error.status})`;
   }
 }

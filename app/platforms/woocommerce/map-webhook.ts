@@ -29,10 +29,14 @@ export function mapWooWebhook(topic: string, payload: unknown, options: MapWooWe
   const at = options.receivedAt ?? new Date();
   switch (topic.toLowerCase()) {
     case "order.created":
-    case "order.updated":
-    case "order.restored": {
+    case "order.updated": {
       const order = mapWooOrder(payload, { guestKey: options.guestKey });
       return "reason" in order ? { kind: "invalid", reason: order.reason } : { kind: "order.upsert", order };
+    }
+    case "order.restored": {
+      // Trash is reversible in WooCommerce: the order comes back, and so must its deletion in Ciclo.
+      const order = mapWooOrder(payload, { guestKey: options.guestKey });
+      return "reason" in order ? { kind: "invalid", reason: order.reason } : { kind: "order.restore", order };
     }
     case "order.deleted": {
       // Trashing and deleting both send this; a trashed order that is restored arrives as order.restored.

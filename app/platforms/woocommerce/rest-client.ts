@@ -6,10 +6,12 @@
  *   POSTs are only retried when the caller says they are idempotent (a webhook create is not);
  * - errors that carry the status and WooCommerce's error code but never the URL, headers or keys (the URL
  *   holds the OAuth signature or the query-string keys);
- * - the pagination headers (X-WP-Total, X-WP-TotalPages) and the server's Date, read once.
+ * - the pagination headers (X-WP-Total, X-WP-TotalPages) and the server's Date, read once;
+ * - connections only to public addresses (checked after DNS resolution, on every connection) unless the caller
+ *   allows private ones, and response bodies capped (a "store" that streams gigabytes is cut off).
  */
-import { Agent as HttpsAgent } from "node:https";
 import * as wooRestApiModule from "@woocommerce/woocommerce-rest-api";
+import { ADDRESS_REFUSED_CODE, MAX_STORE_RESPONSE_BYTES, outboundAgents } from "../../security/outbound.server";
 import { isObject, str } from "../json";
 
 type WooRestApiClass = typeof import("@woocommerce/woocommerce-rest-api").default;
@@ -39,6 +41,8 @@ export interface WooClientOptions extends WooCredentials {
   ca?: string | Buffer;
   /** https only: send the keys as query parameters instead of Basic auth (for hosts that drop Authorization). */
   queryStringAuth?: boolean;
+  /** Allow loopback and private addresses (development and the live test against a local store); default false. */
+  allowPrivateAddresses?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -102,6 +106,7 @@ export function createWooClient(options: WooClientOptions): WooClient {
   const retryBaseMs = options.retryBaseMs ?? 500;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const WooCommerceRestApi = wooRestApiClass();
+  const agents = outboundAgents({ allowPrivate: options.allowPrivateAddresses, ca: https ? options.ca : undefined });
   const api: WooRestApi = new WooCommerceRestApi({
     url: storeUrl,
     consumerKey: options.consumerKey,
@@ -114,7 +119,9 @@ export function createWooClient(options: WooClientOptions): WooClient {
       // be replayed to another URL (an http -> https redirect means the store URL should be https).
       validateStatus: () => true,
       maxRedirects: 0,
-      ...(https && options.ca ? { httpsAgent: new HttpsAgent({ ca: options.ca, keepAlive: true }) } : {}),
+      maxContentLength: MAX_STORE_RESPONSE_BYTES,
+      maxBodyLength: MAX_STORE_RESPONSE_BYTES,
+      ...agents,
     },
   });
   let requestCount = 0;
@@ -129,7 +136,8 @@ export function createWooClient(options: WooClientOptions): WooClient {
         raw = (await send(api, method, endpoint, body, params)) as RawResponse;
       } catch (error) {
         const code = networkCode(error);
-        if (attempt < maxRetries && (method !== "post" || retryPost || code === "ECONNREFUSED")) {
+        const final = code === "address not allowed" || code === "response too large";
+        if (!final && attempt < maxRetries && (method !== "post" || retryPost || code === "ECONNREFUSED")) {
           await sleep(backoff(attempt, retryBaseMs, null));
           continue;
         }
@@ -216,6 +224,9 @@ function backoff(attempt: number, baseMs: number, retryAfter: string | null): nu
 /** axios errors carry the request config (keys, signed URL); we keep only the error code. */
 function networkCode(error: unknown): string {
   const code = isObject(error) ? str(error, "code") : null;
+  const message = isObject(error) ? (str(error, "message") ?? "") : "";
   if (code === "ECONNABORTED" || code === "ETIMEDOUT") return "timeout";
+  if (code === ADDRESS_REFUSED_CODE || message.includes("address not allowed")) return "address not allowed";
+  if (/maxContentLength/.test(message)) return "response too large";
   return code ?? "network error";
 }

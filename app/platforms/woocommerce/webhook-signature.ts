@@ -3,9 +3,22 @@
  * - the creation ping: form body `webhook_id=N` and no X-WC-Webhook-* headers -> answer 2xx, store nothing;
  * - a delivery: X-WC-Webhook-Signature = base64(HMAC-SHA256(raw body, secret)), compared in constant time.
  * The raw body must be the exact bytes received (the signature covers WooCommerce's JSON encoding).
+ *
+ * The signature covers only the body, not X-WC-Webhook-Topic: a captured `order.updated` delivery re-sent with
+ * the header `order.deleted` would verify. So each topic's webhook is registered with its own secret, derived
+ * from the store's (wooTopicSecret), and a delivery is checked with the secret of the topic it claims: a body
+ * signed for one topic fails under any other.
  */
 import { createHash, createHmac } from "node:crypto";
 import { sameSignature } from "../../auth/signed-text";
+
+/** The secret of one topic's webhook: base64url(HMAC-SHA256(store webhook secret, "ciclo-woo-topic:" + topic)). */
+export function wooTopicSecret(storeSecret: string, topic: string): string {
+  return createHmac("sha256", storeSecret).update(`ciclo-woo-topic:${topic.toLowerCase()}`).digest("base64url");
+}
+
+/** The secrets a delivery claiming `topic` may be signed with (the first that verifies wins). */
+export type TopicSecrets = (topic: string) => string[];
 
 export function signWooWebhook(rawBody: string | Buffer, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");
@@ -48,14 +61,23 @@ export type WooDelivery =
 
 type HeaderGetter = { get(name: string): string | null };
 
-/** Classifies a request to Ciclo's WooCommerce webhook endpoint; never throws. */
-export function classifyWooDelivery(headers: HeaderGetter, rawBody: string, secret: string): WooDelivery {
+/**
+ * Classifies a request to Ciclo's WooCommerce webhook endpoint; never throws. `secret`: one secret for every topic,
+ * or the secrets accepted for the claimed topic (the app's per-topic secrets).
+ */
+export function classifyWooDelivery(
+  headers: HeaderGetter,
+  rawBody: string,
+  secret: string | TopicSecrets,
+): WooDelivery {
   const signature = headers.get("x-wc-webhook-signature");
   const pingId = wooPingWebhookId(rawBody, signature);
   if (pingId !== null && !headers.get("x-wc-webhook-topic")) return { kind: "ping", webhookId: pingId };
   if (!signature) return { kind: "rejected", status: 401, reason: "missing X-WC-Webhook-Signature" };
-  if (!verifyWooWebhook(rawBody, signature, secret)) return { kind: "rejected", status: 401, reason: "bad signature" };
   const topic = headers.get("x-wc-webhook-topic");
+  const secrets = typeof secret === "string" ? [secret] : topic ? secret(topic.toLowerCase()) : [];
+  if (!secrets.some((candidate) => verifyWooWebhook(rawBody, signature, candidate)))
+    return { kind: "rejected", status: 401, reason: "bad signature" };
   if (!topic) return { kind: "rejected", status: 400, reason: "missing X-WC-Webhook-Topic" };
   let payload: unknown;
   try {
@@ -63,6 +85,9 @@ export function classifyWooDelivery(headers: HeaderGetter, rawBody: string, secr
   } catch {
     return { kind: "rejected", status: 400, reason: "body is not JSON" };
   }
+  // Every WooCommerce resource (order, customer, product…) is a JSON object; anything else is refused, not stored.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+    return { kind: "rejected", status: 400, reason: "body is not a JSON object" };
   return {
     kind: "delivery",
     topic: topic.toLowerCase(),

@@ -55,13 +55,19 @@ export async function listWebhooks(client: WooClient): Promise<{ webhooks: WooWe
   }
 }
 
+/**
+ * `secret`: one secret for every webhook, or each topic's own (Ciclo registers per-topic secrets so a delivery
+ * cannot be replayed under another topic; see webhook-signature.ts).
+ */
 export async function ensureWebhooks(
   client: WooClient,
   deliveryUrl: string,
-  secret: string,
+  secret: string | ((topic: WooWebhookTopic) => string),
   options: EnsureWebhooksOptions = {},
 ): Promise<EnsureWebhooksReport> {
-  if (!secret) throw new Error("a webhook secret is required");
+  const secretFor = typeof secret === "string" ? () => secret : secret;
+  if (!secret || (options.topics ?? WOO_WEBHOOK_TOPICS).some((topic) => !secretFor(topic)))
+    throw new Error("a webhook secret is required");
   const namePrefix = options.namePrefix ?? "Ciclo";
   const listed = await listWebhooks(client);
   const report: EnsureWebhooksReport = { created: [], reactivated: [], unchanged: [], requests: listed.requests };
@@ -74,13 +80,13 @@ export async function ensureWebhooks(
         name: `${namePrefix} ${topic}`,
         topic,
         delivery_url: deliveryUrl,
-        secret,
+        secret: secretFor(topic),
         status: "active",
       });
       report.requests++;
       report.created.push(topic);
     } else if (existing.status !== "active" || options.rotateSecret) {
-      await client.put(`webhooks/${existing.id}`, { status: "active", secret });
+      await client.put(`webhooks/${existing.id}`, { status: "active", secret: secretFor(topic) });
       report.requests++;
       if (existing.status !== "active") report.reactivated.push({ topic, previousStatus: existing.status });
       else report.unchanged.push(topic);

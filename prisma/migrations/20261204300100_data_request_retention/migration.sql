@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "DataRequest_createdAt_idx" ON "DataRequest"("createdAt");

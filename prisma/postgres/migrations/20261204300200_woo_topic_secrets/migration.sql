@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Store" ADD COLUMN "webhookTopicSecrets" BOOLEAN NOT NULL DEFAULT false;
