@@ -5,7 +5,9 @@
  * code is 1. Options: FUZZ_REQUESTS (3000), FUZZ_SEED (13), FUZZ_SKIP_BUILD=1.
  */
 import { randomBytes } from "node:crypto";
-import { buildApp, freshSqlite, startApp } from "../bench/support";
+import { buildApp } from "../tools/app-build";
+import { startApp } from "../tools/app-process";
+import { freshSqlite } from "../tools/fresh-database";
 import { createDb } from "../app/db.server";
 import { runFuzz } from "./fuzz/run";
 

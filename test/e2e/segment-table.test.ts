@@ -61,6 +61,10 @@ describe("segment members", { timeout: 60_000 }, () => {
     expect([...orders].sort((a, b) => a - b)).toEqual(orders);
     await page.getByRole("button", { name: "Orders" }).click();
     await page.waitForURL(/direction=desc/);
+    // The URL changes when the data has arrived; the table re-renders a moment later (a React transition).
+    await expect
+      .poll(async () => (await column(2)).map(Number), { timeout: 15_000 })
+      .toSatisfy((d: number[]) => d.length > 1 && d[0]! > d[d.length - 1]!);
     await settled(page);
     const descending = (await column(2)).map(Number);
     expect([...descending].sort((a, b) => b - a)).toEqual(descending);
@@ -71,6 +75,8 @@ describe("segment members", { timeout: 60_000 }, () => {
     await settled(page);
     await page.getByLabel("Lifecycle stage").selectOption("at-risk");
     await page.waitForURL(/stage=at-risk/);
+    // As above: wait for the re-render, then check every row.
+    await expect.poll(async () => [...new Set(await column(1))], { timeout: 15_000 }).toEqual(["At risk"]);
     await settled(page);
     const stages = await column(1);
     expect(stages.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
  * through the database, not kept per process.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningApp } from "../../bench/support";
+import type { RunningApp } from "../../tools/app-process";
 import { DB_KINDS } from "../support/databases";
 import { createWooStore, embedToken, startSecondProcess, startSecureApp, type SecureApp } from "./support";
 

@@ -9,7 +9,7 @@ import { createCipheriv, createHmac, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purposeKey } from "../../app/security/keys.server";
 import { SecretBox } from "../../app/security/secret-box.server";
-import { SimulatedShop, type WebhookEvent } from "../simulators/shopify";
+import { SimulatedShop, type WebhookEvent } from "../../simulators/shopify";
 import { DB_KINDS } from "../support/databases";
 import { embedToken, inboxDrained, sendShopifyWebhook, startSecureApp, type SecureApp } from "./support";
 

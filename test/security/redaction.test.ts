@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signCheckoutSessionToken } from "../../scripts/demo-surveys";
-import { SimulatedShop, type WebhookEvent } from "../simulators/shopify";
+import { SimulatedShop, type WebhookEvent } from "../../simulators/shopify";
 import { DB_KINDS } from "../support/databases";
 import { API_KEY, API_SECRET, inboxDrained, sendShopifyWebhook, startSecureApp, type SecureApp } from "./support";
 

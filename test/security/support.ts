@@ -5,12 +5,12 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
-import { startApp, type RunningApp } from "../../bench/support";
+import { startApp, type RunningApp } from "../../tools/app-process";
 import { SecretBox } from "../../app/security/secret-box.server";
-import { ensureBuilt } from "../e2e/support";
+import { ensureBuilt } from "../../tools/app-build";
 import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
-import type { JsonObject } from "../simulators/shopify/payloads";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
+import type { JsonObject } from "../../simulators/shopify/payloads";
 
 export const API_SECRET = "security-suite-secret";
 export const API_KEY = "security-suite-key";

@@ -7,10 +7,10 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../../bench/support";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
-import { freePort } from "../support/postgres-server";
-import { ensureBuilt } from "../e2e/support";
+import { ROOT } from "../../tools/root";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
+import { freePort } from "../../tools/free-port";
+import { ensureBuilt } from "../../tools/app-build";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 
 interface Outcome {

@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wooTopicSecret } from "../../app/platforms/woocommerce";
-import { phpJsonEncode, SimStore } from "../simulators/woocommerce";
+import { phpJsonEncode, SimStore } from "../../simulators/woocommerce";
 import { DB_KINDS } from "../support/databases";
 import { createWooStore, inboxDrained, startSecureApp, type SecureApp } from "./support";
 
