@@ -15,6 +15,7 @@
  * - `FAILED` with `ACCESS_DENIED`: the query reads protected customer data the app is not approved for; submit
  *   again without it (names and emails, then the customer object) and remember what the shop allows.
  */
+import { parseStorableJson } from "../db/storable-json";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
@@ -440,7 +441,7 @@ export class BackfillService {
         if (lineNo < checkpoint || text.trim() === "") continue;
         let value: unknown;
         try {
-          value = JSON.parse(text);
+          value = parseStorableJson(text);
         } catch {
           noteMalformed(lineNo);
           continue;

@@ -9,6 +9,7 @@
  * - After an uninstall, only compliance topics are still applied.
  * - Applied payloads are cleared: the inbox keeps ids for dedupe, not customer data.
  */
+import { parseStorableJson } from "../db/storable-json";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
@@ -182,7 +183,7 @@ export class InboxProcessor {
       if (storeGone) break;
       let payload: unknown;
       try {
-        payload = JSON.parse(receipt.payload ?? "null");
+        payload = parseStorableJson(receipt.payload ?? "null");
       } catch {
         parked.push({ id: receipt.id, error: "body is not valid JSON" });
         continue;

@@ -62,6 +62,19 @@ describe.each(DB_KINDS)("Shopify webhooks on %s", (kind) => {
     expect(order.financialStatus).toBe("paid");
   });
 
+  it("stores a signed payload whose strings carry U+0000 (PostgreSQL text cannot), without the character", async () => {
+    const { shop, store } = await h.installShop(SHOP);
+    const c = shop.createCustomer({ email: "nul@example.com", firstName: "Ada\u0000", lastName: "Love\u0000lace" });
+    const o = shop.createOrder({ customerId: c.id, lineItems: [line("Te\u0000nt", "10.00")] });
+    expect((await h.deliverAll()).every((s) => s === 200)).toBe(true);
+    const order = await h.db.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(o.id) } },
+      include: { customer: true },
+    });
+    expect([order.customer?.firstName, order.customer?.lastName]).toEqual(["Ada", "Lovelace"]);
+    expect(await h.db.webhookReceipt.count({ where: { NOT: { status: "processed" } } })).toBe(0);
+  });
+
   it("rejects a tampered body with 401 and writes nothing", async () => {
     const { shop } = await h.installShop(SHOP);
     shop.createOrder({ lineItems: [line("Tent", "10.00")] });
