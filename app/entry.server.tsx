@@ -5,7 +5,7 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
-import { wooServices } from "./woocommerce/woo-services.server";
+import { wooServices } from "./platforms/woocommerce/woo-services.server";
 
 export const streamTimeout = 5000;
 

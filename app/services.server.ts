@@ -12,20 +12,20 @@ import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
 import { createShopifyLabelWriterFactory } from "./platforms/shopify/label-writer.server";
-import { BulkOperationSignals } from "./sync/bulk-operation-signals";
+import { BulkOperationSignals } from "./platforms/shopify/bulk-operation-signals";
 import type { Platform } from "./domain/types";
 import { SecretBox } from "./security/secret-box.server";
-import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
-import { platformForStore } from "./woocommerce/platform-for-store.server";
+import { createWooLabelWriterFactory } from "./platforms/woocommerce/label-writer.server";
+import { platformForStore } from "./platforms/woocommerce/platform-for-store.server";
 import { logger } from "./logger.server";
 import { withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
-import { BackfillService } from "./sync/backfill.server";
+import { BackfillService } from "./platforms/shopify/backfill.server";
 import { InboxProcessor } from "./sync/inbox-processor.server";
 import { createInboxWriter } from "./sync/inbox-writer.server";
-import { InstallService } from "./sync/install.server";
+import { InstallService } from "./platforms/shopify/install.server";
 import { WebhookInbox } from "./sync/webhook-inbox.server";
 import { ReconcileSchedule } from "./sync/reconcile-schedule.server";
-import { ShopifyReconciler } from "./sync/shopify-reconcile.server";
+import { ShopifyReconciler } from "./platforms/shopify/reconcile.server";
 
 export interface Services {
   db: Db;

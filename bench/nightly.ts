@@ -24,7 +24,7 @@ import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-
 import { minimumSeconds } from "../app/platforms/shopify/tags";
 import { simulatorAdminGraphql } from "../test/simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../test/simulators/shopify/graphql/throttle";
-import { BulkOperationSignals } from "../app/sync/bulk-operation-signals";
+import { BulkOperationSignals } from "../app/platforms/shopify/bulk-operation-signals";
 import { measureFloor } from "./floor";
 import { seedStore } from "./seed-store";
 import { startShopifyProcess } from "./shopify-process";

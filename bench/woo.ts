@@ -16,9 +16,9 @@ import { createBulkWriter } from "../app/db/bulk-writer.server";
 import { recomputeStore } from "../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../app/security/secret-box.server";
-import { createWooLabelWriterFactory } from "../app/woocommerce/label-writer.server";
-import { sealKeys } from "../app/woocommerce/store-keys.server";
-import { WooSyncRunner } from "../app/woocommerce/sync-runner.server";
+import { createWooLabelWriterFactory } from "../app/platforms/woocommerce/label-writer.server";
+import { sealKeys } from "../app/platforms/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../app/platforms/woocommerce/sync-runner.server";
 import { startWooSimulator } from "../test/simulators/woocommerce";
 import { freshSqlite, round } from "./support";
 

@@ -7,7 +7,7 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { niceWidth } from "../jobs/nightly/score-customers";
-import { backfillProgress } from "../sync/backfill.server";
+import { backfillProgress } from "../platforms/shopify/backfill.server";
 import { dialect } from "./dialect.server";
 import { adminMemo } from "./memo.server";
 import { SEGMENTS, segmentName } from "./names";

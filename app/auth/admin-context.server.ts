@@ -6,8 +6,8 @@ import { createCookie, redirect } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import { config } from "../config.server";
 import { services } from "../services.server";
-import { adminContextForWoo } from "../woocommerce/embed-session.server";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { adminContextForWoo } from "../platforms/woocommerce/embed-session.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export interface AdminContext {
   store: Store;

@@ -1,6 +1,6 @@
 /** WooCommerce's key-exchange POST (JSON with the new REST key). It must answer exactly 200 to keep the key. */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });

@@ -10,7 +10,7 @@ import { AppProvider, Banner, BlockStack, Button, Card, FormLayout, Page, Text, 
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import enTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -22,11 +22,11 @@ import { createBulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../../app/security/secret-box.server";
-import { WooConnectService } from "../../app/woocommerce/connect.server";
-import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
+import { WooConnectService } from "../../app/platforms/woocommerce/connect.server";
+import { createWooLabelWriterFactory, formatMinor } from "../../app/platforms/woocommerce/label-writer.server";
 import { migrateSqliteFile } from "../support/migrations";
-import { openKeys, type WooClientTuning } from "../../app/woocommerce/store-keys.server";
-import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
+import { openKeys, type WooClientTuning } from "../../app/platforms/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../../app/platforms/woocommerce/sync-runner.server";
 import {
   aggregateCustomerOrders,
   assignSegments,

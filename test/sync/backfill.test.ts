@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
-import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/sync/backfill.server";
+import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/platforms/shopify/backfill.server";
 import { writeOrders } from "../../app/sync/order-writer.server";
 import { PAID_STATUSES } from "../../app/domain/orders";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";

@@ -6,7 +6,7 @@
  * quiet store a run costs one call.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ShopifyReconciler } from "../../app/sync/shopify-reconcile.server";
+import { ShopifyReconciler } from "../../app/platforms/shopify/reconcile.server";
 import { start, type ShopifySimulator } from "../simulators/shopify";
 import { orderTotals } from "../simulators/shopify/order-math";
 import { Random } from "../simulators/random";

@@ -5,8 +5,8 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { adminContextForWoo, startEmbedSession } from "../../app/woocommerce/embed-session.server";
-import { openKeys } from "../../app/woocommerce/store-keys.server";
+import { adminContextForWoo, startEmbedSession } from "../../app/platforms/woocommerce/embed-session.server";
+import { openKeys } from "../../app/platforms/woocommerce/store-keys.server";
 import { DB_KINDS } from "../support/databases";
 import { WooHarness } from "./harness";
 

@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
 import { createWooClient, type WooClient } from "../../app/platforms/woocommerce";
-import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
-import { openKeys } from "../../app/woocommerce/store-keys.server";
+import { createWooLabelWriterFactory, formatMinor } from "../../app/platforms/woocommerce/label-writer.server";
+import { openKeys } from "../../app/platforms/woocommerce/store-keys.server";
 import { DB_KINDS } from "../support/databases";
 import { WooHarness } from "./harness";
 

@@ -13,7 +13,7 @@ import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
 import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
-import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
+import { wooMetaNeedsWrite } from "../../platforms/woocommerce/label-writer.server";
 import { cicloMetafieldsJson } from "../../platforms/shopify/tags/ciclo-metafields";
 import { formatMinorUnits } from "../../domain/money";
 import { parseThresholds } from "../../admin/settings-validation";

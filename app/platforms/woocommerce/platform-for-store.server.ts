@@ -2,9 +2,9 @@
  * The platform adapter for one store. Shopify's is shared; WooCommerce's is made per store because guest ids are
  * keyed per store (decision 052). The inbox processor calls this instead of `platformFor(store.platform)`.
  */
-import { platformFor } from "../platforms";
-import type { StorePlatform } from "../platforms/platform";
-import { createWooPlatform } from "../platforms/woocommerce";
+import { platformFor } from "..";
+import type { StorePlatform } from "../platform";
+import { createWooPlatform } from "./index";
 import { wooGuestKey } from "./store-keys.server";
 
 const cache = new Map<string, StorePlatform>();

@@ -6,10 +6,10 @@
  * user_error. Other meta keys are never sent, so never touched.
  */
 import type { Store } from "@prisma/client";
-import { currencyDigits, formatMinorDigits } from "../domain/money";
-import type { Db } from "../db.server";
-import type { BulkWriter, Column } from "../db/bulk-writer.server";
-import type { LabelChange, LabelResult, LabelWriter, LabelWriterFactory } from "../jobs/tags/tag-outbox.server";
+import { currencyDigits, formatMinorDigits } from "../../domain/money";
+import type { Db } from "../../db.server";
+import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import type { LabelChange, LabelResult, LabelWriter, LabelWriterFactory } from "../../jobs/tags/tag-outbox.server";
 import {
   BATCH_LIMIT,
   cicloMetaEntries,
@@ -20,8 +20,8 @@ import {
   type CicloCustomerLabels,
   type CustomerMetaChange,
   type WooClient,
-} from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
+} from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
 import { wooClientForStore, type WooClientTuning } from "./store-keys.server";
 
 export interface WooLabelWriterDeps {
@@ -257,7 +257,7 @@ export function previousLabels(metafields: string | null | undefined): CicloCust
 }
 
 /** The writer's CLV format: the shop's exact decimal string (kept under this name for callers and tests). */
-export { formatMinorDigits as formatMinor } from "../domain/money";
+export { formatMinorDigits as formatMinor } from "../../domain/money";
 
 /**
  * For the nightly planner: whether a customer's `_ciclo_` meta would change even though their tags did not

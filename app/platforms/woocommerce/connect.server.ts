@@ -5,8 +5,8 @@
  * same checks. Keys that can't read orders are never stored; the reason is shown to the merchant.
  */
 import type { Store } from "@prisma/client";
-import type { Db } from "../db.server";
-import { logger } from "../logger.server";
+import type { Db } from "../../db.server";
+import { logger } from "../../logger.server";
 import {
   buildAuthorizeUrl,
   checkCredentials,
@@ -16,8 +16,8 @@ import {
   parseKeyExchangeCallback,
   WooApiError,
   type EnsureWebhooksReport,
-} from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
+} from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
 import { ConnectAttempts, ConnectOutcomes, type ConnectOutcome } from "./connect-attempt.server";
 import { connectPlugin, type PluginConnection } from "./plugin-connection.server";
 import { newStoreSecret, sealKeys, wooDeliveryUrl, type WooClientTuning, type WooKeys } from "./store-keys.server";

@@ -4,11 +4,11 @@
  * body hash; anything unsigned or forged gets 401 (WooCommerce counts it as a failure, which is what we want
  * for forgeries). Applying happens later in the inbox processor, so WooCommerce's request stays short.
  */
-import type { Db } from "../db.server";
-import { logger } from "../logger.server";
-import { classifyWooDelivery } from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
-import type { WebhookInbox } from "../sync/webhook-inbox.server";
+import type { Db } from "../../db.server";
+import { logger } from "../../logger.server";
+import { classifyWooDelivery } from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
+import type { WebhookInbox } from "../../sync/webhook-inbox.server";
 
 export interface WooWebhookDeps {
   db: Db;

@@ -14,9 +14,9 @@
  *
  * The watermark moves to the run's start (minus an overlap for late indexing) only when the run succeeded.
  */
-import type { Db } from "../db.server";
-import { logger } from "../logger.server";
-import type { AdminGraphql, GraphqlResult } from "../platforms/shopify/admin-graphql.server";
+import type { Db } from "../../db.server";
+import { logger } from "../../logger.server";
+import type { AdminGraphql, GraphqlResult } from "./admin-graphql.server";
 import {
   forDataAccess,
   RECONCILE_CUSTOMER_IDS,
@@ -27,14 +27,14 @@ import {
   RECONCILE_PROBE,
   sinceFilter,
   type DataAccess,
-} from "../platforms/shopify/graphql";
-import { mapGraphqlCustomer, mapGraphqlOrderNode } from "../platforms/shopify/map-bulk";
-import { idFromGid } from "../platforms/json";
-import type { StoreOrder } from "../domain/types";
-import { applyStoreEvent } from "./apply-event.server";
+} from "./graphql";
+import { mapGraphqlCustomer, mapGraphqlOrderNode } from "./map-bulk";
+import { idFromGid } from "../json";
+import type { StoreOrder } from "../../domain/types";
+import { applyStoreEvent } from "../../sync/apply-event.server";
 import type { BackfillService } from "./backfill.server";
-import { writeOrders } from "./order-writer.server";
-import type { ReconcileStore, StoreReconciler } from "./reconcile-schedule.server";
+import { writeOrders } from "../../sync/order-writer.server";
+import type { ReconcileStore, StoreReconciler } from "../../sync/reconcile-schedule.server";
 
 /** Re-read this much before the watermark: Shopify's search index can lag a write by a little. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;

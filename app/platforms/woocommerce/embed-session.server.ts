@@ -7,9 +7,9 @@
 import { createHmac } from "node:crypto";
 import { createCookie, type Cookie } from "@remix-run/node";
 import type { Store } from "@prisma/client";
-import type { Db } from "../db.server";
-import { verifyEmbedToken } from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
+import type { Db } from "../../db.server";
+import { verifyEmbedToken } from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
 
 export const WOO_SESSION_HOURS = 8;
 

@@ -8,9 +8,9 @@
  * Customers have no `modified_after`: they are read in full at install and when a reconcile asks for them.
  */
 import type { BackfillRun, Store } from "@prisma/client";
-import type { Db } from "../db.server";
-import type { StoreCustomer } from "../domain/types";
-import { logger } from "../logger.server";
+import type { Db } from "../../db.server";
+import type { StoreCustomer } from "../../domain/types";
+import { logger } from "../../logger.server";
 import {
   OVERLAP_MS,
   reconcile,
@@ -20,10 +20,10 @@ import {
   type EnsureWebhooksReport,
   type WooClient,
   type WooOrderPage,
-} from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
-import { upsertCustomersTx, writeOrders } from "../sync/order-writer.server";
-import { redactionHash } from "../sync/redaction-hash.server";
+} from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
+import { upsertCustomersTx, writeOrders } from "../../sync/order-writer.server";
+import { redactionHash } from "../../sync/redaction-hash.server";
 import { wooClientForStore, wooDeliveryUrl, wooGuestKey, type WooClientTuning } from "./store-keys.server";
 
 export type WooRunTrigger = "install" | "reconcile";

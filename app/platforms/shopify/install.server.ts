@@ -2,12 +2,12 @@
  * What happens when a shop installs (or re-installs) Ciclo: its Store row is created or revived, its
  * name/currency/timezone are read from the Admin API, and the historical backfill starts.
  */
-import type { Db } from "../db.server";
-import { logger } from "../logger.server";
-import type { AdminGraphql } from "../platforms/shopify/admin-graphql.server";
-import { SHOP_INFO } from "../platforms/shopify/graphql";
+import type { Db } from "../../db.server";
+import { logger } from "../../logger.server";
+import type { AdminGraphql } from "./admin-graphql.server";
+import { SHOP_INFO } from "./graphql";
 import type { BackfillService } from "./backfill.server";
-import type { WebhookInbox } from "./webhook-inbox.server";
+import type { WebhookInbox } from "../../sync/webhook-inbox.server";
 
 interface ShopInfo {
   shop: { name: string; currencyCode: string; ianaTimezone: string } | null;

@@ -2,10 +2,10 @@
  * The WooCommerce parts of the running app, built once on top of `services()`: connect flow, sync runner,
  * hourly reconciliation, webhook and embed dependencies. Routes under /woo and /webhooks/woo use this.
  */
-import { config } from "../config.server";
-import { logger } from "../logger.server";
-import { SecretBox } from "../security/secret-box.server";
-import { services } from "../services.server";
+import { config } from "../../config.server";
+import { logger } from "../../logger.server";
+import { SecretBox } from "../../security/secret-box.server";
+import { services } from "../../services.server";
 import { WooConnectService } from "./connect.server";
 import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "./embed-session.server";
 import { WooReconcileSchedule } from "./reconcile-schedule.server";

@@ -3,8 +3,8 @@
  * WooCommerce store gets its webhooks re-enabled if WooCommerce disabled them, and a `modified_after` increment from
  * the last checkpoint; once a day the increment also re-reads customers (they have no `modified_after`).
  */
-import type { Db } from "../db.server";
-import { ReconcileSchedule, type ReconcileStore, type StoreReconciler } from "../sync/reconcile-schedule.server";
+import type { Db } from "../../db.server";
+import { ReconcileSchedule, type ReconcileStore, type StoreReconciler } from "../../sync/reconcile-schedule.server";
 import type { WooSyncRunner } from "./sync-runner.server";
 
 export interface ReconcileScheduleOptions {

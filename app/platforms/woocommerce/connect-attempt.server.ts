@@ -5,7 +5,7 @@
  * callback cannot name a store URL we did not start with.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { sameSignature } from "../auth/signed-text";
+import { sameSignature } from "../../auth/signed-text";
 
 const ATTEMPT_TTL_MS = 60 * 60_000; // the merchant may take a while on the authorize screen
 

@@ -19,19 +19,19 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { BackfillRun } from "@prisma/client";
-import type { Db } from "../db.server";
-import type { StoreOrder } from "../domain/types";
-import { logger } from "../logger.server";
-import { BulkOrderAssembler } from "../platforms/shopify/map-bulk";
+import type { Db } from "../../db.server";
+import type { StoreOrder } from "../../domain/types";
+import { logger } from "../../logger.server";
+import { BulkOrderAssembler } from "./map-bulk";
 import {
   backfillOrdersQuery,
   BULK_OPERATION_STATUS,
   DATA_ACCESS_LEVELS,
   RUN_BULK_QUERY,
   type DataAccess,
-} from "../platforms/shopify/graphql";
-import type { AdminGraphql } from "../platforms/shopify/admin-graphql.server";
-import { writeOrdersTx } from "./order-writer.server";
+} from "./graphql";
+import type { AdminGraphql } from "./admin-graphql.server";
+import { writeOrdersTx } from "../../sync/order-writer.server";
 
 export const ACTIVE_STATES = ["queued", "running", "importing"] as const;
 const MALFORMED_SAMPLE = 10;

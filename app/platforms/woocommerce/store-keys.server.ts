@@ -4,8 +4,8 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Store } from "@prisma/client";
-import { createWooClient, type WooClient, type WooClientOptions } from "../platforms/woocommerce";
-import type { SecretBox } from "../security/secret-box.server";
+import { createWooClient, type WooClient, type WooClientOptions } from "./index";
+import type { SecretBox } from "../../security/secret-box.server";
 
 export interface WooKeys {
   consumerKey: string;
