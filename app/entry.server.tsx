@@ -5,7 +5,6 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
-import { wooServices } from "./platforms/woocommerce/woo-services.server";
 
 export const streamTimeout = 5000;
 
@@ -40,7 +39,6 @@ export default async function handleRequest(
   });
 }
 
-// Start the in-process workers (webhook inbox, backfill resume, jobs, WooCommerce reconciliation) as soon as the
-// server loads the build.
+// Build the services as soon as the server loads the build: with in-process workers they start the background work
+// (webhook inbox, jobs, every platform's reconciliation schedule and resumed imports) once, here.
 services();
-wooServices();

@@ -4,6 +4,7 @@
  * own indexes (CustomerScore(storeId,customerId), Order(storeId,customerId,processedAt), ...).
  */
 import type { Db } from "../db.server";
+import { platformDefinition } from "../platforms/registry.server";
 import { answerLabel, questionLabel } from "./survey-labels";
 import type { StoreView } from "./store-view";
 
@@ -156,11 +157,6 @@ export async function loadCustomerPage(
             : (a.text ?? ""),
       score: a.score,
     })),
-    shopifyCustomerUrl:
-      store.platform === "shopify"
-        ? embedded
-          ? `shopify://admin/customers/${customer.externalId}`
-          : `https://${store.domain}/admin/customers/${customer.externalId}`
-        : null,
+    shopifyCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),
   };
 }

@@ -1,5 +1,6 @@
 /** Where the store's tag write-back stands: changes waiting, and the ones the platform refused (with reasons). */
 import type { Db } from "../db.server";
+import { platformDefinition } from "../platforms/registry.server";
 
 export interface TagSyncStatus {
   pending: number;
@@ -31,10 +32,5 @@ export function adminCustomersUrl(
   tag: string,
   embedded: boolean,
 ): string | null {
-  if (store.platform !== "shopify") return null;
-  const query = encodeURIComponent(`customer_tags:'${tag}'`);
-  // Inside the admin, App Bridge resolves shopify://admin links to the current store.
-  return embedded
-    ? `shopify://admin/customers?query=${query}`
-    : `https://${store.domain}/admin/customers?query=${query}`;
+  return platformDefinition(store.platform).customersWithTagUrl(store, tag, embedded);
 }

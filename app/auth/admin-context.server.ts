@@ -8,6 +8,7 @@ import { config } from "../config.server";
 import { services } from "../services.server";
 import { adminContextForWoo } from "../platforms/woocommerce/embed-session.server";
 import { wooServices } from "../platforms/woocommerce/woo-services.server";
+import { findShopifyStore } from "../platforms/shopify/stores.server";
 
 export interface AdminContext {
   store: Store;
@@ -30,7 +31,7 @@ export async function requireStore(request: Request): Promise<AdminContext> {
   if (config().demo) {
     const shop = (await demoCookie.parse(request.headers.get("cookie"))) as string | null;
     if (shop) {
-      const store = await db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } });
+      const store = await findShopifyStore(db, shop);
       if (store) return { store, embedded: false };
     }
     if (!new URL(request.url).searchParams.has("shop") && !request.headers.get("authorization"))
@@ -38,9 +39,7 @@ export async function requireStore(request: Request): Promise<AdminContext> {
   }
   const { authenticate } = await import("../shopify.server");
   const { session } = await authenticate.admin(request);
-  const store = await db.store.findUnique({
-    where: { platform_domain: { platform: "shopify", domain: session.shop } },
-  });
+  const store = await findShopifyStore(db, session.shop);
   if (store) return { store, embedded: true };
   // Authenticated but no row yet (e.g. first load right after install): create it the way afterAuth does.
   const { store: created } = await services().installs.onInstalled(session.shop, session.scope ?? "");

@@ -18,7 +18,7 @@ import { writeOrders } from "../../app/sync/order-writer.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
 import { WooConnectService } from "../../app/platforms/woocommerce/connect.server";
 import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "../../app/platforms/woocommerce/embed-session.server";
-import { platformForStore } from "../../app/platforms/woocommerce/platform-for-store.server";
+import { platformForStore } from "../../app/platforms/registry.server";
 import type { WooClientTuning } from "../../app/platforms/woocommerce/store-keys.server";
 import { WooSyncRunner } from "../../app/platforms/woocommerce/sync-runner.server";
 import { handleWooWebhook } from "../../app/platforms/woocommerce/webhook-handler.server";

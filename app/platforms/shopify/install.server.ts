@@ -6,6 +6,7 @@ import type { Db } from "../../db.server";
 import { logger } from "../../logger.server";
 import type { AdminGraphql } from "./admin-graphql.server";
 import { SHOP_INFO } from "./graphql";
+import { shopifyStoreKey } from "./stores.server";
 import type { BackfillService } from "./backfill.server";
 import type { WebhookInbox } from "../../sync/webhook-inbox.server";
 
@@ -36,7 +37,7 @@ export class InstallService {
       ...(info ? { name: info.name, currency: info.currencyCode, timezone: info.ianaTimezone } : {}),
     };
     const store = await this.db.store.upsert({
-      where: { platform_domain: { platform: "shopify", domain: shopDomain } },
+      where: shopifyStoreKey(shopDomain),
       create: { platform: "shopify", domain: shopDomain, installedAt: new Date(), ...details },
       update: details,
     });

@@ -13,9 +13,9 @@ import type { LabelChange, LabelResult, LabelWriter, LabelWriterFactory } from "
 import {
   BATCH_LIMIT,
   cicloMetaEntries,
-  CICLO_META_PREFIX,
   isGuestCustomerId,
   metaDiff,
+  previousLabels,
   writeCustomerMeta,
   type CicloCustomerLabels,
   type CustomerMetaChange,
@@ -44,7 +44,7 @@ const LABEL_COLUMNS: Column[] = [
   { name: "updatedAt", type: "timestamp" },
 ];
 
-/** Only WooCommerce stores; wire as `store.platform === "woocommerce" ? woo(store, prefix) : shopify(...)`. */
+/** The WooCommerce runtime's label writers (the registry hands each store its own platform's writer). */
 export function createWooLabelWriterFactory(deps: WooLabelWriterDeps): LabelWriterFactory {
   return async (store, prefix) => {
     const settings = await deps.db.storeSettings.findUnique({ where: { storeId: store.id } });
@@ -234,46 +234,5 @@ function writtenMeta(labels: CicloCustomerLabels): Record<string, string> {
   return out;
 }
 
-/** CustomerLabels.metafields back into labels; null when we never wrote this customer's meta. */
-export function previousLabels(metafields: string | null | undefined): CicloCustomerLabels | null {
-  if (!metafields) return null;
-  let meta: Record<string, unknown>;
-  try {
-    meta = JSON.parse(metafields) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  const text = (key: string) => {
-    const value = meta[`${CICLO_META_PREFIX}${key}`];
-    return typeof value === "string" ? value : null;
-  };
-  if (!Object.keys(meta).some((k) => k.startsWith(CICLO_META_PREFIX))) return null;
-  return {
-    segment: text("segment"),
-    stage: text("stage"),
-    clv: text("clv"),
-    tags: (text("tags") ?? "").split(",").filter(Boolean),
-  };
-}
-
 /** The writer's CLV format: the shop's exact decimal string (kept under this name for callers and tests). */
 export { formatMinorDigits as formatMinor } from "../../domain/money";
-
-/**
- * For the nightly planner: whether a customer's `_ciclo_` meta would change even though their tags did not
- * (a new CLV, or a Prospect who has no tags at all). Same labels and same diff as the writer itself uses.
- */
-export function wooMetaNeedsWrite(
-  score: { segment: string; stage: string; clvMinor: bigint },
-  currency: string,
-  tags: readonly string[],
-  confirmedMetafields: string | null,
-): boolean {
-  const next: CicloCustomerLabels = {
-    segment: score.segment,
-    stage: score.stage,
-    clv: formatMinorDigits(score.clvMinor, currencyDigits(currency)),
-    tags: [...tags].sort(),
-  };
-  return metaDiff(next, previousLabels(confirmedMetafields)).length > 0;
-}
