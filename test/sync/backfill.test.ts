@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Db } from "../../app/db.server";
 import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/platforms/shopify/backfill.server";
 import { writeOrders } from "../../app/sync/order-writer.server";
-import { PAID_STATUSES } from "../../app/domain/orders";
+import { SHOPIFY_PAID_STATUSES } from "../../app/platforms/shopify/payment-status";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
 import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
 import { orderTotals } from "../simulators/shopify/order-math";
@@ -114,7 +114,7 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
       // Net = Shopify's current total: the total less refunds (and nothing at all for a voided order).
       expect(row.netMinor).toBe(BigInt(totals.currentTotalCents));
       expect(row.customerExternalId).toBe(o.customerId === null ? null : String(o.customerId));
-      expect(row.countsForValue).toBe(!o.test && !o.cancelledAt && PAID_STATUSES.has(o.financialStatus));
+      expect(row.countsForValue).toBe(!o.test && !o.cancelledAt && SHOPIFY_PAID_STATUSES.has(o.financialStatus));
       if (o.customerId === null) guests++;
     }
     expect(guests).toBeGreaterThan(0);
