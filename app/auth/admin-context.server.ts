@@ -6,8 +6,7 @@ import { createCookie, redirect } from "@remix-run/node";
 import type { Store } from "@prisma/client";
 import { config } from "../config.server";
 import { services } from "../services.server";
-import { adminContextForWoo } from "../platforms/woocommerce/embed-session.server";
-import { wooServices } from "../platforms/woocommerce/woo-services.server";
+import type { PlatformRuntime } from "../platforms/platform";
 import { findShopifyStore } from "../platforms/shopify/stores.server";
 
 export interface AdminContext {
@@ -25,9 +24,11 @@ export const demoCookie = createCookie("ciclo_demo", {
 
 export async function requireStore(request: Request): Promise<AdminContext> {
   const { db } = services();
-  // WooCommerce merchants arrive through the plugin's signed embed (their own session, no App Bridge).
-  const woo = await adminContextForWoo(request, wooServices().embed);
-  if (woo) return woo;
+  // Platforms with their own admin session (WooCommerce: the plugin's signed embed, no App Bridge) first.
+  for (const runtime of Object.values(services().platforms) as PlatformRuntime[]) {
+    const context = await runtime.adminContext?.(request);
+    if (context) return context;
+  }
   if (config().demo) {
     const shop = (await demoCookie.parse(request.headers.get("cookie"))) as string | null;
     if (shop) {

@@ -3,6 +3,7 @@
  * sees these types and our own domain types; it reaches a platform through the registry (registry.server.ts),
  * never by testing its name.
  */
+import type { Store } from "@prisma/client";
 import type { Db } from "../db.server";
 import type { BulkWriter } from "../db/bulk-writer.server";
 import type { Platform, StoreEvent } from "../domain/types";
@@ -77,6 +78,11 @@ export interface PlatformRuntime {
   labelWriters: LabelWriterFactory;
   /** A bulk operation finished (webhook or poll); platforms without bulk operations ignore it. */
   onBulkOperationFinished?(storeId: string, operationId: string): void;
+  /**
+   * A merchant arriving through the platform's own admin session (WooCommerce: the plugin's signed embed), or
+   * null. Shopify's App Bridge session is the fallback every admin request ends with (auth/admin-context).
+   */
+  adminContext?(request: Request): Promise<{ store: Store; embedded: boolean } | null>;
   /** Background work (reconciliation schedule, resuming imports): called once at start-up with in-process workers. */
   start(): Promise<void>;
   stop(): Promise<void> | void;

@@ -7,7 +7,7 @@ import { logger } from "../../logger.server";
 import { SecretBox } from "../../security/secret-box.server";
 import type { PlatformDefinition, PlatformRuntime, StorePlatform } from "../platform";
 import { WooConnectService } from "./connect.server";
-import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "./embed-session.server";
+import { adminContextForWoo, EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "./embed-session.server";
 import { createWooLabelWriterFactory } from "./label-writer.server";
 import { WooReconcileSchedule } from "./reconcile-schedule.server";
 import { wooGuestKey } from "./store-keys.server";
@@ -68,12 +68,14 @@ export const woocommerce: PlatformDefinition<undefined, WooRuntime> = {
       },
     });
     const schedule = new WooReconcileSchedule(db, sync);
+    const embed: WooEmbedDeps = { db, box, nonces: new EmbedNonces(), cookie: wooSessionCookie(encryptionKey) };
     return {
       connect,
       sync,
       schedule,
       webhook: { db, box, inbox: deps.inbox },
-      embed: { db, box, nonces: new EmbedNonces(), cookie: wooSessionCookie(encryptionKey) },
+      embed,
+      adminContext: (request) => adminContextForWoo(request, embed),
       labelWriters: createWooLabelWriterFactory({ db, bulk: deps.bulk, box }),
       async start() {
         schedule.start();
