@@ -11,7 +11,7 @@ import { createDb, isPostgresUrl, tuneDb, type Db } from "./db.server";
 import { createBulkWriter } from "./db/bulk-writer.server";
 import { startCheckpointer } from "./db/sqlite-checkpointer.server";
 import type { Platform } from "./domain/types";
-import { LifecycleJobs } from "./jobs/lifecycle-jobs.server";
+import { LifecycleJobs } from "./jobs/jobs.server";
 import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";

@@ -7,7 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { services } from "../services.server";
 import { shopifyStoreKey } from "../platforms/shopify/stores.server";
-import { customerBlockData, customerExternalId } from "../admin/customer-block.server";
+import { customerBlockData, customerExternalId } from "../read-models/customer-block.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);

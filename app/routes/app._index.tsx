@@ -24,8 +24,8 @@ import {
 import { useState } from "react";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { loadOverview, type OverviewData } from "../admin/overview.server";
-import { storeView } from "../admin/store-view";
+import { loadOverview, type OverviewData } from "../read-models/overview.server";
+import { storeView } from "../read-models/store-view";
 import {
   formatCount,
   formatDateTime,
@@ -35,8 +35,8 @@ import {
   formatNps,
   formatShare,
   toMajorUnits,
-} from "../admin/format";
-import { SEGMENTS, segmentBySlug, segmentName } from "../admin/names";
+} from "../read-models/format";
+import { SEGMENTS, segmentBySlug, segmentName } from "../domain/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { SegmentShareChart } from "../components/SegmentShareChart";

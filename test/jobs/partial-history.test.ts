@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { LifecycleJobs } from "../../app/jobs/lifecycle-jobs.server";
+import { LifecycleJobs } from "../../app/jobs/jobs.server";
 import { RECOMPUTE_QUEUE } from "../../app/jobs/queue/job-queue";
 import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { LifecycleJobs } from "../../app/jobs/lifecycle-jobs.server";
+import { LifecycleJobs } from "../../app/jobs/jobs.server";
 import { markInterruptedRuns } from "../../app/jobs/nightly/recompute.server";
 import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";

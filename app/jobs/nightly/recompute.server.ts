@@ -15,7 +15,7 @@ import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from ".
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
-import { parseThresholds } from "../../admin/settings-validation";
+import { parseThresholds } from "../../domain/settings";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 

@@ -8,7 +8,7 @@ import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { memberPageMemo } from "./memo.server";
 import { MEMBER_SORTS, PAGE_SIZE, type MemberQuery } from "./member-query";
-import { toMinorString, toNumber } from "./sql-values";
+import { toMinorString, toNumber } from "../db/sql-values";
 
 export interface MemberRow {
   customerId: string;

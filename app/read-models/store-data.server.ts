@@ -7,7 +7,7 @@
  */
 import type { Db } from "../db.server";
 import { deleteStoreRows } from "../db/chunked-delete.server";
-import { dialect } from "./dialect.server";
+import { dialect } from "../db/dialect.server";
 import { adminMemo } from "./memo.server";
 
 export const DELETE_CONFIRMATION_HINT = "Type the store's domain to confirm";

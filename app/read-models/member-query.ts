@@ -1,5 +1,5 @@
 /** The Segment members table's query (sort, direction, page, stage filter), shared by page and server. */
-import { isStageSlug } from "./names";
+import { isStageSlug } from "../domain/names";
 
 export const MEMBER_SORTS = {
   "predicted-clv": { column: `s."predictedClvMinor"`, label: "Predicted value (next 12 months)" },

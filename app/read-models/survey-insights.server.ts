@@ -17,8 +17,8 @@ import {
   type SurveyTarget,
 } from "../domain/surveys";
 import { adminMemo } from "./memo.server";
-import { toNumber } from "./sql-values";
-import { dialect } from "./dialect.server";
+import { toNumber } from "../db/sql-values";
+import { dialect } from "../db/dialect.server";
 import { DISTRIBUTION_QUESTIONS } from "./survey-labels";
 import { toSurveyRecord } from "./survey-records.server";
 

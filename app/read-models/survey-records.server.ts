@@ -2,7 +2,7 @@
 import type { LifecycleStage } from "../domain/lifecycle";
 import type { RfmSegment } from "../domain/segments";
 import type { SurveyResponseRecord, SurveyTarget } from "../domain/surveys";
-import { SEGMENTS, STAGES, toSlug } from "./names";
+import { SEGMENTS, STAGES, toSlug } from "../domain/names";
 
 const SEGMENT_BY_KEY = new Map(SEGMENTS.map((s) => [s.slug, s.name]));
 const STAGE_BY_KEY = new Map(STAGES.map((s) => [s.slug, s.name]));

@@ -3,8 +3,8 @@
  * ("Needs attention" -> "needs-attention") and a plain-words definition of each (from app/domain/segments.ts and
  * app/domain/lifecycle.ts). Shared by server and browser code.
  */
-import { LIFECYCLE_STAGES, type LifecycleStage } from "../domain/lifecycle";
-import { RFM_SEGMENTS, SEGMENT_GRID, type RfmSegment } from "../domain/segments";
+import { LIFECYCLE_STAGES, type LifecycleStage } from "./lifecycle";
+import { RFM_SEGMENTS, SEGMENT_GRID, type RfmSegment } from "./segments";
 
 /** Same rule as the nightly job's slug(): lower case, runs of other characters become one dash. */
 export function toSlug(name: string): string {

@@ -6,7 +6,7 @@ import type { Db } from "../db.server";
 import { RESPONSE_CSV_HEADER } from "../domain/surveys/csv";
 import { formatMinorUnits } from "../domain/money";
 import { csvStream } from "./csv-stream.server";
-import { segmentName, stageName } from "./names";
+import { segmentName, stageName } from "../domain/names";
 import type { StoreView } from "./store-view";
 
 const PAGE = 2000;

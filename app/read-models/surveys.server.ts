@@ -9,7 +9,7 @@ import type { StoreView } from "./store-view";
 import { surveyInsights, surveyResponseRates, type SurveyInsights } from "./survey-insights.server";
 import { answerLabel, questionLabel } from "./survey-labels";
 import { RESPONSE_SELECT, toSurveyRecord } from "./survey-records.server";
-import { segmentName, stageName, toSlug } from "./names";
+import { segmentName, stageName, toSlug } from "../domain/names";
 
 export const RESPONSES_PAGE_SIZE = 25;
 /** A search reads at most this many text answers (newest first). */

@@ -4,11 +4,11 @@
  * the tag write-back is doing.
  */
 import type { Db } from "../db.server";
-import { segmentBySlug, type SegmentInfo } from "./names";
+import { segmentBySlug, type SegmentInfo } from "../domain/names";
 import type { MemberQuery } from "./member-query";
 import { segmentMembers, type MemberPage } from "./segment-members.server";
 import { readSettings } from "./settings.server";
-import { shiftDay } from "./sql-values";
+import { shiftDay } from "../db/sql-values";
 import type { StoreView } from "./store-view";
 import { adminCustomersUrl, tagSyncStatus, type TagSyncStatus } from "./tag-sync.server";
 

@@ -7,7 +7,7 @@ import {
   validateSettingsForm,
   type SettingsErrors,
   type SettingsValues,
-} from "./settings-validation";
+} from "../domain/settings";
 
 export async function readSettings(db: Db, storeId: string): Promise<SettingsValues & { saved: boolean }> {
   const row = await db.storeSettings.findUnique({ where: { storeId } });

@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db.server";
 import { formatMoney } from "./format";
-import { segmentName, stageName } from "./names";
+import { segmentName, stageName } from "../domain/names";
 
 export interface CustomerBlockData {
   found: boolean;
