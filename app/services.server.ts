@@ -11,7 +11,7 @@ import { createDb, isPostgresUrl, tuneDb, type Db } from "./db.server";
 import { createBulkWriter } from "./db/bulk-writer.server";
 import { startCheckpointer } from "./db/sqlite-checkpointer.server";
 import type { Platform } from "./domain/types";
-import { LifecycleJobs } from "./jobs/jobs.server";
+import { JobScheduler } from "./jobs/jobs.server";
 import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
@@ -34,7 +34,7 @@ export interface Services {
   db: Db;
   inbox: WebhookInbox;
   processor: InboxProcessor;
-  jobs: LifecycleJobs;
+  jobs: JobScheduler;
   /** Every registered platform's runtime, by name. */
   platforms: PlatformRuntimes;
   surveys: SurveyRuntime;
@@ -99,7 +99,7 @@ export function createServices(options: ServiceOptions): Services {
     options.platforms,
   );
   const allRuntimes: PlatformRuntime[] = Object.values(platforms);
-  const jobs = new LifecycleJobs({
+  const jobs = new JobScheduler({
     db,
     bulk,
     dialect: postgres ? "postgres" : "sqlite",

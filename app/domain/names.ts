@@ -6,7 +6,7 @@
 import { LIFECYCLE_STAGES, type LifecycleStage } from "./lifecycle";
 import { RFM_SEGMENTS, SEGMENT_GRID, type RfmSegment } from "./segments";
 
-/** Same rule as the nightly job's slug(): lower case, runs of other characters become one dash. */
+/** "Needs attention" -> "needs-attention": the slug stored, and used in tags and URLs (lower case, runs of other characters become one dash). */
 export function toSlug(name: string): string {
   return name
     .toLowerCase()
@@ -23,6 +23,8 @@ export interface SegmentInfo {
   action: string;
   /** Whether the segment is part of "slipping away" on the overview. */
   slipping: boolean;
+  /** Whether the segment is part of "best customers" on the overview. */
+  best: boolean;
 }
 
 const DEFINITIONS: Record<RfmSegment, Omit<SegmentInfo, "name" | "slug">> = {
@@ -30,57 +32,68 @@ const DEFINITIONS: Record<RfmSegment, Omit<SegmentInfo, "name" | "slug">> = {
     definition: "Bought very recently (recency score 5) and are among your top buyers by orders and spend (4-5).",
     action: "Thank them, ask for reviews and referrals, give early access.",
     slipping: false,
+    best: true,
   },
   Loyal: {
     definition: "Bought recently (recency 3-4) and are among your top buyers by orders and spend (4-5).",
     action: "Keep them close: loyalty rewards, new arrivals first.",
     slipping: false,
+    best: true,
   },
   Active: {
     definition: "Bought recently or very recently (recency 4-5) with a middling number of orders and spend (3).",
     action: "Suggest what goes with what they bought to grow their basket.",
     slipping: false,
+    best: false,
   },
   "Needs attention": {
     definition:
       "Middling recency (3) and middling orders and spend (2-3): still around but cooling — their last order is older than Active customers'.",
     action: "A timely reminder or a relevant offer before they drift.",
     slipping: true,
+    best: false,
   },
   Promising: {
     definition: "Bought recently (recency 4, or 3 with a single small order), few orders and low spend so far.",
     action: "Help them to a second order: onboarding emails, a reason to come back.",
     slipping: false,
+    best: false,
   },
   New: {
     definition: "Bought very recently (recency 5), few orders and low spend: typically their first order.",
     action: "Welcome series; the weeks after the first order decide whether they return.",
     slipping: false,
+    best: false,
   },
   "At risk": {
     definition: "No recent purchase (recency 1-2) but a good history of orders and spend (3-4).",
     action: "Win them back personally: what changed? A tailored offer.",
     slipping: true,
+    best: false,
   },
   "Previously loyal": {
     definition: "No recent purchase (recency 1-2) but a top history of orders and spend (5).",
     action: "Your most valuable lapsed customers: reach out before they are gone for good.",
     slipping: true,
+    best: false,
   },
   "Almost lost": {
     definition: "Not recent (recency 2), few orders and low spend.",
     action: "A low-cost win-back attempt; don't overspend.",
     slipping: true,
+    best: false,
   },
   Dormant: {
     definition: "Long gone (recency 1), few orders and low spend.",
     action: "Keep in the newsletter at most; exclude from paid audiences.",
     slipping: false,
+    best: false,
   },
   Prospects: {
     definition: "No counted orders yet (only test, cancelled or fully refunded orders, or none).",
     action: "Convert them with a first-order incentive.",
     slipping: false,
+    best: false,
   },
 };
 

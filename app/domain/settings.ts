@@ -1,10 +1,11 @@
 /**
  * The Settings form: parsing and validation with one clear message per field. Pure, so the page can show
  * the same messages the server enforces. Thresholds are stored as JSON in StoreSettings.thresholds and read by
- * the nightly job (RFM bins, lifecycle cut-offs; see docs/decisions/063-admin-settings.md).
+ * the nightly job (RFM bins, lifecycle cut-offs; see docs/decisions/063-admin-settings-and-data.md).
  */
-export const TAG_FAMILIES = ["rfm", "stage", "clv", "nps", "jtbd"] as const;
-export type TagFamily = (typeof TAG_FAMILIES)[number];
+import { TAG_FAMILIES, type TagFamily } from "./tag-families";
+
+export { TAG_FAMILIES, parseTagFamilies, type TagFamily } from "./tag-families";
 
 export const TAG_FAMILY_LABELS: Record<TagFamily, string> = {
   rfm: "RFM segment (e.g. rfm-champions)",
@@ -160,9 +161,4 @@ export function parseThresholds(json: string | null): Thresholds {
   } catch {
     return DEFAULT_THRESHOLDS;
   }
-}
-
-export function parseTagFamilies(list: string): TagFamily[] {
-  const items = list.split(",").map((s) => s.trim());
-  return TAG_FAMILIES.filter((f) => items.includes(f));
 }

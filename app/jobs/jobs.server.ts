@@ -19,7 +19,7 @@ import { PgBossJobQueue } from "./queue/pgboss-queue.server";
 import { isNightlyDue, localParts, nextNightlyRun } from "./schedule";
 import { TagOutbox, type LabelWriterFactory } from "./tags/tag-outbox.server";
 
-export interface LifecycleJobsOptions {
+export interface JobSchedulerOptions {
   db: Db;
   bulk: BulkWriter;
   dialect: Dialect;
@@ -40,11 +40,11 @@ export type RecomputeReadiness = { ready: true } | { ready: false; reason: strin
 /** A full history import (no `since`) that has not finished. */
 const ACTIVE_IMPORT_STATES = ["queued", "running", "downloading", "importing"];
 
-export class LifecycleJobs {
+export class JobScheduler {
   readonly outbox: TagOutbox;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: LifecycleJobsOptions) {
+  constructor(private readonly options: JobSchedulerOptions) {
     this.outbox = new TagOutbox(options.db, options.bulk, options.writerFor, { dialect: options.dialect });
   }
 

@@ -10,7 +10,7 @@ import { niceWidth } from "../jobs/nightly/score-customers";
 import { backfillProgress } from "../platforms/shopify/backfill.server";
 import { dialect } from "../db/dialect.server";
 import { adminMemo } from "./memo.server";
-import { SEGMENTS, segmentName } from "../domain/names";
+import { SEGMENTS, segmentBySlug, segmentName, type SegmentInfo } from "../domain/names";
 import { recomputeStatus, type RecomputeStatus } from "./recompute-status.server";
 import { readSettings } from "./settings.server";
 import { shiftDay, toMinorString, toNumber } from "../db/sql-values";
@@ -67,6 +67,32 @@ export interface Onboarding {
   } | null;
 }
 
+export interface SegmentGroup {
+  customers: number;
+  revenueMinor: string;
+  /** null when a week-old snapshot is missing for any of its segments. */
+  customersWeekAgo: number | null;
+}
+
+/** Sums the segments the domain puts in a group. */
+export function segmentGroup(segments: readonly SegmentSize[], member: (info: SegmentInfo) => boolean): SegmentGroup {
+  const members = segments.filter((s) => {
+    const info = segmentBySlug(s.slug);
+    return info !== null && member(info);
+  });
+  return {
+    customers: members.reduce((n, s) => n + s.customers, 0),
+    revenueMinor: members.reduce((n, s) => n + BigInt(s.revenueMinor), 0n).toString(),
+    customersWeekAgo: members.every((s) => s.customersWeekAgo !== null)
+      ? members.reduce((n, s) => n + (s.customersWeekAgo ?? 0), 0)
+      : null,
+  };
+}
+
+function highlights(segments: readonly SegmentSize[]): OverviewData["highlights"] {
+  return { best: segmentGroup(segments, (s) => s.best), slipping: segmentGroup(segments, (s) => s.slipping) };
+}
+
 export interface OverviewData {
   store: StoreView;
   /** null for a store with no recompute yet: show onboarding. */
@@ -75,6 +101,8 @@ export interface OverviewData {
   monthAgoDay: string | null;
   segments: SegmentSize[];
   totals: { customers: number; revenueMinor: string };
+  /** The headline groups: best customers and those slipping away (which segments they are: domain/names.ts). */
+  highlights: { best: SegmentGroup; slipping: SegmentGroup };
   rfGrid: RfCell[];
   clv: { basis: "predicted" | "historic"; buckets: ClvBucket[] };
   movementWeek: Movement[];
@@ -253,6 +281,7 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
       monthAgoDay: null,
       segments: [],
       totals: { customers: 0, revenueMinor: "0" },
+      highlights: highlights([]),
       rfGrid: [],
       clv: { basis: "historic", buckets: [] },
       movementWeek: [],
@@ -321,6 +350,7 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
     monthAgoDay,
     segments,
     totals,
+    highlights: highlights(segments),
     rfGrid: heavy.grid,
     clv: { basis, buckets: heavy.buckets },
     movementWeek: heavy.week,
