@@ -656,7 +656,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
       );
     }
     assert.ok(withMeta > 0);
-    // Only customers without orders (no Ciclo tags, so no outbox item) go without meta; see the report of issue 7.
+    // Only customers without orders (no Ciclo tags, so no outbox item) go without meta.
     assert.ok(
       withoutMeta.every((s) => s === "prospects/prospect"),
       `not queued: ${withoutMeta.join(", ")}`,

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { signSurveyToken, verifyEmbedToken, verifySurveyToken } from "../../app/platforms/woocommerce";
+import { signSurveyToken, verifyEmbedToken, verifySurveyToken } from "../../../app/platforms/woocommerce";
 
 const PLUGIN = join(process.cwd(), "extensions/woocommerce/ciclo");
 

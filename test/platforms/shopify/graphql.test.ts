@@ -7,10 +7,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Kind, parse, validate, visit, type DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
-import { backfillOrdersQuery } from "../../app/platforms/shopify/graphql";
-import { adminSchema } from "../simulators/shopify/graphql/schema";
+import { backfillOrdersQuery } from "../../../app/platforms/shopify/graphql";
+import { adminSchema } from "../../simulators/shopify/graphql/schema";
 
-const APP = new URL("../../app/", import.meta.url).pathname;
+const APP = new URL("../../../app/", import.meta.url).pathname;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -4,7 +4,7 @@
  * dedupe, forged signatures, the ping, and recovery after WooCommerce disabled the webhooks.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DB_KINDS } from "../support/databases";
+import { DB_KINDS } from "../../support/databases";
 import { WooHarness } from "./harness";
 
 const widget = [{ product_id: 12 }]; // 10.00

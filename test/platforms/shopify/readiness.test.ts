@@ -3,8 +3,8 @@
  * PostgreSQL: each missing scope, approval or deployment gives one clear note; a store with everything gives none.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { shopifyReadiness, SURVEY_GRACE_MS } from "../../app/platforms/shopify/readiness.server";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { shopifyReadiness, SURVEY_GRACE_MS } from "../../../app/platforms/shopify/readiness.server";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
 
 const ALL = "read_customers,write_customers,read_orders,read_all_orders,read_products,customer_read_orders";
 const NOW = new Date("2026-12-04T12:00:00Z");

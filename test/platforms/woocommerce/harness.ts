@@ -9,23 +9,27 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import type { StoreOrder } from "../../app/domain/types";
-import { SecretBox } from "../../app/security/secret-box.server";
-import { applyStoreEvent } from "../../app/sync/apply-event.server";
-import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";
-import { writeOrders } from "../../app/sync/order-writer.server";
-import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
-import { WooConnectService } from "../../app/platforms/woocommerce/connect.server";
-import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "../../app/platforms/woocommerce/embed-session.server";
-import { platformForStore } from "../../app/platforms/registry.server";
-import type { WooClientTuning } from "../../app/platforms/woocommerce/store-keys.server";
-import { WooSyncRunner } from "../../app/platforms/woocommerce/sync-runner.server";
-import { handleWooWebhook } from "../../app/platforms/woocommerce/webhook-handler.server";
-import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
-import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import type { StoreOrder } from "../../../app/domain/types";
+import { SecretBox } from "../../../app/security/secret-box.server";
+import { applyStoreEvent } from "../../../app/sync/apply-event.server";
+import { createInboxWriter, type InboxWriter } from "../../../app/sync/inbox-writer.server";
+import { writeOrders } from "../../../app/sync/order-writer.server";
+import { WebhookInbox } from "../../../app/sync/webhook-inbox.server";
+import { WooConnectService } from "../../../app/platforms/woocommerce/connect.server";
+import {
+  EmbedNonces,
+  wooSessionCookie,
+  type WooEmbedDeps,
+} from "../../../app/platforms/woocommerce/embed-session.server";
+import { platformForStore } from "../../../app/platforms/registry.server";
+import type { WooClientTuning } from "../../../app/platforms/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../../../app/platforms/woocommerce/sync-runner.server";
+import { handleWooWebhook } from "../../../app/platforms/woocommerce/webhook-handler.server";
+import { createTestDatabase, type DbKind, type TestDatabase } from "../../support/databases";
+import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 
-const TLS = new URL("../simulators/woocommerce/tls/", import.meta.url);
+const TLS = new URL("../../simulators/woocommerce/tls/", import.meta.url);
 
 export interface ReceivedWebhook {
   headers: Record<string, string>;

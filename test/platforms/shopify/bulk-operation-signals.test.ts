@@ -1,6 +1,6 @@
 /** The in-process wake-up for bulk operations, fed by bulk_operations/finish webhooks. */
 import { describe, expect, it } from "vitest";
-import { BulkOperationSignals } from "../../app/platforms/shopify/bulk-operation-signals";
+import { BulkOperationSignals } from "../../../app/platforms/shopify/bulk-operation-signals";
 
 const gid = (n: number) => `gid://shopify/BulkOperation/${n}`;
 const settled = async (p: Promise<void>) =>

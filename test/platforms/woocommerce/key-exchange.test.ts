@@ -9,8 +9,8 @@ import {
   createWooClient,
   normalizeStoreUrl,
   parseKeyExchangeCallback,
-} from "../../app/platforms/woocommerce";
-import { startReceiver, startWooSimulator, type Receiver, type WooSimulator } from "../simulators/woocommerce";
+} from "../../../app/platforms/woocommerce";
+import { startReceiver, startWooSimulator, type Receiver, type WooSimulator } from "../../simulators/woocommerce";
 
 let sim: WooSimulator;
 let ciclo: Receiver;

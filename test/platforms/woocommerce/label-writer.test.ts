@@ -6,12 +6,12 @@
  */
 import type { Store } from "@prisma/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
-import { createWooClient, type WooClient } from "../../app/platforms/woocommerce";
-import { createWooLabelWriterFactory, formatMinor } from "../../app/platforms/woocommerce/label-writer.server";
-import { openKeys } from "../../app/platforms/woocommerce/store-keys.server";
-import { DB_KINDS } from "../support/databases";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { TagOutbox } from "../../../app/jobs/tags/tag-outbox.server";
+import { createWooClient, type WooClient } from "../../../app/platforms/woocommerce";
+import { createWooLabelWriterFactory, formatMinor } from "../../../app/platforms/woocommerce/label-writer.server";
+import { openKeys } from "../../../app/platforms/woocommerce/store-keys.server";
+import { DB_KINDS } from "../../support/databases";
 import { WooHarness } from "./harness";
 
 describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {

@@ -5,9 +5,9 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { adminContextForWoo, startEmbedSession } from "../../app/platforms/woocommerce/embed-session.server";
-import { openKeys } from "../../app/platforms/woocommerce/store-keys.server";
-import { DB_KINDS } from "../support/databases";
+import { adminContextForWoo, startEmbedSession } from "../../../app/platforms/woocommerce/embed-session.server";
+import { openKeys } from "../../../app/platforms/woocommerce/store-keys.server";
+import { DB_KINDS } from "../../support/databases";
 import { WooHarness } from "./harness";
 
 function embedToken(storeId: string, secret: string, expiresInS = 120, nonce = randomBytes(16).toString("hex")) {

@@ -1,6 +1,6 @@
 /** Pure mapping of WooCommerce documents: statuses, guests, refunds, dates, malformed input. */
 import { describe, expect, it } from "vitest";
-import { aggregateCustomerOrders } from "../../app/domain/orders";
+import { aggregateCustomerOrders } from "../../../app/domain/orders";
 import {
   guestCustomerId,
   mapWooCustomer,
@@ -8,8 +8,8 @@ import {
   mapWooWebhook,
   normalizeGuestEmail,
   type WooStoreOrder,
-} from "../../app/platforms/woocommerce";
-import { SimStore } from "../simulators/woocommerce";
+} from "../../../app/platforms/woocommerce";
+import { SimStore } from "../../simulators/woocommerce";
 
 const KEY = "store-7-guest-key";
 

@@ -13,7 +13,7 @@ import {
   verifyWooWebhook,
   WOO_WEBHOOK_TOPICS,
   type WooClient,
-} from "../../app/platforms/woocommerce";
+} from "../../../app/platforms/woocommerce";
 import {
   headerLookup,
   startReceiver,
@@ -21,7 +21,7 @@ import {
   waitFor,
   type Receiver,
   type WooSimulator,
-} from "../simulators/woocommerce";
+} from "../../simulators/woocommerce";
 
 const SECRET = "per-store-webhook-secret";
 let sim: WooSimulator;

@@ -4,13 +4,13 @@
  * each required header missing, headers in other casing — and must give the same answer.
  */
 import { describe, expect, it } from "vitest";
-import { createShopifyApi } from "../../app/platforms/shopify/shopify-api.server";
+import { createShopifyApi } from "../../../app/platforms/shopify/shopify-api.server";
 import {
   createFastWebhookVerifier,
   createWebhookVerifier,
   type WebhookCheck,
-} from "../../app/platforms/shopify/webhook-verifier.server";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
+} from "../../../app/platforms/shopify/webhook-verifier.server";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
 
 const SECRET = "verifier-secret";
 const library = createWebhookVerifier(

@@ -7,15 +7,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqliteTimestamp } from "../../app/db/sqlite-connection.server";
-import { freshSqlite, startApp, type RunningApp } from "../../bench/support";
-import { ensureBuilt } from "../e2e/support";
-import type { JsonObject } from "../simulators/shopify/payloads";
-import { buildWebhookRequest } from "../simulators/shopify/webhooks";
+import { sqliteTimestamp } from "../../../app/db/sqlite-connection.server";
+import { freshSqlite, startApp, type RunningApp } from "../../../bench/support";
+import { ensureBuilt } from "../../e2e/support";
+import type { JsonObject } from "../../simulators/shopify/payloads";
+import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
 
 const SECRET = "fixture-webhook-secret";
 const SHOP = "ciclo-fixture.myshopify.com";
-const DIR = new URL("../fixtures/shopify-webhooks/", import.meta.url).pathname;
+const DIR = new URL("../../fixtures/shopify-webhooks/", import.meta.url).pathname;
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(DIR, `${name}.json`), "utf8")) as { topic: string; payload: JsonObject };
 

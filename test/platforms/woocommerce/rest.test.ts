@@ -11,9 +11,9 @@ import {
   WooApiError,
   type WooClient,
   type WooStoreOrder,
-} from "../../app/platforms/woocommerce";
-import { countsTowardCustomerValue, netOrderAmountMinor } from "../../app/domain/orders";
-import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
+} from "../../../app/platforms/woocommerce";
+import { countsTowardCustomerValue, netOrderAmountMinor } from "../../../app/domain/orders";
+import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 
 const GUEST_KEY = "per-store-guest-key";
 let sim: WooSimulator;
@@ -96,7 +96,7 @@ describe("auth modes", () => {
     });
     // Replay: the very same signed URL twice.
     const url = new URL(`${sim.httpUrl}/wp-json/wc/v3/orders`);
-    const { oauthBaseString } = await import("../simulators/woocommerce/auth");
+    const { oauthBaseString } = await import("../../simulators/woocommerce/auth");
     const { createHmac } = await import("node:crypto");
     const params = {
       oauth_consumer_key: sim.adminKey.consumerKey,

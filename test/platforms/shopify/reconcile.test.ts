@@ -6,15 +6,15 @@
  * quiet store a run costs one call.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ShopifyReconciler } from "../../app/platforms/shopify/reconcile.server";
-import { start, type ShopifySimulator } from "../simulators/shopify";
-import { orderTotals } from "../simulators/shopify/order-math";
-import { Random } from "../simulators/random";
-import type { SimulatedShop } from "../simulators/shopify/store";
-import type { WebhookEvent } from "../simulators/shopify/webhooks";
-import { DB_KINDS } from "../support/databases";
-import { ShopifyHarness } from "../support/shopify-harness";
-import { simulatorAdmin } from "../support/simulator-admin";
+import { ShopifyReconciler } from "../../../app/platforms/shopify/reconcile.server";
+import { start, type ShopifySimulator } from "../../simulators/shopify";
+import { orderTotals } from "../../simulators/shopify/order-math";
+import { Random } from "../../simulators/random";
+import type { SimulatedShop } from "../../simulators/shopify/store";
+import type { WebhookEvent } from "../../simulators/shopify/webhooks";
+import { DB_KINDS } from "../../support/databases";
+import { ShopifyHarness } from "../../support/shopify-harness";
+import { simulatorAdmin } from "../../support/simulator-admin";
 
 let sim: ShopifySimulator;
 let admin: ReturnType<typeof simulatorAdmin>;

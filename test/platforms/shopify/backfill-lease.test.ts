@@ -4,8 +4,8 @@
  * left alone. On real SQLite and PostgreSQL.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BackfillService } from "../../app/platforms/shopify/backfill.server";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { BackfillService } from "../../../app/platforms/shopify/backfill.server";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
 
 describe.each(DB_KINDS)("backfill leases on %s", (kind) => {
   let database: TestDatabase;

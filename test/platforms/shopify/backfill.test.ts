@@ -3,17 +3,17 @@
  * bulk query -> poll or bulk_operations/finish -> streamed JSONL -> idempotent upserts, with faults.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Db } from "../../app/db.server";
-import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../app/platforms/shopify/backfill.server";
-import { writeOrders } from "../../app/sync/order-writer.server";
-import { SHOPIFY_PAID_STATUSES } from "../../app/platforms/shopify/payment-status";
-import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
-import { generateDemoHistory, start, type ShopifySimulator } from "../simulators/shopify";
-import { orderTotals } from "../simulators/shopify/order-math";
-import type { SimulatedShop } from "../simulators/shopify/store";
-import { restOrder } from "../simulators/shopify/payloads";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { simulatorAdmin } from "../support/simulator-admin";
+import type { Db } from "../../../app/db.server";
+import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../../app/platforms/shopify/backfill.server";
+import { writeOrders } from "../../../app/sync/order-writer.server";
+import { SHOPIFY_PAID_STATUSES } from "../../../app/platforms/shopify/payment-status";
+import { mapRestOrder } from "../../../app/platforms/shopify/map-webhook";
+import { generateDemoHistory, start, type ShopifySimulator } from "../../simulators/shopify";
+import { orderTotals } from "../../simulators/shopify/order-math";
+import type { SimulatedShop } from "../../simulators/shopify/store";
+import { restOrder } from "../../simulators/shopify/payloads";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { simulatorAdmin } from "../../support/simulator-admin";
 
 const DOMAIN = "backfill-test.myshopify.com";
 const history = generateDemoHistory({

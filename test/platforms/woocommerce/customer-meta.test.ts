@@ -12,8 +12,8 @@ import {
   type CicloCustomerLabels,
   type CustomerMetaChange,
   type WooClient,
-} from "../../app/platforms/woocommerce";
-import { startWooSimulator, type WooSimulator } from "../simulators/woocommerce";
+} from "../../../app/platforms/woocommerce";
+import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 
 let sim: WooSimulator;
 let client: WooClient;
