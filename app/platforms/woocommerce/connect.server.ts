@@ -1,5 +1,5 @@
 /**
- * Connecting a WooCommerce store (issue 7 §1): the store URL leads to WooCommerce's key exchange; the callback
+ * Connecting a WooCommerce store: the store URL leads to WooCommerce's key exchange; the callback
  * receives the keys, checks they can read orders, and stores them sealed together with fresh per-store webhook
  * and embed secrets; then the webhooks are registered and the plugin told its secret. Manual key entry runs the
  * same checks. Keys that can't read orders are never stored; the reason is shown to the merchant.

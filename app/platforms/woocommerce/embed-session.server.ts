@@ -1,5 +1,5 @@
 /**
- * The admin outside Shopify (issue 7 §6): the plugin's wp-admin page frames `/woo/embed?token=…`, a signed
+ * The admin outside Shopify: the plugin's wp-admin page frames `/woo/embed?token=…`, a signed
  * 120-second token (decision 057). We verify it with the store's embed secret, refuse a nonce seen before, and
  * set our own signed session cookie; the Polaris admin then runs without App Bridge. The cookie is
  * SameSite=None; Secure because it lives in a third-party iframe inside wp-admin.
