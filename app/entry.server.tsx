@@ -12,10 +12,10 @@ import { logger } from "./logger.server";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { services } from "./services.server";
-import { wooServices } from "./woocommerce/woo-services.server";
 import { framingHeaders } from "./security/framing.server";
+import { platformAdminContext } from "./auth/admin-context.server";
 import { config } from "./config.server";
-import { startDataRequestRetention } from "./admin/data-requests.server";
+import { startDataRequestRetention } from "./read-models/data-requests.server";
 
 export const streamTimeout = 5000;
 
@@ -26,7 +26,7 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
-  await framingHeaders(request, responseHeaders, wooServices().embed);
+  await framingHeaders(request, responseHeaders, platformAdminContext);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
@@ -61,8 +61,7 @@ export function handleError(error: unknown, { request }: LoaderFunctionArgs | Ac
   logger.error("request failed", { path: new URL(request.url).pathname, error });
 }
 
-// Start the in-process workers (webhook inbox, backfill resume, jobs, WooCommerce reconciliation) as soon as the
-// server loads the build.
+// Build the services as soon as the server loads the build: with in-process workers they start the background work
+// (webhook inbox, jobs, every platform's reconciliation schedule and resumed imports) once, here.
 services();
-wooServices();
 if (config().inProcessWorkers) startDataRequestRetention(services().db);

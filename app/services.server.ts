@@ -1,57 +1,65 @@
 /**
- * The process's long-lived parts, created once: database, webhook inbox + processor, backfill, and the jobs
- * (nightly recompute, tag push) with their queue — SQLite in-process, or pg-boss on PostgreSQL.
- * Routes and jobs get them from here; tests build their own with createServices().
+ * The composition root: the process's long-lived parts, created once. Database, webhook inbox + processor, every
+ * registered platform's runtime (through app/platforms/registry.server.ts), the jobs (nightly recompute, tag push)
+ * with their queue — SQLite in-process, or pg-boss on PostgreSQL — and the survey runtime. Background work
+ * (jobs, reconciliation schedules, resumed imports) starts here, once, when the services are ready and the process
+ * runs in-process workers — never as a side effect of a request. Routes and jobs get their parts from here; tests
+ * build their own.
  */
 import { config } from "./config.server";
 import { createDb, isPostgresUrl, tuneDb, type Db } from "./db.server";
 import { createBulkWriter } from "./db/bulk-writer.server";
 import { startCheckpointer } from "./db/sqlite-checkpointer.server";
-import { LifecycleJobs } from "./jobs/lifecycle-jobs.server";
+import type { Platform } from "./domain/types";
+import { JobScheduler } from "./jobs/jobs.server";
 import type { JobQueue } from "./jobs/queue/job-queue";
 import { PgBossJobQueue } from "./jobs/queue/pgboss-queue.server";
 import { SqliteJobQueue } from "./jobs/queue/sqlite-queue.server";
-import { createShopifyLabelWriterFactory } from "./platforms/shopify/label-writer.server";
-import { BulkOperationSignals } from "./sync/bulk-operation-signals";
-import type { Platform } from "./domain/types";
-import { SecretBox } from "./security/secret-box.server";
-import { createWooLabelWriterFactory } from "./woocommerce/label-writer.server";
-import { platformForStore } from "./woocommerce/platform-for-store.server";
 import { logger } from "./logger.server";
-import { withThrottleRetry, type AdminGraphql } from "./platforms/shopify/admin-graphql.server";
-import { BackfillService } from "./sync/backfill.server";
+import {
+  createPlatformRuntimes,
+  platformForStore,
+  type PlatformOptions,
+  type PlatformRuntimes,
+} from "./platforms/registry.server";
+import { createShopifyApp, type ShopifyApp } from "./platforms/shopify/app.server";
+import type { PlatformRuntime } from "./platforms/platform";
+import type { ShopifyRuntime } from "./platforms/shopify/platform.server";
+import { createSurveyRuntime, type SurveyRuntime } from "./surveys/runtime.server";
 import { InboxProcessor } from "./sync/inbox-processor.server";
 import { createInboxWriter } from "./sync/inbox-writer.server";
-import { InstallService } from "./sync/install.server";
 import { WebhookInbox } from "./sync/webhook-inbox.server";
-import { ReconcileSchedule } from "./sync/reconcile-schedule.server";
-import { ShopifyReconciler } from "./sync/shopify-reconcile.server";
 
 export interface Services {
   db: Db;
   inbox: WebhookInbox;
   processor: InboxProcessor;
-  /** Wakes tag pushes waiting on a bulk operation (fed by the webhook route and the processor). */
-  bulkFinished: BulkOperationSignals;
-  backfill: BackfillService;
-  installs: InstallService;
-  jobs: LifecycleJobs;
-  /** Hourly Shopify reconciliation (WooCommerce's runs in woo-services through the same ReconcileSchedule). */
-  reconcile: ReconcileSchedule;
+  jobs: JobScheduler;
+  /** Every registered platform's runtime, by name. */
+  platforms: PlatformRuntimes;
+  surveys: SurveyRuntime;
+  /** Shopify's parts the Shopify routes use (kept here so those routes read `services().installs` etc.). */
+  bulkFinished: ShopifyRuntime["bulkFinished"];
+  backfill: ShopifyRuntime["backfill"];
+  installs: ShopifyRuntime["installs"];
   ready: Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ServiceOptions {
   databaseUrl: string;
-  adminFor: (shop: string) => Promise<AdminGraphql>;
+  /** Per-platform options (Shopify: how to reach a shop's Admin API for background work). */
+  platforms: PlatformOptions;
   inProcessWorkers: boolean;
-  pollIntervalMs?: number;
   /** Override the job queue (tests); default: pg-boss on PostgreSQL, the Job table on SQLite. */
   queue?: JobQueue;
   now?: () => Date;
   /** Key for secrets at rest (default: the configured one). */
   encryptionKey?: Buffer;
+  /** Ciclo's public URL (default: the configured one). */
+  appUrl?: string;
+  /** Store requests may reach private addresses (default: the configured `CICLO_WOO_ALLOW_PRIVATE_ADDRESSES`). */
+  allowPrivateAddresses?: boolean;
   /** Run recomputes on the calling thread instead of a worker thread (tests that pin the clock in-process). */
   recomputeInThread?: boolean;
 }
@@ -61,57 +69,57 @@ export function createServices(options: ServiceOptions): Services {
   const bulk = createBulkWriter(db, options.databaseUrl);
   const postgres = isPostgresUrl(options.databaseUrl);
   const encryptionKey = options.encryptionKey ?? config().encryptionKey;
-  const bulkFinished = new BulkOperationSignals();
-  const shopifyWriters = createShopifyLabelWriterFactory({ adminFor: options.adminFor, bulkFinished });
-  const wooWriters = createWooLabelWriterFactory({ db, bulk, box: new SecretBox(encryptionKey) });
   const queue =
     options.queue ??
     (postgres
       ? new PgBossJobQueue({ connectionString: options.databaseUrl })
       : new SqliteJobQueue(db, { now: options.now }));
-  const jobs = new LifecycleJobs({
-    db,
-    bulk,
-    dialect: postgres ? "postgres" : "sqlite",
-    queue,
-    writerFor: (store, prefix) => (store.platform === "woocommerce" ? wooWriters : shopifyWriters)(store, prefix),
-    now: options.now,
-    ...(options.recomputeInThread ? {} : { recomputeWorker: { databaseUrl: options.databaseUrl } }),
-  });
-  const backfill = new BackfillService(db, {
-    adminFor: options.adminFor,
-    pollIntervalMs: options.pollIntervalMs,
-    // A finished full history import is the first moment segments mean something.
-    onCompleted: (run) =>
-      void jobs
-        .onHistoryImported(run)
-        .catch((error: unknown) =>
-          logger.error("after-import recompute not queued", { storeId: run.storeId, error: String(error) }),
-        ),
-  });
   const writer = createInboxWriter(db, options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
-    onBulkOperationFinished: (storeId, op) => {
-      bulkFinished.finished(op);
-      backfill.onOperationFinished(storeId, op);
+    onBulkOperationFinished: (storeId, operationId) => {
+      for (const runtime of allRuntimes) runtime.onBulkOperationFinished?.(storeId, operationId);
     },
     platformForStore: (store) => platformForStore(store, encryptionKey),
     onStoreRemoved: (platform, domain) => inbox.forgetStore(platform as Platform, domain),
     deliveriesArriving: () => Date.now() - inbox.lastStoredAt < 250,
   });
   const inbox = new WebhookInbox(db, writer, options.inProcessWorkers ? () => processor.wake() : undefined);
-  const installs = new InstallService(db, backfill, options.adminFor, inbox);
+  const platforms = createPlatformRuntimes(
+    {
+      db,
+      bulk,
+      inbox,
+      encryptionKey,
+      appUrl: options.appUrl ?? config().appUrl,
+      allowPrivateAddresses: options.allowPrivateAddresses ?? config().wooAllowPrivateAddresses,
+      onHistoryImported: (run) =>
+        void jobs
+          .onHistoryImported(run)
+          .catch((error: unknown) =>
+            logger.error("after-import recompute not queued", { storeId: run.storeId, error: String(error) }),
+          ),
+    },
+    options.platforms,
+  );
+  const allRuntimes: PlatformRuntime[] = Object.values(platforms);
+  const jobs = new JobScheduler({
+    db,
+    bulk,
+    dialect: postgres ? "postgres" : "sqlite",
+    queue,
+    // Each store's labels go out through its own platform's writer.
+    writerFor: (store, prefix) => platforms[store.platform as Platform].labelWriters(store, prefix),
+    now: options.now,
+    ...(options.recomputeInThread ? {} : { recomputeWorker: { databaseUrl: options.databaseUrl } }),
+  });
+  const surveys = createSurveyRuntime(db, { databaseUrl: options.databaseUrl, encryptionKey });
   // SQLite: the WAL is checkpointed off the request thread (its connections never checkpoint).
   const checkpointer = postgres ? null : startCheckpointer(options.databaseUrl);
-  const reconcile = new ReconcileSchedule(db, new ShopifyReconciler(db, { adminFor: options.adminFor, backfill }));
   const ready = (async () => {
     await tuneDb(db, options.databaseUrl);
     if (options.inProcessWorkers) {
       await jobs.start();
-      reconcile.start();
-      const resumed = await backfill.resumeAll();
-      if (resumed) logger.info("resumed backfills", { count: resumed });
-      backfill.watchLeases();
+      for (const runtime of allRuntimes) await runtime.start();
       processor.wake(); // anything recorded before a restart
     }
   })();
@@ -119,16 +127,16 @@ export function createServices(options: ServiceOptions): Services {
     db,
     inbox,
     processor,
-    bulkFinished,
-    backfill,
-    installs,
     jobs,
-    reconcile,
+    platforms,
+    surveys,
+    bulkFinished: platforms.shopify.bulkFinished,
+    backfill: platforms.shopify.backfill,
+    installs: platforms.shopify.installs,
     ready,
     async close() {
       await checkpointer?.stop();
-      reconcile.stop();
-      backfill.stop();
+      for (const runtime of allRuntimes) await runtime.stop();
       await processor.stop();
       await jobs.stop();
       writer.close();
@@ -138,22 +146,42 @@ export function createServices(options: ServiceOptions): Services {
   };
 }
 
-/** Background Admin API access through the shop's offline session, refreshed as its 60-minute tokens run out. */
-async function remixAdminFor(shop: string): Promise<AdminGraphql> {
-  const { backgroundAdmin } = await import("./shopify.server");
-  return withThrottleRetry(backgroundAdmin(shop));
+let root: { services: Services; shopify: ShopifyApp } | null = null;
+
+/** The app's one set of services and Shopify's libraries on them, built on first use (the server entry). */
+function appRoot(): { services: Services; shopify: ShopifyApp } {
+  if (!root) {
+    const cfg = config();
+    // Shopify's libraries need the database; background work needs their offline sessions: bound late.
+    let shopify: ShopifyApp | null = null;
+    const built = createServices({
+      databaseUrl: cfg.databaseUrl,
+      inProcessWorkers: cfg.inProcessWorkers,
+      platforms: {
+        shopify: {
+          adminFor: (shop) => {
+            if (!shopify) throw new Error("Shopify libraries not configured yet");
+            return shopify.adminFor(shop);
+          },
+        },
+      },
+    });
+    shopify = createShopifyApp({
+      cfg,
+      db: built.db,
+      onInstalled: (shop, scopes) => built.installs.onInstalled(shop, scopes),
+    });
+    built.ready.catch((error: unknown) => logger.error("start-up failed", { error: String(error) }));
+    root = { services: built, shopify };
+  }
+  return root;
 }
 
-let instance: Services | null = null;
 export function services(): Services {
-  if (!instance) {
-    const cfg = config();
-    instance = createServices({
-      databaseUrl: cfg.databaseUrl,
-      adminFor: remixAdminFor,
-      inProcessWorkers: cfg.inProcessWorkers,
-    });
-    instance.ready.catch((error: unknown) => logger.error("start-up failed", { error: String(error) }));
-  }
-  return instance;
+  return appRoot().services;
+}
+
+/** Shopify's configured libraries (authenticate, login, webhook check, background Admin API). */
+export function shopifyApp(): ShopifyApp {
+  return appRoot().shopify;
 }

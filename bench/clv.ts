@@ -1,5 +1,5 @@
 /**
- * CLV benchmark (issue 3, item 8): 1,000,000 synthetic customers from BG/NBD with CDNOW-like parameters and
+ * CLV benchmark: 1,000,000 synthetic customers from BG/NBD with CDNOW-like parameters and
  * Gamma-Gamma spend; times the fits (grouping included) and the scoring of every customer.
  * Prints exactly one JSON object on stdout: {customers, fit_ms, score_ms, peak_rss_mb, params, true_params}.
  * Details (groups, iterations, standard errors, errors vs truth) go to stderr.

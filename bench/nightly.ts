@@ -23,7 +23,7 @@ import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-
 import { minimumSeconds } from "../app/platforms/shopify/tags";
 import { simulatorAdminGraphql } from "../simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../simulators/shopify/graphql/throttle";
-import { BulkOperationSignals } from "../app/sync/bulk-operation-signals";
+import { BulkOperationSignals } from "../app/platforms/shopify/bulk-operation-signals";
 import { measureFloor } from "./floor";
 import { recomputeInProcess } from "./recompute-process";
 import { seedStore } from "./seed-store";

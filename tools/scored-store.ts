@@ -7,7 +7,7 @@
  */
 import Database from "better-sqlite3";
 import { SEGMENT_GRID } from "../app/domain/segments";
-import { toSlug } from "../app/admin/names";
+import { toSlug } from "../app/domain/names";
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 /** How customer value is spread: customers per value band (Polaris Viz bar chart). */
-import { formatMoney } from "../admin/format";
+import { formatMoney } from "../read-models/format";
 import { ChartFrame } from "./ChartFrame";
 import { LazyBarChart } from "./charts/lazy";
 

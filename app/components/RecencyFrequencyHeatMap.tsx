@@ -4,7 +4,7 @@
  * stays dark on light cells for contrast).
  */
 import { Text } from "@shopify/polaris";
-import { formatMoney } from "../admin/format";
+import { formatMoney } from "../read-models/format";
 
 export interface HeatCell {
   r: number;

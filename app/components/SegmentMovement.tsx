@@ -3,7 +3,7 @@
  * with moves toward slipping segments marked.
  */
 import { Badge, BlockStack, InlineStack, Text } from "@shopify/polaris";
-import { SEGMENTS } from "../admin/names";
+import { SEGMENTS } from "../domain/names";
 
 export interface MovementRow {
   from: string;

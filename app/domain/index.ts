@@ -49,7 +49,6 @@ export {
   aggregateCustomerOrders,
   countsTowardCustomerValue,
   netOrderAmountMinor,
-  PAID_STATUSES,
   type ExclusionReason,
   type OrderAggregation,
 } from "./orders";

@@ -1,22 +1,12 @@
 /**
  * Which orders count toward a customer's value, in one place, so every number in Ciclo agrees:
- * an order counts when it is not a test order, not cancelled, not voided, and its payment status says money
- * was taken (or the platform doesn't report one). Its value is gross minus refunds (itemised refunds merged
+ * an order counts when it is not a test order, not cancelled, not voided, and money was taken (`paid`, which
+ * each platform's adapter reads from its own status words; an order whose platform reports none counts). Its value is gross minus refunds (itemised refunds merged
  * with separately delivered ones by id; the platform's reported total wins when it is larger). A fully refunded
  * order is a returned purchase and does not count; a genuinely free order (gross 0) counts as a purchase day
  * with zero spend.
  */
 import type { StoreOrder, StoreRefund } from "./types";
-
-/** Payment statuses (Shopify financial_status and WooCommerce status, lower case) that mean money was taken. */
-export const PAID_STATUSES: ReadonlySet<string> = new Set([
-  "paid",
-  "partially_paid",
-  "partially_refunded",
-  "refunded",
-  "completed",
-  "processing",
-]);
 
 export function netOrderAmountMinor(order: StoreOrder, separateRefunds: readonly StoreRefund[] = []): number {
   const byId = new Map<string, number>();
@@ -32,8 +22,7 @@ export function netOrderAmountMinor(order: StoreOrder, separateRefunds: readonly
 
 export function countsTowardCustomerValue(order: StoreOrder, separateRefunds: readonly StoreRefund[] = []): boolean {
   if (order.test || order.cancelledAt !== null || order.voided) return false;
-  const status = order.financialStatus?.toLowerCase() ?? null;
-  if (status !== null && !PAID_STATUSES.has(status)) return false;
+  if (order.paid === false) return false;
   if (order.grossMinor > 0 && netOrderAmountMinor(order, separateRefunds) === 0) return false;
   return true;
 }
@@ -95,12 +84,11 @@ export function aggregateCustomerOrders(
   const byCustomer = new Map<string, { orders: number; days: Map<number, number> }>();
   for (const order of orders) {
     const refunds = refundsByOrder.get(order.externalId) ?? [];
-    const status = order.financialStatus?.toLowerCase() ?? null;
     let reason: ExclusionReason | null = null;
     if (order.test) reason = "test";
     else if (order.cancelledAt !== null) reason = "cancelled";
     else if (order.voided) reason = "voided";
-    else if (status !== null && !PAID_STATUSES.has(status)) reason = "unpaid";
+    else if (order.paid === false) reason = "unpaid";
     else if (!countsTowardCustomerValue(order, refunds)) reason = "fully-refunded";
     const day = Math.floor((order.processedAt.getTime() + offsetMs) / 86_400_000);
     if (reason === null && day > options.referenceDay) reason = "after-reference-day";

@@ -54,7 +54,13 @@ export interface StoreOrder {
    * itemised) and, for Shopify, the value order edits took off (original total minus current total).
    */
   reportedRefundedMinor: number | null;
+  /** The platform's own payment status word, kept for display (Shopify financial status, WooCommerce status). */
   financialStatus: string | null;
+  /**
+   * Whether money was taken, as the platform's adapter reads its own status words; null when the platform
+   * reports no payment status. The domain's counting rule looks only at this.
+   */
+  paid: boolean | null;
   fulfillmentStatus: string | null;
   cancelledAt: Date | null;
   test: boolean;

@@ -6,7 +6,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { services } from "../services.server";
-import { customerBlockData, customerExternalId } from "../admin/customer-block.server";
+import { shopifyStoreKey } from "../platforms/shopify/stores.server";
+import { customerBlockData, customerExternalId } from "../read-models/customer-block.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session, cors } = await authenticate.admin(request);
@@ -14,7 +15,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!externalId) return cors(Response.json({ error: "bad customer id" }, { status: 400 }));
   const db = services().db;
   const store = await db.store.findUnique({
-    where: { platform_domain: { platform: "shopify", domain: session.shop } },
+    where: shopifyStoreKey(session.shop),
     select: { id: true, currency: true },
   });
   if (!store) return cors(Response.json({ error: "store not installed" }, { status: 404 }));

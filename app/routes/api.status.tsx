@@ -2,7 +2,7 @@
 // demo read it).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStore } from "../auth/admin-context.server";
-import { storeStatus } from "../admin/store-status.server";
+import { storeStatus } from "../read-models/store-status.server";
 import { services } from "../services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

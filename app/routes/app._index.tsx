@@ -24,8 +24,8 @@ import {
 import { useState } from "react";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { loadOverview, type OverviewData } from "../admin/overview.server";
-import { storeView } from "../admin/store-view";
+import { loadOverview, type OverviewData } from "../read-models/overview.server";
+import { storeView } from "../read-models/store-view";
 import {
   formatCount,
   formatDateTime,
@@ -35,8 +35,8 @@ import {
   formatNps,
   formatShare,
   toMajorUnits,
-} from "../admin/format";
-import { SEGMENTS, segmentBySlug, segmentName } from "../admin/names";
+} from "../read-models/format";
+import { SEGMENTS, segmentBySlug, segmentName } from "../domain/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { SegmentShareChart } from "../components/SegmentShareChart";
@@ -169,14 +169,11 @@ export default function OverviewPage() {
 
   const { store, segments, totals } = data;
   const money = (minor: string) => formatMoney(minor, store.currency);
-  const best = segments.filter((s) => s.slug === "champions" || s.slug === "loyal");
-  const slipping = segments.filter((s) => segmentBySlug(s.slug)?.slipping);
-  const bestCustomers = best.reduce((n, s) => n + s.customers, 0);
-  const bestRevenue = best.reduce((n, s) => n + BigInt(s.revenueMinor), 0n);
-  const slippingCustomers = slipping.reduce((n, s) => n + s.customers, 0);
-  const slippingWeekAgo = slipping.every((s) => s.customersWeekAgo !== null)
-    ? slipping.reduce((n, s) => n + (s.customersWeekAgo ?? 0), 0)
-    : null;
+  const { best, slipping } = data.highlights;
+  const bestCustomers = best.customers;
+  const bestRevenue = BigInt(best.revenueMinor);
+  const slippingCustomers = slipping.customers;
+  const slippingWeekAgo = slipping.customersWeekAgo;
   const avgClv =
     totals.customers > 0
       ? segments.reduce((n, s) => n + BigInt(s.avgClvMinor) * BigInt(s.customers), 0n) / BigInt(totals.customers)

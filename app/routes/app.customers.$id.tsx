@@ -19,10 +19,10 @@ import {
 } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { loadCustomerPage } from "../admin/customer.server";
-import { storeView } from "../admin/store-view";
-import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../admin/format";
-import { segmentBySlug, segmentName, stageName } from "../admin/names";
+import { loadCustomerPage } from "../read-models/customer.server";
+import { storeView } from "../read-models/store-view";
+import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../read-models/format";
+import { segmentBySlug, segmentName, stageName } from "../domain/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { TitledCard } from "../components/TitledCard";

@@ -2,10 +2,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { customersCsv } from "../admin/exports.server";
-import { csvResponse } from "../admin/csv-stream.server";
-import { segmentBySlug } from "../admin/names";
-import { storeView } from "../admin/store-view";
+import { customersCsv } from "../read-models/exports.server";
+import { csvResponse } from "../read-models/csv-stream.server";
+import { segmentBySlug } from "../domain/names";
+import { storeView } from "../read-models/store-view";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { store } = await requireStore(request);

@@ -20,11 +20,11 @@ import {
 } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { loadSegmentPage } from "../admin/segment.server";
-import { MEMBER_SORTS, PAGE_SIZE, parseMemberQuery, type MemberSort } from "../admin/member-query";
-import { storeView } from "../admin/store-view";
-import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../admin/format";
-import { STAGES, NO_STAGE_SLUG, stageName } from "../admin/names";
+import { loadSegmentPage } from "../read-models/segment.server";
+import { MEMBER_SORTS, PAGE_SIZE, parseMemberQuery, type MemberSort } from "../read-models/member-query";
+import { storeView } from "../read-models/store-view";
+import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../read-models/format";
+import { STAGES, NO_STAGE_SLUG, stageName } from "../domain/names";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { DownloadButton } from "../components/DownloadButton";

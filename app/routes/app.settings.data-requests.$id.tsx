@@ -1,7 +1,7 @@
 /** A customer data-request report as a JSON download (Settings › Your data), while it is kept (30 days). */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStore } from "../auth/admin-context.server";
-import { dataRequestReport } from "../admin/data-requests.server";
+import { dataRequestReport } from "../read-models/data-requests.server";
 import { services } from "../services.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {

@@ -2,9 +2,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { customersCsv } from "../admin/exports.server";
-import { csvResponse } from "../admin/csv-stream.server";
-import { storeView } from "../admin/store-view";
+import { customersCsv } from "../read-models/exports.server";
+import { csvResponse } from "../read-models/csv-stream.server";
+import { storeView } from "../read-models/store-view";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { store } = await requireStore(request);

@@ -23,16 +23,16 @@ import {
 import { useEffect, useState } from "react";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { readSettings, saveSettings } from "../admin/settings.server";
+import { readSettings, saveSettings } from "../read-models/settings.server";
 import {
   TAG_FAMILIES,
   TAG_FAMILY_LABELS,
   type SettingsErrors,
   type SettingsValues,
   type Thresholds,
-} from "../admin/settings-validation";
-import { deleteStoreData } from "../admin/store-data.server";
-import { listDataRequests, purgeExpiredDataRequests, REPORT_DAYS } from "../admin/data-requests.server";
+} from "../domain/settings";
+import { deleteStoreData } from "../read-models/store-data.server";
+import { listDataRequests, purgeExpiredDataRequests, REPORT_DAYS } from "../read-models/data-requests.server";
 import { DownloadButton } from "../components/DownloadButton";
 import { boundedFormData } from "../security/bounded-body.server";
 

@@ -22,11 +22,11 @@ import {
 import { useState } from "react";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { loadSurveysPage } from "../admin/surveys.server";
-import { storeView } from "../admin/store-view";
-import { formatCount, formatDay, formatNps, formatShare } from "../admin/format";
-import { answerLabel, questionLabel, TARGET_LABELS } from "../admin/survey-labels";
-import { DISTRIBUTION_QUESTIONS } from "../admin/survey-labels";
+import { loadSurveysPage } from "../read-models/surveys.server";
+import { storeView } from "../read-models/store-view";
+import { formatCount, formatDay, formatNps, formatShare } from "../read-models/format";
+import { answerLabel, questionLabel, TARGET_LABELS } from "../read-models/survey-labels";
+import { DISTRIBUTION_QUESTIONS } from "../read-models/survey-labels";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { NpsTrendChart } from "../components/NpsTrendChart";

@@ -2,8 +2,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { surveyResponsesCsv } from "../admin/exports.server";
-import { csvResponse } from "../admin/csv-stream.server";
+import { surveyResponsesCsv } from "../read-models/exports.server";
+import { csvResponse } from "../read-models/csv-stream.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { store } = await requireStore(request);

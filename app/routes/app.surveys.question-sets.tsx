@@ -25,11 +25,11 @@ import { useEffect, useState } from "react";
 import { boundedFormData } from "../security/bounded-body.server";
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
-import { readQuestionSets, resetQuestionSets, saveQuestionSets } from "../admin/question-sets.server";
+import { readQuestionSets, resetQuestionSets, saveQuestionSets } from "../read-models/question-sets.server";
 import { DEFAULT_QUESTIONS, type QuestionSet } from "../domain/surveys";
 import { RFM_SEGMENTS } from "../domain/segments";
 import { LIFECYCLE_STAGES } from "../domain/lifecycle";
-import { questionLabel, TARGET_LABELS } from "../admin/survey-labels";
+import { questionLabel, TARGET_LABELS } from "../read-models/survey-labels";
 
 export const meta = () => [{ title: "Survey question sets · Ciclo" }];
 

@@ -9,12 +9,13 @@ import { config } from "../config.server";
 import { services } from "../services.server";
 import { assertSameOrigin } from "../security/same-origin.server";
 import { boundedFormData } from "../security/bounded-body.server";
+import { findShopifyStore } from "../platforms/shopify/stores.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
   const shop = new URL(request.url).searchParams.get("shop");
   const store = shop
-    ? await services().db.store.findUnique({ where: { platform_domain: { platform: "shopify", domain: shop } } })
+    ? await findShopifyStore(services().db, shop)
     : await services().db.store.findFirst({ where: { status: "installed" }, orderBy: { installedAt: "asc" } });
   if (!store) {
     return new Response("No demo store yet: run `npm run demo`.", {

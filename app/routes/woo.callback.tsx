@@ -1,7 +1,7 @@
 /** WooCommerce's key-exchange POST (JSON with the new REST key). It must answer exactly 200 to keep the key. */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { BODY_LIMITS, payloadTooLarge, readBoundedBody } from "../security/bounded-body.server";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return new Response("Method not allowed", { status: 405 });

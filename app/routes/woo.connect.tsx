@@ -15,7 +15,7 @@ import { config } from "../config.server";
 import { boundedFormData } from "../security/bounded-body.server";
 import { CLIENT_ADDRESS_HEADER } from "../security/request-guard.server";
 import { assertSameOrigin } from "../security/same-origin.server";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -1,8 +1,8 @@
 /** The plugin's iframe entry: a signed short-lived token becomes Ciclo's own session cookie, then the admin. */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { startEmbedSession } from "../woocommerce/embed-session.server";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { startEmbedSession } from "../platforms/woocommerce/embed-session.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const token = new URL(request.url).searchParams.get("token") ?? "";

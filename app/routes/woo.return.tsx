@@ -4,7 +4,7 @@ import { useLoaderData } from "@remix-run/react";
 import { AppProvider, Banner, BlockStack, Button, Page, Text } from "@shopify/polaris";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import enTranslations from "@shopify/polaris/locales/en.json";
-import { wooServices } from "../woocommerce/woo-services.server";
+import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -5,9 +5,7 @@
  * by nobody. The survey page is left frameable: the WordPress plugin shows it on the store's thank-you page and
  * it holds nothing but the questions of the signed link.
  */
-import type { Db } from "../db.server";
-import type { Cookie } from "@remix-run/node";
-import { adminContextForWoo } from "../woocommerce/embed-session.server";
+import type { Store } from "@prisma/client";
 
 const NOBODY = "frame-ancestors 'none'";
 
@@ -18,15 +16,16 @@ function isAdminPath(pathname: string): boolean {
 export async function framingHeaders(
   request: Request,
   headers: Headers,
-  deps: { db: Db; cookie: Cookie },
+  /** The request's own admin session on a platform outside Shopify's admin (see requireStore), or null. */
+  platformSession: (request: Request) => Promise<{ store: Pick<Store, "baseUrl"> } | null>,
 ): Promise<void> {
   if (headers.get("Content-Security-Policy")?.includes("frame-ancestors")) return;
   const { pathname } = new URL(request.url);
   if (pathname.startsWith("/survey/")) return;
   let policy = NOBODY;
   if (isAdminPath(pathname)) {
-    const woo = await adminContextForWoo(request, deps);
-    const origin = woo?.store.baseUrl ? safeOrigin(woo.store.baseUrl) : null;
+    const session = await platformSession(request);
+    const origin = session?.store.baseUrl ? safeOrigin(session.store.baseUrl) : null;
     if (origin) policy = `frame-ancestors ${origin}`;
   }
   headers.set("Content-Security-Policy", `${policy};`);

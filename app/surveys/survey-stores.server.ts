@@ -8,7 +8,8 @@ import { DEFAULT_CATALOGUE, type SurveyCatalogue } from "../domain/surveys/catal
 import type { SurveyCooldownDays } from "../domain/surveys/cooldown";
 import { DEFAULT_QUESTION_SETS, type QuestionSet } from "../domain/surveys/question-sets";
 import { validateQuestionSets } from "../domain/surveys/question-set-validation";
-import { SecretBox } from "../security/secret-box.server";
+import { platformDefinition } from "../platforms/registry.server";
+import { shopifyStoreKey } from "../platforms/shopify/stores.server";
 import { deriveSurveySecret } from "./survey-token.server";
 
 export interface SurveyStore {
@@ -61,7 +62,7 @@ export class SurveyStores {
   forShopifyDomain(shop: string): Promise<SurveyStore | null> {
     return this.cached(`shopify:${shop}`, () =>
       this.db.store.findUnique({
-        where: { platform_domain: { platform: "shopify", domain: shop } },
+        where: shopifyStoreKey(shop),
         select: STORE_SELECT,
       }),
     );
@@ -125,10 +126,8 @@ export class SurveyStores {
   }
 
   private surveySecret(row: StoreRow): string {
-    if (row.platform === "woocommerce" && row.embedSecret) {
-      const box = new SecretBox(this.encryptionKey);
-      return SecretBox.isSealed(row.embedSecret) ? box.open(row.embedSecret) : row.embedSecret;
-    }
-    return deriveSurveySecret(this.encryptionKey, row.id);
+    // A platform may bring its own (WooCommerce: the plugin's embed secret); otherwise one derived per store.
+    const own = platformDefinition(row.platform).surveySecret(row, { encryptionKey: this.encryptionKey });
+    return own ?? deriveSurveySecret(this.encryptionKey, row.id);
   }
 }

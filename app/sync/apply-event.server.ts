@@ -6,7 +6,7 @@ import type { Db } from "../db.server";
 import type { StoreEvent, StoreOrder } from "../domain/types";
 import { redactionHashes } from "./redaction-hash.server";
 import { redactCustomer } from "./redaction.server";
-import { purgeExpiredDataRequests } from "../admin/data-requests.server";
+import { purgeExpiredDataRequests } from "../read-models/data-requests.server";
 import { upsertCustomersTx, writeOrders, writeOrdersTx, writeRefund } from "./order-writer.server";
 import { logger } from "../logger.server";
 

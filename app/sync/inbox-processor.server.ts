@@ -14,7 +14,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
 import { logger } from "../logger.server";
-import { platformFor } from "../platforms";
+import { config } from "../config.server";
+import { platformForStore } from "../platforms/registry.server";
 import type { StorePlatform } from "../platforms/platform";
 import { applyStoreEvent } from "./apply-event.server";
 import { writeOrders } from "./order-writer.server";
@@ -31,7 +32,10 @@ export function retryDelayMs(attempts: number): number {
 }
 
 export interface InboxProcessorOptions {
-  /** The adapter for one store (WooCommerce's is per store: guest ids use a per-store key); default by platform. */
+  /**
+   * The adapter for one store (WooCommerce's is per store: guest ids use a per-store key); default: the registry's,
+   * with the configured key.
+   */
   platformForStore?: (store: { id: string; platform: string }) => StorePlatform;
   batchSize?: number;
   /** bulk_operations/finish arrived for one of the store's operations (backfill or tag push). */
@@ -150,7 +154,7 @@ export class InboxProcessor {
     }>,
   ): Promise<void> {
     const store = receipts[0]!.store;
-    const platform = this.options.platformForStore?.(store) ?? platformFor(store.platform);
+    const platform = this.options.platformForStore?.(store) ?? platformForStore(store, config().encryptionKey);
     let orderBatch: { ids: string[]; orders: StoreOrder[] } = { ids: [], orders: [] };
     const done: string[] = [];
     const ignored: string[] = [];

@@ -13,7 +13,7 @@ export interface ReconcileStore {
   domain: string;
 }
 
-/** One platform's reconciliation of one store (Shopify: shopify-reconcile.server.ts; WooCommerce: its runner). */
+/** One platform's reconciliation of one store (Shopify: platforms/shopify/reconcile.server.ts; WooCommerce: its sync runner). */
 export interface StoreReconciler {
   readonly platform: Platform;
   /** Extra conditions for the stores this reconciler takes (e.g. WooCommerce: connected, with credentials). */

@@ -14,7 +14,7 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
 import { logger } from "../logger.server";
-import { adminMemo, memberPageMemo } from "../admin/memo.server";
+import { adminMemo, memberPageMemo } from "../read-models/memo.server";
 import { redactionHash } from "./redaction-hash.server";
 
 type Tx = Prisma.TransactionClient;

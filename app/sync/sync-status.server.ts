@@ -1,6 +1,6 @@
 /** What has been synced for one store: the numbers behind the Sync page and /api/status. */
 import type { Db } from "../db.server";
-import { backfillProgress, type BackfillProgress } from "./backfill.server";
+import { backfillProgress, type BackfillProgress } from "../platforms/shopify/backfill.server";
 
 export interface SyncStatus {
   store: { domain: string; name: string | null; currency: string; timezone: string; status: string };

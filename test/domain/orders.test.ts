@@ -15,6 +15,7 @@ function order(overrides: Partial<StoreOrder> = {}): StoreOrder {
     refunds: [],
     reportedRefundedMinor: null,
     financialStatus: "paid",
+    paid: true,
     fulfillmentStatus: null,
     cancelledAt: null,
     test: false,
@@ -40,13 +41,13 @@ const refund = (id: string, amountMinor: number) => ({
 describe("which orders count", () => {
   it("counts paid orders and excludes test, cancelled, voided and unpaid ones", () => {
     expect(countsTowardCustomerValue(order())).toBe(true);
-    expect(countsTowardCustomerValue(order({ financialStatus: "processing" }))).toBe(true);
-    expect(countsTowardCustomerValue(order({ financialStatus: null }))).toBe(true);
+    expect(countsTowardCustomerValue(order({ financialStatus: "processing", paid: true }))).toBe(true);
+    expect(countsTowardCustomerValue(order({ financialStatus: null, paid: null }))).toBe(true);
     expect(countsTowardCustomerValue(order({ test: true }))).toBe(false);
     expect(countsTowardCustomerValue(order({ cancelledAt: new Date() }))).toBe(false);
     expect(countsTowardCustomerValue(order({ voided: true }))).toBe(false);
-    expect(countsTowardCustomerValue(order({ financialStatus: "pending" }))).toBe(false);
-    expect(countsTowardCustomerValue(order({ financialStatus: "on-hold" }))).toBe(false);
+    expect(countsTowardCustomerValue(order({ financialStatus: "pending", paid: false }))).toBe(false);
+    expect(countsTowardCustomerValue(order({ financialStatus: "on-hold", paid: false }))).toBe(false);
   });
 
   it("nets refunds, merging itemised and separate refunds by id and trusting a larger reported total", () => {
@@ -58,11 +59,13 @@ describe("which orders count", () => {
   });
 
   it("a fully refunded order is a return, a free order is still a purchase", () => {
-    expect(countsTowardCustomerValue(order({ financialStatus: "refunded", refunds: [refund("r1", 5000)] }))).toBe(
-      false,
-    );
     expect(
-      countsTowardCustomerValue(order({ financialStatus: "partially_refunded", refunds: [refund("r1", 100)] })),
+      countsTowardCustomerValue(order({ financialStatus: "refunded", paid: true, refunds: [refund("r1", 5000)] })),
+    ).toBe(false);
+    expect(
+      countsTowardCustomerValue(
+        order({ financialStatus: "partially_refunded", paid: true, refunds: [refund("r1", 100)] }),
+      ),
     ).toBe(true);
     expect(countsTowardCustomerValue(order({ grossMinor: 0 }))).toBe(true);
   });
@@ -85,7 +88,7 @@ describe("aggregateCustomerOrders (reference for the nightly SQL)", () => {
     order({ externalId: "4", customer: customer("c1"), grossMinor: 0, processedAt: at("2024-01-21T10:00:00Z") }),
     order({ externalId: "5", customer: customer("c1"), grossMinor: 9999, test: true }),
     order({ externalId: "6", customer: customer("c2"), grossMinor: 1000, cancelledAt: at("2024-01-02T00:00:00Z") }),
-    order({ externalId: "7", customer: customer("c2"), grossMinor: 1000, financialStatus: "pending" }),
+    order({ externalId: "7", customer: customer("c2"), grossMinor: 1000, financialStatus: "pending", paid: false }),
     order({ externalId: "8", customer: null, email: "Ann@Example.com", grossMinor: 1500 }),
     order({
       externalId: "9",

@@ -9,7 +9,7 @@ import { aggregateCustomerOrders } from "../../app/domain/orders";
 import { toEpochDay } from "../../app/domain/clv/summary";
 import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { storeStatus } from "../../app/admin/store-status.server";
+import { storeStatus } from "../../app/read-models/store-status.server";
 import { utcOffsetMinutes } from "../../app/jobs/schedule";
 import type { StoreOrder } from "../../app/domain/types";
 import { generateDemoHistory } from "../../simulators/shopify";

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { LifecycleJobs } from "../../app/jobs/lifecycle-jobs.server";
+import { JobScheduler } from "../../app/jobs/jobs.server";
 import { RECOMPUTE_QUEUE } from "../../app/jobs/queue/job-queue";
 import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
@@ -28,7 +28,7 @@ describe.each(DB_KINDS)("recompute and partial history on %s", (kind) => {
   let database: TestDatabase;
   let bulk: BulkWriter;
   let queue: SqliteJobQueue;
-  let jobs: LifecycleJobs;
+  let jobs: JobScheduler;
   let storeId: string;
   let shop: SimulatedShop;
   let clock: Date;
@@ -38,7 +38,7 @@ describe.each(DB_KINDS)("recompute and partial history on %s", (kind) => {
     bulk = createBulkWriter(database.db, database.url);
     clock = NOW;
     queue = new SqliteJobQueue(database.db, { now: () => clock });
-    jobs = new LifecycleJobs({
+    jobs = new JobScheduler({
       db: database.db,
       bulk,
       dialect: kind,

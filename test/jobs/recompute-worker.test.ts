@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { LifecycleJobs } from "../../app/jobs/lifecycle-jobs.server";
+import { JobScheduler } from "../../app/jobs/jobs.server";
 import { markInterruptedRuns } from "../../app/jobs/nightly/recompute.server";
 import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
 import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
@@ -28,7 +28,7 @@ describe.each(DB_KINDS)("recompute in a worker thread on %s", (kind) => {
   let storeId: string;
 
   const jobs = (inWorker: boolean) =>
-    new LifecycleJobs({
+    new JobScheduler({
       db: database.db,
       bulk,
       dialect: kind,

@@ -22,11 +22,11 @@ import { createBulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../../app/security/secret-box.server";
-import { WooConnectService } from "../../app/woocommerce/connect.server";
-import { createWooLabelWriterFactory, formatMinor } from "../../app/woocommerce/label-writer.server";
+import { WooConnectService } from "../../app/platforms/woocommerce/connect.server";
+import { createWooLabelWriterFactory, formatMinor } from "../../app/platforms/woocommerce/label-writer.server";
 import { migrateSqliteFile } from "../../tools/migrations";
-import { openKeys, type WooClientTuning } from "../../app/woocommerce/store-keys.server";
-import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
+import { openKeys, type WooClientTuning } from "../../app/platforms/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../../app/platforms/woocommerce/sync-runner.server";
 import {
   aggregateCustomerOrders,
   assignSegments,
@@ -673,7 +673,7 @@ test("the whole Ciclo flow: connect, backfill, nightly recompute, tag outbox -> 
       );
     }
     assert.ok(withMeta > 0);
-    // Only customers without orders (no Ciclo tags, so no outbox item) go without meta; see the report of issue 7.
+    // Only customers without orders (no Ciclo tags, so no outbox item) go without meta.
     assert.ok(
       withoutMeta.every((s) => s === "prospects/prospect"),
       `not queued: ${withoutMeta.join(", ")}`,

@@ -6,7 +6,7 @@
  * said, must rate-limit attempts, and must not bounce visitors to arbitrary sites (open redirect).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADDRESS_REFUSED } from "../../app/woocommerce/connect.server";
+import { ADDRESS_REFUSED } from "../../app/platforms/woocommerce/connect.server";
 import { DB_KINDS } from "../support/databases";
 import { fakeStore, postFormFrom, startSecureApp, type SecureApp } from "./support";
 

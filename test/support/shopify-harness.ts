@@ -8,7 +8,7 @@ import {
   createFastWebhookVerifier,
   type VerifyShopifyWebhook,
 } from "../../app/platforms/shopify/webhook-verifier.server";
-import { BulkOperationSignals } from "../../app/sync/bulk-operation-signals";
+import { BulkOperationSignals } from "../../app/platforms/shopify/bulk-operation-signals";
 import { InboxProcessor } from "../../app/sync/inbox-processor.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
 import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";

@@ -16,12 +16,12 @@ import { applyStoreEvent } from "../../app/sync/apply-event.server";
 import { createInboxWriter, type InboxWriter } from "../../app/sync/inbox-writer.server";
 import { writeOrders } from "../../app/sync/order-writer.server";
 import { WebhookInbox } from "../../app/sync/webhook-inbox.server";
-import { WooConnectService } from "../../app/woocommerce/connect.server";
-import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "../../app/woocommerce/embed-session.server";
-import { platformForStore } from "../../app/woocommerce/platform-for-store.server";
-import type { WooClientTuning } from "../../app/woocommerce/store-keys.server";
-import { WooSyncRunner } from "../../app/woocommerce/sync-runner.server";
-import { handleWooWebhook } from "../../app/woocommerce/webhook-handler.server";
+import { WooConnectService } from "../../app/platforms/woocommerce/connect.server";
+import { EmbedNonces, wooSessionCookie, type WooEmbedDeps } from "../../app/platforms/woocommerce/embed-session.server";
+import { platformForStore } from "../../app/platforms/registry.server";
+import type { WooClientTuning } from "../../app/platforms/woocommerce/store-keys.server";
+import { WooSyncRunner } from "../../app/platforms/woocommerce/sync-runner.server";
+import { handleWooWebhook } from "../../app/platforms/woocommerce/webhook-handler.server";
 import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
 import { startWooSimulator, type WooSimulator } from "../../simulators/woocommerce";
 

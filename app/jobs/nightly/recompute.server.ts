@@ -13,10 +13,9 @@ import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
 import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
-import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
-import { cicloMetafieldsJson } from "../../platforms/shopify/tags/ciclo-metafields";
-import { formatMinorUnits } from "../../domain/money";
-import { parseThresholds } from "../../admin/settings-validation";
+import type { CustomerLabels } from "../../platforms/platform";
+import { platformDefinition } from "../../platforms/registry.server";
+import { parseThresholds } from "../../domain/settings";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -148,6 +147,25 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     );
     const check = await timed("backtest", () => nightlyBacktest({ referenceDay }, table));
     const survey = await loadSurveyTags(db, storeId);
+    const platform = platformDefinition(store.platform);
+    const labelOptions = { pushMetafields: settings.pushMetafields };
+    /** What the run says about customer i, in no platform's words. */
+    const labelsOf = (i: number): CustomerLabels => {
+      const p = table.purchaseDays[i]! > 0 ? scores.predicted : null;
+      const next = p?.nextOrderDay[i];
+      return {
+        segment: scores.segment[i]!,
+        stage: scores.stage[i]!,
+        // The CLV persisted for the customer: predicted when the model ran, else historic.
+        clvMinor: BigInt(Math.round(p ? p.clv[i]! : scores.historicClv[i]!)),
+        currency: store.currency,
+        pAlive: p ? p.pAlive[i]! : null,
+        nextOrder:
+          next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
+            ? new Date(Math.round(next) * 86_400_000)
+            : null,
+      };
+    };
     const plan = await timed(
       "tag-diff",
       () =>
@@ -164,49 +182,8 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
             clvPercentile: (i) =>
               scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
             survey,
-            // Shopify, when the merchant asked for them: the `ciclo.*` metafields, written when they change.
-            ...(store.platform === "shopify" && settings.pushMetafields
-              ? {
-                  metafields: (i: number) => {
-                    const bought = table.purchaseDays[i]! > 0;
-                    const p = bought ? scores.predicted : null;
-                    const next = p?.nextOrderDay[i];
-                    return cicloMetafieldsJson({
-                      segment: scores.segment[i]!,
-                      stage: scores.stage[i]!,
-                      clv: formatMinorUnits(BigInt(Math.round(p ? p.clv[i]! : scores.historicClv[i]!)), store.currency),
-                      pAlive: p ? p.pAlive[i]! : null,
-                      nextOrder:
-                        next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
-                          ? new Date(Math.round(next) * 86_400_000)
-                          : null,
-                    });
-                  },
-                }
-              : {}),
-            // WooCommerce also gets segment, stage and CLV as `_ciclo_` meta: write when those change, tags or not.
-            ...(store.platform === "woocommerce"
-              ? {
-                  labelsNeedWrite: (i: number, tags: readonly string[], metafields: string | null) =>
-                    wooMetaNeedsWrite(
-                      {
-                        segment: scores.segment[i]!,
-                        stage: scores.stage[i]!,
-                        // The CLV persisted for the customer: predicted when the model ran, else historic.
-                        clvMinor: BigInt(
-                          Math.round(
-                            scores.predicted && table.purchaseDays[i]! > 0
-                              ? scores.predicted.clv[i]!
-                              : scores.historicClv[i]!,
-                          ),
-                        ),
-                      },
-                      store.currency,
-                      tags,
-                      metafields,
-                    ),
-                }
-              : {}),
+            // The neutral labels; the store's platform encodes them (tags + metafields, or tags + meta).
+            encodeLabels: (i, tags) => platform.encodeLabels(labelsOf(i), tags, labelOptions),
           },
           { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
         ),

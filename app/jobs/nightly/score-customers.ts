@@ -3,6 +3,7 @@
  * historic and predicted CLV. Pure (no I/O). Customers without counted orders are Prospects with no stage.
  */
 import { analyzeCustomerValue, type ClvAnalysis } from "../../domain/clv/analyze";
+import { toSlug } from "../../domain/names";
 import { classifyLifecycle, LIFECYCLE_STAGES, NO_STAGE, type LifecycleOptions } from "../../domain/lifecycle";
 import { scoreRfm } from "../../domain/rfm";
 import { assignSegments, RFM_SEGMENTS } from "../../domain/segments";
@@ -32,13 +33,8 @@ export interface ScoreTable {
   };
 }
 
-/** "Needs attention" -> "needs-attention": the slug stored and used in tags and URLs. */
-export function slug(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-}
+/** "Needs attention" -> "needs-attention": the slug stored and used in tags and URLs (the domain's rule). */
+export const slug = toSlug;
 
 const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
 const STAGE_SLUGS = LIFECYCLE_STAGES.map(slug);

@@ -2,8 +2,9 @@
  * The Ciclo tags a customer should carry, from their scores and survey answers and the merchant's settings.
  * Pure. Every tag starts with the merchant's prefix (default "ciclo:"); tags without it are never ours.
  */
-export const TAG_FAMILIES = ["rfm", "stage", "clv", "nps", "jtbd"] as const;
-export type TagFamily = (typeof TAG_FAMILIES)[number];
+import { parseTagFamilies as familiesIn, type TagFamily } from "../../domain/tag-families";
+
+export { TAG_FAMILIES, type TagFamily } from "../../domain/tag-families";
 
 export interface TagSettings {
   prefix: string;
@@ -21,13 +22,9 @@ export interface CustomerTagInput {
 
 export const DEFAULT_TAG_SETTINGS: TagSettings = { prefix: "ciclo:", families: new Set(["rfm", "stage", "clv"]) };
 
+/** The families switched on in a stored comma-separated list, as a set. */
 export function parseTagFamilies(text: string): Set<TagFamily> {
-  return new Set(
-    text
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s): s is TagFamily => (TAG_FAMILIES as readonly string[]).includes(s)),
-  );
+  return new Set(familiesIn(text));
 }
 
 /** Highest CLV bucket the customer is in, or null. */

@@ -11,6 +11,7 @@ import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
 import type { ValidatedSurveyAnswer } from "../../domain/surveys/answer-validation";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { surveyTagChanges } from "../../domain/surveys/tags";
+import type { EncodedLabels } from "../../platforms/platform";
 
 export interface TagPlanInput {
   ids: string[];
@@ -20,15 +21,10 @@ export interface TagPlanInput {
   clvPercentile: (i: number) => number | null;
   survey: Map<string, { npsCategory: "promoter" | "passive" | "detractor" | null; jtbdAnswers: string[] }>;
   /**
-   * Platforms that also write labels beyond tags (WooCommerce's `_ciclo_` meta: segment, stage, CLV) say here
-   * whether customer i needs a write although its tags did not change.
+   * The store's platform encoding of customer i's labels beyond its tags (StorePlatform.encodeLabels): what the
+   * outbox item carries for the writer, and whether the store needs a write although the tags did not change.
    */
-  labelsNeedWrite?: (i: number, desiredTags: readonly string[], confirmedMetafields: string | null) => boolean;
-  /**
-   * Shopify with the merchant's "push metafields" on: the customer's desired `ciclo.*` metafields as a JSON object
-   * (stable key order). Queued when it differs from what was last confirmed, and carried on the outbox item.
-   */
-  metafields?: (i: number) => string;
+  encodeLabels?: (i: number, desiredTags: readonly string[]) => EncodedLabels | null;
 }
 
 export interface ConfirmedLabels {
@@ -141,14 +137,9 @@ export async function planTagChanges(
     // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed.
     const held = confirmed.get(id);
     const { add, remove } = tagDiff(held?.tags ?? [], desired, [""]);
-    const metafields = input.metafields?.(i) ?? null;
-    const metaChanged = metafields !== null && metafields !== (held?.metafields ?? null);
-    if (
-      add.length === 0 &&
-      remove.length === 0 &&
-      !metaChanged &&
-      !input.labelsNeedWrite?.(i, desired, held?.metafields ?? null)
-    ) {
+    const encoded = input.encodeLabels?.(i, desired) ?? null;
+    const metafields = encoded?.carried ?? null;
+    if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(held?.metafields ?? null)) {
       unchanged++;
       continue;
     }

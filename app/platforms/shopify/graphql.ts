@@ -1,7 +1,7 @@
 /**
  * Every GraphQL document Ciclo sends to the Shopify Admin API (2026-07).
  * Keep them here, tagged with `#graphql`, so one test can validate all of them — including the query
- * string inside the bulk operation — against the real Admin schema (test/platforms/shopify-graphql.test.ts).
+ * string inside the bulk operation — against the real Admin schema (test/platforms/shopify/graphql.test.ts).
  */
 
 /**

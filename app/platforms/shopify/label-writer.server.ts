@@ -6,7 +6,7 @@
  * writer's next poll).
  */
 import type { LabelWriterFactory } from "../../jobs/tags/tag-outbox.server";
-import type { BulkOperationSignals } from "../../sync/bulk-operation-signals";
+import type { BulkOperationSignals } from "./bulk-operation-signals";
 import type { AdminGraphql } from "./admin-graphql.server";
 import {
   ShopifyTagWriter,

@@ -3,6 +3,7 @@
  * With `groupObjects: true` each order line is followed by its child lines (`__parentId` = the order's gid),
  * so an order is complete when the next root line (or the end of the file) arrives. Only one order is held.
  */
+import { shopifyPaid } from "./payment-status";
 import { parseMinorUnits } from "../../domain/money";
 import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
 import { arr, bool, date, idFromGid, isObject, obj, str, int, type Json } from "../json";
@@ -141,6 +142,7 @@ export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder
     refunds,
     reportedRefundedMinor: value.reportedRefundedMinor,
     financialStatus,
+    paid: shopifyPaid(financialStatus),
     fulfillmentStatus: str(node, "displayFulfillmentStatus")?.toLowerCase() ?? null,
     cancelledAt: date(node, "cancelledAt"),
     test: bool(node, "test") ?? false,

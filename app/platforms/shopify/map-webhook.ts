@@ -2,6 +2,7 @@
  * Shopify webhook payloads (REST-shaped JSON, API 2026-07) -> Ciclo's StoreEvent.
  * Total over untrusted input: a payload missing what we need becomes { kind: "invalid" } with a reason.
  */
+import { shopifyPaid } from "./payment-status";
 import { parseMinorUnits } from "../../domain/money";
 import type { StoreCustomer, StoreOrder, StoreOrderLine, StoreRefund } from "../../domain/types";
 import { orderValue } from "./order-value";
@@ -238,6 +239,7 @@ export function mapRestOrder(payload: Json): StoreOrder | { reason: string } {
     refunds,
     reportedRefundedMinor: value.reportedRefundedMinor,
     financialStatus,
+    paid: shopifyPaid(financialStatus),
     fulfillmentStatus: normalizeRestFulfillment(str(payload, "fulfillment_status")),
     cancelledAt: date(payload, "cancelled_at"),
     test: bool(payload, "test") ?? false,

@@ -140,3 +140,25 @@ function missingKeys(document: unknown, sent: { key: string; value: string | nul
   }
   return sent.filter((s) => s.value !== null && shown.get(s.key) !== s.value).map((s) => s.key);
 }
+
+/** CustomerLabels.metafields back into labels; null when we never wrote this customer's meta. */
+export function previousLabels(metafields: string | null | undefined): CicloCustomerLabels | null {
+  if (!metafields) return null;
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(metafields) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const text = (key: string) => {
+    const value = meta[`${CICLO_META_PREFIX}${key}`];
+    return typeof value === "string" ? value : null;
+  };
+  if (!Object.keys(meta).some((k) => k.startsWith(CICLO_META_PREFIX))) return null;
+  return {
+    segment: text("segment"),
+    stage: text("stage"),
+    clv: text("clv"),
+    tags: (text("tags") ?? "").split(",").filter(Boolean),
+  };
+}

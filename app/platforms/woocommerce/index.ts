@@ -40,6 +40,7 @@ export {
   metaDiff,
   cicloMetaEntries,
   CICLO_META_PREFIX,
+  previousLabels,
   BATCH_LIMIT,
   type CicloCustomerLabels,
   type CustomerMetaChange,

@@ -15,7 +15,7 @@ import { arr, id, int, isObject, obj, str, type Json } from "../json";
 import { wooGmtDate } from "./dates";
 import { guestCustomerId } from "./guest-identity";
 import { nonEmpty } from "./map-customer";
-import { wooStatusEffect } from "./order-status";
+import { COUNTED_WOO_STATUSES, wooStatusEffect } from "./order-status";
 
 /** A customer as seen on an order: registered (id = WooCommerce user id) or a grouped guest. */
 export interface WooOrderCustomer extends StoreCustomer {
@@ -62,6 +62,8 @@ export function mapWooOrder(payload: unknown, options: MapWooOrderOptions): WooS
     refunds: mapRefunds(payload, orderId, currency, updatedAt, options.refundDetails),
     reportedRefundedMinor: null,
     financialStatus: status.toLowerCase(),
+    // WooCommerce has no separate payment status: the order status says whether money was taken.
+    paid: COUNTED_WOO_STATUSES.has(status.toLowerCase()),
     fulfillmentStatus: effect.fulfilled ? "fulfilled" : "unfulfilled",
     // WooCommerce records no cancellation time; the last modification is when it became cancelled (or later).
     cancelledAt: effect.cancelled ? updatedAt : null,

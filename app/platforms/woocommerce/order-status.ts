@@ -1,8 +1,8 @@
 /**
  * What a WooCommerce order status means for customer value. WooCommerce has no separate payment status:
- * the order status is it. Ciclo's counting rule (app/domain/orders.ts) counts `completed`, `processing` and
- * `refunded` (netted by its refunds); everything else here is mapped so the rule leaves it out for the right
- * reason:
+ * the order status is it. The adapter marks `completed`, `processing` and `refunded` orders `paid`, and Ciclo's
+ * counting rule (app/domain/orders.ts) counts those (`refunded` netted by its refunds); everything else here
+ * is mapped so the rule leaves it out for the right reason:
  *
  * | status                              | financialStatus | voided | cancelledAt      | counts |
  * |-------------------------------------|-----------------|--------|------------------|--------|

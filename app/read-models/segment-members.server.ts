@@ -1,0 +1,113 @@
+/**
+ * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
+ * (storeId, segment) index, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
+ * walks an unbounded number of rows, and each page is computed once per recompute (memo).
+ */
+import { Prisma } from "@prisma/client";
+import type { Db } from "../db.server";
+import { memberPageMemo } from "./memo.server";
+import { MEMBER_SORTS, PAGE_SIZE, type MemberQuery } from "./member-query";
+import { toMinorString, toNumber } from "../db/sql-values";
+import { queryFragments } from "../db/dialect.server";
+
+export interface MemberRow {
+  customerId: string;
+  externalId: string;
+  name: string;
+  email: string | null;
+  stage: string;
+  orders: number;
+  lastOrderAt: string | null;
+  spendMinor: string;
+  historicClvMinor: string;
+  predictedClvMinor: string | null;
+  pAlive: number | null;
+}
+
+export interface MemberPage {
+  rows: MemberRow[];
+  hasNext: boolean;
+}
+
+interface RawMember {
+  customerId: string;
+  externalId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  stage: string;
+  orders: unknown;
+  lastOrderAt: Date | string | null;
+  monetaryMinor: unknown;
+  historicClvMinor: unknown;
+  predictedClvMinor: unknown;
+  pAlive: unknown;
+}
+
+/** ORDER BY with missing values last in both directions (same meaning on SQLite and PostgreSQL). */
+function orderBy(query: MemberQuery): Prisma.Sql {
+  const column = MEMBER_SORTS[query.sort].column;
+  const direction = query.direction === "asc" ? "ASC" : "DESC";
+  const tieBreak = query.direction === "asc" ? "ASC" : "DESC";
+  return Prisma.raw(`${column} IS NULL, ${column} ${direction}, s."id" ${tieBreak}`);
+}
+
+/**
+ * Member pages change only when a recompute rewrites the scores, so each (segment, query) page is computed
+ * once per run: without a (storeId, segment, sort column) index, sorting a 180,000-customer segment costs
+ * ~150 ms on SQLite (docs/decisions/061-admin-read-path.md).
+ */
+export function segmentMembers(
+  db: Db,
+  storeId: string,
+  segmentSlug: string,
+  query: MemberQuery,
+  runVersion: string,
+): Promise<MemberPage> {
+  const key = `${storeId}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
+  return memberPageMemo.get(key, runVersion, () => readMembers(db, storeId, segmentSlug, query));
+}
+
+export async function readMembers(
+  db: Db,
+  storeId: string,
+  segmentSlug: string,
+  query: MemberQuery,
+): Promise<MemberPage> {
+  const stageFilter = query.stage ? Prisma.sql`AND s."stage" = ${query.stage}` : Prisma.empty;
+  const offset = (query.page - 1) * PAGE_SIZE;
+  // One extra row tells whether there is a next page without counting the segment.
+  const rows = await queryFragments<RawMember[]>(
+    db,
+    Prisma.sql`
+    SELECT s."id" AS "id", s."customerId" AS "customerId", c."externalId" AS "externalId", c."firstName" AS "firstName",
+      c."lastName" AS "lastName", c."email" AS "email", s."stage" AS "stage", s."orders" AS "orders",
+      s."lastOrderAt" AS "lastOrderAt", s."monetaryMinor" AS "monetaryMinor",
+      s."historicClvMinor" AS "historicClvMinor", s."predictedClvMinor" AS "predictedClvMinor", s."pAlive" AS "pAlive"
+    FROM (
+      SELECT s."id", s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
+        s."historicClvMinor", s."predictedClvMinor", s."pAlive"
+      FROM "CustomerScore" s
+      WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug} ${stageFilter}
+      ORDER BY ${orderBy(query)}
+      LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
+    ) s
+    LEFT JOIN "Customer" c ON c."id" = s."customerId" AND c."storeId" = s."storeId"
+    ORDER BY ${orderBy(query)}`,
+  );
+  const page = rows.slice(0, PAGE_SIZE).map((row) => ({
+    customerId: row.customerId,
+    externalId: row.externalId ?? "",
+    name: [row.firstName, row.lastName].filter(Boolean).join(" ") || row.email || "(no name)",
+    email: row.email,
+    stage: row.stage,
+    orders: toNumber(row.orders),
+    lastOrderAt: row.lastOrderAt === null ? null : new Date(row.lastOrderAt).toISOString(),
+    spendMinor: toMinorString(row.monetaryMinor),
+    historicClvMinor: toMinorString(row.historicClvMinor),
+    predictedClvMinor: row.predictedClvMinor === null ? null : toMinorString(row.predictedClvMinor),
+    pAlive: row.pAlive === null ? null : toNumber(row.pAlive),
+  }));
+  return { rows: page, hasNext: rows.length > PAGE_SIZE };
+}
