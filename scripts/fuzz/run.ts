@@ -105,13 +105,20 @@ export async function seedFuzzScene(target: FuzzTarget): Promise<Scene> {
 /** A hash of every row of each table: any write between two calls changes it. */
 export async function fingerprint(db: Db): Promise<Map<string, string>> {
   const schema = readFileSync(new URL("../../prisma/schema.prisma", import.meta.url), "utf8");
-  const models = [...schema.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]!.charAt(0).toLowerCase() + m[1]!.slice(1));
+  // Each model with its primary key, read from the schema (an `@id` field, or `@@id([...])`), so a new table is
+  // covered, whatever its key is called.
+  const models = [...schema.matchAll(/^model (\w+) \{([^}]*)\}/gm)].map(([, name, body]) => {
+    const single = /^\s*(\w+)\s+\S+[^\n]*\s@id\b/m.exec(body!)?.[1];
+    const compound = /@@id\(\[([^\]]+)\]\)/
+      .exec(body!)?.[1]
+      ?.split(",")
+      .map((f) => f.trim());
+    return { delegate: name!.charAt(0).toLowerCase() + name!.slice(1), key: single ? [single] : (compound ?? []) };
+  });
   const delegates = db as unknown as Record<string, { findMany(args: object): Promise<unknown[]> }>;
   const hashes = new Map<string, string>();
-  for (const model of models) {
-    const rows = await delegates[model]!.findMany({
-      orderBy: { [model === "storeSettings" ? "storeId" : "id"]: "asc" },
-    });
+  for (const { delegate: model, key } of models) {
+    const rows = await delegates[model]!.findMany({ orderBy: key.map((field) => ({ [field]: "asc" })) });
     const json = JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     hashes.set(model, createHash("sha256").update(json).digest("base64url"));
   }
