@@ -13,6 +13,7 @@ import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
 import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
+import { runIntelligence } from "./intelligence.server";
 import { wooMetaNeedsWrite } from "../../woocommerce/label-writer.server";
 import { cicloMetafieldsJson } from "../../platforms/shopify/tags/ciclo-metafields";
 import { formatMinorUnits } from "../../domain/money";
@@ -212,6 +213,28 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         ),
       (p) => p.changed,
     );
+    // Customer intelligence (issue 15): channels, retention, journey, products; never fails the run.
+    const intelligence = await runIntelligence(
+      {
+        ...deps,
+        store,
+        table,
+        scores,
+        referenceDay,
+        reference: now,
+        utcOffsetMinutes: offset,
+        computedAt: now,
+        rfmBins: thresholds.rfmBins,
+        lifecycle: {
+          atRiskGaps: thresholds.atRiskGaps,
+          lostGaps: thresholds.lostGaps,
+          atRiskPAlive: thresholds.atRiskPAlive,
+          lostPAlive: thresholds.lostPAlive,
+          heroShare: thresholds.heroShare,
+        },
+      },
+      timed,
+    );
     const counts = {
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
@@ -224,6 +247,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       // What the overview shows, computed here from memory instead of by sorting the stored scores.
       clvHistogram: clvHistogram(table, scores),
       topCustomers: topCustomersByValue(table, scores, TOP_CUSTOMERS_KEPT),
+      intelligence,
     };
     const model = {
       status: scores.clv.status,
