@@ -75,10 +75,23 @@ export interface IntelligenceCounts {
   products: number;
   baskets: number;
   suggestions: number;
+  steps?: Steps;
   error?: string;
 }
 
 const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
+
+/** Milliseconds per step of the phases, reported in the run's counts (where the time goes). */
+type Steps = Record<string, number>;
+/** mark(name): the time since the previous mark is the step `name`. */
+function marker(steps: Steps) {
+  let last = performance.now();
+  return (name: string) => {
+    const now = performance.now();
+    steps[name] = (steps[name] ?? 0) + Math.round(now - last);
+    last = now;
+  };
+}
 /** Products kept with their companions and segments in the products summary (the most bought first). */
 const PRODUCTS_KEPT = 1000;
 const COMPANIONS_KEPT = 8;
@@ -194,7 +207,8 @@ interface Loaded {
   guestAmounts: Float64Array;
 }
 
-async function load(input: IntelligenceInput): Promise<Loaded> {
+async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
+  const mark = marker(steps);
   const { table, dialect, store } = input;
   const reader = input.bulk.reader;
   const n = table.size;
@@ -214,7 +228,7 @@ async function load(input: IntelligenceInput): Promise<Loaded> {
   const shopifyTier = new Array<string | null>(n).fill(null);
   for await (const batch of reader.rows(
     `SELECT c."id", c."externalId", c."acceptsMarketing", c."shopifyRfmGroup", c."shopifyPredictedSpendTier"
-     FROM "Customer" c WHERE c."storeId" = $store AND c."deletedAt" IS NULL ORDER BY c."id"`,
+     FROM "Customer" c WHERE c."storeId" = $store AND c."deletedAt" IS NULL`,
     { store: store.id },
   )) {
     for (const [id, externalId, consent, group, tier] of batch) {
@@ -229,6 +243,7 @@ async function load(input: IntelligenceInput): Promise<Loaded> {
     }
   }
 
+  mark("read_customers");
   // Counted orders in customer and time order: the purchase history and the first order's source.
   const orderCustomer = new Int32Column();
   const orderDay = new Int32Column();
@@ -278,7 +293,9 @@ async function load(input: IntelligenceInput): Promise<Loaded> {
       firstOrderValue[i] = net;
     }
   }
+  mark("read_orders_and_channels");
   const history = purchaseHistory(orderCustomer.view(), orderDay.view(), n, orderAmount.view());
+  mark("purchase_history");
 
   // Guest orders without a customer record (Shopify guests): grouped by a keyed hash of the e-mail, in memory only.
   const guestKeys: (string | null)[] = [];
@@ -316,6 +333,7 @@ async function load(input: IntelligenceInput): Promise<Loaded> {
       if (questionId === "nps" && score !== null && score !== undefined) nps[i] = Number(score);
     }
   }
+  mark("read_guests_and_answers");
   return {
     history,
     channel,
@@ -339,7 +357,8 @@ interface Summaries {
   insights: Partial<Record<InsightKind, unknown>>;
 }
 
-function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
+function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summaries {
+  const mark = marker(steps);
   const { table, scores, referenceDay } = input;
   const n = table.size;
   const p = scores.predicted;
@@ -382,6 +401,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
     tx[i] = table.lastDay[i]! - table.firstDay[i]!;
     T[i] = referenceDay - table.firstDay[i]!;
   }
+  mark("channel_value");
   const maxCac: Record<string, unknown> = {};
   for (const horizon of INSIGHT_HORIZONS) {
     const value = new Float64Array(n).fill(NaN);
@@ -417,9 +437,12 @@ function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
   );
 
   // Retention: cohorts, churn per year and per segment, what-if per segment.
+  mark("max_cac");
   const cohorts = retentionCohorts(loaded.history, referenceDay);
   const churnYears = churnByYear(loaded.history, referenceDay, 3);
+  mark("cohorts_churn_year");
   const churnSegments = churnByRfmSegment(loaded.history, referenceDay, { bins: input.rfmBins ?? 5 });
+  mark("churn_segment");
   const whatIf: unknown[] = [];
   if (model && p) {
     for (let s = 0; s < RFM_SEGMENTS.length; s++) {
@@ -434,6 +457,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
   }
 
   // Journey: the lifecycle again (same options) with the nine stages on top; Woo guests and Shopify guests as Ghosts.
+  mark("what_if");
   const lifecycle = classifyLifecycle(
     {
       orders: table.orders,
@@ -463,6 +487,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
   const consentKnown = loaded.acceptsMarketing.some((v) => v !== 2);
 
   // Shopify's own groups, where read.
+  mark("journey");
   const withGroup = loaded.shopifyGroup.reduce((k, g) => k + (g === null ? 0 : 1), 0);
   const withTier = loaded.shopifyTier.reduce((k, g) => k + (g === null ? 0 : 1), 0);
   let shopifyGroups: unknown = { available: false, customers: n, withGroup, withTier };
@@ -485,6 +510,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded): Summaries {
     };
   }
 
+  mark("shopify_groups");
   return {
     customerJourney: journey.stage,
     segmentIndex,
@@ -534,7 +560,8 @@ interface ProductResults {
   baskets: number;
 }
 
-async function products(input: IntelligenceInput, segmentIndex: Uint8Array): Promise<ProductResults> {
+async function products(input: IntelligenceInput, segmentIndex: Uint8Array, steps: Steps): Promise<ProductResults> {
+  const mark = marker(steps);
   const { table, dialect, store } = input;
   const n = table.size;
   const locate = customerLocator(table.ids);
@@ -544,12 +571,15 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array): Pro
   const lineBasket = new Int32Column();
   const lineProduct = new Int32Column();
   const basketCustomer = new Int32Column();
-  let currentOrder: unknown = null;
+  let currentCustomer = -1;
+  let currentInstant: unknown = null;
   for await (const batch of input.bulk.reader.rows(
-    `SELECT o."customerId", o."id", l."productId", l."title"
+    // A basket is one customer's orders at one instant (in practice one order): keyed by (customer, processedAt),
+    // the order the store's index already gives, so no sort by order id is needed.
+    `SELECT o."customerId", o."processedAt", l."productId", l."title"
      FROM "Order" o JOIN "OrderLine" l ON l."orderId" = o."id"
      WHERE ${countedOrderFilter(dialect)} AND o."customerId" IS NOT NULL AND l."productId" IS NOT NULL
-     ORDER BY o."customerId", o."processedAt", o."id"`,
+     ORDER BY o."customerId", o."processedAt"`,
     {
       store: store.id,
       reference: input.reference,
@@ -557,11 +587,13 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array): Pro
       tz: store.timezone,
     },
   )) {
-    for (const [customerId, orderId, productId, title] of batch) {
+    for (const [customerId, processedAt, productId, title] of batch) {
       const c = locate(String(customerId));
       if (c < 0) continue;
-      if (orderId !== currentOrder) {
-        currentOrder = orderId;
+      const at = processedAt instanceof Date ? processedAt.getTime() : processedAt;
+      if (c !== currentCustomer || at !== currentInstant) {
+        currentCustomer = c;
+        currentInstant = at;
         basketCustomer.push(c);
       }
       const key = String(productId);
@@ -576,13 +608,17 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array): Pro
       lineProduct.push(pIndex);
     }
   }
+  mark("read_lines");
   const P = productIds.length;
   const baskets = basketsFromLines(lineBasket.view(), lineProduct.view(), basketCustomer.length, P);
   const histories = customerHistories(baskets, basketCustomer.view(), n);
+  mark("baskets");
   const orderPairs = findCompanions(baskets, { topK: 20 });
   const historyPairs = findCompanions(histories, { topK: 20 });
+  mark("pairs");
   const segments = productSegmentTable(histories, segmentIndex, RFM_SEGMENTS.length);
   const next = suggestNextProducts(histories, segmentIndex, RFM_SEGMENTS.length, { storeCompanions: historyPairs });
+  mark("next_product");
 
   const basketCounts = productBasketCounts(baskets);
   const buyers = segments.productBuyers;
@@ -647,6 +683,7 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array): Pro
       SUGGESTION_SOURCES.map((name, k) => [name, next.source.reduce((sum, s) => sum + (s === k ? 1 : 0), 0)]),
     ),
   };
+  mark("product_summary");
   return { productIds, titles, suggestion: next.product, because: next.because, summary, baskets: baskets.basketCount };
 }
 
@@ -724,13 +761,14 @@ async function write(
 /** Runs the phases; each is recorded through `timed` so the run's phases (and bench:nightly) show it. */
 export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceCounts> {
   try {
+    const steps: Steps = {};
     const { loaded, summaries } = await timed("intelligence", async () => {
-      const loadedData = await load(input);
-      return { loaded: loadedData, summaries: summarize(input, loadedData) };
+      const loadedData = await load(input, steps);
+      return { loaded: loadedData, summaries: summarize(input, loadedData, steps) };
     });
     const product = await timed(
       "products",
-      () => products(input, summaries.segmentIndex),
+      () => products(input, summaries.segmentIndex, steps),
       (r) => r.productIds.length,
     );
     await timed(
@@ -745,6 +783,7 @@ export async function runIntelligence(input: IntelligenceInput, timed: Timed): P
       products: product.productIds.length,
       baskets: product.baskets,
       suggestions,
+      steps,
     };
   } catch (error) {
     logger.error("customer intelligence failed", { storeId: input.store.id, error: String(error) });
