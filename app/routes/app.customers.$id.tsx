@@ -20,6 +20,8 @@ import {
 import { requireStore } from "../auth/admin-context.server";
 import { services } from "../services.server";
 import { loadCustomerPage } from "../admin/customer.server";
+import { customerInsight } from "../admin/intelligence/intelligence.server";
+import { NextProductCard } from "../components/NextProductCard";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../admin/format";
 import { segmentBySlug, segmentName, stageName } from "../admin/names";
@@ -33,7 +35,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { store, embedded } = await requireStore(request);
   const data = await loadCustomerPage(services().db, storeView(store), params.id ?? "", embedded);
   if (!data) throw new Response("No such customer in this store", { status: 404 });
-  return data;
+  return { ...data, insight: await customerInsight(services().db, store.id, data.customer.id) };
 };
 
 function ScoreBar({ label, score, meaning }: { label: string; score: number; meaning: string }) {
@@ -131,6 +133,7 @@ export default function CustomerPage() {
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">
+                {data.insight && <NextProductCard insight={data.insight} />}
                 <TitledCard title={`Why ${segmentName(score.segment)}`}>
                   {segment && <Text as="p">{segment.definition}</Text>}
                   <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">

@@ -650,17 +650,26 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array, step
       confidence: round(r.confidence),
       lift: round(r.lift, 3),
     }));
+  // The strongest pairs by each measure (the page ranks by the one the merchant picks).
+  const strongest = (c: typeof orderPairs) => {
+    const seen = new Set<string>();
+    return (["lift", "support", "confidence"] as const)
+      .flatMap((rank) => topPairs(c, PAIRS_KEPT, rank))
+      .filter((r) => !seen.has(`${r.a}:${r.b}`) && !!seen.add(`${r.a}:${r.b}`));
+  };
+  const orderTop = strongest(orderPairs);
+  const historyTop = strongest(historyPairs);
   const suggested = new Int32Array(P);
   for (let c = 0; c < n; c++) if (next.product[c]! >= 0) suggested[next.product[c]!]!++;
   const summary = {
     baskets: baskets.basketCount,
     histories: histories.basketCount,
     productCount: P,
-    titles: Object.fromEntries(kept.map((k) => [productIds[k], titles[k]])),
-    pairs: {
-      orders: topPairs(orderPairs, PAIRS_KEPT, "lift").map(pair),
-      histories: topPairs(historyPairs, PAIRS_KEPT, "lift").map(pair),
-    },
+    // Titles of the kept products and of every product in a listed pair.
+    titles: Object.fromEntries(
+      [...kept, ...[...orderTop, ...historyTop].flatMap((r) => [r.a, r.b])].map((k) => [productIds[k], titles[k]]),
+    ),
+    pairs: { orders: orderTop.map(pair), histories: historyTop.map(pair) },
     products: kept.map((k) => ({
       id: productIds[k],
       title: titles[k],
