@@ -24,6 +24,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatMoney, formatNps, formatShare, toMajorUnits } from "../admin/format";
@@ -60,6 +61,7 @@ const horizonLabel = (days: number) =>
 
 export default function ChannelsPage() {
   const data = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { store, insight, settings, maxCac, cost } = data;

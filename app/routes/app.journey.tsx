@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatMoney } from "../admin/format";
@@ -25,6 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function JourneyPage() {
   const { store, insight, computedAt, stageMoves } = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   if (!insight) {
     return (
       <Page title="Journey" subtitle="Where is each customer in their life cycle today?">

@@ -17,6 +17,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatShare } from "../admin/format";
@@ -40,6 +41,7 @@ const EXPLAIN =
 
 export default function ProductsPage() {
   const { store, insight, computedAt, basis, rank, pairs, products, product } = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   const submit = useSubmit();
   const title = (id: string) => insight?.titles[id] ?? `Product ${id}`;
   const productLink = (id: string) => (

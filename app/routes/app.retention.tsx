@@ -6,6 +6,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSubmit } from "@remix-run/react";
 import { BlockStack, Card, DataTable, EmptyState, Layout, Page, Select, Text } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatMoney, formatShare } from "../admin/format";
@@ -37,6 +38,7 @@ function cellColour(share: number | null, max: number): string {
 
 export default function RetentionPage() {
   const { store, insight, computedAt, segment, segments, whatIf } = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   const submit = useSubmit();
   if (!insight) {
     return (

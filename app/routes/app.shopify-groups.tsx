@@ -6,6 +6,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, EmptyState, List, Page, Text } from "@shopify/polaris";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../admin/store-view";
 import { formatCount, formatDateTime, formatShare } from "../admin/format";
@@ -93,6 +94,7 @@ function Matrix({
 
 export default function ShopifyGroupsPage() {
   const { store, insight, computedAt, segmentNames } = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   if (!insight || !insight.available) {
     return (
       <Page title="Shopify groups" subtitle="Why does Shopify put this customer in another group?">

@@ -16,10 +16,12 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { formatCount, formatMoney } from "../admin/format";
 import { segmentName, stageName } from "../admin/names";
-import { parseTopQuery, topCustomerRows, TOP_CUSTOMERS_MAX } from "../admin/intelligence/intelligence.server";
+import { parseTopQuery, topCustomerRows } from "../admin/intelligence/intelligence.server";
+import { TOP_CUSTOMERS_MAX } from "../admin/intelligence/insight-types";
 import { DownloadButton } from "../components/DownloadButton";
 
 export const meta = () => [{ title: "Top customers · Ciclo" }];
@@ -33,6 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function TopCustomersPage() {
   const { rows, n, basis, currency, embedded } = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
   const navigation = useNavigation();
   const [count, setCount] = useState(String(n));
   const [by, setBy] = useState<string>(basis);

@@ -12,3 +12,6 @@ export const ACQUISITION_SETTINGS_KIND = "acquisition-settings";
 export const INSIGHT_HORIZONS = [90, 180, 365, 730] as const;
 /** Periods the merchant can enter acquisition spend for (days ending on the run's reference day). */
 export const SPEND_PERIODS = [30, 90, 365] as const;
+
+/** The most customers the Top customers page and its CSV list. */
+export const TOP_CUSTOMERS_MAX = 10_000;

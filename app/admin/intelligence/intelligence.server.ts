@@ -24,7 +24,13 @@ import { RFM_SEGMENTS } from "../../domain/segments";
 import { formatMoney } from "../format";
 import { toSlug } from "../names";
 import type { StoreView } from "../store-view";
-import { ACQUISITION_SETTINGS_KIND, INSIGHT_HORIZONS, SPEND_PERIODS, type InsightKind } from "./insight-types";
+import {
+  ACQUISITION_SETTINGS_KIND,
+  INSIGHT_HORIZONS,
+  SPEND_PERIODS,
+  TOP_CUSTOMERS_MAX,
+  type InsightKind,
+} from "./insight-types";
 
 export interface Insight<T> {
   data: T;
@@ -339,8 +345,6 @@ export async function loadProductsPage(
 }
 
 // ---------------------------------------------------------------- top customers
-
-export const TOP_CUSTOMERS_MAX = 10_000;
 
 export interface TopCustomerRowView {
   rank: number;
