@@ -250,7 +250,10 @@ export default function RetentionPage() {
                         ).
                       </Text>
                       <Text as="p" variant="bodySm" tone="subdued">
-                        {retention.explanation}
+                        The model expects {formatShare(retention.repeatRate)} of these{" "}
+                        {formatCount(retention.customers)} customers to buy again within 12 months; keeping a few more
+                        of those it thinks have quietly left adds about {retention.extraOrders.toFixed(1)} orders at
+                        each customer's expected order value.
                       </Text>
                     </BlockStack>
                   )}
@@ -262,7 +265,8 @@ export default function RetentionPage() {
                           : "Buying more often cannot lift it that far"}
                       </Text>
                       <Text as="p" variant="bodySm" tone="subdued">
-                        {frequency.explanation}
+                        Everyone buying {frequency.factor.toFixed(3)} times as often gives the same one point: about{" "}
+                        {frequency.extraOrders.toFixed(1)} more orders.
                       </Text>
                     </BlockStack>
                   )}

@@ -21,7 +21,13 @@ import { asCountModel as mbgNbdModel } from "../../domain/clv/mbgnbd";
 import { asCountModel as paretoNbdModel } from "../../domain/clv/paretonbd";
 import { classifyLifecycle, type LifecycleOptions } from "../../domain/lifecycle";
 import { RFM_SEGMENTS } from "../../domain/segments";
-import { CHANNELS, channelCode, classifyAcquisition, compareWithSurvey } from "../../domain/intelligence/channels";
+import {
+  CHANNELS,
+  channelCode,
+  classifyAcquisition,
+  compareWithSurvey,
+  type Acquisition,
+} from "../../domain/intelligence/channels";
 import { valueByCampaign, valueByChannel } from "../../domain/intelligence/channel-value";
 import { countAcquired, maxAcquisitionCost } from "../../domain/intelligence/acquisition-cost";
 import { basketsFromLines, customerHistories, productBasketCounts } from "../../domain/intelligence/baskets";
@@ -166,6 +172,15 @@ function countedOrderFilter(dialect: Dialect): string {
       AND (o."netMinor" > 0 OR o."grossMinor" = 0) AND o."processedAt" <= $reference`;
 }
 
+function parseAttribution(value: unknown): Record<string, unknown> | null {
+  if (typeof value !== "string" || value.length === 0) return null;
+  try {
+    return JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 function countModel(name: string, params: Record<string, number>): CountModel | null {
   try {
     if (name === "bgnbd") return bgNbdModel(params as never);
@@ -252,6 +267,7 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
   const campaign = new Array<string | null>(n).fill(null);
   const firstOrderValue = new Float64Array(n).fill(NaN);
   const ownHosts = [store.domain];
+  const seen = new Map<string, Acquisition>();
   let last = -1;
   for await (const batch of reader.rows(
     `SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor",
@@ -270,24 +286,23 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
       orderAmount.push(net);
       if (i === last) continue;
       last = i;
-      let woo: Record<string, unknown> | null = null;
-      if (typeof attribution === "string" && attribution.length > 0) {
-        try {
-          woo = JSON.parse(attribution) as Record<string, unknown>;
-        } catch {
-          woo = null;
-        }
+      // Many first orders share their source (same landing page and referrer): classify each distinct one once.
+      const key = `${String(sourceName)}\u0000${String(landingSite)}\u0000${String(referringSite)}\u0000${String(attribution)}`;
+      let acquisition = seen.get(key);
+      if (acquisition === undefined) {
+        acquisition = classifyAcquisition(
+          {
+            sourceName: store.platform === "woocommerce" ? null : (sourceName as string | null),
+            createdVia: store.platform === "woocommerce" ? (sourceName as string | null) : null,
+            landingSite: landingSite as string | null,
+            referringSite: referringSite as string | null,
+            wooAttribution: parseAttribution(attribution),
+          },
+          { ownHosts },
+        );
+        if (seen.size >= 100_000) seen.clear();
+        seen.set(key, acquisition);
       }
-      const acquisition = classifyAcquisition(
-        {
-          sourceName: store.platform === "woocommerce" ? null : (sourceName as string | null),
-          createdVia: store.platform === "woocommerce" ? (sourceName as string | null) : null,
-          landingSite: landingSite as string | null,
-          referringSite: referringSite as string | null,
-          wooAttribution: woo,
-        },
-        { ownHosts },
-      );
       channel[i] = channelCode(acquisition.channel);
       campaign[i] = acquisition.campaign;
       firstOrderValue[i] = net;
@@ -652,10 +667,12 @@ async function products(input: IntelligenceInput, segmentIndex: Uint8Array, step
     }));
   // The strongest pairs by each measure (the page ranks by the one the merchant picks).
   const strongest = (c: typeof orderPairs) => {
-    const seen = new Set<string>();
-    return (["lift", "support", "confidence"] as const)
-      .flatMap((rank) => topPairs(c, PAIRS_KEPT, rank))
-      .filter((r) => !seen.has(`${r.a}:${r.b}`) && !!seen.add(`${r.a}:${r.b}`));
+    // Every kept pair once (ranked by lift), then the top by support and by confidence from the same rows.
+    const all = topPairs(c, Number.MAX_SAFE_INTEGER, "lift");
+    const bySupport = [...all].sort((x, y) => y.support - x.support || y.baskets - x.baskets).slice(0, PAIRS_KEPT);
+    const confidence = (r: (typeof all)[number]) => Math.max(r.confidenceAB, r.confidenceBA);
+    const byConfidence = [...all].sort((x, y) => confidence(y) - confidence(x)).slice(0, PAIRS_KEPT);
+    return [...new Set([...all.slice(0, PAIRS_KEPT), ...bySupport, ...byConfidence])];
   };
   const orderTop = strongest(orderPairs);
   const historyTop = strongest(historyPairs);
