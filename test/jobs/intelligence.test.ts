@@ -11,6 +11,7 @@ import { SimulatedShop } from "../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { importShop } from "../support/store-fixture";
 import { storeView, type StoreView } from "../../app/admin/store-view";
+import { deleteStoreData } from "../../app/admin/store-data.server";
 import { CHANNELS } from "../../app/domain/intelligence/channels";
 import {
   customerInsight,
@@ -257,5 +258,15 @@ describe.each(DB_KINDS)("customer intelligence read models on %s", (kind) => {
     });
     expect((await customerInsight(database.db, store.id, insight.customerId))!.nextProduct).toBe(insight.nextProduct);
     expect(await customerInsight(database.db, other.id, insight.customerId)).toBeNull();
+  });
+
+  // deleteStoreData takes its SQL dialect from the app's DATABASE_URL (SQLite in the test process).
+  it.skipIf(kind === "postgres")("deleting the store's data removes its insights and no other store's", async () => {
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, other.id, "manual");
+    const result = await deleteStoreData(database.db, store, store.domain);
+    expect(result.ok).toBe(true);
+    expect(await database.db.storeInsight.count({ where: { storeId: store.id } })).toBe(0);
+    expect(await database.db.customerInsight.count({ where: { storeId: store.id } })).toBe(0);
+    expect(await database.db.storeInsight.count({ where: { storeId: other.id } })).toBeGreaterThan(0);
   });
 });
