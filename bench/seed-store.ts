@@ -35,6 +35,45 @@ interface OrderRow {
   customerExternalId: string;
   gross: number;
   when: Date;
+  /** Where the order came from and what it held (issue 15: channels, products bought together). */
+  sourceName: string;
+  landingSite: string | null;
+  referringSite: string | null;
+  products: number[];
+}
+
+/** 5,000 products in 50 categories, popularity ~ 1/(rank+10)^1.1; orders hold 1-4 products, mostly of one category. */
+const PRODUCTS = 5_000;
+const CATEGORIES = 50;
+const LANDINGS: [string, string | null, string | null][] = [
+  ["web", "/", null],
+  ["web", "/products/x", "https://www.google.com/"],
+  ["web", "/?utm_source=newsletter&utm_medium=email&utm_campaign=weekly", null],
+  ["web", "/?utm_source=instagram&utm_medium=paid_social&utm_campaign=spring", "https://l.instagram.com/"],
+  ["web", "/?utm_source=google&utm_medium=cpc&utm_campaign=brand", "https://www.google.com/"],
+  ["pos", null, null],
+];
+function productPicker(rng: Random): (category: number) => number {
+  const cumulative: Float64Array[] = [];
+  for (let c = 0; c < CATEGORIES; c++) {
+    const members = Math.ceil((PRODUCTS - c) / CATEGORIES);
+    const weights = new Float64Array(members);
+    let total = 0;
+    for (let k = 0; k < members; k++) weights[k] = total += 1 / Math.pow(k + 10, 1.1);
+    cumulative.push(weights);
+  }
+  return (category) => {
+    const weights = cumulative[category]!;
+    const target = rng.next() * weights[weights.length - 1]!;
+    let lo = 0;
+    let hi = weights.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (weights[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return category + lo * CATEGORIES;
+  };
 }
 
 /** Generates the store's rows in batches, handing each to `write`. Returns the number of orders. */
@@ -43,6 +82,9 @@ async function generate(
   write: (customers: CustomerRow[], orders: OrderRow[]) => Promise<void> | void,
 ): Promise<number> {
   const rng = new Random("bench-nightly");
+  // A stream of its own, so the customers and orders stay the ones every earlier run measured.
+  const lineRng = new Random("bench-nightly-lines");
+  const pick = productPicker(lineRng);
   const span = 3 * 365 * DAY;
   const start = options.now.getTime() - span;
   const perCustomerMean = options.orders / options.customers;
@@ -58,9 +100,19 @@ async function generate(
     const n = Math.max(1, Math.min(60, Math.round(rng.gamma(0.6, (perCustomerMean - 1) / 0.6)) + 1));
     const spend = 2000 + Math.round(rng.gamma(2, 2500));
     let t = first;
+    const favourite = Math.floor(lineRng.next() * CATEGORIES);
+    const landing = LANDINGS[Math.floor(lineRng.next() * LANDINGS.length)]!;
     for (let k = 0; k < n && orderId < options.orders; k++) {
       const gross = Math.max(100, Math.round(spend * (0.5 + rng.next())));
+      const lines = 1 + Math.floor(lineRng.next() * lineRng.next() * 4);
+      const products: number[] = [];
+      for (let l = 0; l < lines; l++)
+        products.push(pick(lineRng.next() < 0.7 ? favourite : Math.floor(lineRng.next() * CATEGORIES)));
       orders.push({
+        sourceName: landing[0],
+        landingSite: k === 0 ? landing[1] : null,
+        referringSite: k === 0 ? landing[2] : null,
+        products,
         id: `o${orderId}`,
         externalId: String(orderId),
         customerId: id,
@@ -101,7 +153,10 @@ async function seedSqlite(options: SeedOptions): Promise<number> {
     `INSERT INTO "Customer" ("id","storeId","externalId","createdAt","updatedAt") VALUES (?,?,?,?,?)`,
   );
   const order = raw.prepare(
-    `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus") VALUES (?,?,?,?,?,'EUR',?,0,?,0,0,1,?,?,?,?,?,'paid')`,
+    `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite") VALUES (?,?,?,?,?,'EUR',?,0,?,0,0,1,?,?,?,?,?,'paid',?,?,?)`,
+  );
+  const line = raw.prepare(
+    `INSERT INTO "OrderLine" ("id","storeId","orderId","externalId","productId","title","quantity","priceMinor") VALUES (?,?,?,?,?,?,1,?)`,
   );
   const insert = raw.transaction((customers: CustomerRow[], orders: OrderRow[]) => {
     for (const c of customers) customer.run(c.id, options.storeId, c.externalId, now, now);
@@ -120,6 +175,20 @@ async function seedSqlite(options: SeedOptions): Promise<number> {
         when,
         now,
         now,
+        o.sourceName,
+        o.landingSite,
+        o.referringSite,
+      );
+      o.products.forEach((p, k) =>
+        line.run(
+          `${o.id}l${k}`,
+          options.storeId,
+          o.id,
+          String(k),
+          String(p),
+          `Product ${p}`,
+          Math.round(o.gross / o.products.length),
+        ),
       );
     }
   });
@@ -150,9 +219,10 @@ async function seedPostgres(options: SeedOptions): Promise<number> {
         [customers.map((c) => c.id), options.storeId, options.now.toISOString(), customers.map((c) => c.externalId)],
       );
       await client.query(
-        `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus")
-         SELECT id, $1, ext, cid, cext, 'EUR', gross, 0, gross, false, false, true, at, at, at, $2, $2, 'paid'
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamp(3)[]) AS t(id, ext, cid, cext, gross, at)`,
+        `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite")
+         SELECT id, $1, ext, cid, cext, 'EUR', gross, 0, gross, false, false, true, at, at, at, $2, $2, 'paid', src, landing, referrer
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamp(3)[], $9::text[], $10::text[], $11::text[])
+           AS t(id, ext, cid, cext, gross, at, src, landing, referrer)`,
         [
           options.storeId,
           options.now.toISOString(),
@@ -163,11 +233,23 @@ async function seedPostgres(options: SeedOptions): Promise<number> {
           orders.map((o) => o.gross),
           // ISO text: PostgreSQL keeps the UTC wall time (the pg driver would send Dates in local time).
           orders.map((o) => o.when.toISOString()),
+          orders.map((o) => o.sourceName),
+          orders.map((o) => o.landingSite),
+          orders.map((o) => o.referringSite),
         ],
+      );
+      const lines = orders.flatMap((o) =>
+        o.products.map((p, k) => [`${o.id}l${k}`, o.id, String(k), String(p), Math.round(o.gross / o.products.length)]),
+      );
+      await client.query(
+        `INSERT INTO "OrderLine" ("id","storeId","orderId","externalId","productId","title","quantity","priceMinor")
+         SELECT id, $1, oid, ext, pid, 'Product ' || pid, 1, price
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(id, oid, ext, pid, price)`,
+        [options.storeId, ...[0, 1, 2, 3, 4].map((c) => lines.map((l) => l[c]))],
       );
     });
   } finally {
-    await client.query(`ANALYZE "Order"; ANALYZE "Customer"`).catch(() => undefined);
+    await client.query(`ANALYZE "Order"; ANALYZE "Customer"; ANALYZE "OrderLine"`).catch(() => undefined);
     await client.end();
   }
 }

@@ -167,6 +167,9 @@ const summary = {
   scoredCustomers: count(`SELECT COUNT(*) AS n FROM "CustomerScore"`),
   taggedInShopify: tagged,
   surveyAnswers: count(`SELECT COUNT(*) AS n FROM "SurveyResponse"`),
+  // Customer intelligence (Channels, Retention, Journey, Products, Shopify groups pages) and next products.
+  insightKinds: count(`SELECT COUNT(*) AS n FROM "StoreInsight"`),
+  nextProducts: count(`SELECT COUNT(*) AS n FROM "CustomerInsight" WHERE "nextProduct" IS NOT NULL`),
 };
 say(`synced: ${JSON.stringify(summary)} (${elapsed()})`);
 db.close();

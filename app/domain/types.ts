@@ -69,6 +69,8 @@ export interface StoreOrder {
   sourceName: string | null;
   landingSite: string | null;
   referringSite: string | null;
+  /** WooCommerce order attribution meta beyond the landing page and referrer (source_type, utm_*), as JSON. */
+  attribution?: string | null;
   processedAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -96,6 +96,11 @@ export interface PlatformDefinition<
   Runtime extends PlatformRuntime = PlatformRuntime,
 > extends PlatformLabels {
   readonly name: Platform;
+  /**
+   * What an order's stored `sourceName` holds on this platform: the channel it came through (Shopify: "web", "pos",
+   * an app id) or how it was created (WooCommerce `created_via`: "checkout", "admin"). Acquisition channels read it.
+   */
+  readonly orderSource: "source-name" | "created-via";
   /** The adapter for one store (WooCommerce keys guest ids per store, so adapters may differ per store). */
   forStore(store: { id: string }, keys: { encryptionKey: Buffer }): StorePlatform;
   /** The store's own secret for signing survey links (WooCommerce: the plugin's embed secret), or null. */

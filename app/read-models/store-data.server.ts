@@ -25,6 +25,8 @@ export async function deleteStoreData(
   // Children before parents (order lines before orders before customers).
   const tables: [string, string][] = [
     ["customerScores", "CustomerScore"],
+    ["customerInsights", "CustomerInsight"],
+    ["storeInsights", "StoreInsight"],
     ["segmentSnapshots", "SegmentSnapshot"],
     ["segmentTransitions", "SegmentTransition"],
     ["recomputeRuns", "RecomputeRun"],

@@ -23,6 +23,8 @@ import { loadCustomerPage } from "../read-models/customer.server";
 import { storeView } from "../read-models/store-view";
 import { formatCount, formatDay, formatDayKey, formatMoney, formatShare } from "../read-models/format";
 import { segmentBySlug, segmentName, stageName } from "../domain/names";
+import { customerInsight } from "../read-models/intelligence/intelligence.server";
+import { NextProductCard } from "../components/NextProductCard";
 import { StatCard } from "../components/StatCard";
 import { StatGrid } from "../components/StatGrid";
 import { TitledCard } from "../components/TitledCard";
@@ -33,7 +35,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { store, embedded } = await requireStore(request);
   const data = await loadCustomerPage(services().db, storeView(store), params.id ?? "", embedded);
   if (!data) throw new Response("No such customer in this store", { status: 404 });
-  return data;
+  return { ...data, insight: await customerInsight(services().db, store.id, data.customer.id) };
 };
 
 function ScoreBar({ label, score, meaning }: { label: string; score: number; meaning: string }) {
@@ -131,6 +133,7 @@ export default function CustomerPage() {
           <Layout>
             <Layout.Section>
               <BlockStack gap="400">
+                {data.insight && <NextProductCard insight={data.insight} />}
                 <TitledCard title={`Why ${segmentName(score.segment)}`}>
                   {segment && <Text as="p">{segment.definition}</Text>}
                   <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">

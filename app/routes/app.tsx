@@ -35,6 +35,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const NAV = [
   { to: "/app", label: "Overview" },
   { to: "/app/predictions", label: "Predictions" },
+  { to: "/app/channels", label: "Channels" },
+  { to: "/app/retention", label: "Retention" },
+  { to: "/app/journey", label: "Journey" },
+  { to: "/app/products", label: "Products" },
+  { to: "/app/top-customers", label: "Top customers" },
+  { to: "/app/shopify-groups", label: "Shopify groups" },
   { to: "/app/surveys", label: "Surveys" },
   { to: "/app/settings", label: "Settings" },
   { to: "/app/sync", label: "Sync" },

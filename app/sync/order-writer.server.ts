@@ -108,6 +108,7 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
       sourceName: order.sourceName,
       landingSite: order.landingSite,
       referringSite: order.referringSite,
+      attribution: order.attribution ?? null,
       processedAt: order.processedAt,
       platformCreatedAt: order.createdAt,
       platformUpdatedAt: order.updatedAt,

@@ -332,6 +332,8 @@ export class SimStore {
     line_items?: { product_id: number; quantity?: number }[];
     set_paid?: boolean;
     created_via?: string;
+    /** e.g. WooCommerce 8.5+ order attribution (`_wc_order_attribution_utm_source`, …). */
+    meta_data?: { key: string; value: unknown }[];
   }): SimOrder {
     const now = this.clock.nowSeconds();
     const lines: SimLine[] = (input.line_items ?? []).map((l) => {
@@ -363,7 +365,7 @@ export class SimStore {
       paidAt: input.set_paid || status === "completed" || status === "processing" ? now : null,
       completedAt: status === "completed" ? now : null,
       refunds: [],
-      meta: [],
+      meta: (input.meta_data ?? []).map((m) => ({ id: this.nextMetaId++, key: m.key, value: m.value })),
     };
     this.orders.set(order.id, order);
     // Observed on the real store: creating an order saves it again, so order.updated fires too.

@@ -98,6 +98,9 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
       "persist",
       "backtest",
       "tag-diff",
+      "intelligence",
+      "products",
+      "intelligence-write",
     ]);
     // "How good are these predictions": a holdout backtest of the fitted models on the store's own history.
     const model = JSON.parse(run.model!) as {
@@ -125,7 +128,16 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     const status = await storeStatus(database.db, storeId, NOW);
     const last = status.recompute.last!;
     expect(last).toMatchObject({ state: "completed", trigger: "manual", error: null });
-    expect(last.phases.map((p) => p.name)).toEqual(["aggregate", "score", "persist", "backtest", "tag-diff"]);
+    expect(last.phases.map((p) => p.name)).toEqual([
+      "aggregate",
+      "score",
+      "persist",
+      "backtest",
+      "tag-diff",
+      "intelligence",
+      "products",
+      "intelligence-write",
+    ]);
     expect(last.phases.every((p) => p.ms >= 0)).toBe(true);
     // The run's real duration: at least its phases, and not more than this test has taken.
     const phasesMs = last.phases.reduce((n, p) => n + p.ms, 0);

@@ -16,6 +16,7 @@ import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
 import { parseThresholds } from "../../domain/settings";
+import { runIntelligence } from "./intelligence.server";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -189,6 +190,28 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         ),
       (p) => p.changed,
     );
+    // Customer intelligence (issue 15): channels, retention, journey, products; never fails the run.
+    const intelligence = await runIntelligence(
+      {
+        ...deps,
+        store,
+        table,
+        scores,
+        referenceDay,
+        reference: now,
+        utcOffsetMinutes: offset,
+        computedAt: now,
+        rfmBins: thresholds.rfmBins,
+        lifecycle: {
+          atRiskGaps: thresholds.atRiskGaps,
+          lostGaps: thresholds.lostGaps,
+          atRiskPAlive: thresholds.atRiskPAlive,
+          lostPAlive: thresholds.lostPAlive,
+          heroShare: thresholds.heroShare,
+        },
+      },
+      timed,
+    );
     const counts = {
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
@@ -201,6 +224,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       // What the overview shows, computed here from memory instead of by sorting the stored scores.
       clvHistogram: clvHistogram(table, scores),
       topCustomers: topCustomersByValue(table, scores, TOP_CUSTOMERS_KEPT),
+      intelligence,
     };
     const model = {
       status: scores.clv.status,

@@ -31,6 +31,7 @@ export interface ShopifyRuntime extends PlatformRuntime {
 
 export const shopify: PlatformDefinition<ShopifyRuntimeOptions, ShopifyRuntime> = {
   name: "shopify",
+  orderSource: "source-name",
   ...shopifyLabels,
   forStore: () => shopifyPlatform,
   surveySecret: () => null,

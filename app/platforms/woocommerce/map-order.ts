@@ -72,6 +72,7 @@ export function mapWooOrder(payload: unknown, options: MapWooOrderOptions): WooS
     sourceName: nonEmpty(str(payload, "created_via")),
     landingSite: attribution(payload, "_wc_order_attribution_session_entry"),
     referringSite: attribution(payload, "_wc_order_attribution_referrer"),
+    attribution: attributionMeta(payload),
     processedAt: createdAt,
     createdAt,
     updatedAt,
@@ -158,6 +159,20 @@ function mapLines(payload: Json, currency: string): StoreOrderLine[] {
     });
   }
   return lines;
+}
+
+/** The other order attribution fields (source_type, utm_*), prefix dropped, as JSON; null when there are none. */
+function attributionMeta(payload: Json): string | null {
+  const fields: Record<string, string> = {};
+  for (const m of arr(payload, "meta_data")) {
+    const key = str(m, "key");
+    const value = nonEmpty(str(m, "value"));
+    if (key === null || value === null || !key.startsWith("_wc_order_attribution_")) continue;
+    const name = key.slice("_wc_order_attribution_".length);
+    if (name === "session_entry" || name === "referrer" || !/^(source_type|utm_[a-z_]+)$/.test(name)) continue;
+    fields[name] = value.slice(0, 200);
+  }
+  return Object.keys(fields).length > 0 ? JSON.stringify(fields) : null;
 }
 
 /** WooCommerce 8.5+ order attribution, when the store exposes it in meta_data. */

@@ -27,6 +27,7 @@ const adapters = new Map<string, StorePlatform>();
 
 export const woocommerce: PlatformDefinition<undefined, WooRuntime> = {
   name: "woocommerce",
+  orderSource: "created-via",
   ...wooLabels,
   forStore(store, { encryptionKey }) {
     let platform = adapters.get(store.id);

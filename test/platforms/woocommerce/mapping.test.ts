@@ -137,3 +137,29 @@ describe("orders", () => {
     expect(mapWooCustomer({ id: 0 })).toBeNull();
   });
 });
+
+describe("order attribution", () => {
+  it("keeps WooCommerce's attribution meta: landing page, referrer, and source_type/utm_* as JSON", () => {
+    const store = new SimStore();
+    const order = store.createOrder({ status: "completed", line_items: [{ product_id: 12 }] });
+    const doc = store.orderDocument(order) as Record<string, unknown>;
+    doc.meta_data = [
+      { id: 1, key: "_wc_order_attribution_source_type", value: "utm" },
+      { id: 2, key: "_wc_order_attribution_utm_source", value: "newsletter" },
+      { id: 3, key: "_wc_order_attribution_utm_medium", value: "email" },
+      { id: 4, key: "_wc_order_attribution_session_entry", value: "https://shop.example/?utm_campaign=spring" },
+      { id: 5, key: "_wc_order_attribution_referrer", value: "https://mail.google.com/" },
+      { id: 6, key: "_wc_order_attribution_user_agent", value: "Mozilla/5.0" },
+      { id: 7, key: "_other", value: "x" },
+    ];
+    const mappedOrder = mapped(doc);
+    expect(mappedOrder.landingSite).toBe("https://shop.example/?utm_campaign=spring");
+    expect(mappedOrder.referringSite).toBe("https://mail.google.com/");
+    expect(JSON.parse(mappedOrder.attribution!)).toEqual({
+      source_type: "utm",
+      utm_source: "newsletter",
+      utm_medium: "email",
+    });
+    expect(mapped(store.orderDocument(order)).attribution).toBeNull();
+  });
+});

@@ -1,0 +1,397 @@
+/**
+ * Channels: which channels and campaigns bring valuable customers (customers acquired, repeat rate, predicted and
+ * historic value, NPS), what the customers themselves say brought them beside what was tracked, and the most the
+ * merchant can spend to acquire a customer — with their own horizon, margin and target, and their actual spend.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { requireStore } from "../auth/admin-context.server";
+import { useFocusableTables } from "../components/useFocusableTables";
+import { services } from "../services.server";
+import { storeView } from "../read-models/store-view";
+import { formatCount, formatDateTime, formatMoney, formatNps, formatShare, toMajorUnits } from "../read-models/format";
+import {
+  loadChannelsPage,
+  parseAcquisitionForm,
+  saveAcquisitionSettings,
+} from "../read-models/intelligence/intelligence.server";
+import { INSIGHT_HORIZONS, SPEND_PERIODS } from "../read-models/intelligence/insight-types";
+import { CHANNELS } from "../domain/intelligence/channels";
+import { ChartFrame } from "../components/ChartFrame";
+import { LazyBarChart } from "../components/charts/lazy";
+import { TitledCard } from "../components/TitledCard";
+import { DownloadButton } from "../components/DownloadButton";
+
+export const meta = () => [{ title: "Channels · Ciclo" }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { store, embedded } = await requireStore(request);
+  return { ...(await loadChannelsPage(services().db, storeView(store))), embedded };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { store } = await requireStore(request);
+  const digits = Math.round(Math.log10(1 / toMajorUnits(1, store.currency)));
+  const parsed = parseAcquisitionForm(await request.formData(), digits);
+  if (!parsed.settings) return json({ ok: false as const, errors: parsed.errors }, { status: 400 });
+  await saveAcquisitionSettings(services().db, store.id, parsed.settings);
+  return json({ ok: true as const, errors: {} as Record<string, string> });
+};
+
+const horizonLabel = (days: number) =>
+  days % 365 === 0 ? `${days / 365 === 1 ? "12 months" : `${days / 365} years`}` : `${Math.round(days / 30)} months`;
+
+export default function ChannelsPage() {
+  const data = useLoaderData<typeof loader>();
+  useFocusableTables(useLoaderData<typeof loader>());
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { store, insight, settings, maxCac, cost } = data;
+  const money = (minor: number | null | undefined) =>
+    minor === null || minor === undefined ? "—" : formatMoney(Math.round(minor), store.currency);
+  const major = (minor: number) => String(toMajorUnits(Math.round(minor), store.currency));
+  const formValues = () => ({
+    horizonDays: String(settings.horizonDays),
+    grossMarginPercent: String(settings.grossMarginPercent),
+    targetRatio: String(settings.targetRatio),
+    spendPeriodDays: String(settings.spendPeriodDays),
+    ...Object.fromEntries(
+      CHANNELS.map((c, k) => [`spend-${k}`, settings.spendMinor[c] ? major(settings.spendMinor[c]!) : ""]),
+    ),
+  });
+  const [values, setValues] = useState<Record<string, string>>(formValues);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => setValues(formValues()), [settings]);
+  const errors = result && !result.ok ? result.errors : {};
+  const set = (name: string) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
+
+  if (!insight) {
+    return (
+      <Page title="Channels" subtitle="Which channels bring your most valuable customers?">
+        <Card>
+          <EmptyState heading="No channel analysis yet" image="">
+            <p>
+              After the next nightly recompute, this page shows for every channel and campaign how many customers it
+              brought, how many came back, what they are worth and what they may cost to acquire. Channels come from
+              each customer's first order: its sales channel, referring site and the UTM tags of the page they landed
+              on.
+            </p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  const channels = insight.channels;
+  const topCampaigns = insight.campaigns.slice(0, 25);
+  const overall = maxCac.find((r) => r.channel === null);
+  const acquiredChannels = new Set(channels.map((c) => c.channel));
+  const chartData = [
+    {
+      name: "Historic value per customer",
+      data: channels.map((c) => ({
+        key: c.channel,
+        value: Math.round(toMajorUnits(c.meanHistoricValue ?? 0, store.currency)),
+      })),
+    },
+    ...(insight.predictive
+      ? [
+          {
+            name: "Predicted next 12 months",
+            data: channels.map((c) => ({
+              key: c.channel,
+              value: Math.round(toMajorUnits(c.meanPredictedValue ?? 0, store.currency)),
+            })),
+          },
+        ]
+      : []),
+  ];
+  const best = [...channels]
+    .filter((c) => !c.smallSample)
+    .sort(
+      (a, b) => (b.meanPredictedValue ?? b.meanHistoricValue ?? 0) - (a.meanPredictedValue ?? a.meanHistoricValue ?? 0),
+    )[0];
+  const valueRow = (c: (typeof channels)[number], label: string) => [
+    label,
+    formatCount(c.customers),
+    formatShare(c.repeatRate),
+    formatShare(c.windowRepeat?.rate ?? null),
+    money(c.meanPredictedValue),
+    money(c.meanHistoricValue),
+    c.nps.responses > 0 ? `${formatNps(c.nps.nps)} (${c.nps.responses})` : "—",
+  ];
+  const headings = [
+    "",
+    "Customers acquired",
+    "Came back",
+    "Came back within 12 months",
+    "Predicted value, next 12 months",
+    "Spent so far (avg)",
+    "NPS (answers)",
+  ];
+  const types = ["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"] as const;
+
+  return (
+    <Page title="Channels" subtitle="Which channels bring your most valuable customers, and what may a customer cost?">
+      <BlockStack gap="500">
+        <InlineStack gap="200">
+          <DownloadButton url="/app/channels/export" filename="ciclo-channels.csv" embedded={data.embedded}>
+            Download channels (CSV)
+          </DownloadButton>
+          <DownloadButton
+            url="/app/channels/export?by=campaign"
+            filename="ciclo-campaigns.csv"
+            embedded={data.embedded}
+          >
+            Download campaigns (CSV)
+          </DownloadButton>
+        </InlineStack>
+        <Text as="p" tone="subdued">
+          A customer's channel is where their first order came from: the sales channel, the site that linked to the
+          store, and the UTM tags of the page they landed on. Updated {formatDateTime(data.computedAt, store.timezone)}.
+        </Text>
+        {best && (
+          <Banner tone="info" title={`${best.channel} brings your most valuable customers`}>
+            <p>
+              Its {formatCount(best.customers)} customers are worth{" "}
+              {money(best.meanPredictedValue ?? best.meanHistoricValue)} each{" "}
+              {best.meanPredictedValue !== null ? "over the next 12 months" : "so far"}, and{" "}
+              {formatShare(best.repeatRate, 0)} of them came back.
+            </p>
+          </Banner>
+        )}
+        <TitledCard title="Value per channel">
+          <ChartFrame
+            height={360}
+            summary={`Average value per customer for each of ${channels.length} channels; the table below has the figures.`}
+          >
+            <LazyBarChart data={chartData} horizontal formatValue={(v) => `${Number(v).toLocaleString("en-US")}`} />
+          </ChartFrame>
+          <DataTable
+            columnContentTypes={[...types]}
+            headings={headings}
+            rows={channels.map((c) => valueRow(c, `${c.channel}${c.smallSample ? " (few customers)" : ""}`))}
+          />
+          <Text as="p" variant="bodySm" tone="subdued">
+            "Came back within 12 months" only counts customers whose first order is at least a year old. NPS is from the
+            post-purchase survey.
+          </Text>
+        </TitledCard>
+        <TitledCard title="Value per campaign">
+          {topCampaigns.length === 0 ? (
+            <Text as="p" tone="subdued">
+              No first order carried a campaign tag (utm_campaign) yet.
+            </Text>
+          ) : (
+            <DataTable
+              columnContentTypes={[...types]}
+              headings={["Campaign (channel)", ...headings.slice(1)]}
+              rows={topCampaigns.map((c) => valueRow(c, `${c.campaign} (${c.channel})`))}
+            />
+          )}
+        </TitledCard>
+        <Layout>
+          <Layout.Section>
+            <BlockStack gap="400">
+              <TitledCard title="The most you can spend to acquire a customer">
+                {overall && (
+                  <Text as="p" variant="headingLg">
+                    {money(overall.maxCac)} per customer
+                  </Text>
+                )}
+                {overall && <Text as="p">{overall.explanation}</Text>}
+                {!insight.predictive && (
+                  <Banner tone="warning" title="Based on first orders only">
+                    There is not enough history for predictions yet, so future purchases count as zero: the figures are
+                    a floor.
+                  </Banner>
+                )}
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
+                  headings={["Channel", "Customers used", "Value per customer", "Gross profit", "Most you can spend"]}
+                  rows={maxCac
+                    .filter((r) => r.channel !== null)
+                    .map((r) => [
+                      `${r.channel}${r.basis === "all" ? " (all customers)" : ""}`,
+                      formatCount(r.customers),
+                      money(r.valuePerCustomer),
+                      money(r.grossProfitPerCustomer),
+                      money(r.maxCac),
+                    ])}
+                />
+              </TitledCard>
+              {cost.length > 0 && (
+                <TitledCard title={`What customers actually cost (last ${settings.spendPeriodDays} days)`}>
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "text"]}
+                    headings={["Channel", "Spend", "Customers acquired", "Cost per customer", "Most you can spend", ""]}
+                    rows={cost.map((r) => [
+                      r.channel,
+                      money(r.spendMinor),
+                      formatCount(r.customersAcquired),
+                      money(r.costPerCustomer),
+                      money(r.maxCac),
+                      <Badge
+                        key={r.channel}
+                        tone={r.verdict === "within" ? "success" : r.verdict === "above" ? "critical" : "info"}
+                      >
+                        {r.verdict === "within" ? "Within" : r.verdict === "above" ? "Too expensive" : "No figure"}
+                      </Badge>,
+                    ])}
+                  />
+                  {cost.map((r) => (
+                    <Text key={r.channel} as="p" variant="bodySm" tone="subdued">
+                      {r.explanation}
+                    </Text>
+                  ))}
+                </TitledCard>
+              )}
+            </BlockStack>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <Card>
+              <Form method="post">
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Your numbers
+                  </Text>
+                  {result?.ok && (
+                    <Banner tone="success" title="Saved">
+                      The figures use your numbers now.
+                    </Banner>
+                  )}
+                  {result && !result.ok && <Banner tone="critical" title="Not saved: please check the fields" />}
+                  <FormLayout>
+                    <Select
+                      label="Horizon"
+                      name="horizonDays"
+                      options={INSIGHT_HORIZONS.map((d) => ({ label: horizonLabel(d), value: String(d) }))}
+                      value={values.horizonDays}
+                      onChange={set("horizonDays")}
+                      helpText={data.settingHelp.horizonDays}
+                      error={errors.horizonDays}
+                    />
+                    <TextField
+                      label="Gross margin (%)"
+                      name="grossMarginPercent"
+                      type="number"
+                      value={values.grossMarginPercent}
+                      onChange={set("grossMarginPercent")}
+                      helpText={data.settingHelp.grossMargin}
+                      error={errors.grossMarginPercent}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label="Target value-to-cost ratio"
+                      name="targetRatio"
+                      type="number"
+                      value={values.targetRatio}
+                      onChange={set("targetRatio")}
+                      helpText={data.settingHelp.targetRatio}
+                      error={errors.targetRatio}
+                      autoComplete="off"
+                    />
+                    <Select
+                      label="Spend period"
+                      name="spendPeriodDays"
+                      options={SPEND_PERIODS.map((d) => ({ label: `Last ${d} days`, value: String(d) }))}
+                      value={values.spendPeriodDays}
+                      onChange={set("spendPeriodDays")}
+                      helpText="Enter what you spent per channel in this period (optional) to compare the actual cost per customer."
+                      error={errors.spendPeriodDays}
+                    />
+                    {CHANNELS.map((channel, k) =>
+                      acquiredChannels.has(channel) || values[`spend-${k}`] ? (
+                        <TextField
+                          key={channel}
+                          label={`${channel} spend (${store.currency})`}
+                          name={`spend-${k}`}
+                          inputMode="decimal"
+                          value={values[`spend-${k}`] ?? ""}
+                          onChange={set(`spend-${k}`)}
+                          error={errors[`spend-${k}`]}
+                          autoComplete="off"
+                        />
+                      ) : null,
+                    )}
+                  </FormLayout>
+                  <InlineStack align="end">
+                    <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                      Save
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Form>
+            </Card>
+          </Layout.Section>
+        </Layout>
+        <TitledCard title="What customers say brought them, beside what was tracked">
+          {insight.survey.rows.length === 0 ? (
+            <Text as="p" tone="subdued">
+              No answers to "How did you hear about us?" from customers with orders yet. Add the question to the
+              post-purchase survey to compare.
+            </Text>
+          ) : (
+            <>
+              <Text as="p" tone="subdued">
+                Customers remember the first time they heard of you; tracking records the last click before the order.
+                Both are shown side by side: neither is wrong.
+              </Text>
+              <DataTable
+                columnContentTypes={["text", "numeric", "numeric", "text"]}
+                headings={["They said", "Answers", "Tracked channel agrees", "Tracked as (top 3)"]}
+                rows={insight.survey.rows.map((r) => [
+                  r.answer,
+                  formatCount(r.respondents),
+                  formatShare(r.agreementShare),
+                  r.byChannel
+                    .map((count, k) => ({ count, name: insight.survey.channels[k]! }))
+                    .filter((x) => x.count > 0)
+                    .sort((a, b) => b.count - a.count)
+                    .slice(0, 3)
+                    .map((x) => `${x.name} ${x.count}`)
+                    .join(", "),
+                ])}
+              />
+            </>
+          )}
+        </TitledCard>
+        <TitledCard title="What each channel means" gap="200">
+          <dl style={{ margin: 0 }}>
+            {channels.map((c) => (
+              <div key={c.channel} style={{ paddingBottom: 6 }}>
+                <dt>
+                  <Text as="span" fontWeight="semibold">
+                    {c.channel}
+                  </Text>
+                </dt>
+                <dd style={{ margin: 0 }}>
+                  <Text as="span" variant="bodySm" tone="subdued">
+                    {data.descriptions[c.channel]}
+                  </Text>
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </TitledCard>
+      </BlockStack>
+    </Page>
+  );
+}

@@ -1,0 +1,172 @@
+/**
+ * The customer-intelligence pages in real Chromium, on a store filled through the real mapping and writer from the
+ * Shopify simulator's history (sources, UTM landing pages, line items) and scored by the real nightly (two runs,
+ * so stage changes exist): every page shows data, passes axe-core with no serious or critical violation, and
+ * leaves a screenshot in screenshots/.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, tuneDb, type Db } from "../../app/db.server";
+import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
+import { generateDemoHistory } from "../../simulators/shopify";
+import { SimulatedShop } from "../../simulators/shopify/store";
+import { importShop } from "../support/store-fixture";
+import {
+  openDemoAdmin,
+  screenshot,
+  seriousAccessibilityViolations,
+  settled,
+  type DemoApp,
+} from "../support/demo-admin";
+
+let demo: DemoApp;
+let page: Page;
+let close: (() => Promise<void>) | undefined;
+let db: Db;
+let sampleCustomerId = "";
+
+const END = new Date();
+const ANSWERS = ["instagram", "google", "friend", "newsletter", "tiktok"];
+
+beforeAll(async () => {
+  ({ demo, page, close } = await openDemoAdmin({ kind: "empty" }));
+  const url = `file:${demo.dir}/e2e.sqlite`;
+  db = createDb(url);
+  await tuneDb(db, url);
+  const bulk = createBulkWriter(db, url);
+  const shop = new SimulatedShop({ domain: demo.store.shop, timezone: "Europe/Rome", seed: 9 });
+  shop.load(generateDemoHistory({ seed: 15, customers: 600, targetOrders: 2000, years: 3, end: END }));
+  await importShop(db, shop, demo.store.storeId);
+  // Survey answers ("how did you hear about us", NPS) and Shopify's own groups for some customers.
+  const customers = await db.customer.findMany({ where: { storeId: demo.store.storeId }, take: 150 });
+  for (const [k, c] of customers.entries()) {
+    for (const [questionId, answerId, score] of [
+      ["attribution", ANSWERS[k % ANSWERS.length]!, null],
+      ["nps", null, (k * 7) % 11],
+    ] as const) {
+      await db.surveyResponse.create({
+        data: {
+          storeId: demo.store.storeId,
+          orderExternalId: `o-${c.externalId}`,
+          customerId: c.id,
+          target: "thank-you",
+          questionSet: "default",
+          questionId,
+          answerId,
+          score,
+        },
+      });
+    }
+    await db.customer.update({
+      where: { id: c.id },
+      data: {
+        shopifyRfmGroup: ["CHAMPIONS", "LOYAL", "AT_RISK", "NEW", "DORMANT", "PROMISING"][k % 6],
+        shopifyPredictedSpendTier: ["HIGH", "MEDIUM", "LOW", "LOW"][k % 4],
+      },
+    });
+  }
+  await db.store.update({ where: { id: demo.store.storeId }, data: { historyCompleteAt: new Date(0) } });
+  const deps = { db, bulk, dialect: "sqlite" as const };
+  await recomputeStore({ ...deps, now: () => new Date(END.getTime() - 30 * 86_400_000) }, demo.store.storeId, "manual");
+  await recomputeStore({ ...deps, now: () => END }, demo.store.storeId, "manual");
+  bulk.close();
+  sampleCustomerId = (
+    await db.customerInsight.findFirstOrThrow({ where: { storeId: demo.store.storeId, nextProduct: { not: null } } })
+  ).customerId;
+}, 300_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await close?.();
+});
+
+async function visit(path: string, name: string): Promise<string> {
+  const response = await page.goto(`${demo.app.url}${path}`);
+  expect(response?.status(), path).toBe(200);
+  await settled(page);
+  await screenshot(page, name);
+  expect(await seriousAccessibilityViolations(page), `${path} accessibility`).toEqual([]);
+  return page.locator("main").innerText();
+}
+
+describe("customer intelligence pages", { timeout: 90_000 }, () => {
+  it("Channels: value per channel and campaign, what customers said, the most a customer may cost", async () => {
+    const text = await visit("/app/channels", "intelligence-channels");
+    expect(text).toContain("Value per channel");
+    expect(text).toMatch(/Organic search|Paid search|Email/);
+    expect(text).toContain("Value per campaign");
+    expect(text).toContain("The most you can spend to acquire a customer");
+    expect(text).toContain("What customers say brought them");
+    expect(await page.locator("figure svg").count()).toBeGreaterThanOrEqual(1);
+    // The merchant's own numbers: a 40 % margin, and spend on Email.
+    await page.getByLabel("Gross margin (%)").fill("40");
+    const email = page.getByLabel(/^Email spend/);
+    if ((await email.count()) > 0) await email.fill("500");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("The figures use your numbers now.").waitFor();
+    await settled(page);
+    const saved = await page.locator("main").innerText();
+    expect(
+      saved,
+      saved.slice(saved.indexOf("The most you can spend"), saved.indexOf("The most you can spend") + 600),
+    ).toContain("At a 40 % gross margin");
+    const csv = await page.request.get(`${demo.app.url}/app/channels/export?by=campaign`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain("channel,campaign,customers");
+    expect((await page.request.get(`${demo.app.url}/app/channels/export?by=nope`)).status()).toBe(400);
+  });
+
+  it("Retention: cohort heat map, churn per year and segment, the what-if line", async () => {
+    const text = await visit("/app/retention?segment=loyal", "intelligence-retention");
+    expect(text).toContain("Churn rate, last 12 months");
+    expect(text).toContain("Cohorts: share of each month's new customers buying again");
+    expect(text).toContain("Churn per segment");
+    expect(text).toContain("What if the repeat rate rose by one point?");
+    expect((await page.request.get(`${demo.app.url}/app/retention?segment=nope`)).status()).toBe(400);
+  });
+
+  it("Products: pairs bought together and a product view", async () => {
+    const text = await visit("/app/products", "intelligence-products");
+    expect(text).toContain("Bought together");
+    expect(text).toContain("Next product for each customer");
+    await page.locator("table").first().getByRole("link").first().click();
+    await page.getByRole("heading", { name: "Segments that buy it" }).waitFor();
+    await settled(page);
+    await screenshot(page, "intelligence-product");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect((await page.request.get(`${demo.app.url}/app/products?product=missing`)).status()).toBe(404);
+  });
+
+  it("Top customers: 100 by default, any N, CSV", async () => {
+    const text = await visit("/app/top-customers", "intelligence-top-customers");
+    expect(text).toContain("Your 100 most valuable customers");
+    expect(await page.locator("table tbody tr").count()).toBe(100);
+    await visit("/app/top-customers?n=7&basis=historic", "intelligence-top-customers-7");
+    expect(await page.locator("table tbody tr").count()).toBe(7);
+    const csv = await page.request.get(`${demo.app.url}/app/top-customers/export?n=7&basis=historic`);
+    expect((await csv.text()).trim().split("\n")).toHaveLength(8);
+    expect((await page.request.get(`${demo.app.url}/app/top-customers?n=0`)).status()).toBe(400);
+  });
+
+  it("Journey: nine stages with counts, meanings and stage changes", async () => {
+    const text = await visit("/app/journey", "intelligence-journey");
+    for (const stage of ["New", "Lead", "Waiting", "At risk", "Lost", "Hero", "Occasional", "Repeat", "Ghost"])
+      expect(text).toContain(stage);
+    expect(text).toContain("What each stage means here");
+    expect(text).toContain("Latest stage changes");
+  });
+
+  it("Shopify groups: the agreement matrix and why they differ", async () => {
+    const text = await visit("/app/shopify-groups", "intelligence-shopify-groups");
+    expect(text).toContain("RFM: Ciclo's segment × Shopify's group");
+    expect(text).toContain("Why they differ");
+    expect(text).toContain("Predicted spend");
+  });
+
+  it("Customer page shows the suggested next product", async () => {
+    const text = await visit(`/app/customers/${sampleCustomerId}`, "intelligence-customer");
+    expect(text).toContain("Suggested next product");
+    expect(text).toContain("Came through");
+  });
+});
