@@ -92,6 +92,9 @@ describe.each(DB_KINDS)("customers/redact on %s", (kind) => {
     await db.customerLabels.create({
       data: { storeId: store.id, customerId: eveRow.id, tags: JSON.stringify(["ciclo:rfm-champions"]) },
     });
+    await db.customerInsight.create({
+      data: { storeId: store.id, customerId: eveRow.id, computedAt: new Date(), channel: "Email", nextProduct: "Tent" },
+    });
     await db.tagOutboxItem.create({
       data: {
         storeId: store.id,
