@@ -56,7 +56,7 @@ export default function JourneyPage() {
           </ChartFrame>
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "text", "text"]}
-            headings={["Stage", "Customers", "Spent so far", "Ciclo lifecycle stage", "Tagged"]}
+            headings={["Stage", "Customers", "Spent so far", "Ciclo lifecycle stage", "Can be tagged"]}
             rows={counts.map((c) => [
               c.stage,
               formatCount(c.count),
