@@ -5,13 +5,13 @@
  * so stored answers stay comparable when wording or language changes. Adding an answer therefore means adding
  * its label to every locale file too (a test checks that every id has a label).
  */
+import type { QuestionKind } from "./question-kinds";
 
 export const SURVEY_TARGETS = ["thank-you", "order-status"] as const;
 /** Where a question is asked: right after paying, or on the order-status page once the order arrived. */
 export type SurveyTarget = (typeof SURVEY_TARGETS)[number];
 
-export const QUESTION_KINDS = ["choice", "nps", "text"] as const;
-export type QuestionKind = (typeof QUESTION_KINDS)[number];
+export { QUESTION_KINDS, type QuestionKind } from "./question-kinds";
 
 export interface QuestionDefinition {
   id: string;
