@@ -3,6 +3,7 @@
  * the same messages the server enforces. Thresholds are stored as JSON in StoreSettings.thresholds and read by
  * the nightly job (RFM bins, lifecycle cut-offs; see docs/decisions/063-admin-settings-and-data.md).
  */
+import { z } from "zod";
 import { TAG_FAMILIES, type TagFamily } from "./tag-families";
 
 export { TAG_FAMILIES, parseTagFamilies, type TagFamily } from "./tag-families";
@@ -65,82 +66,102 @@ export type SettingsValidation = { ok: true; values: SettingsValues } | { ok: fa
 // tag readable and makes "ours" unambiguous.
 const TAG_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]{0,18}[:_-]$/;
 
-function integer(text: string | null, min: number, max: number): number | null {
-  if (text === null || !/^-?\d+$/.test(text.trim())) return null;
-  const value = Number(text.trim());
-  return value >= min && value <= max ? value : null;
+/** A form number in [min, max]: whole (`integer`) or decimal, one message for every way it can be wrong. */
+function formNumber(kind: "integer" | "decimal", min: number, max: number, message: string) {
+  return z
+    .string()
+    .trim()
+    .regex(kind === "integer" ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
 }
 
-function decimal(text: string | null, min: number, max: number): number | null {
-  if (text === null || !/^-?\d+(\.\d+)?$/.test(text.trim())) return null;
-  const value = Number(text.trim());
-  return value >= min && value <= max ? value : null;
-}
+/**
+ * The Settings form as one schema: every field's message is here, and the two cross-field rules run only when
+ * both of their fields are valid on their own (so each field shows one message, the most useful one).
+ */
+export const SettingsFormSchema = z
+  .object({
+    tagPrefix: z
+      .string()
+      .trim()
+      .regex(
+        TAG_PREFIX,
+        'Use 2-20 letters, digits, "-" or "_", ending with ":", "-" or "_" (for example "ciclo:"). No spaces or commas.',
+      ),
+    tagFamilies: z.array(z.string()).check((ctx) => {
+      const unknown = ctx.value.filter((f) => !(TAG_FAMILIES as readonly string[]).includes(f));
+      if (unknown.length > 0)
+        ctx.issues.push({ code: "custom", input: ctx.value, message: `Unknown tag family: ${unknown.join(", ")}.` });
+    }),
+    pushMetafields: z.string().transform((value) => value === "on" || value === "true"),
+    scheduleHour: formNumber("integer", 0, 23, "Choose an hour from 0 to 23."),
+    surveyCooldownDays: formNumber("integer", 1, 365, "Enter a whole number of days from 1 to 365."),
+    thresholds: z.object({
+      rfmBins: formNumber("integer", 3, 10, "Enter a whole number from 3 to 10."),
+      atRiskGaps: formNumber("decimal", 1, 10, "Enter a number from 1 to 10."),
+      lostGaps: formNumber("decimal", 1, 20, "Enter a number from 1 to 20."),
+      atRiskPAlive: formNumber("decimal", 0, 1, "Enter a probability from 0 to 1 (e.g. 0.5)."),
+      lostPAlive: formNumber("decimal", 0, 1, "Enter a probability from 0 to 1 (e.g. 0.2)."),
+      heroShare: formNumber("decimal", 0.01, 0.5, "Enter a share from 0.01 to 0.5 (e.g. 0.2 for the top 20%)."),
+    }),
+  })
+  .check((ctx) => {
+    const failed = new Set(ctx.issues.map((issue) => issue.path?.join(".")));
+    const valid = (...paths: string[]) => paths.every((path) => !failed.has(path));
+    const t = ctx.value.thresholds;
+    if (valid("thresholds.atRiskGaps", "thresholds.lostGaps") && t.lostGaps <= t.atRiskGaps)
+      ctx.issues.push({
+        code: "custom",
+        input: t.lostGaps,
+        path: ["thresholds", "lostGaps"],
+        message: "Must be more gaps than “At risk”, or nobody would ever be At risk.",
+      });
+    if (valid("thresholds.atRiskPAlive", "thresholds.lostPAlive") && t.lostPAlive >= t.atRiskPAlive)
+      ctx.issues.push({
+        code: "custom",
+        input: t.lostPAlive,
+        path: ["thresholds", "lostPAlive"],
+        message: "Must be lower than the “At risk” probability.",
+      });
+  });
 
 /** Reads the Settings form (FormData or URLSearchParams). */
 export function validateSettingsForm(form: {
   get(name: string): unknown;
   getAll(name: string): unknown[];
 }): SettingsValidation {
+  // A missing or non-text field reads as "", so it gets its field's own message rather than a type error.
   const text = (name: string) => {
     const value = form.get(name);
-    return typeof value === "string" ? value : null;
+    return typeof value === "string" ? value : "";
   };
-  const errors: SettingsErrors = {};
-
-  const tagPrefix = (text("tagPrefix") ?? "").trim();
-  if (!TAG_PREFIX.test(tagPrefix)) {
-    errors.tagPrefix =
-      'Use 2-20 letters, digits, "-" or "_", ending with ":", "-" or "_" (for example "ciclo:"). No spaces or commas.';
-  }
-
-  const families = form.getAll("tagFamilies").filter((v): v is string => typeof v === "string");
-  const unknown = families.filter((f) => !(TAG_FAMILIES as readonly string[]).includes(f));
-  if (unknown.length > 0) errors.tagFamilies = `Unknown tag family: ${unknown.join(", ")}.`;
-
-  const scheduleHour = integer(text("scheduleHour"), 0, 23);
-  if (scheduleHour === null) errors.scheduleHour = "Choose an hour from 0 to 23.";
-
-  const surveyCooldownDays = integer(text("surveyCooldownDays"), 1, 365);
-  if (surveyCooldownDays === null) errors.surveyCooldownDays = "Enter a whole number of days from 1 to 365.";
-
-  const rfmBins = integer(text("rfmBins"), 3, 10);
-  if (rfmBins === null) errors["thresholds.rfmBins"] = "Enter a whole number from 3 to 10.";
-  const atRiskGaps = decimal(text("atRiskGaps"), 1, 10);
-  if (atRiskGaps === null) errors["thresholds.atRiskGaps"] = "Enter a number from 1 to 10.";
-  const lostGaps = decimal(text("lostGaps"), 1, 20);
-  if (lostGaps === null) errors["thresholds.lostGaps"] = "Enter a number from 1 to 20.";
-  else if (atRiskGaps !== null && lostGaps <= atRiskGaps)
-    errors["thresholds.lostGaps"] = "Must be more gaps than “At risk”, or nobody would ever be At risk.";
-  const atRiskPAlive = decimal(text("atRiskPAlive"), 0, 1);
-  if (atRiskPAlive === null) errors["thresholds.atRiskPAlive"] = "Enter a probability from 0 to 1 (e.g. 0.5).";
-  const lostPAlive = decimal(text("lostPAlive"), 0, 1);
-  if (lostPAlive === null) errors["thresholds.lostPAlive"] = "Enter a probability from 0 to 1 (e.g. 0.2).";
-  else if (atRiskPAlive !== null && lostPAlive >= atRiskPAlive)
-    errors["thresholds.lostPAlive"] = "Must be lower than the “At risk” probability.";
-  const heroShare = decimal(text("heroShare"), 0.01, 0.5);
-  if (heroShare === null) errors["thresholds.heroShare"] = "Enter a share from 0.01 to 0.5 (e.g. 0.2 for the top 20%).";
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    values: {
-      tagPrefix,
-      // Catalogue order, no duplicates.
-      tagFamilies: TAG_FAMILIES.filter((f) => families.includes(f)),
-      pushMetafields: text("pushMetafields") === "on" || text("pushMetafields") === "true",
-      scheduleHour: scheduleHour!,
-      surveyCooldownDays: surveyCooldownDays!,
-      thresholds: {
-        rfmBins: rfmBins!,
-        atRiskGaps: atRiskGaps!,
-        lostGaps: lostGaps!,
-        atRiskPAlive: atRiskPAlive!,
-        lostPAlive: lostPAlive!,
-        heroShare: heroShare!,
-      },
+  const parsed = SettingsFormSchema.safeParse({
+    tagPrefix: text("tagPrefix"),
+    tagFamilies: form.getAll("tagFamilies").filter((v): v is string => typeof v === "string"),
+    pushMetafields: text("pushMetafields"),
+    scheduleHour: text("scheduleHour"),
+    surveyCooldownDays: text("surveyCooldownDays"),
+    thresholds: {
+      rfmBins: text("rfmBins"),
+      atRiskGaps: text("atRiskGaps"),
+      lostGaps: text("lostGaps"),
+      atRiskPAlive: text("atRiskPAlive"),
+      lostPAlive: text("lostPAlive"),
+      heroShare: text("heroShare"),
     },
-  };
+  });
+  if (!parsed.success) {
+    const errors: SettingsErrors = {};
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join(".") as keyof SettingsErrors;
+      errors[key] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const values = parsed.data;
+  // Catalogue order, no duplicates.
+  return { ok: true, values: { ...values, tagFamilies: TAG_FAMILIES.filter((f) => values.tagFamilies.includes(f)) } };
 }
 
 /** Stored thresholds JSON -> complete thresholds (unknown or invalid fields fall back to the defaults). */
