@@ -108,7 +108,7 @@ function withDevelopmentDefaults(env: Env) {
  * or "test" (vitest). Any other value — unset, "staging", "production" — needs every secret set and refuses the
  * demo, so a server started without NODE_ENV is never left with a guessable secret or an open demo login.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): CicloConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): CicloConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => issue.message);
