@@ -1,6 +1,7 @@
 /** The Settings form's validation: one clear message per field, cross-field rules only between valid fields. */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_THRESHOLDS, validateSettingsForm } from "../../app/domain/settings";
+import { DEFAULT_THRESHOLDS } from "../../app/domain/settings";
+import { validateSettingsForm } from "../../app/domain/settings-form";
 
 const VALID: Record<string, string | string[]> = {
   tagPrefix: " ciclo: ",
