@@ -3,8 +3,8 @@
  * the admin shows merchants exactly the words their customers saw. Unknown ids fall back to the id in words.
  */
 import labels from "../../extensions/checkout-survey/locales/en.default.json";
-import { DEFAULT_QUESTIONS } from "../domain/surveys/catalogue";
-import { kindSpec, storedAnswerLabel, type StoredAnswerColumns } from "../domain/surveys/question-kinds";
+import { questionIdsByInsight } from "../domain/surveys/catalogue";
+import { storedAnswerLabel, type StoredAnswerColumns } from "../domain/surveys/question-kinds";
 
 const questions = labels.questions as Record<string, string>;
 const answers = labels.answers as Record<string, Record<string, string>>;
@@ -31,6 +31,4 @@ export function answerText(row: StoredAnswerColumns & { questionId: string }): s
 }
 
 /** Questions whose kind is summarised as a distribution by segment (the Jobs-To-Be-Done view). */
-export const DISTRIBUTION_QUESTIONS = DEFAULT_QUESTIONS.filter(
-  (question) => kindSpec(question.kind).insight === "distribution",
-).map((question) => question.id);
+export const DISTRIBUTION_QUESTIONS = questionIdsByInsight("distribution");

@@ -5,7 +5,7 @@
  * so stored answers stay comparable when wording or language changes. Adding an answer therefore means adding
  * its label to every locale file too (a test checks that every id has a label).
  */
-import type { QuestionKind } from "./question-kinds";
+import { kindSpec, type QuestionKindSpec, type QuestionKind } from "./question-kinds";
 
 export const SURVEY_TARGETS = ["thank-you", "order-status"] as const;
 /** Where a question is asked: right after paying, or on the order-status page once the order arrived. */
@@ -99,3 +99,11 @@ export function createCatalogue(questions: readonly QuestionDefinition[]): Surve
 }
 
 export const DEFAULT_CATALOGUE: SurveyCatalogue = createCatalogue(DEFAULT_QUESTIONS);
+
+/** The questions whose kind insights summarise a given way (NPS questions, distribution questions). */
+export function questionIdsByInsight(
+  insight: QuestionKindSpec<QuestionKind>["insight"],
+  questions: readonly QuestionDefinition[] = DEFAULT_QUESTIONS,
+): string[] {
+  return questions.filter((question) => kindSpec(question.kind).insight === insight).map((question) => question.id);
+}

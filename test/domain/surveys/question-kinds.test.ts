@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateSurveyAnswer } from "../../../app/domain/surveys/answer-validation";
-import { createCatalogue, DEFAULT_QUESTIONS, type QuestionDefinition } from "../../../app/domain/surveys/catalogue";
+import {
+  createCatalogue,
+  DEFAULT_QUESTIONS,
+  questionIdsByInsight,
+  type QuestionDefinition,
+} from "../../../app/domain/surveys/catalogue";
 import {
   answerFromStored,
   checkQuestionDefinitions,
@@ -77,6 +82,12 @@ describe("question kinds", () => {
   it("lists every kind once, and the catalogue's questions are valid definitions", () => {
     expect(QUESTION_KINDS).toEqual(["choice", "nps", "text"]);
     expect(checkQuestionDefinitions(DEFAULT_QUESTIONS)).toEqual([]);
+    // Insights: NPS from the NPS question, distributions of every choice question, free text read one by one.
+    expect(questionIdsByInsight("nps")).toEqual(["nps"]);
+    expect(questionIdsByInsight("distribution")).toEqual(
+      DEFAULT_QUESTIONS.filter((question) => question.kind === "choice").map((question) => question.id),
+    );
+    expect(questionIdsByInsight("none")).toEqual(["jtbd-comment", "nps-reason"]);
     void missingKind;
     void wrongField;
   });
