@@ -56,9 +56,12 @@ export function redactFields(fields: Record<string, unknown>): Record<string, un
   return redactValue(fields, 0, new WeakSet()) as Record<string, unknown>;
 }
 
-// Looked up on every line (not captured once), so tests and tools that swap process.stdout.write see the output.
-const toStdout = { write: (line: string) => process.stdout.write(line) };
-const toStderr = { write: (line: string) => process.stderr.write(line) };
+// Every line starts with its level (pino writes the level formatter's output first). process.stdout/stderr are
+// looked up per line, not captured once, so tests and tools that swap their write see the output.
+const ERROR_STREAM_LINE = /^\{"level":"(?:warn|error)"/;
+const destination = {
+  write: (line: string) => (ERROR_STREAM_LINE.test(line) ? process.stderr : process.stdout).write(line),
+};
 
 const base = pino(
   {
@@ -72,13 +75,7 @@ const base = pino(
       log: (fields) => redactFields(fields),
     },
   },
-  pino.multistream(
-    [
-      { level: "debug", stream: toStdout },
-      { level: "warn", stream: toStderr },
-    ],
-    { dedupe: true },
-  ),
+  destination,
 );
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
