@@ -5,7 +5,7 @@
  * so stored answers stay comparable when wording or language changes. Adding an answer therefore means adding
  * its label to every locale file too (a test checks that every id has a label).
  */
-import { kindSpec, type QuestionKindSpec, type QuestionKind } from "./question-kinds";
+import { checkQuestionDefinitions, kindSpec, type QuestionKindSpec, type QuestionKind } from "./question-kinds";
 
 export const SURVEY_TARGETS = ["thank-you", "order-status"] as const;
 /** Where a question is asked: right after paying, or on the order-status page once the order arrived. */
@@ -94,7 +94,10 @@ export const DEFAULT_QUESTIONS: readonly QuestionDefinition[] = [
   { id: "nps-reason", kind: "text", answers: [], targets: ORDER_STATUS, tagsAnswers: false },
 ];
 
+/** The catalogue by id; a definition its kind rejects (see checkQuestionDefinitions) fails here, at start-up. */
 export function createCatalogue(questions: readonly QuestionDefinition[]): SurveyCatalogue {
+  const problems = checkQuestionDefinitions(questions);
+  if (problems.length > 0) throw new Error(`invalid survey questions: ${problems.join("; ")}`);
   return new Map(questions.map((question) => [question.id, question]));
 }
 

@@ -146,6 +146,12 @@ describe("question kinds", () => {
     });
   }
 
+  it("refuses to build a catalogue from a broken definition", () => {
+    expect(() =>
+      createCatalogue([{ id: "tags-nps", kind: "nps", answers: [], targets: ["order-status"], tagsAnswers: true }]),
+    ).toThrow("invalid survey questions: tags-nps: only choice questions tag their answers");
+  });
+
   it("reports broken definitions with the question id", () => {
     expect(
       checkQuestionDefinitions([
