@@ -26,8 +26,81 @@ export interface CicloConfig {
 }
 
 import { createHash } from "node:crypto";
+import { z } from "zod";
 
 const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orders,read_products,customer_read_orders";
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+const optional = z.string().optional();
+
+/**
+ * Every variable Ciclo reads, as one schema. Value checks are refinements (not type errors) and the rules that
+ * depend on NODE_ENV run on the whole object, so a bad start-up lists every problem at once.
+ */
+const EnvSchema = z
+  .object({
+    NODE_ENV: optional,
+    PORT: optional,
+    DATABASE_URL: optional,
+    SHOPIFY_API_KEY: optional,
+    SHOPIFY_API_SECRET: optional,
+    SHOPIFY_APP_URL: optional,
+    SCOPES: optional,
+    CICLO_ENCRYPTION_KEY: z
+      .string()
+      .refine(
+        (value) => value === "" || Buffer.from(value, "base64").length === 32,
+        "CICLO_ENCRYPTION_KEY must be 32 bytes, base64-encoded",
+      )
+      .optional(),
+    CICLO_DEMO: optional,
+    SHOPIFY_ADMIN_ORIGIN: optional,
+    CICLO_WORKERS: optional,
+    CICLO_WOO_ALLOW_PRIVATE_ADDRESSES: optional,
+    LOG_LEVEL: z
+      .string()
+      .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), "LOG_LEVEL must be debug|info|warn|error")
+      .optional(),
+  })
+  .check((ctx) => {
+    const env = ctx.value;
+    const development = isDevelopment(env.NODE_ENV);
+    const problem = (message: string) => ctx.issues.push({ code: "custom", input: env, message });
+    if (isDemo(env) && !development)
+      problem("CICLO_DEMO needs NODE_ENV=development (the demo login lets anyone in as any store)");
+    const { shopifyApiSecret, shopifyApiKey, appUrl } = withDevelopmentDefaults(env);
+    if (!shopifyApiSecret) problem("SHOPIFY_API_SECRET is required");
+    if (!shopifyApiKey) problem("SHOPIFY_API_KEY is required");
+    if (!appUrl) problem("SHOPIFY_APP_URL is required");
+    if (!env.CICLO_ENCRYPTION_KEY && !development)
+      problem("CICLO_ENCRYPTION_KEY is required unless NODE_ENV=development (32 random bytes, base64)");
+    if (env.SHOPIFY_ADMIN_ORIGIN && !development)
+      problem("SHOPIFY_ADMIN_ORIGIN (the simulator) needs NODE_ENV=development");
+  });
+
+type Env = z.infer<typeof EnvSchema>;
+
+function isDevelopment(nodeEnv: string | undefined): boolean {
+  return nodeEnv === "development" || nodeEnv === "test";
+}
+
+function isDemo(env: Env): boolean {
+  return env.CICLO_DEMO === "1" || env.CICLO_DEMO === "true";
+}
+
+function withDevelopmentDefaults(env: Env) {
+  const development = isDevelopment(env.NODE_ENV);
+  const shopifyApiSecret = env.SHOPIFY_API_SECRET ?? (development ? "ciclo-dev-secret" : "");
+  return {
+    shopifyApiSecret,
+    shopifyApiKey: env.SHOPIFY_API_KEY ?? (development ? "ciclo-dev-key" : ""),
+    appUrl: env.SHOPIFY_APP_URL ?? (development ? `http://localhost:${env.PORT ?? "3000"}` : ""),
+    // Development only: a stable key derived from the dev secret, so a restart can still read tokens.
+    encryptionKey: env.CICLO_ENCRYPTION_KEY
+      ? Buffer.from(env.CICLO_ENCRYPTION_KEY, "base64")
+      : createHash("sha256").update(`ciclo-dev-encryption:${shopifyApiSecret}`).digest(),
+  };
+}
 
 /**
  * Development defaults (a known API secret, an encryption key derived from it, a localhost URL, the demo login,
@@ -35,56 +108,30 @@ const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,read_all_orde
  * or "test" (vitest). Any other value — unset, "staging", "production" — needs every secret set and refuses the
  * demo, so a server started without NODE_ENV is never left with a guessable secret or an open demo login.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): CicloConfig {
-  const problems: string[] = [];
-  const nodeEnv = env.NODE_ENV ?? "";
-  const development = nodeEnv === "development" || nodeEnv === "test";
-  const demo = env.CICLO_DEMO === "1" || env.CICLO_DEMO === "true";
-  if (demo && !development)
-    problems.push("CICLO_DEMO needs NODE_ENV=development (the demo login lets anyone in as any store)");
-
-  const shopifyApiSecret = env.SHOPIFY_API_SECRET ?? (development ? "ciclo-dev-secret" : "");
-  if (!shopifyApiSecret) problems.push("SHOPIFY_API_SECRET is required");
-  const shopifyApiKey = env.SHOPIFY_API_KEY ?? (development ? "ciclo-dev-key" : "");
-  if (!shopifyApiKey) problems.push("SHOPIFY_API_KEY is required");
-  const appUrl = env.SHOPIFY_APP_URL ?? (development ? `http://localhost:${env.PORT ?? "3000"}` : "");
-  if (!appUrl) problems.push("SHOPIFY_APP_URL is required");
-
-  let encryptionKey: Buffer | null = null;
-  if (env.CICLO_ENCRYPTION_KEY) {
-    encryptionKey = Buffer.from(env.CICLO_ENCRYPTION_KEY, "base64");
-    if (encryptionKey.length !== 32) problems.push("CICLO_ENCRYPTION_KEY must be 32 bytes, base64-encoded");
-  } else if (!development) {
-    problems.push("CICLO_ENCRYPTION_KEY is required unless NODE_ENV=development (32 random bytes, base64)");
-  } else {
-    // Development only: a stable key derived from the dev secret, so a restart can still read tokens.
-    encryptionKey = createHash("sha256").update(`ciclo-dev-encryption:${shopifyApiSecret}`).digest();
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): CicloConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => issue.message);
+    throw new Error(`Ciclo configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
-
-  const shopifyAdminOrigin = env.SHOPIFY_ADMIN_ORIGIN ?? null;
-  if (shopifyAdminOrigin && !development)
-    problems.push("SHOPIFY_ADMIN_ORIGIN (the simulator) needs NODE_ENV=development");
-
-  const logLevel = (env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "warn" : "info")) as CicloConfig["logLevel"];
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) problems.push("LOG_LEVEL must be debug|info|warn|error");
-
-  if (problems.length) throw new Error(`Ciclo configuration is invalid:\n- ${problems.join("\n- ")}`);
+  const values = parsed.data;
+  const { shopifyApiSecret, shopifyApiKey, appUrl, encryptionKey } = withDevelopmentDefaults(values);
   return {
-    nodeEnv,
-    databaseUrl: env.DATABASE_URL ?? "file:./prisma/dev.sqlite",
+    nodeEnv: values.NODE_ENV ?? "",
+    databaseUrl: values.DATABASE_URL ?? "file:./prisma/dev.sqlite",
     shopifyApiKey,
     shopifyApiSecret,
     appUrl,
-    scopes: (env.SCOPES ?? DEFAULT_SCOPES)
+    scopes: (values.SCOPES ?? DEFAULT_SCOPES)
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    encryptionKey: encryptionKey!,
-    demo,
-    shopifyAdminOrigin,
-    inProcessWorkers: env.CICLO_WORKERS !== "off",
-    wooAllowPrivateAddresses: env.CICLO_WOO_ALLOW_PRIVATE_ADDRESSES === "1",
-    logLevel,
+    encryptionKey,
+    demo: isDemo(values),
+    shopifyAdminOrigin: values.SHOPIFY_ADMIN_ORIGIN ?? null,
+    inProcessWorkers: values.CICLO_WORKERS !== "off",
+    wooAllowPrivateAddresses: values.CICLO_WOO_ALLOW_PRIVATE_ADDRESSES === "1",
+    logLevel: (values.LOG_LEVEL ?? (values.NODE_ENV === "test" ? "warn" : "info")) as CicloConfig["logLevel"],
   };
 }
 

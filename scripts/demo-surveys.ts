@@ -11,7 +11,12 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import type { SurveyQuestionsResponse, SurveyQuestionWire, SurveyTarget } from "../app/domain/surveys/api";
+import type {
+  QuestionKind,
+  SurveyQuestionsResponse,
+  SurveyQuestionWire,
+  SurveyTarget,
+} from "../app/domain/surveys/api";
 
 export interface DemoSurveyOptions {
   /** The app's SQLite file, read only to pick real orders (default prisma/demo.sqlite). */
@@ -168,20 +173,33 @@ export async function submitDemoSurveyResponses(
     return null;
   }
 
-  function answerFor(question: SurveyQuestionWire, order: DemoOrder): Record<string, unknown> | null {
-    const segment = order.segment ?? "";
-    if (question.kind === "choice") {
+  // How a demo customer answers each kind of question (keyed by kind, so a new kind must say).
+  const ANSWER_BY_KIND: Record<
+    QuestionKind,
+    (question: SurveyQuestionWire, segment: string) => Record<string, unknown> | null
+  > = {
+    choice: (question) => {
       const answers = question.answers ?? [];
       return answers.length ? { answerId: answers[Math.floor(rand() * answers.length)]!.id } : null;
-    }
-    if (question.kind === "nps") {
+    },
+    nps: (_question, segment) => {
       const base = HAPPY_SEGMENTS.has(segment) ? 8.6 : UNHAPPY_SEGMENTS.has(segment) ? 5.8 : 7.6;
       return { score: Math.max(0, Math.min(10, Math.round(base + (rand() - 0.5) * 5))) };
-    }
-    // Free text: most customers skip it.
-    if (rand() > 0.3) return null;
-    const pool = HAPPY_SEGMENTS.has(segment) ? REASONS.high : UNHAPPY_SEGMENTS.has(segment) ? REASONS.low : REASONS.mid;
-    return { text: pool[Math.floor(rand() * pool.length)]! };
+    },
+    text: (_question, segment) => {
+      // Free text: most customers skip it.
+      if (rand() > 0.3) return null;
+      const pool = HAPPY_SEGMENTS.has(segment)
+        ? REASONS.high
+        : UNHAPPY_SEGMENTS.has(segment)
+          ? REASONS.low
+          : REASONS.mid;
+      return { text: pool[Math.floor(rand() * pool.length)]! };
+    },
+  };
+
+  function answerFor(question: SurveyQuestionWire, order: DemoOrder): Record<string, unknown> | null {
+    return ANSWER_BY_KIND[question.kind](question, order.segment ?? "");
   }
 
   async function survey(order: DemoOrder, target: SurveyTarget): Promise<void> {

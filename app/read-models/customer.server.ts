@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db.server";
 import { platformDefinition } from "../platforms/registry.server";
-import { answerLabel, questionLabel } from "./survey-labels";
+import { answerText, questionLabel } from "./survey-labels";
 import type { StoreView } from "./store-view";
 
 export interface CustomerPageData {
@@ -149,12 +149,7 @@ export async function loadCustomerPage(
       answeredAt: a.createdAt.toISOString(),
       orderId: a.orderExternalId,
       question: questionLabel(a.questionId),
-      answer:
-        a.score !== null
-          ? `${a.score} out of 10`
-          : a.answerId !== null
-            ? answerLabel(a.questionId, a.answerId)
-            : (a.text ?? ""),
+      answer: answerText(a),
       score: a.score,
     })),
     shopifyCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),

@@ -3,6 +3,7 @@
  * validated with the survey domain's validateQuestionSets before saving so the extension never gets a set it
  * cannot ask.
  */
+import { z } from "zod";
 import type { Db } from "../db.server";
 import {
   DEFAULT_CATALOGUE,
@@ -27,14 +28,23 @@ export async function readQuestionSets(db: Db, storeId: string): Promise<{ sets:
 
 export type SaveQuestionSetsResult = { ok: true; sets: QuestionSet[] } | { ok: false; errors: QuestionSetError[] };
 
-export async function saveQuestionSets(db: Db, storeId: string, json: string): Promise<SaveQuestionSetsResult> {
-  let input: unknown;
+/**
+ * The editor posts its sets as one JSON text field; the sets' own rules (with their paths) are the survey
+ * domain's validateQuestionSets, run on what this yields.
+ */
+const QuestionSetsField = z.string().transform((text, ctx): unknown => {
   try {
-    input = JSON.parse(json);
+    return JSON.parse(text) as unknown;
   } catch {
-    return { ok: false, errors: [{ path: "", message: "could not read the question sets (not valid JSON)" }] };
+    ctx.issues.push({ code: "custom", input: text, message: "could not read the question sets (not valid JSON)" });
+    return z.NEVER;
   }
-  const result = validateQuestionSets(input, DEFAULT_CATALOGUE);
+});
+
+export async function saveQuestionSets(db: Db, storeId: string, json: string): Promise<SaveQuestionSetsResult> {
+  const parsed = QuestionSetsField.safeParse(json);
+  if (!parsed.success) return { ok: false, errors: [{ path: "", message: parsed.error.issues[0]!.message }] };
+  const result = validateQuestionSets(parsed.data, DEFAULT_CATALOGUE);
   if (!result.ok) return result;
   const value = JSON.stringify(result.sets);
   await db.storeSettings.upsert({

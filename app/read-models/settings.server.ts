@@ -4,10 +4,10 @@ import {
   DEFAULT_SETTINGS,
   parseTagFamilies,
   parseThresholds,
-  validateSettingsForm,
   type SettingsErrors,
   type SettingsValues,
 } from "../domain/settings";
+import { validateSettingsForm } from "../domain/settings-form";
 
 export async function readSettings(db: Db, storeId: string): Promise<SettingsValues & { saved: boolean }> {
   const row = await db.storeSettings.findUnique({ where: { storeId } });

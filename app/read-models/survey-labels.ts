@@ -3,6 +3,8 @@
  * the admin shows merchants exactly the words their customers saw. Unknown ids fall back to the id in words.
  */
 import labels from "../../extensions/checkout-survey/locales/en.default.json";
+import { questionIdsByInsight } from "../domain/surveys/catalogue";
+import { storedAnswerLabel, type StoredAnswerColumns } from "../domain/surveys/question-kinds";
 
 const questions = labels.questions as Record<string, string>;
 const answers = labels.answers as Record<string, Record<string, string>>;
@@ -23,12 +25,10 @@ export const TARGET_LABELS: Record<string, string> = {
   hosted: "Survey link (email or WooCommerce)",
 };
 
-/** Choice questions shown as distributions (the Jobs-To-Be-Done view). */
-export const DISTRIBUTION_QUESTIONS = [
-  "jtbd-trigger",
-  "jtbd-job",
-  "jtbd-alternatives",
-  "jtbd-barrier",
-  "attribution",
-  "winback-reason",
-];
+/** A stored answer in words, by its kind's rule ("gift" → "A gift", 9 → "9 out of 10", text as typed). */
+export function answerText(row: StoredAnswerColumns & { questionId: string }): string {
+  return storedAnswerLabel(row, { answer: answerLabel });
+}
+
+/** Questions whose kind is summarised as a distribution by segment (the Jobs-To-Be-Done view). */
+export const DISTRIBUTION_QUESTIONS = questionIdsByInsight("distribution");

@@ -7,7 +7,7 @@ import { searchFreeTextAnswers, type ResponseRate } from "../domain/surveys";
 import { readQuestionSets } from "./question-sets.server";
 import type { StoreView } from "./store-view";
 import { surveyInsights, surveyResponseRates, type SurveyInsights } from "./survey-insights.server";
-import { answerLabel, questionLabel } from "./survey-labels";
+import { answerText, questionLabel } from "./survey-labels";
 import { RESPONSE_SELECT, toSurveyRecord } from "./survey-records.server";
 import { segmentName, stageName, toSlug } from "../domain/names";
 
@@ -52,12 +52,7 @@ function toRow(r: {
     customerId: r.customerId,
     orderId: r.orderExternalId,
     question: questionLabel(r.questionId),
-    answer:
-      r.score !== null
-        ? `${r.score} out of 10`
-        : r.answerId !== null
-          ? answerLabel(r.questionId, r.answerId)
-          : (r.text ?? ""),
+    answer: answerText(r),
     score: r.score,
     segment: r.segmentAtAnswer === null ? null : segmentName(toSlug(r.segmentAtAnswer)),
   };

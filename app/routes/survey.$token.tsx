@@ -11,8 +11,8 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import type { SurveyQuestionWire } from "../domain/surveys/api";
-import { MAX_FREE_TEXT_LENGTH } from "../domain/surveys/limits";
+import type { QuestionKind, SurveyQuestionWire } from "../domain/surveys/api";
+import { MAX_FREE_TEXT_LENGTH, NPS_MAX_SCORE, NPS_MIN_SCORE } from "../domain/surveys/limits";
 import { fill, hostedSurveyStrings, type HostedSurveyStrings } from "../surveys/hosted-survey-strings";
 import { showHostedSurvey, submitHostedSurvey, tokenFromRequest } from "../surveys/hosted-survey.server";
 import { fieldName, type HostedSurveyView } from "../surveys/hosted-survey-view";
@@ -68,6 +68,104 @@ const CSS = `
 .cs button{font:inherit;font-weight:600;min-height:48px;width:100%;border:0;border-radius:.5rem;background:#1a1a1a;color:#fff}
 `;
 
+interface ControlProps {
+  question: SurveyQuestionWire;
+  strings: HostedSurveyStrings;
+  invalid: boolean;
+  label: string;
+  name: string;
+  errorId: string;
+  error: JSX.Element | null;
+}
+
+interface RadioOption {
+  value: string;
+  text: string;
+  aria: string | undefined;
+}
+
+function RadioGroup({
+  invalid,
+  label,
+  name,
+  errorId,
+  error,
+  options,
+  scale,
+  hint,
+}: ControlProps & {
+  options: RadioOption[];
+  /** A numeric scale laid out as a grid rather than a list. */
+  scale: boolean;
+  hint: JSX.Element | null;
+}) {
+  return (
+    <fieldset aria-describedby={invalid ? errorId : undefined}>
+      <legend>{label}</legend>
+      {hint}
+      <div className={scale ? "nps" : "opts"}>
+        {options.map((option) => (
+          <label className="opt" key={option.value}>
+            <input type="radio" name={name} value={option.value} aria-label={option.aria} />
+            <span aria-hidden={option.aria ? true : undefined}>{option.text}</span>
+          </label>
+        ))}
+      </div>
+      {error}
+    </fieldset>
+  );
+}
+
+/** How each question kind is asked on this page; a new kind in the question-kind table must add its control here. */
+const KIND_CONTROLS: Record<QuestionKind, (props: ControlProps) => JSX.Element> = {
+  choice: (props) => (
+    <RadioGroup
+      {...props}
+      scale={false}
+      hint={null}
+      options={(props.question.answers ?? []).map(({ id }) => ({
+        value: id,
+        text: (props.strings.answers as Record<string, Record<string, string>>)[props.question.id]?.[id] ?? id,
+        aria: undefined,
+      }))}
+    />
+  ),
+  nps: (props) => (
+    <RadioGroup
+      {...props}
+      scale
+      hint={
+        <p className="hint">
+          {props.strings.nps.low} · {props.strings.nps.high}
+        </p>
+      }
+      options={Array.from({ length: NPS_MAX_SCORE - NPS_MIN_SCORE + 1 }, (_, i) => ({
+        value: String(NPS_MIN_SCORE + i),
+        text: String(NPS_MIN_SCORE + i),
+        aria: fill(props.strings.nps.scoreLabel, { score: NPS_MIN_SCORE + i }),
+      }))}
+    />
+  ),
+  text: ({ question, strings, invalid, label, name, errorId, error }) => (
+    <div>
+      <label htmlFor={name}>
+        <strong>{label}</strong>
+      </label>
+      <p className="hint" id={`${question.id}-hint`}>
+        {fill(strings.text.label, { max: MAX_FREE_TEXT_LENGTH })}
+      </p>
+      <textarea
+        id={name}
+        name={name}
+        maxLength={MAX_FREE_TEXT_LENGTH}
+        aria-describedby={`${question.id}-hint${invalid ? ` ${errorId}` : ""}`}
+        aria-invalid={invalid || undefined}
+      />
+      {error}
+    </div>
+  ),
+};
+
 function Question({
   question,
   strings,
@@ -78,63 +176,23 @@ function Question({
   invalid: boolean;
 }) {
   const label = (strings.questions as Record<string, string>)[question.id] ?? question.id;
-  const name = fieldName(question.id);
   const errorId = `${question.id}-error`;
   const error = invalid ? (
     <p id={errorId} className="err" role="alert">
       {strings.page.errors}
     </p>
   ) : null;
-  if (question.kind === "text") {
-    return (
-      <div>
-        <label htmlFor={name}>
-          <strong>{label}</strong>
-        </label>
-        <p className="hint" id={`${question.id}-hint`}>
-          {fill(strings.text.label, { max: MAX_FREE_TEXT_LENGTH })}
-        </p>
-        <textarea
-          id={name}
-          name={name}
-          maxLength={MAX_FREE_TEXT_LENGTH}
-          aria-describedby={`${question.id}-hint${invalid ? ` ${errorId}` : ""}`}
-          aria-invalid={invalid || undefined}
-        />
-        {error}
-      </div>
-    );
-  }
-  const options =
-    question.kind === "nps"
-      ? Array.from({ length: 11 }, (_, score) => ({
-          value: String(score),
-          text: String(score),
-          aria: fill(strings.nps.scoreLabel, { score }),
-        }))
-      : (question.answers ?? []).map(({ id }) => ({
-          value: id,
-          text: (strings.answers as Record<string, Record<string, string>>)[question.id]?.[id] ?? id,
-          aria: undefined,
-        }));
+  const Control = KIND_CONTROLS[question.kind];
   return (
-    <fieldset aria-describedby={invalid ? errorId : undefined}>
-      <legend>{label}</legend>
-      {question.kind === "nps" ? (
-        <p className="hint">
-          {strings.nps.low} · {strings.nps.high}
-        </p>
-      ) : null}
-      <div className={question.kind === "nps" ? "nps" : "opts"}>
-        {options.map((option) => (
-          <label className="opt" key={option.value}>
-            <input type="radio" name={name} value={option.value} aria-label={option.aria} />
-            <span aria-hidden={option.aria ? true : undefined}>{option.text}</span>
-          </label>
-        ))}
-      </div>
-      {error}
-    </fieldset>
+    <Control
+      question={question}
+      strings={strings}
+      invalid={invalid}
+      label={label}
+      name={fieldName(question.id)}
+      errorId={errorId}
+      error={error}
+    />
   );
 }
 

@@ -13,8 +13,10 @@ import enTranslations from "@shopify/polaris/locales/en.json";
 import { useState } from "react";
 import { config } from "../config.server";
 import { boundedFormData } from "../security/bounded-body.server";
+import { formFields } from "../security/form-fields";
 import { CLIENT_ADDRESS_HEADER } from "../security/request-guard.server";
 import { assertSameOrigin } from "../security/same-origin.server";
+import { WOO_CONNECT_FIELDS, WooConnectFormSchema } from "../platforms/woocommerce/connect-form";
 import { wooServices } from "../platforms/woocommerce/woo-services.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -43,16 +45,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { error: "Too many connection attempts. Wait a minute and try again." },
       { status: 429, headers: { "Retry-After": String(admitted.retryAfterSeconds) } },
     );
-  const form = await boundedFormData(request);
-  const storeUrl = String(form.get("storeUrl") ?? "")
-    .trim()
-    .slice(0, 500);
-  if (!storeUrl) return data({ error: "Enter your store's address." }, { status: 400 });
-  if (form.get("intent") === "manual") {
-    const result = await connect.connectWithKeys(storeUrl, {
-      consumerKey: String(form.get("consumerKey") ?? "").trim(),
-      consumerSecret: String(form.get("consumerSecret") ?? "").trim(),
-    });
+  const form = WooConnectFormSchema.safeParse(formFields(await boundedFormData(request), WOO_CONNECT_FIELDS));
+  if (!form.success) return data({ error: form.error.issues[0]!.message }, { status: 400 });
+  const { storeUrl, intent, consumerKey, consumerSecret } = form.data;
+  if (intent === "manual") {
+    const result = await connect.connectWithKeys(storeUrl, { consumerKey, consumerSecret });
     if (!result.ok) return data({ error: result.reason }, { status: 400 });
     return redirect(`/woo/return?store=${encodeURIComponent(result.store.id)}`);
   }

@@ -5,6 +5,7 @@
  */
 import type { SurveyAnswerError } from "../domain/surveys/api";
 import type { SurveyTarget } from "../domain/surveys/catalogue";
+import { kindSpec } from "../domain/surveys/question-kinds";
 import { claimedStoreId, verifySurveyToken } from "./survey-token.server";
 import type { SurveyService } from "./survey-service.server";
 import type { SurveyStore, SurveyStores } from "./survey-stores.server";
@@ -57,9 +58,6 @@ export async function showHostedSurvey(
   return { state: "ask", locale, questions: served.questions, errors: [] };
 }
 
-// Numbers as a form sends them; anything else goes to the validator as a string (a wrong type).
-const FORM_NUMBER = /^-?\d{1,3}(?:\.\d{1,3})?$/;
-
 export async function submitHostedSurvey(
   request: Request,
   token: string,
@@ -78,12 +76,8 @@ export async function submitHostedSurvey(
   for (const question of served.questions) {
     const raw = form.get(fieldName(question.id));
     if (typeof raw !== "string" || raw.trim() === "") continue; // skipped
-    const value =
-      question.kind === "choice"
-        ? { answerId: raw }
-        : question.kind === "nps"
-          ? { score: FORM_NUMBER.test(raw) ? Number(raw) : raw }
-          : { text: raw };
+    const spec = kindSpec(question.kind);
+    const value = { [spec.field]: spec.fromForm(raw) };
     const result = await deps.service.submitAnswer(
       opened.store,
       { target: opened.target, orderId: opened.orderId, questionId: question.id, ...value },

@@ -6,6 +6,7 @@
 import type { Db } from "../db.server";
 import type { SurveyAnswerError, SurveyQuestionsResponse } from "../domain/surveys/api";
 import { validateSurveyAnswer, type ValidatedSurveyAnswer } from "../domain/surveys/answer-validation";
+import { storedColumns } from "../domain/surveys/question-kinds";
 import { DEFAULT_CATALOGUE, type SurveyCatalogue, type SurveyTarget } from "../domain/surveys/catalogue";
 import { decideSurveyEligibility } from "../domain/surveys/eligibility";
 import { chooseQuestionSet, type QuestionSet } from "../domain/surveys/question-sets";
@@ -152,9 +153,7 @@ export class SurveyService {
       target: answer.target,
       questionSet: this.questionSetOf(store.questionSets, answer, context),
       questionId: answer.questionId,
-      answerId: answer.kind === "choice" ? answer.answerId : null,
-      score: answer.kind === "nps" ? answer.score : null,
-      text: answer.kind === "text" ? answer.text : null,
+      ...storedColumns(answer),
       locale: options.locale ?? null,
       segmentAtAnswer: context.segmentSlug,
       stageAtAnswer: context.stageSlug,

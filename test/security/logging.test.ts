@@ -61,4 +61,54 @@ describe("log redaction", () => {
       nested: { topic: "orders/create", ok: true },
     });
   });
+  it("masks secrets five levels down, in arrays of errors, and customers' e-mail addresses", () => {
+    const hmacSecret = "whsec-9f8e7d6c5b4a39281706";
+    logger.error("webhook replay rejected for eve@example.com", {
+      deliveries: [
+        {
+          attempt: 1,
+          request: {
+            headers: [{ name: "X-Shopify-Hmac-Sha256", value: "ignored" }, { hmac: "base64hmacvalue==" }],
+            store: { webhook: { signingSecret: hmacSecret, topic: "orders/create" } },
+          },
+          errors: [new Error(`signature mismatch, key ${SECRETS[3]}`)],
+        },
+      ],
+      customer: { email: "eve@example.com", note: "asked to reach eve%40example.com", id: "gid://shopify/Customer/7" },
+    });
+    const line = written.join("");
+    for (const secret of [hmacSecret, "base64hmacvalue==", SECRETS[3]!, "eve@example.com", "eve%40example.com"])
+      expect(line, secret).not.toContain(secret);
+    const record = JSON.parse(line) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      level: "error",
+      msg: "webhook replay rejected for [email]",
+      customer: { email: "[personal]", id: "gid://shopify/Customer/7" },
+    });
+    expect(JSON.stringify(record.deliveries)).toContain('"topic":"orders/create"');
+    expect(typeof record.t).toBe("string");
+  });
+
+  it("writes warn and error to stderr, the rest to stdout, one JSON line each, at or above LOG_LEVEL", () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const previous = process.env.LOG_LEVEL;
+    try {
+      process.env.LOG_LEVEL = "info";
+      logger.debug("not shown");
+      logger.info("shown on stdout", { n: 1 });
+      logger.warn("warned");
+      logger.error("failed");
+    } finally {
+      if (previous === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = previous;
+    }
+    expect(out.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
+      { level: "info", msg: "shown on stdout", n: 1 },
+    ]);
+    expect(err.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(["warned", "failed"]);
+    for (const line of [...out, ...err]) expect(line.endsWith("\n") && !line.slice(0, -1).includes("\n")).toBe(true);
+  });
 });

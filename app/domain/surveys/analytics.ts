@@ -2,15 +2,18 @@
  * Survey analytics over stored responses: NPS by month, segment and lifecycle stage, answer distributions,
  * response rates. Pure functions; the admin loads the rows and passes the store's time zone.
  */
-import type { SurveyTarget } from "./catalogue";
+import { questionIdsByInsight, type SurveyTarget } from "./catalogue";
 import { summarizeNps, type NpsSummary } from "./nps";
 import type { SurveyResponseRecord } from "./responses";
 
 /** Label used for answers from customers without a segment or stage (guests, or not yet scored). */
 export const UNKNOWN_GROUP = "(unknown)";
 
+/** The questions whose kind is summarised as NPS. */
+const NPS_QUESTIONS = new Set(questionIdsByInsight("nps"));
+
 function npsScores(responses: readonly SurveyResponseRecord[]): SurveyResponseRecord[] {
-  return responses.filter((r) => r.questionId === "nps" && r.score !== null);
+  return responses.filter((r) => NPS_QUESTIONS.has(r.questionId) && r.score !== null);
 }
 
 function groupNps(

@@ -4,28 +4,18 @@
  * hostile or buggy client cannot store anything the analytics would have to second-guess.
  */
 import type { SurveyAnswerError, SurveyAnswerErrorCode } from "./api";
-import {
-  NPS_MAX_SCORE,
-  NPS_MIN_SCORE,
-  SURVEY_TARGETS,
-  type QuestionDefinition,
-  type SurveyCatalogue,
-  type SurveyTarget,
-} from "./catalogue";
-import { cleanFreeText } from "./free-text";
+import { SURVEY_TARGETS, type QuestionDefinition, type SurveyCatalogue, type SurveyTarget } from "./catalogue";
 import { normalizeOrderId } from "./order-id";
+import {
+  ANSWER_FIELDS,
+  kindSpec,
+  makeAnswer,
+  type AnswerValue,
+  type QuestionKind,
+  type ValidatedSurveyAnswer,
+} from "./question-kinds";
 
-interface AnswerBase {
-  target: SurveyTarget;
-  /** Numeric order id (GraphQL ids are reduced to it). */
-  orderId: string;
-  questionId: string;
-}
-
-export type ValidatedSurveyAnswer =
-  | (AnswerBase & { kind: "choice"; answerId: string })
-  | (AnswerBase & { kind: "nps"; score: number })
-  | (AnswerBase & { kind: "text"; text: string });
+export type { ValidatedSurveyAnswer } from "./question-kinds";
 
 export type SurveyAnswerValidation =
   { ok: true; answer: ValidatedSurveyAnswer } | { ok: false; errors: SurveyAnswerError[] };
@@ -35,7 +25,7 @@ export interface AnswerValidationOptions {
   allowedQuestionIds?: ReadonlySet<string>;
 }
 
-const KNOWN_FIELDS = new Set(["target", "orderId", "questionId", "answerId", "score", "text"]);
+const KNOWN_FIELDS = new Set<string>(["target", "orderId", "questionId", ...ANSWER_FIELDS]);
 const MAX_ID_LENGTH = 64;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -59,7 +49,7 @@ export function validateSurveyAnswer(
   if (!isPlainObject(input)) return { ok: false, errors: [{ field: "", code: "not-an-object" }] };
   for (const key of Object.keys(input)) if (!KNOWN_FIELDS.has(key)) fail(key.slice(0, MAX_ID_LENGTH), "unknown-field");
 
-  const { target, orderId, questionId, answerId, score, text } = input;
+  const { target, orderId, questionId } = input;
 
   if (target === undefined) fail("target", "required");
   else if (!isSurveyTarget(target)) fail("target", typeof target === "string" ? "unknown-target" : "wrong-type");
@@ -81,51 +71,27 @@ export function validateSurveyAnswer(
     }
   }
 
-  // Each kind takes exactly one value field; the others must be absent.
-  let cleanedText: string | null = null;
+  // Each kind takes exactly one value field (its table entry's); the others must be absent.
+  let value: AnswerValue<QuestionKind> | undefined;
   if (question) {
-    const valueField = question.kind === "choice" ? "answerId" : question.kind === "nps" ? "score" : "text";
-    for (const [field, value] of [
-      ["answerId", answerId],
-      ["score", score],
-      ["text", text],
-    ] as const) {
-      if (field !== valueField && value !== undefined) fail(field, "not-allowed-for-kind");
+    const spec = kindSpec(question.kind);
+    for (const field of ANSWER_FIELDS) {
+      if (field !== spec.field && input[field] !== undefined) fail(field, "not-allowed-for-kind");
     }
-    if (question.kind === "choice") {
-      if (answerId === undefined) fail("answerId", "required");
-      else if (typeof answerId !== "string") fail("answerId", "wrong-type");
-      else if (answerId.length > MAX_ID_LENGTH || !question.answers.includes(answerId))
-        fail("answerId", "unknown-answer");
-    } else if (question.kind === "nps") {
-      if (score === undefined) fail("score", "required");
-      else if (typeof score !== "number" || !Number.isFinite(score)) fail("score", "wrong-type");
-      else if (!Number.isInteger(score)) fail("score", "score-not-integer");
-      else if (score < NPS_MIN_SCORE || score > NPS_MAX_SCORE) fail("score", "score-out-of-range");
-    } else {
-      if (text === undefined) fail("text", "required");
-      else if (typeof text !== "string") fail("text", "wrong-type");
-      else {
-        const cleaned = cleanFreeText(text);
-        if (cleaned.ok) cleanedText = cleaned.text;
-        else fail("text", cleaned.code);
-      }
+    const raw = input[spec.field];
+    if (raw === undefined) fail(spec.field, "required");
+    else {
+      const parsed = spec.parseAnswer(raw, question);
+      if (parsed.ok) value = parsed.value;
+      else fail(spec.field, parsed.code);
     }
   }
 
-  if (errors.length > 0 || !question || normalizedOrderId === null || !isSurveyTarget(target)) {
+  if (errors.length > 0 || !question || normalizedOrderId === null || !isSurveyTarget(target) || value === undefined) {
     return { ok: false, errors };
   }
-  const base: AnswerBase = { target, orderId: normalizedOrderId, questionId: question.id };
-  switch (question.kind) {
-    case "choice":
-      return { ok: true, answer: { ...base, kind: "choice", answerId: answerId as string } };
-    case "nps":
-      // `+ 0` turns -0 into 0, so JSON and the database see the same number.
-      return { ok: true, answer: { ...base, kind: "nps", score: (score as number) + 0 } };
-    case "text":
-      return { ok: true, answer: { ...base, kind: "text", text: cleanedText! } };
-  }
+  const answer = makeAnswer({ target, orderId: normalizedOrderId, questionId: question.id }, question.kind, value);
+  return { ok: true, answer };
 }
 
 /**

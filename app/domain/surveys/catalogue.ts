@@ -5,13 +5,13 @@
  * so stored answers stay comparable when wording or language changes. Adding an answer therefore means adding
  * its label to every locale file too (a test checks that every id has a label).
  */
+import { checkQuestionDefinitions, kindSpec, type QuestionKindSpec, type QuestionKind } from "./question-kinds";
 
 export const SURVEY_TARGETS = ["thank-you", "order-status"] as const;
 /** Where a question is asked: right after paying, or on the order-status page once the order arrived. */
 export type SurveyTarget = (typeof SURVEY_TARGETS)[number];
 
-export const QUESTION_KINDS = ["choice", "nps", "text"] as const;
-export type QuestionKind = (typeof QUESTION_KINDS)[number];
+export { QUESTION_KINDS, type QuestionKind } from "./question-kinds";
 
 export interface QuestionDefinition {
   id: string;
@@ -94,8 +94,19 @@ export const DEFAULT_QUESTIONS: readonly QuestionDefinition[] = [
   { id: "nps-reason", kind: "text", answers: [], targets: ORDER_STATUS, tagsAnswers: false },
 ];
 
+/** The catalogue by id; a definition its kind rejects (see checkQuestionDefinitions) fails here, at start-up. */
 export function createCatalogue(questions: readonly QuestionDefinition[]): SurveyCatalogue {
+  const problems = checkQuestionDefinitions(questions);
+  if (problems.length > 0) throw new Error(`invalid survey questions: ${problems.join("; ")}`);
   return new Map(questions.map((question) => [question.id, question]));
 }
 
 export const DEFAULT_CATALOGUE: SurveyCatalogue = createCatalogue(DEFAULT_QUESTIONS);
+
+/** The questions whose kind insights summarise a given way (NPS questions, distribution questions). */
+export function questionIdsByInsight(
+  insight: QuestionKindSpec<QuestionKind>["insight"],
+  questions: readonly QuestionDefinition[] = DEFAULT_QUESTIONS,
+): string[] {
+  return questions.filter((question) => kindSpec(question.kind).insight === insight).map((question) => question.id);
+}

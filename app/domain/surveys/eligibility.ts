@@ -6,6 +6,7 @@ import type { IneligibleReason, SurveyQuestionsResponse, SurveyQuestionWire } fr
 import type { SurveyCatalogue, SurveyTarget } from "./catalogue";
 import { checkCooldown, DEFAULT_COOLDOWN_DAYS, type PreviousSurveyAnswer, type SurveyCooldownDays } from "./cooldown";
 import { npsReadiness, type OrderDeliveryState } from "./delivery";
+import { kindSpec } from "./question-kinds";
 import { chooseQuestionSet, type QuestionSet, type SurveyCustomerContext } from "./question-sets";
 
 export interface SurveyEligibilityInput {
@@ -61,12 +62,13 @@ export function decideSurveyEligibility(input: SurveyEligibilityInput): SurveyQu
     questions.push({
       id: question.id,
       kind: question.kind,
-      ...(question.kind === "choice" ? { answers: answers.map((id) => ({ id })) } : {}),
+      ...(kindSpec(question.kind).hasAnswerList ? { answers: answers.map((id) => ({ id })) } : {}),
       optional: item.optional,
     });
   }
   // Free text left over after the taps were answered (usually skipped on purpose) is not worth asking alone.
-  const onlyTextLeft = answered.size > 0 && questions.every((question) => question.kind === "text");
-  if (questions.length === 0 || onlyTextLeft) return notEligible("already-answered");
+  const nothingWorthAsking =
+    answered.size > 0 && questions.every((question) => !kindSpec(question.kind).worthAskingAlone);
+  if (questions.length === 0 || nothingWorthAsking) return notEligible("already-answered");
   return { eligible: true, questionSet: set.id, questions };
 }

@@ -3,7 +3,7 @@
  * Stored text is still escaped wherever it is shown; this is so merchants read what the customer typed, and
  * so exports and tags never carry tags, bidi tricks or control bytes.
  */
-import { MAX_FREE_TEXT_LENGTH } from "./catalogue";
+import { MAX_FREE_TEXT_LENGTH } from "./limits";
 
 /** Raw input above this is rejected before any regex runs over it (a phone's text area never sends this much). */
 export const MAX_RAW_FREE_TEXT_LENGTH = MAX_FREE_TEXT_LENGTH * 4;

@@ -1,6 +1,7 @@
 /** Post-purchase surveys: catalogue, question sets, eligibility, answer validation, analytics, export, tags. */
 export * from "./api";
 export * from "./catalogue";
+export * from "./question-kinds";
 export * from "./order-id";
 export * from "./free-text";
 export * from "./answer-validation";

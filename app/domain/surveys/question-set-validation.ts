@@ -5,6 +5,7 @@
 import { LIFECYCLE_STAGES, type LifecycleStage } from "../lifecycle";
 import { RFM_SEGMENTS, type RfmSegment } from "../segments";
 import { SURVEY_TARGETS, type SurveyCatalogue, type SurveyTarget } from "./catalogue";
+import { kindSpec } from "./question-kinds";
 import type { QuestionSet, QuestionSetItem } from "./question-sets";
 
 export interface QuestionSetError {
@@ -95,7 +96,7 @@ export function validateQuestionSet(input: unknown, catalogue: SurveyCatalogue):
       let answers: string[] | undefined;
       if (item.answers !== undefined) {
         const list = stringList(item.answers);
-        if (question.kind !== "choice") fail(`${path}.answers`, "only choice questions have answers");
+        if (!kindSpec(question.kind).hasAnswerList) fail(`${path}.answers`, "only choice questions have answers");
         else if (!list) fail(`${path}.answers`, "must be a list of answer ids");
         else {
           list.forEach((answer, j) => {

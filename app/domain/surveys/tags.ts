@@ -3,35 +3,30 @@
  * NPS: `nps-promoter | nps-passive | nps-detractor`, and the other two are removed, so a customer carries only
  * their latest category. Choice answers of questions marked `tagsAnswers`: `jtbd-<answer>` (added, never
  * removed: a customer can buy for several reasons). Catch-alls ("other", "nothing") say nothing to act on and
- * make no tag.
+ * make no tag. The rules themselves are each kind's `tags` in question-kinds.ts.
  */
-import type { ValidatedSurveyAnswer } from "./answer-validation";
 import type { SurveyCatalogue } from "./catalogue";
-import { npsCategory, type NpsCategory } from "./nps";
+import {
+  answerFromStored,
+  answerValue,
+  kindSpec,
+  type StoredAnswerColumns,
+  type SurveyTagChange,
+  type ValidatedSurveyAnswer,
+} from "./question-kinds";
 
-export interface SurveyTagChange {
-  add: string[];
-  remove: string[];
+export type { SurveyTagChange } from "./question-kinds";
+
+/** The tag change an answer implies, by its kind's rule in the question-kind table. */
+export function surveyTagChanges(answer: ValidatedSurveyAnswer, catalogue: SurveyCatalogue): SurveyTagChange {
+  return kindSpec(answer.kind).tags(answerValue(answer), catalogue.get(answer.questionId));
 }
 
-const NPS_TAGS: Record<NpsCategory, string> = {
-  promoter: "nps-promoter",
-  passive: "nps-passive",
-  detractor: "nps-detractor",
-};
-const UNTAGGED_ANSWERS = new Set(["other", "nothing", "nothing-else"]);
-
-export function surveyTagChanges(answer: ValidatedSurveyAnswer, catalogue: SurveyCatalogue): SurveyTagChange {
-  if (answer.kind === "nps") {
-    const tag = NPS_TAGS[npsCategory(answer.score)];
-    return { add: [tag], remove: Object.values(NPS_TAGS).filter((other) => other !== tag) };
-  }
-  if (
-    answer.kind === "choice" &&
-    catalogue.get(answer.questionId)?.tagsAnswers &&
-    !UNTAGGED_ANSWERS.has(answer.answerId)
-  ) {
-    return { add: [`jtbd-${answer.answerId}`], remove: [] };
-  }
-  return { add: [], remove: [] };
+/** The tag change a stored answer implies (replayed by the nightly tag plan); none when the row holds no answer. */
+export function storedAnswerTagChanges(
+  row: StoredAnswerColumns & { questionId: string },
+  catalogue: SurveyCatalogue,
+): SurveyTagChange {
+  const stored = answerFromStored(row, catalogue);
+  return stored ? kindSpec(stored.kind).tags(stored.value, catalogue.get(row.questionId)) : { add: [], remove: [] };
 }

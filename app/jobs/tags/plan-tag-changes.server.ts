@@ -8,9 +8,8 @@ import type { Db } from "../../db.server";
 import type { BulkReader } from "../../db/bulk-reader.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
-import type { ValidatedSurveyAnswer } from "../../domain/surveys/answer-validation";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
-import { surveyTagChanges } from "../../domain/surveys/tags";
+import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
 
 export interface TagPlanInput {
@@ -46,23 +45,18 @@ export async function loadConfirmedLabels(reader: BulkReader, storeId: string): 
 }
 
 /**
- * Survey tags per customer, by the survey domain's own rule (surveyTagChanges): the latest NPS category, and the
+ * Survey tags per customer, by the survey domain's own rule (each question kind's tags): the latest NPS category, and the
  * answers of questions that tag (catch-alls like "other" make none). Replayed in answer order.
  */
 export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanInput["survey"]> {
   const rows = await db.surveyResponse.findMany({
     where: { storeId, customerId: { not: null }, OR: [{ score: { not: null } }, { answerId: { not: null } }] },
-    select: { customerId: true, questionId: true, answerId: true, score: true, target: true, orderExternalId: true },
+    select: { customerId: true, questionId: true, answerId: true, score: true },
     orderBy: { createdAt: "asc" },
   });
   const tags = new Map<string, Set<string>>();
   for (const r of rows) {
-    const base = { questionId: r.questionId, target: r.target, orderId: r.orderExternalId };
-    const answer =
-      r.score !== null
-        ? ({ ...base, kind: "nps", score: r.score } as ValidatedSurveyAnswer)
-        : ({ ...base, kind: "choice", answerId: r.answerId! } as ValidatedSurveyAnswer);
-    const change = surveyTagChanges(answer, DEFAULT_CATALOGUE);
+    const change = storedAnswerTagChanges({ ...r, text: null }, DEFAULT_CATALOGUE);
     if (change.add.length === 0 && change.remove.length === 0) continue;
     const set = tags.get(r.customerId!) ?? new Set<string>();
     for (const t of change.remove) set.delete(t);

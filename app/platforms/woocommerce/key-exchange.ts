@@ -5,7 +5,8 @@
  * `return_url?success=1&user_id=…` (`success=0` when denied). `user_id` is ours: an opaque connect-attempt id
  * that WooCommerce echoes back unchanged, as a string.
  */
-import { id, int, isObject, str } from "../json";
+import { z } from "zod";
+import { idFromGid } from "../json";
 import type { WooClient } from "./rest-client";
 import { WooApiError } from "./rest-client";
 
@@ -62,6 +63,42 @@ export interface WooKeyExchangeCallback {
   keyPermissions: KeyPermissions;
 }
 
+/** A JSON string, or a finite number as text (WooCommerce echoes ids either way); anything else is absent. */
+const looseText = z
+  .unknown()
+  .transform((v) => (typeof v === "string" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : null));
+
+/** `key_id` as a safe integer, a numeric string or a gid; anything else is absent. */
+const looseId = z.unknown().transform((v) => {
+  if (typeof v === "number") return Number.isSafeInteger(v) ? v : null;
+  const numeric = typeof v === "string" ? idFromGid(v) : null;
+  return numeric ? Number(numeric) : null;
+});
+
+const CONSUMER_KEY = /^ck_[0-9a-f]{40}$/;
+const CONSUMER_SECRET = /^cs_[0-9a-f]{40}$/;
+
+/**
+ * The callback body. Fields are listed in the order their problems are reported: the first issue is the reason
+ * given (WooCommerce only sees the status; the merchant's return page shows the reason).
+ */
+function callbackSchema(expectedUserId: string | undefined) {
+  return z.object(
+    {
+      key_id: looseId.refine((keyId) => keyId !== null && keyId > 0, "key_id missing"),
+      user_id: looseText
+        .refine((userId) => !!userId, { error: "user_id missing", abort: true })
+        .refine((userId) => expectedUserId === undefined || userId === expectedUserId, "user_id does not match"),
+      consumer_key: looseText.refine((key) => !!key && CONSUMER_KEY.test(key), "consumer_key malformed"),
+      consumer_secret: looseText.refine((key) => !!key && CONSUMER_SECRET.test(key), "consumer_secret malformed"),
+      key_permissions: looseText.refine((permissions) => permissions === "read_write", {
+        error: (issue) => `key_permissions is ${(issue.input as string | null) ?? "missing"}; Ciclo needs read_write`,
+      }),
+    },
+    { error: "callback body is not a JSON object" },
+  );
+}
+
 /** Validates the callback POST body; `expectedUserId` ties it to the connect attempt we started. */
 export function parseKeyExchangeCallback(
   body: unknown,
@@ -75,22 +112,19 @@ export function parseKeyExchangeCallback(
       return { ok: false, reason: "callback body is not JSON" };
     }
   }
-  if (!isObject(parsed)) return { ok: false, reason: "callback body is not a JSON object" };
-  const keyId = int(parsed, "key_id") ?? (id(parsed, "key_id") ? Number(id(parsed, "key_id")) : null);
-  const userId = str(parsed, "user_id");
-  const consumerKey = str(parsed, "consumer_key");
-  const consumerSecret = str(parsed, "consumer_secret");
-  const permissions = str(parsed, "key_permissions");
-  if (!keyId || keyId <= 0) return { ok: false, reason: "key_id missing" };
-  if (!userId) return { ok: false, reason: "user_id missing" };
-  if (expectedUserId !== undefined && userId !== expectedUserId) return { ok: false, reason: "user_id does not match" };
-  if (!consumerKey || !/^ck_[0-9a-f]{40}$/.test(consumerKey)) return { ok: false, reason: "consumer_key malformed" };
-  if (!consumerSecret || !/^cs_[0-9a-f]{40}$/.test(consumerSecret))
-    return { ok: false, reason: "consumer_secret malformed" };
-  if (permissions !== "read_write") {
-    return { ok: false, reason: `key_permissions is ${permissions ?? "missing"}; Ciclo needs read_write` };
-  }
-  return { ok: true, value: { keyId, userId, consumerKey, consumerSecret, keyPermissions: permissions } };
+  const result = callbackSchema(expectedUserId).safeParse(parsed);
+  if (!result.success) return { ok: false, reason: result.error.issues[0]!.message };
+  const { key_id, user_id, consumer_key, consumer_secret } = result.data;
+  return {
+    ok: true,
+    value: {
+      keyId: key_id!,
+      userId: user_id!,
+      consumerKey: consumer_key!,
+      consumerSecret: consumer_secret!,
+      keyPermissions: "read_write",
+    },
+  };
 }
 
 export type CredentialCheck = { ok: true; ordersVisible: number | null } | { ok: false; reason: string };

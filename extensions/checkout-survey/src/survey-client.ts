@@ -8,6 +8,7 @@ import {
   SURVEY_QUESTIONS_PATH,
   type SurveyAnswerRequest,
   type SurveyLocale,
+  type QuestionKind,
   type SurveyQuestionsResponse,
   type SurveyQuestionWire,
   type SurveyTarget,
@@ -50,16 +51,26 @@ async function request(
   return null;
 }
 
+const hasAnswerList = (question: Record<string, unknown>) =>
+  Array.isArray(question.answers) &&
+  question.answers.length > 0 &&
+  question.answers.every((a: unknown) => typeof (a as { id?: unknown } | null)?.id === "string");
+
+/** What a question of each kind needs on the wire to be asked; keyed by QuestionKind so a new kind must say. */
+const WIRE_CHECKS: Record<QuestionKind, (question: Record<string, unknown>) => boolean> = {
+  choice: hasAnswerList,
+  nps: () => true,
+  text: () => true,
+};
+
 function isQuestion(value: unknown): value is SurveyQuestionWire {
   if (typeof value !== "object" || value === null) return false;
   const question = value as Record<string, unknown>;
   return (
     typeof question.id === "string" &&
-    (question.kind === "choice" || question.kind === "nps" || question.kind === "text") &&
-    (question.kind !== "choice" ||
-      (Array.isArray(question.answers) &&
-        question.answers.length > 0 &&
-        question.answers.every((a: unknown) => typeof (a as { id?: unknown } | null)?.id === "string")))
+    typeof question.kind === "string" &&
+    Object.prototype.hasOwnProperty.call(WIRE_CHECKS, question.kind) &&
+    WIRE_CHECKS[question.kind as QuestionKind](question)
   );
 }
 

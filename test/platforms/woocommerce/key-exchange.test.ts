@@ -129,5 +129,32 @@ describe("key exchange", () => {
     });
     expect(parseKeyExchangeCallback("{not json")).toEqual({ ok: false, reason: "callback body is not JSON" });
     expect(parseKeyExchangeCallback({ ...good, key_id: 0 })).toEqual({ ok: false, reason: "key_id missing" });
+    // Ids as WooCommerce may send them: numeric strings and numbers.
+    expect(parseKeyExchangeCallback({ ...good, key_id: "12", user_id: 77 }, "77")).toEqual({
+      ok: true,
+      value: {
+        keyId: 12,
+        userId: "77",
+        consumerKey: good.consumer_key,
+        consumerSecret: good.consumer_secret,
+        keyPermissions: "read_write",
+      },
+    });
+    // The first problem, in a fixed order, is the reason given.
+    expect(parseKeyExchangeCallback([good])).toEqual({ ok: false, reason: "callback body is not a JSON object" });
+    expect(parseKeyExchangeCallback("null")).toEqual({ ok: false, reason: "callback body is not a JSON object" });
+    expect(parseKeyExchangeCallback({ key_id: 1.5, user_id: "" })).toEqual({ ok: false, reason: "key_id missing" });
+    expect(parseKeyExchangeCallback({ ...good, user_id: null }, "a1")).toEqual({
+      ok: false,
+      reason: "user_id missing",
+    });
+    expect(parseKeyExchangeCallback({ ...good, consumer_secret: "cs_short" })).toEqual({
+      ok: false,
+      reason: "consumer_secret malformed",
+    });
+    expect(parseKeyExchangeCallback({ ...good, key_permissions: undefined })).toEqual({
+      ok: false,
+      reason: "key_permissions is missing; Ciclo needs read_write",
+    });
   });
 });
