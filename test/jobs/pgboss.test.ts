@@ -11,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from "../support/databases";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 function startWorker(url: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/jobs/support/pgboss-worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/pgboss-worker.ts"], {
     cwd: ROOT,
     env: { ...process.env, PG_URL: url, WORKER_NAME: name, LOG_LEVEL: "error" },
     stdio: ["ignore", "pipe", "inherit"],
