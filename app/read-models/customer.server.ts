@@ -58,7 +58,7 @@ export interface CustomerPageData {
     answer: string;
     score: number | null;
   }[];
-  shopifyCustomerUrl: string | null;
+  storeCustomerUrl: string | null;
 }
 
 const ORDERS_SHOWN = 25;
@@ -157,6 +157,6 @@ export async function loadCustomerPage(
             : (a.text ?? ""),
       score: a.score,
     })),
-    shopifyCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),
+    storeCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),
   };
 }
