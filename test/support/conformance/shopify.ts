@@ -21,9 +21,6 @@ import {
 let shops = 0;
 const PREFIX = "ciclo:";
 
-/** The order of the keys `cicloMetafieldsJson` writes, so the store's metafields read back in the same form. */
-const METAFIELD_KEYS = ["segment", "stage", "clv", "p_alive", "next_order"] as const;
-
 export const shopifyDriver: ConformanceDriver = {
   prefix: PREFIX,
   async open(): Promise<ConformanceStore> {
@@ -128,8 +125,8 @@ export const shopifyDriver: ConformanceDriver = {
             .map((m) => [m.key, m.value]),
         );
         if (meta.size === 0) return { tags, values: null, confirmed: null };
-        const record: Record<string, string> = {};
-        for (const key of METAFIELD_KEYS) if (meta.has(key)) record[key] = meta.get(key)!;
+        // The shop keeps metafields in the order they were first written, which is the order of the encoded JSON.
+        const record = Object.fromEntries(meta);
         return {
           tags,
           values: {

@@ -8,6 +8,7 @@ import { createWooLabelWriterFactory } from "../../../app/platforms/woocommerce/
 import { platformForStore } from "../../../app/platforms/registry.server";
 import { InboxProcessor } from "../../../app/sync/inbox-processor.server";
 import type { LabelResult } from "../../../app/jobs/tags/tag-outbox.server";
+import type { CustomerLabels } from "../../../app/platforms/platform";
 import { WooHarness, type ReceivedWebhook } from "../woo-harness";
 import {
   CONFORMANCE_CURRENCY,
@@ -91,7 +92,8 @@ export const wooDriver: ConformanceDriver = {
         if (run.state !== "completed") throw new Error(`backfill ${run.state}: ${run.error}`);
       },
       async writeLabels(customerId, labels, tags) {
-        // What the nightly job leaves for the writer: the customer's scores (the meta's segment, stage and CLV).
+        // What the nightly job leaves for the writer: the customer's scores (the meta's segment, stage and CLV)
+        // and insight.
         const customer = await h.db.customer.findUniqueOrThrow({
           where: { storeId_externalId: { storeId, externalId: customerId } },
         });
@@ -114,6 +116,16 @@ export const wooDriver: ConformanceDriver = {
           where: { storeId_customerId: { storeId, customerId: customer.id } },
           create: { storeId, customerId: customer.id, ...score },
           update: score,
+        });
+        // The suggested next product, where the labels carry one, sits in the customer's insight row.
+        const insight = {
+          computedAt: new Date(),
+          nextProduct: (labels as CustomerLabels & { nextProduct?: string | null }).nextProduct ?? null,
+        };
+        await h.db.customerInsight.upsert({
+          where: { storeId_customerId: { storeId, customerId: customer.id } },
+          create: { storeId, customerId: customer.id, ...insight },
+          update: insight,
         });
         const store = await h.db.store.findUniqueOrThrow({ where: { id: storeId } });
         const factory = createWooLabelWriterFactory({ db: h.db, bulk: h.bulk, box: h.box, clientTuning: h.tuning });
