@@ -58,7 +58,7 @@ export interface CustomerPageData {
     answer: string;
     score: number | null;
   }[];
-  shopifyCustomerUrl: string | null;
+  storeCustomerUrl: string | null;
 }
 
 const ORDERS_SHOWN = 25;
@@ -152,6 +152,6 @@ export async function loadCustomerPage(
       answer: answerText(a),
       score: a.score,
     })),
-    shopifyCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),
+    storeCustomerUrl: platformDefinition(store.platform).customerAdminUrl(store, customer.externalId, embedded),
   };
 }

@@ -85,7 +85,7 @@ export default function CustomerPage() {
         ) : undefined
       }
       secondaryActions={
-        data.shopifyCustomerUrl ? [{ content: "Open in Shopify", url: data.shopifyCustomerUrl, target: "_top" }] : []
+        data.storeCustomerUrl ? [{ content: "Open in Shopify", url: data.storeCustomerUrl, target: "_top" }] : []
       }
     >
       {!score ? (

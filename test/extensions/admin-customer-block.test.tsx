@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { installTestDocument, type TestElement } from "./support/minimal-dom";
+import { installTestDocument, type TestElement } from "../support/minimal-dom";
 
 const TARGET = "admin.customer-details.block.render";
 const BLOCK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../extensions/admin-customer-block");

@@ -9,7 +9,7 @@ import { Linter } from "eslint";
 import globals from "globals";
 import { describe, expect, it, vi } from "vitest";
 import { buildSurveyExtension, cliDefines, parseDotenv } from "../../extensions/checkout-survey/build";
-import { installTestDocument } from "./support/minimal-dom";
+import { installTestDocument } from "../support/minimal-dom";
 
 const APP_URL = "https://ciclo-app.example.com";
 

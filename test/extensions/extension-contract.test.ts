@@ -8,7 +8,7 @@ import { DEFAULT_CATALOGUE } from "../../app/domain/surveys/catalogue";
 import { buildSurveyExtension, readTargets, SURVEY_SIZE_BUDGET_BYTES } from "../../extensions/checkout-survey/build";
 import { ORDER_DELIVERY_QUERY } from "../../extensions/checkout-survey/src/order-delivery";
 import { accessNotes, appTomlScopes, grants, typeScopesNeeded } from "../../simulators/shopify/required-access";
-import { EXTENSION_DIR } from "./support/harness";
+import { EXTENSION_DIR } from "../support/extension-harness";
 
 type Translations = { [key: string]: string | Translations };
 const locale = (name: string) =>

@@ -12,7 +12,7 @@ import {
   surveyExtension,
   translatorFor,
   unmount,
-} from "./support/harness";
+} from "../support/extension-harness";
 
 const TARGET = "customer-account.order-status.block.render";
 const ORDER_ID = "gid://shopify/Order/1";

@@ -16,7 +16,7 @@ import {
   translatorFor,
   typeInto,
   unmount,
-} from "./support/harness";
+} from "../support/extension-harness";
 
 const TARGET = "purchase.thank-you.block.render";
 const ORDER_ID = "gid://shopify/Order/1";

@@ -59,7 +59,7 @@ import {
   type ReceivedRequest,
   type Receiver,
 } from "../../simulators/woocommerce/receiver";
-import { WpAdminSession } from "./wp-admin";
+import { WpAdminSession } from "../support/wp-admin";
 
 // The app code below runs in this process: its development defaults (dev secret, derived key) are opt-in.
 process.env.NODE_ENV ??= "development";

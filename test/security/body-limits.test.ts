@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveSurveySecret, signSurveyToken } from "../../app/surveys/survey-token.server";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, startSecureApp, streamBody, wooSession, type SecureApp } from "./support";
+import { createWooStore, startSecureApp, streamBody, wooSession, type SecureApp } from "../support/secure-app";
 
 const MiB = 1024 * 1024;
 

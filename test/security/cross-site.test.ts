@@ -5,7 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, FOREIGN_ORIGIN, postForm, startSecureApp, wooSession, type SecureApp } from "./support";
+import {
+  createWooStore,
+  FOREIGN_ORIGIN,
+  postForm,
+  startSecureApp,
+  wooSession,
+  type SecureApp,
+} from "../support/secure-app";
 
 describe.each(DB_KINDS)("cross-site requests on %s", (kind) => {
   let app: SecureApp;

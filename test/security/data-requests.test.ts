@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, startSecureApp, wooSession, type SecureApp } from "./support";
+import { createWooStore, startSecureApp, wooSession, type SecureApp } from "../support/secure-app";
 
 const DAY = 86_400_000;
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../../tools/app-process";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, embedToken, startSecondProcess, startSecureApp, type SecureApp } from "./support";
+import { createWooStore, embedToken, startSecondProcess, startSecureApp, type SecureApp } from "../support/secure-app";
 
 describe.each(DB_KINDS)("embed tokens on %s", (kind) => {
   let app: SecureApp;

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, startSecureApp, wooSession, type SecureApp } from "./support";
+import { createWooStore, startSecureApp, wooSession, type SecureApp } from "../support/secure-app";
 
 const ROUTES = new URL("../../app/routes/", import.meta.url);
 

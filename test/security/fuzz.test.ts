@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFuzz } from "../../scripts/fuzz/run";
 import { DB_KINDS } from "../support/databases";
-import { API_KEY, API_SECRET, startSecureApp, type SecureApp } from "./support";
+import { API_KEY, API_SECRET, startSecureApp, type SecureApp } from "../support/secure-app";
 
 describe.each(DB_KINDS)("fuzzing the public endpoints on %s", (kind) => {
   let app: SecureApp;

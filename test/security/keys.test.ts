@@ -11,7 +11,7 @@ import { purposeKey } from "../../app/security/keys.server";
 import { SecretBox } from "../../app/security/secret-box.server";
 import { SimulatedShop, type WebhookEvent } from "../../simulators/shopify";
 import { DB_KINDS } from "../support/databases";
-import { embedToken, inboxDrained, sendShopifyWebhook, startSecureApp, type SecureApp } from "./support";
+import { embedToken, inboxDrained, sendShopifyWebhook, startSecureApp, type SecureApp } from "../support/secure-app";
 
 /** A value sealed the way Ciclo did before per-purpose keys: the master key as the AES key, "enc:v1:". */
 function legacySeal(master: Buffer, plaintext: string, tagBytes = 16): string {

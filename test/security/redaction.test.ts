@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signCheckoutSessionToken } from "../../scripts/demo-surveys";
 import { SimulatedShop, type WebhookEvent } from "../../simulators/shopify";
 import { DB_KINDS } from "../support/databases";
-import { API_KEY, API_SECRET, inboxDrained, sendShopifyWebhook, startSecureApp, type SecureApp } from "./support";
+import {
+  API_KEY,
+  API_SECRET,
+  inboxDrained,
+  sendShopifyWebhook,
+  startSecureApp,
+  type SecureApp,
+} from "../support/secure-app";
 
 const SHOP = "redact-shop.myshopify.com";
 const EMAIL = "Eve.Secret@Example.com";

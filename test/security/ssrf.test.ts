@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADDRESS_REFUSED } from "../../app/platforms/woocommerce/connect.server";
 import { DB_KINDS } from "../support/databases";
-import { fakeStore, postFormFrom, startSecureApp, type SecureApp } from "./support";
+import { fakeStore, postFormFrom, startSecureApp, type SecureApp } from "../support/secure-app";
 
 const KEYS = { consumerKey: `ck_${"1".repeat(40)}`, consumerSecret: `cs_${"2".repeat(40)}` };
 const html = (text: string) =>

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signCheckoutSessionToken } from "../../scripts/demo-surveys";
 import { DB_KINDS } from "../support/databases";
-import { API_KEY, API_SECRET, startSecureApp, type SecureApp } from "./support";
+import { API_KEY, API_SECRET, startSecureApp, type SecureApp } from "../support/secure-app";
 
 const SHOP = "binding-shop.myshopify.com";
 const PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SurveyStores, STORE_CACHE_MAX_ENTRIES } from "../../app/surveys/survey-stores.server";
 import { DB_KINDS } from "../support/databases";
-import { startSecureApp, type SecureApp } from "./support";
+import { startSecureApp, type SecureApp } from "../support/secure-app";
 
 describe.each(DB_KINDS)("survey store cache on %s", (kind) => {
   let app: SecureApp;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wooTopicSecret } from "../../app/platforms/woocommerce";
 import { phpJsonEncode, SimStore } from "../../simulators/woocommerce";
 import { DB_KINDS } from "../support/databases";
-import { createWooStore, inboxDrained, startSecureApp, type SecureApp } from "./support";
+import { createWooStore, inboxDrained, startSecureApp, type SecureApp } from "../support/secure-app";
 
 describe.each(DB_KINDS)("WooCommerce webhook topic binding on %s", (kind) => {
   let app: SecureApp;

@@ -4,7 +4,7 @@
  * here (validation happens before it), so SQLite only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SurveyHarness } from "./support";
+import { SurveyHarness } from "../support/survey-harness";
 
 const base = { target: "thank-you", orderId: "9001" };
 const choice = { ...base, questionId: "jtbd-trigger", answerId: "gift" };

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DB_KINDS } from "../support/databases";
-import { EXTENSION_ORIGIN, SurveyHarness } from "./support";
+import { EXTENSION_ORIGIN, SurveyHarness } from "../support/survey-harness";
 
 const SHOP = "ciclo-surveys";
 const NOW = new Date("2026-03-02T12:00:00Z");

@@ -14,7 +14,7 @@ import {
 } from "../../app/surveys/hosted-survey.server";
 import { deriveSurveySecret, signSurveyToken, verifySurveyToken } from "../../app/surveys/survey-token.server";
 import { DB_KINDS } from "../support/databases";
-import { ENCRYPTION_KEY, SurveyHarness } from "./support";
+import { ENCRYPTION_KEY, SurveyHarness } from "../support/survey-harness";
 
 const NOW = new Date("2026-03-05T12:00:00Z");
 const LATER = new Date(NOW.getTime() + 7 * 86_400_000);

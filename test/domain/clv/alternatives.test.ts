@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as bgbb from "../../../app/domain/clv/bgbb";
 import * as mbgnbd from "../../../app/domain/clv/mbgnbd";
 import * as paretonbd from "../../../app/domain/clv/paretonbd";
-import { cdnowSummary, readCsv, relativeError } from "./fixtures";
+import { cdnowSummary, readCsv, relativeError } from "../../support/cdnow";
 
 describe("Pareto/NBD on CDNOW", () => {
   const summary = cdnowSummary();

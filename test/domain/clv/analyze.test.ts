@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { analyzeCustomerValue, type ClvAnalysis } from "../../../app/domain/clv/analyze";
 import { summarizePurchases, toEpochDay, type CustomerAggregates } from "../../../app/domain/clv/summary";
 import { SeededRandom } from "../../../app/domain/math/random";
-import { cdnowTransactions, FULL_MLE } from "./fixtures";
+import { cdnowTransactions, FULL_MLE } from "../../support/cdnow";
 
 const END = toEpochDay("1997-09-30")!;
 

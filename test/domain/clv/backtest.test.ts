@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backtest, selectModelByHoldout, splitCalibrationHoldout } from "../../../app/domain/clv/backtest";
 import { asCountModel } from "../../../app/domain/clv/bgnbd";
 import { toEpochDay } from "../../../app/domain/clv/summary";
-import { cdnowTransactions, FULL_MLE } from "./fixtures";
+import { cdnowTransactions, FULL_MLE } from "../../support/cdnow";
 
 const split = splitCalibrationHoldout(cdnowTransactions(), {
   calibrationEndDay: toEpochDay("1997-09-30")!,

@@ -8,7 +8,7 @@ import {
   pAlive,
   probabilityOfPurchases,
 } from "../../../app/domain/clv/bgnbd";
-import { cdnowSummary, FULL_MLE, PUBLISHED, readCsv, relativeError } from "./fixtures";
+import { cdnowSummary, FULL_MLE, PUBLISHED, readCsv, relativeError } from "../../support/cdnow";
 
 describe("BG/NBD on the CDNOW summary (Fader, Hardie & Lee 2005)", () => {
   const summary = cdnowSummary();

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../../scripts/clv";
 import { parsePlainDecimal } from "../../../scripts/clv/csv-bytes";
 import { SeededRandom } from "../../../app/domain/math/random";
-import { FIXTURES } from "./fixtures";
+import { FIXTURES } from "../../support/cdnow";
 
 const dir = mkdtempSync(join(tmpdir(), "ciclo-clv-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../../scripts/clv";
-import { FIXTURES, FULL_MLE } from "./fixtures";
+import { FIXTURES, FULL_MLE } from "../../support/cdnow";
 
 function run(args: string[], files: Record<string, string> = {}) {
   let stdout = "";

@@ -5,7 +5,7 @@ import {
   logLikelihood,
   populationAverageSpend,
 } from "../../../app/domain/clv/gammagamma";
-import { cdnowSpend, relativeError } from "./fixtures";
+import { cdnowSpend, relativeError } from "../../support/cdnow";
 
 describe("Gamma-Gamma spend model on CDNOW (Fader, Hardie & Lee 2005; note 025)", () => {
   const data = cdnowSpend();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitCalibrationHoldout } from "../../../app/domain/clv/backtest";
 import { fromEpochDay, summarizeAggregates, summarizePurchases, toEpochDay } from "../../../app/domain/clv/summary";
-import { cdnowTransactions, readCsv } from "./fixtures";
+import { cdnowTransactions, readCsv } from "../../support/cdnow";
 
 const END = toEpochDay("1997-09-30")!;
 

@@ -1,6 +1,6 @@
 /** The counting semaphore behind the tag writer's bulk rounds. */
 import { describe, expect, it } from "vitest";
-import { Slots } from "../../../app/platforms/shopify/tags/slots";
+import { Slots } from "../../../../app/platforms/shopify/tags/slots";
 
 describe("Slots", () => {
   it("lets at most `size` holders in, then the waiters in arrival order", async () => {

@@ -5,13 +5,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { PgBossJobQueue } from "../../app/jobs/queue/pgboss-queue.server";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { PgBossJobQueue } from "../../../app/jobs/queue/pgboss-queue.server";
+import { createTestDatabase, type TestDatabase } from "../../support/databases";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+const ROOT = new URL("../../..", import.meta.url).pathname;
 
 function startWorker(url: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/jobs/support/pgboss-worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/pgboss-worker.ts"], {
     cwd: ROOT,
     env: { ...process.env, PG_URL: url, WORKER_NAME: name, LOG_LEVEL: "error" },
     stdio: ["ignore", "pipe", "inherit"],

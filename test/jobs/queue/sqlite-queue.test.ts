@@ -1,8 +1,8 @@
 /** The embedded job queue on a real SQLite file: singleton per store, retries with backoff, crash recovery. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
-import { retryDelayMs } from "../../app/jobs/queue/job-queue";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { SqliteJobQueue } from "../../../app/jobs/queue/sqlite-queue.server";
+import { retryDelayMs } from "../../../app/jobs/queue/job-queue";
+import { createTestDatabase, type TestDatabase } from "../../support/databases";
 
 describe("SqliteJobQueue", () => {
   let database: TestDatabase;

@@ -3,10 +3,10 @@
  * the inbox, the processor and the order writer, fed by the simulated shop's own payloads.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { syncStatus } from "../../app/sync/sync-status.server";
-import { DB_KINDS } from "../support/databases";
-import { ShopifyHarness } from "../support/shopify-harness";
-import { orderTotals } from "../../simulators/shopify/order-math";
+import { syncStatus } from "../../../app/sync/sync-status.server";
+import { DB_KINDS } from "../../support/databases";
+import { ShopifyHarness } from "../../support/shopify-harness";
+import { orderTotals } from "../../../simulators/shopify/order-math";
 
 const SHOP = "ciclo-test.myshopify.com";
 const line = (title: string, price: string, quantity = 1) => ({

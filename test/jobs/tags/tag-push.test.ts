@@ -4,15 +4,15 @@
  * converging to the same result, deleted customers recorded, other shops untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { TagOutbox, type LabelWriter, type LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
-import { createShopifyLabelWriterFactory } from "../../app/platforms/shopify/label-writer.server";
-import { generateDemoHistory, start, type ShopifySimulator } from "../../simulators/shopify";
-import type { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { simulatorAdmin } from "../support/simulator-admin";
-import { importShop } from "../support/store-fixture";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { TagOutbox, type LabelWriter, type LabelWriterFactory } from "../../../app/jobs/tags/tag-outbox.server";
+import { createShopifyLabelWriterFactory } from "../../../app/platforms/shopify/label-writer.server";
+import { generateDemoHistory, start, type ShopifySimulator } from "../../../simulators/shopify";
+import type { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { simulatorAdmin } from "../../support/simulator-admin";
+import { importShop } from "../../support/store-fixture";
 
 const NOW = new Date("2026-10-01T02:30:00Z");
 // Each shop gets its own copy: the simulator keeps the objects it is given.

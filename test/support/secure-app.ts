@@ -8,7 +8,7 @@ import http from "node:http";
 import { startApp, type RunningApp } from "../../tools/app-process";
 import { SecretBox } from "../../app/security/secret-box.server";
 import { ensureBuilt } from "../../tools/app-build";
-import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
+import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
 import { buildWebhookRequest } from "../../simulators/shopify/webhooks";
 import type { JsonObject } from "../../simulators/shopify/payloads";
 

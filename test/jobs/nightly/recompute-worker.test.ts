@@ -4,15 +4,15 @@
  * same way, and a worker that dies leaves no run "running" for ever.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { JobScheduler } from "../../app/jobs/jobs.server";
-import { markInterruptedRuns } from "../../app/jobs/nightly/recompute.server";
-import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
-import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
-import { generateDemoHistory } from "../../simulators/shopify";
-import { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { importShop } from "../support/store-fixture";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { JobScheduler } from "../../../app/jobs/jobs.server";
+import { markInterruptedRuns } from "../../../app/jobs/nightly/recompute.server";
+import { SqliteJobQueue } from "../../../app/jobs/queue/sqlite-queue.server";
+import type { LabelWriterFactory } from "../../../app/jobs/tags/tag-outbox.server";
+import { generateDemoHistory } from "../../../simulators/shopify";
+import { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { importShop } from "../../support/store-fixture";
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T12:00:00Z");

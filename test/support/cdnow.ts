@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const FIXTURES = fileURLToPath(new URL("../../fixtures/cdnow/", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../fixtures/cdnow/", import.meta.url));
 
 export function readCsv(name: string): number[][] {
   return readFileSync(FIXTURES + name, "utf8")

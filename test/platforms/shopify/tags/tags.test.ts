@@ -4,7 +4,7 @@
  * failures with reasons, convergence after a crash mid-push, metafields, and the finish-webhook wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdminGraphql } from "../../../app/platforms/shopify/admin-graphql.server";
+import type { AdminGraphql } from "../../../../app/platforms/shopify/admin-graphql.server";
 import {
   CostPacer,
   readCustomerTags,
@@ -12,10 +12,10 @@ import {
   type ChangeResult,
   type CustomerLabelChange,
   type WritePath,
-} from "../../../app/platforms/shopify/tags";
-import { AdminHttpError, simulatorAdminGraphql } from "../../../simulators/shopify/admin-client";
-import { start, type ShopifySimulator } from "../../../simulators/shopify/server";
-import type { SimulatedShop } from "../../../simulators/shopify/store";
+} from "../../../../app/platforms/shopify/tags";
+import { AdminHttpError, simulatorAdminGraphql } from "../../../../simulators/shopify/admin-client";
+import { start, type ShopifySimulator } from "../../../../simulators/shopify/server";
+import type { SimulatedShop } from "../../../../simulators/shopify/store";
 
 let sim: ShopifySimulator;
 let counter = 0;

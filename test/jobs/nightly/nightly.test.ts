@@ -4,18 +4,18 @@
  * diff-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { aggregateCustomerOrders } from "../../app/domain/orders";
-import { toEpochDay } from "../../app/domain/clv/summary";
-import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { storeStatus } from "../../app/read-models/store-status.server";
-import { utcOffsetMinutes } from "../../app/jobs/schedule";
-import type { StoreOrder } from "../../app/domain/types";
-import { generateDemoHistory } from "../../simulators/shopify";
-import { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { importShop } from "../support/store-fixture";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { aggregateCustomerOrders } from "../../../app/domain/orders";
+import { toEpochDay } from "../../../app/domain/clv/summary";
+import { aggregateCustomers } from "../../../app/jobs/nightly/aggregate.server";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { storeStatus } from "../../../app/read-models/store-status.server";
+import { utcOffsetMinutes } from "../../../app/jobs/schedule";
+import type { StoreOrder } from "../../../app/domain/types";
+import { generateDemoHistory } from "../../../simulators/shopify";
+import { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { importShop } from "../../support/store-fixture";
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");

@@ -9,16 +9,16 @@ import { fileURLToPath } from "node:url";
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { render } from "preact";
 import { afterEach, beforeEach, vi } from "vitest";
-import type { SurveyAnswerRequest, SurveyQuestionsResponse } from "../../../app/domain/surveys/api";
+import type { SurveyAnswerRequest, SurveyQuestionsResponse } from "../../app/domain/surveys/api";
 import {
   accessDeniedErrors,
   accessNotes,
   appTomlScopes,
   typeScopesNeeded,
-} from "../../../simulators/shopify/required-access";
+} from "../../simulators/shopify/required-access";
 import { installTestDocument, TestEvent, type TestElement } from "./minimal-dom";
 
-export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../extensions/checkout-survey");
+export const EXTENSION_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../extensions/checkout-survey");
 /** The app URL the targets read at build time (`process.env.CICLO_APP_URL`, see app-url.ts); Vite reads it at import. */
 export const TEST_APP_URL = "https://ciclo.test";
 process.env.CICLO_APP_URL ??= TEST_APP_URL;

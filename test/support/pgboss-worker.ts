@@ -3,7 +3,7 @@
  * it starts and finishes each store (simulated work: 150 ms, 1 s for "hot-" stores). Exits on SIGTERM.
  */
 import pg from "pg";
-import { PgBossJobQueue } from "../../../app/jobs/queue/pgboss-queue.server";
+import { PgBossJobQueue } from "../../app/jobs/queue/pgboss-queue.server";
 
 const url = process.env.PG_URL!;
 const worker = process.env.WORKER_NAME!;

@@ -5,15 +5,15 @@
  * holds recomputes again and produces no phantom transitions either. On real SQLite and PostgreSQL.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { JobScheduler } from "../../app/jobs/jobs.server";
-import { RECOMPUTE_QUEUE } from "../../app/jobs/queue/job-queue";
-import { SqliteJobQueue } from "../../app/jobs/queue/sqlite-queue.server";
-import type { LabelWriterFactory } from "../../app/jobs/tags/tag-outbox.server";
-import { generateDemoHistory } from "../../simulators/shopify";
-import { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { importShop } from "../support/store-fixture";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { JobScheduler } from "../../../app/jobs/jobs.server";
+import { RECOMPUTE_QUEUE } from "../../../app/jobs/queue/job-queue";
+import { SqliteJobQueue } from "../../../app/jobs/queue/sqlite-queue.server";
+import type { LabelWriterFactory } from "../../../app/jobs/tags/tag-outbox.server";
+import { generateDemoHistory } from "../../../simulators/shopify";
+import { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { importShop } from "../../support/store-fixture";
 
 const END = new Date("2026-10-01T00:00:00Z");
 // 14:00 in Rome, long past the 03:00 schedule hour, with no run today: the old rule made the nightly due at once.

@@ -16,7 +16,7 @@ import { ShopRateLimiter, type RateLimitOptions } from "../../app/surveys/shop-r
 import { createSurveyRepository, type SurveyRepository } from "../../app/surveys/survey-repository.server";
 import { SurveyService } from "../../app/surveys/survey-service.server";
 import { SurveyStores } from "../../app/surveys/survey-stores.server";
-import { createTestDatabase, type DbKind, type TestDatabase } from "../support/databases";
+import { createTestDatabase, type DbKind, type TestDatabase } from "./databases";
 
 export const APP_SECRET = "ciclo-survey-test-secret";
 export const ENCRYPTION_KEY = Buffer.alloc(32, 7);

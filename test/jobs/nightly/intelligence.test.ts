@@ -4,15 +4,15 @@
  * together and a next-product suggestion per customer, all scoped to one store and recorded as run phases.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { generateDemoHistory } from "../../simulators/shopify";
-import { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { importShop } from "../support/store-fixture";
-import { storeView, type StoreView } from "../../app/read-models/store-view";
-import { deleteStoreData } from "../../app/read-models/store-data.server";
-import { CHANNELS } from "../../app/domain/intelligence/channels";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { generateDemoHistory } from "../../../simulators/shopify";
+import { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { importShop } from "../../support/store-fixture";
+import { storeView, type StoreView } from "../../../app/read-models/store-view";
+import { deleteStoreData } from "../../../app/read-models/store-data.server";
+import { CHANNELS } from "../../../app/domain/intelligence/channels";
 import {
   customerInsight,
   loadChannelsPage,
@@ -24,7 +24,7 @@ import {
   parseTopQuery,
   saveAcquisitionSettings,
   topCustomerRows,
-} from "../../app/read-models/intelligence/intelligence.server";
+} from "../../../app/read-models/intelligence/intelligence.server";
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
