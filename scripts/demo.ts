@@ -66,6 +66,8 @@ const sim = await start({ port: 0 });
 const shop = sim.createShop({ domain: SHOP, name: "Ciclo Demo Outdoor", plan: "standard", seed: 1 });
 const history = generateDemoHistory({ seed: 42, customers: CUSTOMERS, targetOrders: ORDERS, end: new Date() });
 shop.load(history);
+// Shopify's own RFM groups and spend tiers, so the backfill reads them and the Shopify groups page has a matrix.
+shop.computeStatistics(new Date());
 say(
   `history ready: ${shop.customers.size.toLocaleString()} customers, ${shop.orders.size.toLocaleString()} orders (${elapsed()})`,
 );

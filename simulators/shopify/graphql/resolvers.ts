@@ -524,6 +524,13 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     metafield: (c, a, ctx) =>
       ctx.shop.metafieldsOf(c.id).find((m) => m.namespace === (a.namespace ?? "$app") && m.key === a.key) ?? null,
     metafields: (c, a, ctx) => metafieldsConnection(c, a, ctx),
+    // Non-null in the schema: a customer Shopify has not scored has an object whose fields are null.
+    statistics: (c) => c,
+  }),
+
+  CustomerStatistics: typed<SimCustomer>({
+    rfmGroup: (c, _a, ctx) => ctx.shop.statistics.get(c.id)?.rfmGroup ?? null,
+    predictedSpendTier: (c, _a, ctx) => ctx.shop.statistics.get(c.id)?.predictedSpendTier ?? null,
   }),
 
   Metafield: typed<SimMetafield>({
