@@ -786,8 +786,35 @@ async function write(
   return written;
 }
 
+/** What the phases give the rest of the run: counts for the record, and the labels the tag diff writes back. */
+export interface IntelligenceResult {
+  counts: IntelligenceCounts;
+  /**
+   * Customer i (index into the run's table) -> the title of the product to suggest next, or null. When the phases
+   * failed: last night's stored suggestions, so a failed night never erases what was written back.
+   */
+  nextProduct: (i: number) => string | null;
+}
+
 /** Runs the phases; each is recorded through `timed` so the run's phases (and bench:nightly) show it. */
-export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceCounts> {
+export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceResult> {
+  const counts = await runPhases(input, timed);
+  if (!counts.error) return counts.result;
+  const previous = new Map(
+    (
+      await input.db.customerInsight.findMany({
+        where: { storeId: input.store.id, nextProduct: { not: null } },
+        select: { customerId: true, nextProduct: true },
+      })
+    ).map((r) => [r.customerId, r.nextProduct]),
+  );
+  return { counts: counts.result.counts, nextProduct: (i) => previous.get(input.table.ids[i]!) ?? null };
+}
+
+async function runPhases(
+  input: IntelligenceInput,
+  timed: Timed,
+): Promise<{ result: IntelligenceResult; error: boolean }> {
   try {
     const steps: Steps = {};
     const { loaded, summaries } = await timed("intelligence", async () => {
@@ -807,15 +834,30 @@ export async function runIntelligence(input: IntelligenceInput, timed: Timed): P
     );
     let suggestions = 0;
     for (let i = 0; i < product.suggestion.length; i++) if (product.suggestion[i]! >= 0) suggestions++;
-    return {
+    const counts = {
       customersWithChannel: loaded.channel.reduce((k, c) => k + (c === 255 ? 0 : 1), 0),
       products: product.productIds.length,
       baskets: product.baskets,
       suggestions,
       steps,
     };
+    // Exactly what CustomerInsight holds (write() skips customers with neither a journey stage nor a channel): the
+    // WooCommerce writer reads it back there, and the diff must agree with it.
+    const nextProduct = (i: number) => {
+      const k = product.suggestion[i]!;
+      if (k < 0 || (summaries.customerJourney[i] === NO_JOURNEY_STAGE && loaded.channel[i] === 255)) return null;
+      return product.titles[k]!;
+    };
+    return { result: { counts, nextProduct }, error: false };
   } catch (error) {
     logger.error("customer intelligence failed", { storeId: input.store.id, error: String(error) });
-    return { customersWithChannel: 0, products: 0, baskets: 0, suggestions: 0, error: String(error).slice(0, 300) };
+    const counts = {
+      customersWithChannel: 0,
+      products: 0,
+      baskets: 0,
+      suggestions: 0,
+      error: String(error).slice(0, 300),
+    };
+    return { result: { counts, nextProduct: () => null }, error: true };
   }
 }
