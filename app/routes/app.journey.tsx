@@ -11,7 +11,6 @@ import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../read-models/store-view";
 import { formatCount, formatDateTime, formatMoney } from "../read-models/format";
-import { stageName } from "../domain/names";
 import { loadJourneyPage } from "../read-models/intelligence/intelligence.server";
 import { ChartFrame } from "../components/ChartFrame";
 import { LazyBarChart } from "../components/charts/lazy";
@@ -114,7 +113,7 @@ export default function JourneyPage() {
                 <DataTable
                   columnContentTypes={["text", "numeric"]}
                   headings={["Change", "Customers"]}
-                  rows={stageMoves.map((m) => [`${stageName(m.from)} → ${stageName(m.to)}`, formatCount(m.customers)])}
+                  rows={stageMoves.map((m) => [`${m.from} → ${m.to}`, formatCount(m.customers)])}
                 />
               )}
             </TitledCard>

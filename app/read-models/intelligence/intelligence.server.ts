@@ -4,6 +4,7 @@
  * settings, and the live top-customer ranking from CustomerScore. Every read is scoped to one store; bad input is
  * answered with a 4xx Response, never a crash. Decision 138.
  */
+import { journeyMoveDays } from "../overview.server";
 import type { Db } from "../../db.server";
 import { CHANNELS, CHANNEL_DESCRIPTIONS, type Channel } from "../../domain/intelligence/channels";
 import type { ChannelValueRow, SurveyComparisonRow } from "../../domain/intelligence";
@@ -445,28 +446,14 @@ export interface JourneyPageData {
 
 export async function loadJourneyPage(db: Db, store: StoreView): Promise<JourneyPageData> {
   const insight = await readInsight<JourneyInsight>(db, store.id, "journey");
-  // Lifecycle stage changes since the last run (segment movement), shown with the journey names.
-  const latest = await db.segmentTransition.findFirst({
-    where: { storeId: store.id },
-    orderBy: { day: "desc" },
-    select: { day: true },
-  });
-  const moves = latest
-    ? await db.segmentTransition.groupBy({
-        by: ["fromStage", "toStage"],
-        where: { storeId: store.id, day: latest.day },
-        _count: { _all: true },
-      })
-    : [];
+  // Journey stage changes of the latest run that saw any (Occasional, Lead and Ghost included), as in segment movement.
+  const days = await journeyMoveDays(db, store.id);
+  const latest = [...days].reverse().find((d) => d.moves.length > 0);
   return {
     store,
     computedAt: insight?.computedAt ?? null,
     insight: insight?.data ?? null,
-    stageMoves: moves
-      .filter((m) => m.fromStage !== null && m.fromStage !== m.toStage)
-      .map((m) => ({ from: m.fromStage!, to: m.toStage, customers: m._count._all }))
-      .sort((a, b) => b.customers - a.customers)
-      .slice(0, 12),
+    stageMoves: (latest?.moves ?? []).filter((m) => m.from !== "(new)").slice(0, 12),
   };
 }
 
