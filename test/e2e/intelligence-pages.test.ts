@@ -117,6 +117,33 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     expect((await page.request.get(`${demo.app.url}/app/channels/export?by=nope`)).status()).toBe(400);
   });
 
+  it("Channels: a spend sheet uploaded as CSV; a bad one is refused line by line and changes nothing", async () => {
+    await visit("/app/channels", "intelligence-channels");
+    const upload = async (name: string, text: string) => {
+      await page.getByLabel("The spend covers").selectOption("365");
+      await page.getByLabel("Spend sheet").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+      await page.getByRole("button", { name: "Upload" }).click();
+    };
+    await upload("bad.csv", "Channel;Spend\nGoogle Ads;1.200,50\nBillboards;300\n");
+    await page.getByText("Nothing was saved: 1 line could not be read.").waitFor();
+    const refused = await page.locator("main").innerText();
+    expect(refused).toContain('Line 3: Unknown channel "Billboards".');
+    expect(refused).not.toContain("(last 365 days)");
+    expect(await seriousAccessibilityViolations(page), "refused upload accessibility").toEqual([]);
+
+    await upload("spend.csv", "Channel;Spend\nGoogle Ads;1.200,50\nMeta ads;800\nNewsletter;150\n");
+    await page.getByText("Spend uploaded").waitFor();
+    await settled(page);
+    await screenshot(page, "intelligence-channels-spend-upload");
+    expect(await seriousAccessibilityViolations(page), "spend upload accessibility").toEqual([]);
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("3 channels");
+    expect(text).toContain("What customers actually cost (last 365 days)");
+    // The typed form shows the uploaded amounts, the margin saved before stays.
+    expect(await page.getByLabel(/^Paid search spend/).inputValue()).toBe("1200.5");
+    expect(await page.getByLabel("Gross margin (%)").inputValue()).toBe("40");
+  });
+
   it("Retention: cohort heat map, churn per year and segment, the what-if line", async () => {
     const text = await visit("/app/retention?segment=loyal", "intelligence-retention");
     expect(text).toContain("Churn rate, last 12 months");

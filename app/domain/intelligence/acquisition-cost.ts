@@ -275,6 +275,9 @@ export function compareActualCost(
   return rows.sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
 }
 
+/** The largest spend one line may state (in major units): beyond it the number is a typo, not a budget. */
+export const MAX_SPEND_AMOUNT = 1e12;
+
 export interface SpendCsvResult {
   rows: ChannelSpend[];
   errors: { line: number; message: string }[];
@@ -298,6 +301,8 @@ const SPEND_ALIASES: Readonly<Record<string, Channel>> = {
   seo: "Organic search",
   newsletter: "Email",
   "e mail": "Email",
+  klaviyo: "Email",
+  mailchimp: "Email",
   affiliates: "Affiliate",
   pos: "Point of sale",
   marketplaces: "Marketplace",
@@ -403,6 +408,10 @@ export function parseSpendCsv(
     }
     if (amount === null) {
       errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is not an amount.` });
+      continue;
+    }
+    if (amount > MAX_SPEND_AMOUNT) {
+      errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is more than any ad budget.` });
       continue;
     }
     rows.set(channel, (rows.get(channel) ?? 0) + Math.round(amount * 10 ** decimals));

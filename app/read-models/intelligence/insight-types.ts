@@ -58,5 +58,11 @@ export const INSIGHT_HORIZONS = [90, 180, 365, 730] as const;
 /** Periods the merchant can enter acquisition spend for (days ending on the run's reference day). */
 export const SPEND_PERIODS = [30, 90, 365] as const;
 
+/**
+ * The largest spend sheet the Channels page accepts: a channel per line needs a few dozen bytes, so this is far
+ * beyond any real one, and with the multipart wrapping it stays under the 256 KiB every form of Ciclo's pages may send.
+ */
+export const SPEND_CSV_MAX_BYTES = 200 * 1024;
+
 /** The most customers the Top customers page and its CSV list. */
 export const TOP_CUSTOMERS_MAX = 10_000;

@@ -111,6 +111,18 @@ describe("spend per channel", () => {
       { channel: "Email", spendMinor: 1250 },
     ]);
     expect(parseSpendCsv("").rows).toEqual([]);
+    // E-mail tools are the Email channel; an absurd amount is a typo, reported with its line.
+    expect(parseSpendCsv("Klaviyo,40\nMailchimp,2.5\nSEO,1e3\nPaid search,5000000000000\n")).toEqual({
+      rows: [{ channel: "Email", spendMinor: 4250 }],
+      errors: [
+        { line: 3, message: '"1e3" is not an amount.' },
+        { line: 4, message: '"5000000000000" is more than any ad budget.' },
+      ],
+    });
+    // Lines past the limit are not read, and that is said.
+    expect(parseSpendCsv("Email,1\nSMS,2\nDisplay,3\n", { maxLines: 2 }).errors).toEqual([
+      { line: 3, message: "Only the first 2 lines were read." },
+    ]);
     expect(parseSpendCsv(undefined as unknown as string).errors).toEqual([]);
   });
 
