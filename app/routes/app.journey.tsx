@@ -92,8 +92,10 @@ export default function JourneyPage() {
               </dl>
               {!insight.consentKnown && (
                 <Text as="p" variant="bodySm" tone="subdued">
-                  Lead needs the customers' marketing consent, which the store has not reported yet: until it does,
-                  nobody is counted as a Lead (an unknown consent is never taken as a yes).
+                  Lead needs the customers' marketing consent, which this store has not reported: until it does, nobody
+                  is counted as a Lead (an unknown consent is never taken as a yes). Shopify reports it for every
+                  customer with an e-mail address. WooCommerce does not record it itself; Ciclo reads it where the
+                  Mailchimp for WooCommerce plugin keeps it on the customer.
                 </Text>
               )}
               {insight.ungroupedGuestOrders > 0 && (

@@ -126,7 +126,11 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     const lines = [...shop.orders.values()].reduce((n, o) => n + o.lineItems.length, 0);
     expect(await db.orderLine.count({ where: { storeId } })).toBe(lines);
     const buyers = new Set([...shop.orders.values()].map((o) => o.customerId).filter((c) => c !== null));
-    expect(await db.customer.count({ where: { storeId } })).toBe(buyers.size);
+    // Every buyer, and the subscribed customers without orders (read after the orders for the Journey's Lead).
+    const subscribedNonBuyers = [...shop.customers.values()].filter(
+      (c) => !buyers.has(c.id) && c.email && c.acceptsEmailMarketing,
+    ).length;
+    expect(await db.customer.count({ where: { storeId } })).toBe(buyers.size + subscribedNonBuyers);
   });
 
   it("counts malformed lines, reports them and imports the rest", async () => {
@@ -311,6 +315,9 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
       grantedScopes: ["read_customers", "write_customers", "read_orders", "read_products"],
     });
     limited.load(history);
+    // Loading moves the clock to the newest change it sees, and the history's customer objects are shared with the
+    // other tests' shops (which may have updated one today): put "now" back at the end of the history.
+    limited.clock.set(new Date("2026-10-01T00:00:00Z"));
     await admin.install(limited);
     const limitedId = (await db.store.create({ data: { platform: "shopify", domain: limited.domain } })).id;
     const recent = [...limited.orders.values()].filter(
@@ -366,6 +373,39 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     // A stand-in with fixed cut-offs and Ciclo's store-relative quintiles agree often, not always.
     expect(page.insight!.rfm!.rate!).toBeGreaterThan(0.05);
     expect(page.insight!.rfm!.rate!).toBeLessThan(1);
+  });
+
+  it("reads subscribed customers without orders after a full import, so pre-install sign-ups are Leads", async () => {
+    const signUp = (email: string | null, acceptsEmailMarketing: boolean) =>
+      shop.createCustomer({ email, acceptsEmailMarketing, firstName: "Sign", lastName: "Up" });
+    const leads = [signUp("lead1@example.com", true), signUp("lead2@example.com", true)];
+    const declined = signUp("declined@example.com", false);
+    const noEmail = signUp(null, true);
+    const done = await settled((await service().start(storeId, "install")).id);
+    expect(done.state).toBe("completed");
+    const stored = async (id: number) =>
+      db.customer.findFirst({ where: { storeId, externalId: String(id) }, select: { acceptsMarketing: true } });
+    for (const lead of leads) expect(await stored(lead.id)).toEqual({ acceptsMarketing: true });
+    // Neither could be a Lead, so neither is read (they arrive with an order or a change, like any customer).
+    expect(await stored(declined.id)).toBeNull();
+    expect(await stored(noEmail.id)).toBeNull();
+
+    const now = new Date("2026-10-01T00:00:00Z");
+    const bulk = createBulkWriter(db, database.url);
+    try {
+      await recomputeStore({ db, bulk, dialect: kind, now: () => now }, storeId, "manual");
+    } finally {
+      bulk.close();
+    }
+    const ids = await db.customer.findMany({
+      where: { storeId, externalId: { in: leads.map((l) => String(l.id)) } },
+      select: { id: true },
+    });
+    const insight = await db.customerInsight.findMany({
+      where: { storeId, customerId: { in: ids.map((c) => c.id) } },
+      select: { journeyStage: true },
+    });
+    expect(insight.map((i) => i.journeyStage)).toEqual(["Lead", "Lead"]);
   });
 
   it("a shop Shopify has not scored gives null groups, and a webhook does not erase synced ones", async () => {
