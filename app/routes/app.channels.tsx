@@ -38,6 +38,7 @@ import {
 } from "../read-models/intelligence/intelligence.server";
 import { INSIGHT_HORIZONS, SPEND_CSV_MAX_BYTES, SPEND_PERIODS } from "../read-models/intelligence/insight-types";
 import { CHANNELS } from "../domain/intelligence/channels";
+import { spendSheetTemplate } from "../domain/intelligence/acquisition-cost";
 import { ChartFrame } from "../components/ChartFrame";
 import { LazyBarChart } from "../components/charts/lazy";
 import { TitledCard } from "../components/TitledCard";
@@ -422,6 +423,21 @@ export default function ChannelsPage() {
                         )}
                       </Banner>
                     )}
+                    <Text as="p" variant="bodySm">
+                      <a
+                        href={`data:text/csv;charset=utf-8,${encodeURIComponent(
+                          spendSheetTemplate(
+                            CHANNELS.filter((c) => acquiredChannels.has(c) || settings.spendMinor[c]),
+                            settings.spendMinor,
+                            Math.round(Math.log10(1 / toMajorUnits(1, store.currency))),
+                          ),
+                        )}`}
+                        download="spend.csv"
+                      >
+                        Download a sheet to fill in
+                      </a>{" "}
+                      (your channels, with the spend saved now).
+                    </Text>
                     <input type="hidden" name="intent" value="upload-spend" />
                     <Select
                       label="The spend covers"

@@ -142,6 +142,13 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     // The typed form shows the uploaded amounts, the margin saved before stays.
     expect(await page.getByLabel(/^Paid search spend/).inputValue()).toBe("1200.5");
     expect(await page.getByLabel("Gross margin (%)").inputValue()).toBe("40");
+    // The sheet offered for download holds what was just saved, in the format the upload reads.
+    const href = await page.getByRole("link", { name: "Download a sheet to fill in" }).getAttribute("href");
+    const sheet = decodeURIComponent(href!.slice(href!.indexOf(",") + 1));
+    expect(sheet.split("\r\n")[0]).toBe("Channel,Spend");
+    expect(sheet).toContain("Paid search,1200.50\r\n");
+    expect(sheet).toContain("Paid social,800.00\r\n");
+    expect(sheet).toContain("Email,150.00\r\n");
   });
 
   it("Retention: cohort heat map, churn per year and segment, the what-if line", async () => {

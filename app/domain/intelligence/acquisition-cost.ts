@@ -370,7 +370,7 @@ export function parseAmount(text: string): number | null {
 
 /**
  * A spend sheet: one `channel, amount` row per line, optional header, comma, semicolon or tab separated,
- * quotes allowed, `#` comments and blank lines skipped. Amounts become minor units (`currencyDecimals`,
+ * quotes allowed, `#` comments, blank lines and channels with a blank amount skipped. Amounts become minor units (`currencyDecimals`,
  * default 2). Repeated channels are summed. Bad lines are reported, never thrown.
  */
 export function parseSpendCsv(
@@ -406,6 +406,7 @@ export function parseSpendCsv(
       errors.push({ line: index + 1, message: `Unknown channel "${name.slice(0, 40)}".` });
       continue;
     }
+    if (amountText === "") continue; // a channel left blank in the sheet: no spend, as in the typed form
     if (amount === null) {
       errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is not an amount.` });
       continue;
@@ -422,4 +423,22 @@ export function parseSpendCsv(
     rows: [...rows].map(([channel, spendMinor]) => ({ channel, spendMinor })),
     errors,
   };
+}
+
+/**
+ * A spend sheet to fill in: a heading line, then one `channel,amount` line per channel given, in order, with the
+ * spend already known (else empty, for the merchant to type). What parseSpendCsv reads back unchanged.
+ */
+export function spendSheetTemplate(
+  channels: readonly Channel[],
+  spendMinor: Partial<Record<Channel, number>>,
+  currencyDecimals = 2,
+): string {
+  const decimals = Math.min(4, Math.max(0, Math.round(currencyDecimals)));
+  const lines = ["Channel,Spend"];
+  for (const channel of channels) {
+    const minor = spendMinor[channel];
+    lines.push(`${channel},${minor ? (minor / 10 ** decimals).toFixed(decimals) : ""}`);
+  }
+  return `${lines.join("\r\n")}\r\n`;
 }
