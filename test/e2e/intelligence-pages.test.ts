@@ -11,6 +11,7 @@ import { createBulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { generateDemoHistory } from "../../simulators/shopify";
 import { SimulatedShop } from "../../simulators/shopify/store";
+import { applyStoreEvent } from "../../app/sync/apply-event.server";
 import { importShop } from "../support/store-fixture";
 import {
   openDemoAdmin,
@@ -65,6 +66,26 @@ beforeAll(async () => {
         shopifyPredictedSpendTier: ["HIGH", "MEDIUM", "LOW", "LOW"][k % 4],
       },
     });
+  }
+  // Newsletter sign-ups without orders, through the customer writer as the backfill stores them: nine accepted
+  // marketing (Leads), three did not.
+  for (let k = 0; k < 12; k++) {
+    const at = new Date(END.getTime() - (60 + k) * 86_400_000);
+    await applyStoreEvent(
+      { db, storeId: demo.store.storeId, shopDomain: demo.store.shop },
+      {
+        kind: "customer.upsert",
+        customer: {
+          externalId: String(990_000 + k),
+          email: `signup${k}@example.com`,
+          firstName: "Sign",
+          lastName: `Up ${k}`,
+          createdAt: at,
+          updatedAt: at,
+          acceptsMarketing: k % 4 !== 3,
+        },
+      },
+    );
   }
   await db.store.update({ where: { id: demo.store.storeId }, data: { historyCompleteAt: new Date(0) } });
   const deps = { db, bulk, dialect: "sqlite" as const };
@@ -189,6 +210,9 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
       expect(text).toContain(stage);
     expect(text).toContain("What each stage means here");
     expect(text).toContain("Latest stage changes");
+    // The nine sign-ups who accepted marketing are Leads; consent is known, so no "needs consent" note.
+    expect(text).toMatch(/\bLead\s+9\s/);
+    expect(text).not.toContain("Lead needs the customers' marketing consent");
   });
 
   it("Shopify groups: the agreement matrix and why they differ", async () => {
