@@ -66,6 +66,8 @@ const sim = await start({ port: 0 });
 const shop = sim.createShop({ domain: SHOP, name: "Ciclo Demo Outdoor", plan: "standard", seed: 1 });
 const history = generateDemoHistory({ seed: 42, customers: CUSTOMERS, targetOrders: ORDERS, end: new Date() });
 shop.load(history);
+// Shopify's own RFM groups and spend tiers, so the backfill reads them and the Shopify groups page has a matrix.
+shop.computeStatistics(new Date());
 say(
   `history ready: ${shop.customers.size.toLocaleString()} customers, ${shop.orders.size.toLocaleString()} orders (${elapsed()})`,
 );
@@ -158,6 +160,27 @@ const surveys = await submitDemoSurveyResponses(app.url, SHOP, SECRET, Number(pr
   databaseFile: DB_FILE,
 });
 say(`survey answers: ${surveys.answersStored} stored from ${surveys.customers} customers (${elapsed()})`);
+
+// "The next night": more store activity, then a second recompute, so segment movement and the Journey's stage
+// changes have something to show (the first run after an import records no moves).
+say(`sending ${LIVE_EVENTS} more live store events, then the next recompute…`);
+new LiveEventStream(shop, { seed: 8 }).run(LIVE_EVENTS);
+await sender.idle();
+while (pending() > 0) await new Promise((r) => setTimeout(r, 200));
+const runsBefore = count(`SELECT COUNT(*) AS n FROM "RecomputeRun" WHERE state = 'completed'`);
+const again = await fetch(`${app.url}/demo`, {
+  method: "POST",
+  body: new URLSearchParams({ shop: SHOP, intent: "recompute" }),
+});
+if (!again.ok) throw new Error(`second recompute refused: ${again.status} ${await again.text()}`);
+for (;;) {
+  const run = db.prepare(`SELECT state, error FROM "RecomputeRun" ORDER BY "startedAt" DESC LIMIT 1`).get() as
+    { state: string; error: string | null } | undefined;
+  if (run?.state === "failed") throw new Error(`second recompute failed: ${run.error}`);
+  if (count(`SELECT COUNT(*) AS n FROM "RecomputeRun" WHERE state = 'completed'`) > runsBefore) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+say(`second recompute done (${elapsed()})`);
 const summary = {
   customers: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "deletedAt" IS NULL`),
   orders: count(`SELECT COUNT(*) AS n FROM "Order" WHERE "deletedAt" IS NULL`),
@@ -170,6 +193,11 @@ const summary = {
   // Customer intelligence (Channels, Retention, Journey, Products, Shopify groups pages) and next products.
   insightKinds: count(`SELECT COUNT(*) AS n FROM "StoreInsight"`),
   nextProducts: count(`SELECT COUNT(*) AS n FROM "CustomerInsight" WHERE "nextProduct" IS NOT NULL`),
+  leads: count(`SELECT COUNT(*) AS n FROM "CustomerInsight" WHERE "journeyStage" = 'Lead'`),
+  customersWithShopifyGroup: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "shopifyRfmGroup" IS NOT NULL`),
+  journeyMoveDays: count(
+    `SELECT COUNT(*) AS n FROM "StoreInsight" WHERE kind = 'journey-moves' AND data LIKE '%"moves":[{%'`,
+  ),
 };
 say(`synced: ${JSON.stringify(summary)} (${elapsed()})`);
 db.close();
@@ -177,7 +205,14 @@ db.close();
 if (process.env.DEMO_EXIT_WHEN_SYNCED === "1") {
   await app.stop();
   await sim.close();
-  process.exit(summary.orders === summary.simulatorOrders && summary.taggedInShopify > 0 ? 0 : 1);
+  // Every order in, tags pushed, and every customer-intelligence page with data.
+  const intelligence =
+    summary.insightKinds > 0 &&
+    summary.nextProducts > 0 &&
+    summary.leads > 0 &&
+    summary.customersWithShopifyGroup > 0 &&
+    summary.journeyMoveDays > 0;
+  process.exit(summary.orders === summary.simulatorOrders && summary.taggedInShopify > 0 && intelligence ? 0 : 1);
 }
 say(`open ${app.url.replace("127.0.0.1", "localhost")}/demo — Ctrl-C to stop`);
 process.on(

@@ -17,10 +17,13 @@ export function SegmentMovement({
   moves,
   limit = 8,
   emptyText,
+  slipping = SLIPPING,
 }: {
   moves: MovementRow[];
   limit?: number;
   emptyText: string;
+  /** Names a move into is marked "Slipping" (default: the slipping RFM segments). */
+  slipping?: ReadonlySet<string>;
 }) {
   if (moves.length === 0) {
     return (
@@ -33,7 +36,7 @@ export function SegmentMovement({
     <BlockStack gap="200">
       <ul style={{ margin: 0, paddingLeft: 0, listStyle: "none" }}>
         {moves.slice(0, limit).map((move) => {
-          const worse = SLIPPING.has(move.to) && !SLIPPING.has(move.from);
+          const worse = slipping.has(move.to) && !slipping.has(move.from);
           return (
             <li key={`${move.from}>${move.to}`} style={{ padding: "6px 0", borderBottom: "1px solid #ebebeb" }}>
               <InlineStack gap="200" blockAlign="center" wrap={false}>

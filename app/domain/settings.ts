@@ -14,6 +14,7 @@ export const TAG_FAMILY_LABELS: Record<TagFamily, string> = {
   clv: "Top customers by predicted value (e.g. clv-top-10)",
   nps: "NPS answer (nps-promoter, nps-passive, nps-detractor)",
   jtbd: "Why they bought (e.g. jtbd-gift)",
+  next: "Next product to suggest (e.g. next-trail-mug; the same suggestion is also a ciclo.next_product metafield)",
 };
 
 export interface Thresholds {

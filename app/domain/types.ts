@@ -13,6 +13,16 @@ export interface StoreCustomer {
   lastName: string | null;
   createdAt: Date | null;
   updatedAt: Date | null;
+  /**
+   * Whether the customer accepted e-mail marketing (subscribed). Absent = this source does not say, so what is
+   * stored stays; a platform without consent never sets it.
+   */
+  acceptsMarketing?: boolean;
+  /**
+   * The platform's own RFM group and predicted spend tier (Shopify's `CustomerStatistics`), null where it has none
+   * for this customer. Absent = not read by this source (webhook payloads, a denied field): what is stored stays.
+   */
+  platformGroups?: { rfmGroup: string | null; predictedSpendTier: string | null };
 }
 
 export interface StoreOrderLine {

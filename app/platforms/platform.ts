@@ -26,6 +26,8 @@ export interface CustomerLabels {
   pAlive: number | null;
   /** Expected next order (UTC day), null when none is expected within ten years or there is no model. */
   nextOrder: Date | null;
+  /** The title of the product to suggest next (the nightly's intelligence phase), null when there is none. */
+  nextProduct: string | null;
 }
 
 /** The merchant's label settings a platform may honour. */

@@ -16,6 +16,7 @@ import { readSettings } from "./settings.server";
 import { shiftDay, toMinorString, toNumber } from "../db/sql-values";
 import type { StoreView } from "./store-view";
 import { surveyInsights, type NpsGroup } from "./survey-insights.server";
+import { JOURNEY_MOVES_KIND, journeyMovesBetween, type JourneyMovesDay } from "./intelligence/insight-types";
 import type { NpsSummary } from "../domain/surveys";
 
 export interface SegmentSize {
@@ -107,6 +108,9 @@ export interface OverviewData {
   clv: { basis: "predicted" | "historic"; buckets: ClvBucket[] };
   movementWeek: Movement[];
   movementMonth: Movement[];
+  /** Journey stage moves (the nine stages and One-time) over the same periods, from the nightly's intelligence. */
+  stageMovesWeek: Movement[];
+  stageMovesMonth: Movement[];
   topCustomers: TopCustomer[];
   nps: { overall: NpsSummary; bySegment: NpsGroup[]; answers: number };
   recompute: RecomputeStatus;
@@ -218,6 +222,21 @@ async function movement(db: Db, storeId: string, afterDay: string, uptoDay: stri
     .sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from));
 }
 
+/** The journey stage moves the nightly recorded per day (StoreInsight "journey-moves"); none when unreadable. */
+export async function journeyMoveDays(db: Db, storeId: string): Promise<JourneyMovesDay[]> {
+  const row = await db.storeInsight.findUnique({
+    where: { storeId_kind: { storeId, kind: JOURNEY_MOVES_KIND } },
+    select: { data: true },
+  });
+  if (!row) return [];
+  try {
+    const days = (JSON.parse(row.data) as { days?: unknown }).days;
+    return Array.isArray(days) ? (days as JourneyMovesDay[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 type TopScore = { customerId: string; segment: string; predictedClvMinor: string | null; historicClvMinor: string };
 
 async function topScores(db: Db, storeId: string, basis: "predicted" | "historic", runCounts: unknown) {
@@ -298,6 +317,8 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
       clv: { basis: "historic", buckets: [] },
       movementWeek: [],
       movementMonth: [],
+      stageMovesWeek: [],
+      stageMovesMonth: [],
       topCustomers: [],
       nps: npsPart,
       recompute,
@@ -345,14 +366,17 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
   const basis = recompute.lastCompleted?.clvStatus === "predictive" ? "predicted" : "historic";
   const version = `${recompute.lastCompleted?.id ?? "none"}|${day}`;
   const heavy = await adminMemo.get(`${store.id}:overview`, version, async () => {
-    const [grid, buckets, week, month, top] = await Promise.all([
+    const [grid, buckets, week, month, top, stageDays] = await Promise.all([
       rfGrid(db, store.id, lastRunCounts),
       clvDistribution(db, store.id, basis, lastRunCounts),
       movement(db, store.id, shiftDay(day, -7), day),
       movement(db, store.id, shiftDay(day, -30), day),
       topCustomers(db, store.id, basis, lastRunCounts),
+      journeyMoveDays(db, store.id),
     ]);
-    return { grid, buckets, week, month, top };
+    const stageWeek = journeyMovesBetween(stageDays, shiftDay(day, -7), day);
+    const stageMonth = journeyMovesBetween(stageDays, shiftDay(day, -30), day);
+    return { grid, buckets, week, month, top, stageWeek, stageMonth };
   });
 
   return {
@@ -367,6 +391,8 @@ export async function loadOverview(db: Db, store: StoreView): Promise<OverviewDa
     clv: { basis, buckets: heavy.buckets },
     movementWeek: heavy.week,
     movementMonth: heavy.month,
+    stageMovesWeek: heavy.stageWeek,
+    stageMovesMonth: heavy.stageMonth,
     topCustomers: heavy.top,
     nps: npsPart,
     recompute,

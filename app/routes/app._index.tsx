@@ -44,6 +44,9 @@ import { RfmSegmentGrid } from "../components/RfmSegmentGrid";
 import { RecencyFrequencyHeatMap } from "../components/RecencyFrequencyHeatMap";
 import { ClvHistogram } from "../components/ClvHistogram";
 import { SegmentMovement } from "../components/SegmentMovement";
+
+/** Journey stages a customer slips into (the Journey page's words). */
+const SLIPPING_STAGES: ReadonlySet<string> = new Set(["Waiting", "At risk", "Lost"]);
 import { TitledCard } from "../components/TitledCard";
 
 export const meta = () => [{ title: "Overview · Ciclo" }];
@@ -373,6 +376,14 @@ export default function OverviewPage() {
             <SegmentMovement
               moves={movementTab === 0 ? data.movementWeek : data.movementMonth}
               emptyText="No customer changed segment in this period."
+            />
+            <Text as="h3" variant="headingSm">
+              Journey stages
+            </Text>
+            <SegmentMovement
+              moves={movementTab === 0 ? data.stageMovesWeek : data.stageMovesMonth}
+              slipping={SLIPPING_STAGES}
+              emptyText="No customer changed journey stage in this period."
             />
           </TitledCard>
         </InlineGrid>

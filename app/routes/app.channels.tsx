@@ -18,6 +18,7 @@ import {
   FormLayout,
   InlineStack,
   Layout,
+  List,
   Page,
   Select,
   Text,
@@ -26,15 +27,18 @@ import {
 import { requireStore } from "../auth/admin-context.server";
 import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
+import { boundedFormData } from "../security/bounded-body.server";
 import { storeView } from "../read-models/store-view";
 import { formatCount, formatDateTime, formatMoney, formatNps, formatShare, toMajorUnits } from "../read-models/format";
 import {
   loadChannelsPage,
   parseAcquisitionForm,
   saveAcquisitionSettings,
+  uploadSpendCsv,
 } from "../read-models/intelligence/intelligence.server";
-import { INSIGHT_HORIZONS, SPEND_PERIODS } from "../read-models/intelligence/insight-types";
+import { INSIGHT_HORIZONS, SPEND_CSV_MAX_BYTES, SPEND_PERIODS } from "../read-models/intelligence/insight-types";
 import { CHANNELS } from "../domain/intelligence/channels";
+import { spendSheetTemplate } from "../domain/intelligence/acquisition-cost";
 import { ChartFrame } from "../components/ChartFrame";
 import { LazyBarChart } from "../components/charts/lazy";
 import { TitledCard } from "../components/TitledCard";
@@ -50,10 +54,39 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { store } = await requireStore(request);
   const digits = Math.round(Math.log10(1 / toMajorUnits(1, store.currency)));
-  const parsed = parseAcquisitionForm(await request.formData(), digits);
-  if (!parsed.settings) return json({ ok: false as const, errors: parsed.errors }, { status: 400 });
+  let form: FormData;
+  try {
+    form = await boundedFormData(request);
+  } catch (error) {
+    if (!(error instanceof Response)) throw error;
+    const message =
+      error.status === 413
+        ? `The file is too large for a spend sheet (at most ${SPEND_CSV_MAX_BYTES / 1024} KB).`
+        : "The form could not be read.";
+    return json(
+      {
+        ok: false as const,
+        errors: {} as Record<string, string>,
+        upload: { ok: false as const, message, lineErrors: [] },
+      },
+      { status: error.status },
+    );
+  }
+  if (form.get("intent") === "upload-spend") {
+    const file = form.get("spendCsv");
+    const upload = await uploadSpendCsv(
+      services().db,
+      store.id,
+      typeof file === "string" ? null : file,
+      String(form.get("spendPeriodDays") ?? ""),
+      digits,
+    );
+    return json({ ok: upload.ok, errors: {} as Record<string, string>, upload }, { status: upload.ok ? 200 : 400 });
+  }
+  const parsed = parseAcquisitionForm(form, digits);
+  if (!parsed.settings) return json({ ok: false as const, errors: parsed.errors, upload: null }, { status: 400 });
   await saveAcquisitionSettings(services().db, store.id, parsed.settings);
-  return json({ ok: true as const, errors: {} as Record<string, string> });
+  return json({ ok: true as const, errors: {} as Record<string, string>, upload: null });
 };
 
 const horizonLabel = (days: number) =>
@@ -81,6 +114,8 @@ export default function ChannelsPage() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => setValues(formValues()), [settings]);
   const errors = result && !result.ok ? result.errors : {};
+  const upload = result?.upload ?? null;
+  const [uploadPeriod, setUploadPeriod] = useState(String(settings.spendPeriodDays));
   const set = (name: string) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
 
   if (!insight) {
@@ -266,80 +301,186 @@ export default function ChannelsPage() {
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
-            <Card>
-              <Form method="post">
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Your numbers
-                  </Text>
-                  {result?.ok && (
-                    <Banner tone="success" title="Saved">
-                      The figures use your numbers now.
-                    </Banner>
-                  )}
-                  {result && !result.ok && <Banner tone="critical" title="Not saved: please check the fields" />}
-                  <FormLayout>
+            <BlockStack gap="400">
+              <Card>
+                <Form method="post">
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Your numbers
+                    </Text>
+                    {result?.ok && !upload && (
+                      <Banner tone="success" title="Saved">
+                        The figures use your numbers now.
+                      </Banner>
+                    )}
+                    {result && !result.ok && !upload && (
+                      <Banner tone="critical" title="Not saved: please check the fields" />
+                    )}
+                    <FormLayout>
+                      <Select
+                        label="Horizon"
+                        name="horizonDays"
+                        options={INSIGHT_HORIZONS.map((d) => ({ label: horizonLabel(d), value: String(d) }))}
+                        value={values.horizonDays}
+                        onChange={set("horizonDays")}
+                        helpText={data.settingHelp.horizonDays}
+                        error={errors.horizonDays}
+                      />
+                      <TextField
+                        label="Gross margin (%)"
+                        name="grossMarginPercent"
+                        type="number"
+                        value={values.grossMarginPercent}
+                        onChange={set("grossMarginPercent")}
+                        helpText={data.settingHelp.grossMargin}
+                        error={errors.grossMarginPercent}
+                        autoComplete="off"
+                      />
+                      <TextField
+                        label="Target value-to-cost ratio"
+                        name="targetRatio"
+                        type="number"
+                        value={values.targetRatio}
+                        onChange={set("targetRatio")}
+                        helpText={data.settingHelp.targetRatio}
+                        error={errors.targetRatio}
+                        autoComplete="off"
+                      />
+                      <Select
+                        label="Spend period"
+                        name="spendPeriodDays"
+                        options={SPEND_PERIODS.map((d) => ({ label: `Last ${d} days`, value: String(d) }))}
+                        value={values.spendPeriodDays}
+                        onChange={set("spendPeriodDays")}
+                        helpText="Enter what you spent per channel in this period (optional) to compare the actual cost per customer."
+                        error={errors.spendPeriodDays}
+                      />
+                      {CHANNELS.map((channel, k) =>
+                        acquiredChannels.has(channel) || values[`spend-${k}`] ? (
+                          <TextField
+                            key={channel}
+                            label={`${channel} spend (${store.currency})`}
+                            name={`spend-${k}`}
+                            inputMode="decimal"
+                            value={values[`spend-${k}`] ?? ""}
+                            onChange={set(`spend-${k}`)}
+                            error={errors[`spend-${k}`]}
+                            autoComplete="off"
+                          />
+                        ) : null,
+                      )}
+                    </FormLayout>
+                    <InlineStack align="end">
+                      <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                        Save
+                      </Button>
+                    </InlineStack>
+                  </BlockStack>
+                </Form>
+              </Card>
+              <Card>
+                <Form method="post" encType="multipart/form-data">
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Upload spend (CSV)
+                    </Text>
+                    <Text as="p" variant="bodySm">
+                      Already keep your ad spend in a spreadsheet? Save it as CSV and upload it here instead of typing
+                      each amount.
+                    </Text>
+                    <List type="bullet">
+                      <List.Item>
+                        One line per channel: its name, then what you spent, e.g. <code>Paid search, 1200.50</code>. A
+                        heading line is fine.
+                      </List.Item>
+                      <List.Item>
+                        Names as on this page (Paid search, Paid social, Email, …) or your ad platforms' (Google Ads,
+                        Microsoft Ads, Meta ads, TikTok ads, Pinterest ads, Klaviyo). The same channel twice is added
+                        up.
+                      </List.Item>
+                      <List.Item>
+                        Commas, semicolons or tabs between the two; amounts like <code>1,200.50</code> or{" "}
+                        <code>1.200,50</code>, with or without a currency sign, in {store.currency}.
+                      </List.Item>
+                      <List.Item>
+                        If any line cannot be read, nothing is saved and the line numbers are shown. A good sheet
+                        replaces all spend amounts above; your horizon, margin and target stay.
+                      </List.Item>
+                    </List>
+                    {upload?.ok && (
+                      <Banner tone="success" title="Spend uploaded">
+                        {`${formatCount(upload.channels)} channel${upload.channels === 1 ? "" : "s"}, ${money(upload.totalMinor)} over the last ${upload.spendPeriodDays} days.`}
+                      </Banner>
+                    )}
+                    {upload && !upload.ok && (
+                      <Banner tone="critical" title={upload.message}>
+                        {upload.lineErrors.length > 0 && (
+                          <ul>
+                            {upload.lineErrors.map((e) => (
+                              <li key={e.line}>{`Line ${e.line}: ${e.message}`}</li>
+                            ))}
+                          </ul>
+                        )}
+                      </Banner>
+                    )}
+                    <Text as="p" variant="bodySm">
+                      <a
+                        href={`data:text/csv;charset=utf-8,${encodeURIComponent(
+                          spendSheetTemplate(
+                            CHANNELS.filter((c) => acquiredChannels.has(c) || settings.spendMinor[c]),
+                            settings.spendMinor,
+                            Math.round(Math.log10(1 / toMajorUnits(1, store.currency))),
+                          ),
+                        )}`}
+                        download="spend.csv"
+                      >
+                        Download a sheet to fill in
+                      </a>{" "}
+                      (your channels, with the spend saved now).
+                    </Text>
+                    <input type="hidden" name="intent" value="upload-spend" />
                     <Select
-                      label="Horizon"
-                      name="horizonDays"
-                      options={INSIGHT_HORIZONS.map((d) => ({ label: horizonLabel(d), value: String(d) }))}
-                      value={values.horizonDays}
-                      onChange={set("horizonDays")}
-                      helpText={data.settingHelp.horizonDays}
-                      error={errors.horizonDays}
-                    />
-                    <TextField
-                      label="Gross margin (%)"
-                      name="grossMarginPercent"
-                      type="number"
-                      value={values.grossMarginPercent}
-                      onChange={set("grossMarginPercent")}
-                      helpText={data.settingHelp.grossMargin}
-                      error={errors.grossMarginPercent}
-                      autoComplete="off"
-                    />
-                    <TextField
-                      label="Target value-to-cost ratio"
-                      name="targetRatio"
-                      type="number"
-                      value={values.targetRatio}
-                      onChange={set("targetRatio")}
-                      helpText={data.settingHelp.targetRatio}
-                      error={errors.targetRatio}
-                      autoComplete="off"
-                    />
-                    <Select
-                      label="Spend period"
+                      label="The spend covers"
                       name="spendPeriodDays"
                       options={SPEND_PERIODS.map((d) => ({ label: `Last ${d} days`, value: String(d) }))}
-                      value={values.spendPeriodDays}
-                      onChange={set("spendPeriodDays")}
-                      helpText="Enter what you spent per channel in this period (optional) to compare the actual cost per customer."
-                      error={errors.spendPeriodDays}
+                      value={uploadPeriod}
+                      onChange={setUploadPeriod}
                     />
-                    {CHANNELS.map((channel, k) =>
-                      acquiredChannels.has(channel) || values[`spend-${k}`] ? (
-                        <TextField
-                          key={channel}
-                          label={`${channel} spend (${store.currency})`}
-                          name={`spend-${k}`}
-                          inputMode="decimal"
-                          value={values[`spend-${k}`] ?? ""}
-                          onChange={set(`spend-${k}`)}
-                          error={errors[`spend-${k}`]}
-                          autoComplete="off"
-                        />
-                      ) : null,
-                    )}
-                  </FormLayout>
-                  <InlineStack align="end">
-                    <Button submit variant="primary" loading={navigation.state === "submitting"}>
-                      Save
-                    </Button>
-                  </InlineStack>
-                </BlockStack>
-              </Form>
-            </Card>
+                    <label htmlFor="spend-csv">
+                      <Text as="span" variant="bodyMd">
+                        Spend sheet
+                      </Text>
+                    </label>
+                    <input
+                      id="spend-csv"
+                      type="file"
+                      name="spendCsv"
+                      accept=".csv,.tsv,.txt,text/csv,text/plain"
+                      aria-describedby="spend-csv-limit"
+                      required
+                      onChange={(event) => {
+                        // Said before sending: the server refuses a body this large before the page could answer.
+                        const file = event.currentTarget.files?.[0];
+                        const tooLarge = file !== undefined && file.size > SPEND_CSV_MAX_BYTES;
+                        event.currentTarget.setCustomValidity(
+                          tooLarge
+                            ? `This file is larger than ${SPEND_CSV_MAX_BYTES / 1024} KB: is it the spend sheet?`
+                            : "",
+                        );
+                      }}
+                    />
+                    <Text as="p" variant="bodySm" tone="subdued" id="spend-csv-limit">
+                      {`A .csv or .txt file of at most ${SPEND_CSV_MAX_BYTES / 1024} KB.`}
+                    </Text>
+                    <InlineStack align="end">
+                      <Button submit loading={navigation.state === "submitting"}>
+                        Upload
+                      </Button>
+                    </InlineStack>
+                  </BlockStack>
+                </Form>
+              </Card>
+            </BlockStack>
           </Layout.Section>
         </Layout>
         <TitledCard title="What customers say brought them, beside what was tracked">

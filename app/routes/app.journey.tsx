@@ -11,7 +11,6 @@ import { useFocusableTables } from "../components/useFocusableTables";
 import { services } from "../services.server";
 import { storeView } from "../read-models/store-view";
 import { formatCount, formatDateTime, formatMoney } from "../read-models/format";
-import { stageName } from "../domain/names";
 import { loadJourneyPage } from "../read-models/intelligence/intelligence.server";
 import { ChartFrame } from "../components/ChartFrame";
 import { LazyBarChart } from "../components/charts/lazy";
@@ -93,8 +92,10 @@ export default function JourneyPage() {
               </dl>
               {!insight.consentKnown && (
                 <Text as="p" variant="bodySm" tone="subdued">
-                  Lead needs the customers' marketing consent, which the store has not reported yet: until it does,
-                  nobody is counted as a Lead (an unknown consent is never taken as a yes).
+                  Lead needs the customers' marketing consent, which this store has not reported: until it does, nobody
+                  is counted as a Lead (an unknown consent is never taken as a yes). Shopify reports it for every
+                  customer with an e-mail address. WooCommerce does not record it itself; Ciclo reads it where the
+                  Mailchimp for WooCommerce plugin keeps it on the customer.
                 </Text>
               )}
               {insight.ungroupedGuestOrders > 0 && (
@@ -114,7 +115,7 @@ export default function JourneyPage() {
                 <DataTable
                   columnContentTypes={["text", "numeric"]}
                   headings={["Change", "Customers"]}
-                  rows={stageMoves.map((m) => [`${stageName(m.from)} → ${stageName(m.to)}`, formatCount(m.customers)])}
+                  rows={stageMoves.map((m) => [`${m.from} → ${m.to}`, formatCount(m.customers)])}
                 />
               )}
             </TitledCard>

@@ -26,12 +26,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return redirect("/app", { headers: { "Set-Cookie": await demoCookie.serialize(store.domain) } });
 };
 
-/** The demo script installs its simulated shop here, the way Shopify's OAuth would call afterAuth. */
+/**
+ * The demo script installs its simulated shop here, the way Shopify's OAuth would call afterAuth, and asks for a
+ * second recompute ("intent=recompute") in place of the next night's.
+ */
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (!config().demo) throw new Response("Not found", { status: 404 });
   assertSameOrigin(request, config().appUrl);
   const form = await boundedFormData(request);
   const shop = String(form.get("shop") ?? "");
+  if (form.get("intent") === "recompute") {
+    // The demo's "next night": a second recompute, so stage changes (segment movement, journey moves) have data.
+    const store = await findShopifyStore(services().db, shop);
+    if (!store) return new Response("unknown shop", { status: 404 });
+    return Response.json({ queued: (await services().jobs.recomputeNow(store.id, "manual")) !== null });
+  }
   const token = String(form.get("accessToken") ?? "");
   // Expiring offline tokens (60 minutes) come with a refresh token, as token exchange stores them.
   const refreshToken = form.get("refreshToken") ? String(form.get("refreshToken")) : undefined;

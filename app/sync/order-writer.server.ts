@@ -163,6 +163,14 @@ export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCus
       lastName: c.lastName,
       platformCreatedAt: c.createdAt,
       platformUpdatedAt: c.updatedAt,
+      // Only what this source read: a webhook without consent or groups leaves the backfill's values alone.
+      ...(c.acceptsMarketing !== undefined ? { acceptsMarketing: c.acceptsMarketing } : {}),
+      ...(c.platformGroups
+        ? {
+            shopifyRfmGroup: c.platformGroups.rfmGroup,
+            shopifyPredictedSpendTier: c.platformGroups.predictedSpendTier,
+          }
+        : {}),
     };
     const held = rows.find((r) => r.externalId === c.externalId);
     if (!held) {

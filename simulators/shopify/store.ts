@@ -31,6 +31,7 @@ import {
   type SimMetafield,
 } from "./metafields";
 import { orderTotals } from "./order-math";
+import { computeStatistics, type SimCustomerStatistics } from "./statistics";
 import {
   bulkFinishPayload,
   customerRedactPayload,
@@ -163,6 +164,11 @@ export class SimulatedShop {
   readonly clock: ShopClock;
   readonly ids: IdAllocator;
   readonly customers = new Map<number, SimCustomer>();
+  /**
+   * Shopify's computed statistics per customer id, kept beside the customers (loaded histories share customer objects
+   * between shops); no entry = not computed, both fields null.
+   */
+  readonly statistics = new Map<number, SimCustomerStatistics>();
   readonly orders = new Map<number, SimOrder>();
   /** Customer metafields by customer id, then by "namespace.key". */
   readonly customerMetafields = new Map<number, Map<string, SimMetafield>>();
@@ -324,6 +330,22 @@ export class SimulatedShop {
     c.updatedAt = this.clock.stamp();
     this.emit("customers/update", restCustomer(c, this.info), c.updatedAt);
     return c;
+  }
+
+  /**
+   * Shopify's computed statistics (rfmGroup, predictedSpendTier) for every customer as of `now` (default: the shop's
+   * clock). Sends no webhook and leaves `updatedAt` alone: nothing the merchant changed (see statistics.ts).
+   */
+  computeStatistics(now: Date = this.clock.now()): number {
+    const stats = computeStatistics(this.customers.values(), this.orders.values(), now);
+    for (const [id, s] of stats) this.statistics.set(id, s);
+    return stats.size;
+  }
+
+  /** Shopify's statistics for one customer, as given (null fields = Shopify has none for them). */
+  setStatistics(id: number, statistics: SimCustomerStatistics): void {
+    this.customer(id);
+    this.statistics.set(id, { ...statistics });
   }
 
   /** Shopify refuses to delete a customer who has orders. */

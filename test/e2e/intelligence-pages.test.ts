@@ -11,6 +11,7 @@ import { createBulkWriter } from "../../app/db/bulk-writer.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
 import { generateDemoHistory } from "../../simulators/shopify";
 import { SimulatedShop } from "../../simulators/shopify/store";
+import { applyStoreEvent } from "../../app/sync/apply-event.server";
 import { importShop } from "../support/store-fixture";
 import {
   openDemoAdmin,
@@ -66,6 +67,26 @@ beforeAll(async () => {
       },
     });
   }
+  // Newsletter sign-ups without orders, through the customer writer as the backfill stores them: nine accepted
+  // marketing (Leads), three did not.
+  for (let k = 0; k < 12; k++) {
+    const at = new Date(END.getTime() - (60 + k) * 86_400_000);
+    await applyStoreEvent(
+      { db, storeId: demo.store.storeId, shopDomain: demo.store.shop },
+      {
+        kind: "customer.upsert",
+        customer: {
+          externalId: String(990_000 + k),
+          email: `signup${k}@example.com`,
+          firstName: "Sign",
+          lastName: `Up ${k}`,
+          createdAt: at,
+          updatedAt: at,
+          acceptsMarketing: k % 4 !== 3,
+        },
+      },
+    );
+  }
   await db.store.update({ where: { id: demo.store.storeId }, data: { historyCompleteAt: new Date(0) } });
   const deps = { db, bulk, dialect: "sqlite" as const };
   await recomputeStore({ ...deps, now: () => new Date(END.getTime() - 30 * 86_400_000) }, demo.store.storeId, "manual");
@@ -117,6 +138,40 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     expect((await page.request.get(`${demo.app.url}/app/channels/export?by=nope`)).status()).toBe(400);
   });
 
+  it("Channels: a spend sheet uploaded as CSV; a bad one is refused line by line and changes nothing", async () => {
+    await visit("/app/channels", "intelligence-channels");
+    const upload = async (name: string, text: string) => {
+      await page.getByLabel("The spend covers").selectOption("365");
+      await page.getByLabel("Spend sheet").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+      await page.getByRole("button", { name: "Upload" }).click();
+    };
+    await upload("bad.csv", "Channel;Spend\nGoogle Ads;1.200,50\nBillboards;300\n");
+    await page.getByText("Nothing was saved: 1 line could not be read.").waitFor();
+    const refused = await page.locator("main").innerText();
+    expect(refused).toContain('Line 3: Unknown channel "Billboards".');
+    expect(refused).not.toContain("(last 365 days)");
+    expect(await seriousAccessibilityViolations(page), "refused upload accessibility").toEqual([]);
+
+    await upload("spend.csv", "Channel;Spend\nGoogle Ads;1.200,50\nMeta ads;800\nNewsletter;150\n");
+    await page.getByText("Spend uploaded").waitFor();
+    await settled(page);
+    await screenshot(page, "intelligence-channels-spend-upload");
+    expect(await seriousAccessibilityViolations(page), "spend upload accessibility").toEqual([]);
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("3 channels");
+    expect(text).toContain("What customers actually cost (last 365 days)");
+    // The typed form shows the uploaded amounts, the margin saved before stays.
+    expect(await page.getByLabel(/^Paid search spend/).inputValue()).toBe("1200.5");
+    expect(await page.getByLabel("Gross margin (%)").inputValue()).toBe("40");
+    // The sheet offered for download holds what was just saved, in the format the upload reads.
+    const href = await page.getByRole("link", { name: "Download a sheet to fill in" }).getAttribute("href");
+    const sheet = decodeURIComponent(href!.slice(href!.indexOf(",") + 1));
+    expect(sheet.split("\r\n")[0]).toBe("Channel,Spend");
+    expect(sheet).toContain("Paid search,1200.50\r\n");
+    expect(sheet).toContain("Paid social,800.00\r\n");
+    expect(sheet).toContain("Email,150.00\r\n");
+  });
+
   it("Retention: cohort heat map, churn per year and segment, the what-if line", async () => {
     const text = await visit("/app/retention?segment=loyal", "intelligence-retention");
     expect(text).toContain("Churn rate, last 12 months");
@@ -155,6 +210,9 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
       expect(text).toContain(stage);
     expect(text).toContain("What each stage means here");
     expect(text).toContain("Latest stage changes");
+    // The nine sign-ups who accepted marketing are Leads; consent is known, so no "needs consent" note.
+    expect(text).toMatch(/\bLead\s+9\s/);
+    expect(text).not.toContain("Lead needs the customers' marketing consent");
   });
 
   it("Shopify groups: the agreement matrix and why they differ", async () => {

@@ -107,6 +107,7 @@ const LABELS: CustomerLabels = {
   currency: "EUR",
   pAlive: 0.93,
   nextOrder: new Date("2024-04-01T00:00:00Z"),
+  nextProduct: "Trail Mug",
 };
 
 const key = Buffer.alloc(32, 7);
@@ -157,6 +158,12 @@ describe("every registered platform implements the contract", () => {
     // A different CLV is a change.
     const other = encodeLabels({ ...LABELS, clvMinor: 9900n }, tags, { pushMetafields: true })!;
     if (other.carried !== null) expect(encoded.changedFrom(other.carried)).toBe(true);
+    // So is a new next-product suggestion, or none at all.
+    for (const nextProduct of ["Camp Stove", null]) {
+      const next = encodeLabels({ ...LABELS, nextProduct }, tags, { pushMetafields: true })!;
+      if (next.carried !== null) expect(encoded.changedFrom(next.carried)).toBe(true);
+      if (encoded.carried !== null) expect(next.changedFrom(encoded.carried)).toBe(true);
+    }
   });
 
   it.each(PLATFORM_NAMES)("%s links into its own admin or says it cannot", (name) => {

@@ -102,6 +102,44 @@ describe("access scopes and protected customer data", () => {
     );
   });
 
+  it("Customer.statistics: null fields until Shopify scores the customer, read_customers to read, level 1 enough", async () => {
+    const shop = newShop({ protectedCustomerData: "level1" });
+    const buyer = shop.createCustomer({ email: "s@example.com", acceptsEmailMarketing: true });
+    const prospect = shop.createCustomer({ email: "p@example.com" });
+    shop.createOrder({ customerId: buyer.id, lineItems: [{ title: "A", price: "10.00" }] });
+    const query = `{ customers(first: 5, sortKey: ID) { nodes { id statistics { rfmGroup predictedSpendTier }
+      defaultEmailAddress { marketingState } } } }`;
+    const before = await gql(shop, query);
+    expect(before.body.errors).toBeUndefined();
+    expect(before.body.data.customers.nodes.map((n: any) => n.statistics)).toEqual([
+      { rfmGroup: null, predictedSpendTier: null },
+      { rfmGroup: null, predictedSpendTier: null },
+    ]);
+    shop.computeStatistics();
+    const after = await gql(shop, query);
+    expect(after.body.data.customers.nodes).toEqual([
+      {
+        id: `gid://shopify/Customer/${buyer.id}`,
+        statistics: { rfmGroup: "NEW", predictedSpendTier: "HIGH" },
+        defaultEmailAddress: { marketingState: "SUBSCRIBED" },
+      },
+      {
+        id: `gid://shopify/Customer/${prospect.id}`,
+        statistics: { rfmGroup: "PROSPECTS", predictedSpendTier: "LOW" },
+        defaultEmailAddress: { marketingState: "NOT_SUBSCRIBED" },
+      },
+    ]);
+    const denied = newShop({ grantedScopes: ["read_orders"] });
+    const c = denied.createCustomer({ email: "d@example.com" });
+    denied.createOrder({ customerId: c.id, lineItems: [{ title: "A", price: "10.00" }] });
+    const r = await gql(denied, "{ orders(first: 1) { nodes { id customer { statistics { rfmGroup } } } } }");
+    expect(r.body.data.orders.nodes[0].customer).toBeNull();
+    expect(r.body.errors[0]).toMatchObject({
+      message: "Access denied for customer field. Required access: `read_customers` access scope.",
+      extensions: { code: "ACCESS_DENIED" },
+    });
+  });
+
   it("tagsAdd on a customer needs write_customers", async () => {
     const shop = newShop({ grantedScopes: ["read_customers", "read_orders"] });
     const c = shop.createCustomer({ email: "x@example.com" });

@@ -275,6 +275,9 @@ export function compareActualCost(
   return rows.sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
 }
 
+/** The largest spend one line may state (in major units): beyond it the number is a typo, not a budget. */
+export const MAX_SPEND_AMOUNT = 1e12;
+
 export interface SpendCsvResult {
   rows: ChannelSpend[];
   errors: { line: number; message: string }[];
@@ -298,6 +301,8 @@ const SPEND_ALIASES: Readonly<Record<string, Channel>> = {
   seo: "Organic search",
   newsletter: "Email",
   "e mail": "Email",
+  klaviyo: "Email",
+  mailchimp: "Email",
   affiliates: "Affiliate",
   pos: "Point of sale",
   marketplaces: "Marketplace",
@@ -365,7 +370,7 @@ export function parseAmount(text: string): number | null {
 
 /**
  * A spend sheet: one `channel, amount` row per line, optional header, comma, semicolon or tab separated,
- * quotes allowed, `#` comments and blank lines skipped. Amounts become minor units (`currencyDecimals`,
+ * quotes allowed, `#` comments, blank lines and channels with a blank amount skipped. Amounts become minor units (`currencyDecimals`,
  * default 2). Repeated channels are summed. Bad lines are reported, never thrown.
  */
 export function parseSpendCsv(
@@ -401,8 +406,13 @@ export function parseSpendCsv(
       errors.push({ line: index + 1, message: `Unknown channel "${name.slice(0, 40)}".` });
       continue;
     }
+    if (amountText === "") continue; // a channel left blank in the sheet: no spend, as in the typed form
     if (amount === null) {
       errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is not an amount.` });
+      continue;
+    }
+    if (amount > MAX_SPEND_AMOUNT) {
+      errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is more than any ad budget.` });
       continue;
     }
     rows.set(channel, (rows.get(channel) ?? 0) + Math.round(amount * 10 ** decimals));
@@ -413,4 +423,22 @@ export function parseSpendCsv(
     rows: [...rows].map(([channel, spendMinor]) => ({ channel, spendMinor })),
     errors,
   };
+}
+
+/**
+ * A spend sheet to fill in: a heading line, then one `channel,amount` line per channel given, in order, with the
+ * spend already known (else empty, for the merchant to type). What parseSpendCsv reads back unchanged.
+ */
+export function spendSheetTemplate(
+  channels: readonly Channel[],
+  spendMinor: Partial<Record<Channel, number>>,
+  currencyDecimals = 2,
+): string {
+  const decimals = Math.min(4, Math.max(0, Math.round(currencyDecimals)));
+  const lines = ["Channel,Spend"];
+  for (const channel of channels) {
+    const minor = spendMinor[channel];
+    lines.push(`${channel},${minor ? (minor / 10 ** decimals).toFixed(decimals) : ""}`);
+  }
+  return `${lines.join("\r\n")}\r\n`;
 }

@@ -58,7 +58,15 @@ import {
 } from "../../domain/intelligence/shopify-agreement";
 import type { CustomerTable } from "./aggregate.server";
 import { slug, type ScoreTable } from "./score-customers";
-import { INSIGHT_HORIZONS, SPEND_PERIODS, type InsightKind } from "../../read-models/intelligence/insight-types";
+import {
+  INSIGHT_HORIZONS,
+  JOURNEY_MOVES_KIND,
+  mergeJourneyMoves,
+  SPEND_PERIODS,
+  type InsightKind,
+  type JourneyMove,
+  type JourneyMovesDay,
+} from "../../read-models/intelligence/insight-types";
 
 export type Timed = <T>(name: string, work: () => Promise<T> | T, count?: (t: T) => number) => Promise<T>;
 
@@ -208,6 +216,10 @@ function toJson(value: unknown): string {
 }
 
 interface Loaded {
+  /** Each customer's journey stage as the previous run stored it (CustomerInsight), NO_JOURNEY_STAGE for none. */
+  previousJourney: Uint8Array;
+  /** Whether the previous run stored any stage at all (a first run records no moves). */
+  hadJourney: boolean;
   history: PurchaseHistory;
   channel: Uint8Array;
   campaign: (string | null)[];
@@ -259,6 +271,21 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
       if (consent !== null && consent !== undefined) acceptsMarketing[i] = consent === true || consent === 1 ? 1 : 0;
       shopifyGroup[i] = group === null || group === undefined ? null : String(group);
       shopifyTier[i] = tier === null || tier === undefined ? null : String(tier);
+    }
+  }
+
+  // Last run's journey stages: today's moves between them are segment movement for the journey (one sequential read).
+  const previousJourney = new Uint8Array(n).fill(NO_JOURNEY_STAGE);
+  let hadJourney = false;
+  for await (const batch of reader.rows(
+    `SELECT "customerId", "journeyStage" FROM "CustomerInsight" WHERE "storeId" = $store AND "journeyStage" IS NOT NULL`,
+    { store: store.id },
+  )) {
+    for (const [customerId, stage] of batch) {
+      hadJourney = true;
+      const i = locate(String(customerId));
+      const code = (JOURNEY_STAGES as readonly string[]).indexOf(String(stage));
+      if (i >= 0 && code >= 0) previousJourney[i] = code;
     }
   }
 
@@ -360,6 +387,8 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
   }
   mark("read_guests_and_answers");
   return {
+    previousJourney,
+    hadJourney,
     history,
     channel,
     campaign,
@@ -378,8 +407,30 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
   };
 }
 
+/** Stage changes between two runs, counted per (from, to); leaving every stage is not a move. */
+function journeyMoves(previous: Uint8Array, current: Uint8Array): JourneyMove[] {
+  const S = JOURNEY_STAGES.length;
+  const counts = new Uint32Array((S + 1) * S);
+  for (let i = 0; i < current.length; i++) {
+    const to = current[i]!;
+    const from = previous[i]!;
+    if (to === NO_JOURNEY_STAGE || from === to) continue;
+    counts[(from === NO_JOURNEY_STAGE ? S : from) * S + to]!++;
+  }
+  const moves: JourneyMove[] = [];
+  for (let f = 0; f <= S; f++)
+    for (let t = 0; t < S; t++) {
+      const customers = counts[f * S + t]!;
+      if (customers > 0)
+        moves.push({ from: f === S ? "(new)" : JOURNEY_STAGES[f]!, to: JOURNEY_STAGES[t]!, customers });
+    }
+  return moves.sort((a, b) => b.customers - a.customers);
+}
+
 interface Summaries {
   customerJourney: Uint8Array;
+  /** Customers whose journey stage differs from the previous run's ("(new)": no stage then). */
+  journeyMoves: JourneyMove[];
   segmentIndex: Uint8Array;
   insights: Partial<Record<InsightKind, unknown>>;
 }
@@ -540,6 +591,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   mark("shopify_groups");
   return {
     customerJourney: journey.stage,
+    journeyMoves: loaded.hadJourney ? journeyMoves(loaded.previousJourney, journey.stage) : [],
     segmentIndex,
     insights: {
       channels: {
@@ -783,11 +835,56 @@ async function write(
       update: { data: json, computedAt },
     });
   }
+  // Journey stage moves join the days already recorded (the run's local day, as segment movement's days).
+  const held = await db.storeInsight.findUnique({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    select: { data: true },
+  });
+  let days: JourneyMovesDay[] = [];
+  try {
+    days = held ? ((JSON.parse(held.data) as { days?: JourneyMovesDay[] }).days ?? []) : [];
+  } catch {
+    days = []; // unreadable: start over rather than fail the phase
+  }
+  const day = new Date(input.referenceDay * 86_400_000).toISOString().slice(0, 10);
+  const moves = JSON.stringify({ days: mergeJourneyMoves(days, day, summaries.journeyMoves) });
+  await db.storeInsight.upsert({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
+    update: { data: moves, computedAt },
+  });
   return written;
 }
 
+/** What the phases give the rest of the run: counts for the record, and the labels the tag diff writes back. */
+export interface IntelligenceResult {
+  counts: IntelligenceCounts;
+  /**
+   * Customer i (index into the run's table) -> the title of the product to suggest next, or null. When the phases
+   * failed: last night's stored suggestions, so a failed night never erases what was written back.
+   */
+  nextProduct: (i: number) => string | null;
+}
+
 /** Runs the phases; each is recorded through `timed` so the run's phases (and bench:nightly) show it. */
-export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceCounts> {
+export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceResult> {
+  const counts = await runPhases(input, timed);
+  if (!counts.error) return counts.result;
+  const previous = new Map(
+    (
+      await input.db.customerInsight.findMany({
+        where: { storeId: input.store.id, nextProduct: { not: null } },
+        select: { customerId: true, nextProduct: true },
+      })
+    ).map((r) => [r.customerId, r.nextProduct]),
+  );
+  return { counts: counts.result.counts, nextProduct: (i) => previous.get(input.table.ids[i]!) ?? null };
+}
+
+async function runPhases(
+  input: IntelligenceInput,
+  timed: Timed,
+): Promise<{ result: IntelligenceResult; error: boolean }> {
   try {
     const steps: Steps = {};
     const { loaded, summaries } = await timed("intelligence", async () => {
@@ -807,15 +904,30 @@ export async function runIntelligence(input: IntelligenceInput, timed: Timed): P
     );
     let suggestions = 0;
     for (let i = 0; i < product.suggestion.length; i++) if (product.suggestion[i]! >= 0) suggestions++;
-    return {
+    const counts = {
       customersWithChannel: loaded.channel.reduce((k, c) => k + (c === 255 ? 0 : 1), 0),
       products: product.productIds.length,
       baskets: product.baskets,
       suggestions,
       steps,
     };
+    // Exactly what CustomerInsight holds (write() skips customers with neither a journey stage nor a channel): the
+    // WooCommerce writer reads it back there, and the diff must agree with it.
+    const nextProduct = (i: number) => {
+      const k = product.suggestion[i]!;
+      if (k < 0 || (summaries.customerJourney[i] === NO_JOURNEY_STAGE && loaded.channel[i] === 255)) return null;
+      return product.titles[k]!;
+    };
+    return { result: { counts, nextProduct }, error: false };
   } catch (error) {
     logger.error("customer intelligence failed", { storeId: input.store.id, error: String(error) });
-    return { customersWithChannel: 0, products: 0, baskets: 0, suggestions: 0, error: String(error).slice(0, 300) };
+    const counts = {
+      customersWithChannel: 0,
+      products: 0,
+      baskets: 0,
+      suggestions: 0,
+      error: String(error).slice(0, 300),
+    };
+    return { result: { counts, nextProduct: () => null }, error: true };
   }
 }

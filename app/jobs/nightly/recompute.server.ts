@@ -147,50 +147,8 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       (r) => r.scores,
     );
     const check = await timed("backtest", () => nightlyBacktest({ referenceDay }, table));
-    const survey = await loadSurveyTags(db, storeId);
-    const platform = platformDefinition(store.platform);
-    const labelOptions = { pushMetafields: settings.pushMetafields };
-    /** What the run says about customer i, in no platform's words. */
-    const labelsOf = (i: number): CustomerLabels => {
-      const p = table.purchaseDays[i]! > 0 ? scores.predicted : null;
-      const next = p?.nextOrderDay[i];
-      return {
-        segment: scores.segment[i]!,
-        stage: scores.stage[i]!,
-        // The CLV persisted for the customer: predicted when the model ran, else historic.
-        clvMinor: BigInt(Math.round(p ? p.clv[i]! : scores.historicClv[i]!)),
-        currency: store.currency,
-        pAlive: p ? p.pAlive[i]! : null,
-        nextOrder:
-          next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
-            ? new Date(Math.round(next) * 86_400_000)
-            : null,
-      };
-    };
-    const plan = await timed(
-      "tag-diff",
-      () =>
-        planTagChanges(
-          db,
-          deps.bulk,
-          storeId,
-          run.id,
-          {
-            ids: table.ids,
-            externalIds: table.externalIds,
-            segment: scores.segment,
-            stage: scores.stage,
-            clvPercentile: (i) =>
-              scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
-            survey,
-            // The neutral labels; the store's platform encodes them (tags + metafields, or tags + meta).
-            encodeLabels: (i, tags) => platform.encodeLabels(labelsOf(i), tags, labelOptions),
-          },
-          { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
-        ),
-      (p) => p.changed,
-    );
-    // Customer intelligence (issue 15): channels, retention, journey, products; never fails the run.
+    // Customer intelligence: channels, retention, journey, products; never fails the run. Before the tag diff,
+    // because the labels carry its next-product suggestion (metafield / meta, optional tag).
     const intelligence = await runIntelligence(
       {
         ...deps,
@@ -212,6 +170,51 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       },
       timed,
     );
+    const survey = await loadSurveyTags(db, storeId);
+    const platform = platformDefinition(store.platform);
+    const labelOptions = { pushMetafields: settings.pushMetafields };
+    /** What the run says about customer i, in no platform's words. */
+    const labelsOf = (i: number): CustomerLabels => {
+      const p = table.purchaseDays[i]! > 0 ? scores.predicted : null;
+      const next = p?.nextOrderDay[i];
+      return {
+        segment: scores.segment[i]!,
+        stage: scores.stage[i]!,
+        // The CLV persisted for the customer: predicted when the model ran, else historic.
+        clvMinor: BigInt(Math.round(p ? p.clv[i]! : scores.historicClv[i]!)),
+        currency: store.currency,
+        pAlive: p ? p.pAlive[i]! : null,
+        nextOrder:
+          next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
+            ? new Date(Math.round(next) * 86_400_000)
+            : null,
+        nextProduct: intelligence.nextProduct(i),
+      };
+    };
+    const plan = await timed(
+      "tag-diff",
+      () =>
+        planTagChanges(
+          db,
+          deps.bulk,
+          storeId,
+          run.id,
+          {
+            ids: table.ids,
+            externalIds: table.externalIds,
+            segment: scores.segment,
+            stage: scores.stage,
+            clvPercentile: (i) =>
+              scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
+            survey,
+            nextProduct: intelligence.nextProduct,
+            // The neutral labels; the store's platform encodes them (tags + metafields, or tags + meta).
+            encodeLabels: (i, tags) => platform.encodeLabels(labelsOf(i), tags, labelOptions),
+          },
+          { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
+        ),
+      (p) => p.changed,
+    );
     const counts = {
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
@@ -224,7 +227,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       // What the overview shows, computed here from memory instead of by sorting the stored scores.
       clvHistogram: clvHistogram(table, scores),
       topCustomers: topCustomersByValue(table, scores, TOP_CUSTOMERS_KEPT),
-      intelligence,
+      intelligence: intelligence.counts,
     };
     const model = {
       status: scores.clv.status,

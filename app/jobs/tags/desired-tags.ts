@@ -18,6 +18,19 @@ export interface CustomerTagInput {
   clvPercentile: number | null;
   npsCategory?: "promoter" | "passive" | "detractor" | null;
   jtbdAnswers?: readonly string[];
+  /** The title of the product to suggest next (family "next", off by default), or null. */
+  nextProduct?: string | null;
+}
+
+/** `Trail Mug (350 ml)` -> `trail-mug-350-ml`: a product title as a tag word (accents dropped, at most 60). */
+export function productTagWord(title: string): string {
+  return title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, "");
 }
 
 export const DEFAULT_TAG_SETTINGS: TagSettings = { prefix: "ciclo:", families: new Set(["rfm", "stage", "clv"]) };
@@ -45,6 +58,8 @@ export function desiredTags(input: CustomerTagInput, settings: TagSettings): str
   if (bucket) tags.push(prefix + bucket);
   if (families.has("nps") && input.npsCategory) tags.push(`${prefix}nps-${input.npsCategory}`);
   if (families.has("jtbd")) for (const answer of input.jtbdAnswers ?? []) tags.push(`${prefix}jtbd-${answer}`);
+  const next = families.has("next") && input.nextProduct ? productTagWord(input.nextProduct) : "";
+  if (next) tags.push(`${prefix}next-${next}`);
   return tags.sort();
 }
 

@@ -19,6 +19,8 @@ export interface TagPlanInput {
   stage: string[];
   clvPercentile: (i: number) => number | null;
   survey: Map<string, { npsCategory: "promoter" | "passive" | "detractor" | null; jtbdAnswers: string[] }>;
+  /** Customer i's next-product suggestion (title), for the optional `next-` tag; absent = none. */
+  nextProduct?: (i: number) => string | null;
   /**
    * The store's platform encoding of customer i's labels beyond its tags (StorePlatform.encodeLabels): what the
    * outbox item carries for the writer, and whether the store needs a write although the tags did not change.
@@ -125,6 +127,7 @@ export async function planTagChanges(
         clvPercentile: input.clvPercentile(i),
         npsCategory: survey?.npsCategory ?? null,
         jtbdAnswers: survey?.jtbdAnswers ?? [],
+        nextProduct: input.nextProduct?.(i) ?? null,
       },
       settings,
     );

@@ -33,6 +33,7 @@ import {
 } from "./graphql";
 import type { AdminGraphql } from "./admin-graphql.server";
 import { writeOrdersTx } from "../../sync/order-writer.server";
+import { readSubscribedNonBuyers } from "./read-leads.server";
 
 export const ACTIVE_STATES = ["queued", "running", "importing"] as const;
 const MALFORMED_SAMPLE = 10;
@@ -478,7 +479,26 @@ export class BackfillService {
       if (latest.attempts < MAX_ATTEMPTS) return this.resubmit(latest, "partial data imported; reading the rest");
       return this.finish(run.id, "failed", `${run.error}: imported what there was, ${latest.attempts} attempts`);
     }
+    if (run.trigger !== "reconcile") await this.readLeads(run);
     await this.finish(run.id, "completed", null);
+  }
+
+  /**
+   * After a full import: the subscribed customers without orders (read-leads.server.ts). A failure is logged, not
+   * fatal: the orders are in, and the reconciliation reads those customers as soon as they change.
+   */
+  private async readLeads(run: BackfillRun): Promise<void> {
+    try {
+      const store = await this.db.store.findUniqueOrThrow({ where: { id: run.storeId } });
+      const access = (run.dataAccess as DataAccess | null) ?? "full";
+      const read = await readSubscribedNonBuyers(this.db, store, await this.options.adminFor(store.domain), access);
+      logger.info("subscribed customers without orders read", { runId: run.id, customers: read });
+    } catch (error) {
+      logger.warn("subscribed customers without orders not read", {
+        runId: run.id,
+        error: String(error).slice(0, 300),
+      });
+    }
   }
 
   private async finish(

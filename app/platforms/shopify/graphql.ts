@@ -15,6 +15,9 @@
  * Lines marked `# pii` read protected customer data (names, emails: level 2), lines marked `# customer` the
  * customer object (level 1): without Shopify's approval the whole bulk operation fails with ACCESS_DENIED, so
  * `backfillOrdersQuery` can leave them out (see BackfillService).
+ * The customer's e-mail marketing state (`defaultEmailAddress.marketingState`, not protected data itself: the
+ * journey's Lead stage) and Shopify's own `statistics` (rfmGroup, predictedSpendTier: the agreement matrix; null
+ * fields where Shopify has not scored the customer) need only `read_customers` and level 1.
  */
 export const BACKFILL_ORDERS_QUERY = `#graphql
   query CicloBackfillOrders {
@@ -42,6 +45,8 @@ export const BACKFILL_ORDERS_QUERY = `#graphql
             firstName # pii
             lastName # pii
             defaultEmailAddress { emailAddress } # pii
+            defaultEmailAddress { marketingState } # customer
+            statistics { rfmGroup predictedSpendTier } # customer
             createdAt # customer
             updatedAt # customer
           } # customer
@@ -143,6 +148,8 @@ export const RECONCILE_ORDERS = `#graphql
           firstName # pii
           lastName # pii
           defaultEmailAddress { emailAddress } # pii
+          defaultEmailAddress { marketingState } # customer
+          statistics { rfmGroup predictedSpendTier } # customer
           createdAt # customer
           updatedAt # customer
         } # customer
@@ -195,6 +202,8 @@ export const RECONCILE_CUSTOMERS = `#graphql
         firstName # pii
         lastName # pii
         defaultEmailAddress { emailAddress } # pii
+        defaultEmailAddress { marketingState }
+        statistics { rfmGroup predictedSpendTier }
         createdAt
         updatedAt
       }

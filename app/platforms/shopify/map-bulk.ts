@@ -99,7 +99,36 @@ function mapCustomer(node: Json | null): StoreCustomer | null {
     lastName: str(node, "lastName"),
     createdAt: date(node, "createdAt"),
     updatedAt: date(node, "updatedAt"),
+    ...customerExtras(node),
   };
+}
+
+/** Shopify's enum values are upper-case words; anything else is not stored. */
+function enumValue(value: string | null): string | null {
+  return value && /^[A-Z][A-Z_]{0,39}$/.test(value) ? value : null;
+}
+
+/**
+ * Consent and Shopify's statistics, only when the query read them: a customer without an e-mail address
+ * (`defaultEmailAddress: null`) cannot have accepted e-mail marketing; SUBSCRIBED is consent, PENDING (double
+ * opt-in not confirmed), NOT_SUBSCRIBED, UNSUBSCRIBED, INVALID and REDACTED are not. A denied `statistics` (null
+ * with ACCESS_DENIED) is "not read", not "no group".
+ */
+function customerExtras(node: Json | null): Pick<StoreCustomer, "acceptsMarketing" | "platformGroups"> {
+  const out: Pick<StoreCustomer, "acceptsMarketing" | "platformGroups"> = {};
+  if (isObject(node) && "defaultEmailAddress" in node) {
+    const address = obj(node, "defaultEmailAddress");
+    const state = str(address, "marketingState");
+    if (address === null) out.acceptsMarketing = false;
+    else if (state) out.acceptsMarketing = state === "SUBSCRIBED";
+  }
+  const statistics = obj(node, "statistics");
+  if (statistics)
+    out.platformGroups = {
+      rfmGroup: enumValue(str(statistics, "rfmGroup")),
+      predictedSpendTier: enumValue(str(statistics, "predictedSpendTier")),
+    };
+  return out;
 }
 
 export function mapGraphqlOrder(node: Json, lines: StoreOrderLine[]): StoreOrder | { reason: string } {

@@ -115,7 +115,20 @@ export function mapRestCustomer(payload: Json | null): StoreCustomer | null {
     lastName: str(payload, "last_name"),
     createdAt: date(payload, "created_at"),
     updatedAt: date(payload, "updated_at"),
+    ...restConsent(payload),
   };
+}
+
+/**
+ * Consent, where the payload still carries it: API versions before 2025-01 sent `email_marketing_consent.state`
+ * (and earlier `accepts_marketing`); since then customers/create|update carry neither (moved to the
+ * customers_email_marketing_consent/update topic), so the reconciliation's read of `marketingState` keeps it.
+ */
+function restConsent(payload: Json | null): Pick<StoreCustomer, "acceptsMarketing"> {
+  const state = str(obj(payload, "email_marketing_consent"), "state");
+  if (state) return { acceptsMarketing: state.toLowerCase() === "subscribed" };
+  const legacy = payload?.accepts_marketing;
+  return typeof legacy === "boolean" ? { acceptsMarketing: legacy } : {};
 }
 
 function shopMoney(set: Json | null, currency: string): number | null {

@@ -21,6 +21,7 @@ export const shopifyLabels: PlatformLabels = {
       clv: formatMinorUnits(labels.clvMinor, labels.currency),
       pAlive: labels.pAlive,
       nextOrder: labels.nextOrder,
+      nextProduct: labels.nextProduct,
     });
     return { carried: json, changedFrom: (confirmed) => json !== confirmed };
   },

@@ -23,6 +23,8 @@ export interface CicloCustomerLabels {
   /** Customer lifetime value as a decimal string in the store currency, e.g. "182.40". */
   clv: string | null;
   tags: readonly string[];
+  /** The product to suggest next (its title); absent or null = none (the key is deleted). */
+  nextProduct?: string | null;
 }
 
 export interface CustomerMetaChange {
@@ -50,6 +52,7 @@ export function cicloMetaEntries(labels: CicloCustomerLabels): Record<string, st
     [`${CICLO_META_PREFIX}stage`]: labels.stage,
     [`${CICLO_META_PREFIX}clv`]: labels.clv,
     [`${CICLO_META_PREFIX}tags`]: tags.length > 0 ? tags.join(",") : null,
+    [`${CICLO_META_PREFIX}next_product`]: labels.nextProduct?.trim() || null,
   };
 }
 
@@ -160,5 +163,6 @@ export function previousLabels(metafields: string | null | undefined): CicloCust
     stage: text("stage"),
     clv: text("clv"),
     tags: (text("tags") ?? "").split(",").filter(Boolean),
+    nextProduct: text("next_product"),
   };
 }

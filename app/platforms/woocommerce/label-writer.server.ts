@@ -179,6 +179,15 @@ export class WooMetaLabelWriter implements LabelWriter {
         })
       ).map((l) => [l.customerId, l]),
     );
+    // The nightly's suggestion, written before the tag diff planned this change.
+    const suggestions = new Map(
+      (
+        await db.customerInsight.findMany({
+          where: { storeId, customerId: { in: ids }, nextProduct: { not: null } },
+          select: { customerId: true, nextProduct: true },
+        })
+      ).map((s) => [s.customerId, s.nextProduct]),
+    );
     const digits = currencyDigits(this.store.currency);
     const found: Planned[] = [];
     const missing: string[] = [];
@@ -201,6 +210,7 @@ export class WooMetaLabelWriter implements LabelWriter {
         stage: score?.stage ?? null,
         clv: clvMinor === null ? null : formatMinorDigits(clvMinor, digits),
         tags,
+        nextProduct: suggestions.get(customerId) ?? null,
       };
       found.push({
         customerId,

@@ -27,6 +27,7 @@ export const wooLabels: PlatformLabels = {
       stage: labels.stage,
       clv: formatMinorDigits(labels.clvMinor, currencyDigits(labels.currency)),
       tags: [...tags].sort(),
+      nextProduct: labels.nextProduct,
     };
     return { carried: null, changedFrom: (confirmed) => metaDiff(next, previousLabels(confirmed)).length > 0 };
   },

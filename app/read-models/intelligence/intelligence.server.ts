@@ -4,6 +4,7 @@
  * settings, and the live top-customer ranking from CustomerScore. Every read is scoped to one store; bad input is
  * answered with a 4xx Response, never a crash. Decision 138.
  */
+import { journeyMoveDays } from "../overview.server";
 import type { Db } from "../../db.server";
 import { CHANNELS, CHANNEL_DESCRIPTIONS, type Channel } from "../../domain/intelligence/channels";
 import type { ChannelValueRow, SurveyComparisonRow } from "../../domain/intelligence";
@@ -12,6 +13,7 @@ import {
   DEFAULT_MAX_CAC_SETTINGS,
   explainMaxCac,
   MAX_CAC_SETTING_HELP,
+  parseSpendCsv,
   type CostRow,
   type MaxCacRow,
   type MaxCacSettings,
@@ -27,6 +29,7 @@ import type { StoreView } from "../store-view";
 import {
   ACQUISITION_SETTINGS_KIND,
   INSIGHT_HORIZONS,
+  SPEND_CSV_MAX_BYTES,
   SPEND_PERIODS,
   TOP_CUSTOMERS_MAX,
   type InsightKind,
@@ -134,6 +137,68 @@ export function parseAcquisitionForm(
       spendMinor,
     },
     errors: null,
+  };
+}
+
+/** Spreadsheet files people pick instead of exporting a CSV; named so the message can say what to do. */
+const SPREADSHEET_FILE = /\.(xlsx|xlsm|xls|ods|numbers)$/i;
+
+function hasBinaryControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0b && code !== 0x0c && code !== 0x0d) return true;
+  }
+  return false;
+}
+
+export type SpendUploadResult =
+  | { ok: true; channels: number; totalMinor: number; spendPeriodDays: AcquisitionSettings["spendPeriodDays"] }
+  | { ok: false; message: string; lineErrors: { line: number; message: string }[] };
+
+/**
+ * A spend sheet uploaded on the Channels page (`channel, amount` per line; see parseSpendCsv): all or nothing. Any bad
+ * line is reported with its number and nothing is saved, so a half-read sheet never produces a misleading cost per
+ * customer. A good sheet replaces the spend per channel for the chosen period; the other settings stay.
+ */
+export async function uploadSpendCsv(
+  db: Db,
+  storeId: string,
+  file: { name: string; size: number; text(): Promise<string> } | null,
+  period: string,
+  currencyDigits = 2,
+): Promise<SpendUploadResult> {
+  const fail = (message: string, lineErrors: { line: number; message: string }[] = []) =>
+    ({ ok: false, message, lineErrors }) as const;
+  const periodDays = Number(period);
+  if (!(SPEND_PERIODS as readonly number[]).includes(periodDays)) return fail("Choose the period the spend covers.");
+  if (!file || file.size === 0) return fail("Choose a CSV file with one channel and amount per line.");
+  if (SPREADSHEET_FILE.test(file.name))
+    return fail("This is a spreadsheet file: save it as CSV (File → Save as / Download → CSV) and upload that.");
+  if (file.size > SPEND_CSV_MAX_BYTES)
+    return fail(
+      `The file is ${Math.ceil(file.size / 1024)} KB; a spend sheet of at most ${SPEND_CSV_MAX_BYTES / 1024} KB is expected.`,
+    );
+  const text = await file.text();
+  // Control characters other than tab and line breaks never occur in a text sheet; images, PDFs and zipped
+  // spreadsheets are full of them.
+  if (hasBinaryControlCharacter(text)) return fail("This is not a text (CSV) file.");
+  const parsed = parseSpendCsv(text, { currencyDecimals: currencyDigits, maxLines: 1000 });
+  if (parsed.errors.length > 0)
+    return fail(
+      `Nothing was saved: ${parsed.errors.length} line${parsed.errors.length === 1 ? "" : "s"} could not be read.`,
+      parsed.errors.slice(0, 50),
+    );
+  if (parsed.rows.length === 0) return fail('The file has no spend lines (expected e.g. "Paid search, 1200.50").');
+  const current = await readAcquisitionSettings(db, storeId);
+  const spendMinor: Partial<Record<Channel, number>> = {};
+  for (const row of parsed.rows) if (row.spendMinor > 0) spendMinor[row.channel] = row.spendMinor;
+  const spendPeriodDays = periodDays as AcquisitionSettings["spendPeriodDays"];
+  await saveAcquisitionSettings(db, storeId, { ...current, spendPeriodDays, spendMinor });
+  return {
+    ok: true,
+    channels: Object.keys(spendMinor).length,
+    totalMinor: parsed.rows.reduce((sum, r) => sum + r.spendMinor, 0),
+    spendPeriodDays,
   };
 }
 
@@ -445,28 +510,14 @@ export interface JourneyPageData {
 
 export async function loadJourneyPage(db: Db, store: StoreView): Promise<JourneyPageData> {
   const insight = await readInsight<JourneyInsight>(db, store.id, "journey");
-  // Lifecycle stage changes since the last run (segment movement), shown with the journey names.
-  const latest = await db.segmentTransition.findFirst({
-    where: { storeId: store.id },
-    orderBy: { day: "desc" },
-    select: { day: true },
-  });
-  const moves = latest
-    ? await db.segmentTransition.groupBy({
-        by: ["fromStage", "toStage"],
-        where: { storeId: store.id, day: latest.day },
-        _count: { _all: true },
-      })
-    : [];
+  // Journey stage changes of the latest run that saw any (Occasional, Lead and Ghost included), as in segment movement.
+  const days = await journeyMoveDays(db, store.id);
+  const latest = [...days].reverse().find((d) => d.moves.length > 0);
   return {
     store,
     computedAt: insight?.computedAt ?? null,
     insight: insight?.data ?? null,
-    stageMoves: moves
-      .filter((m) => m.fromStage !== null && m.fromStage !== m.toStage)
-      .map((m) => ({ from: m.fromStage!, to: m.toStage, customers: m._count._all }))
-      .sort((a, b) => b.customers - a.customers)
-      .slice(0, 12),
+    stageMoves: (latest?.moves ?? []).filter((m) => m.from !== "(new)").slice(0, 12),
   };
 }
 

@@ -191,27 +191,54 @@ function ordersConnection(all: SimOrder[], args: Args, ctx: ResolverContext, pat
   return paginate(all.filter(test), key, pageArgs(args), ctx.unbounded);
 }
 
-const CUSTOMER_SEARCH_FIELDS = ["updated_at", "created_at", "id", "email", "tag", "country", "state"] as const;
+const CUSTOMER_SEARCH_FIELDS = [
+  "updated_at",
+  "created_at",
+  "id",
+  "email",
+  "tag",
+  "country",
+  "state",
+  // Documented customer search terms (re-enabled in every API version, changelog "Re-enabled customer search terms").
+  "orders_count",
+  "email_marketing_state",
+] as const;
 
-function customerSearchValue(c: SimCustomer, field: string): FieldValue | FieldValue[] | undefined {
-  switch (field) {
-    case "updated_at":
-      return c.updatedAt;
-    case "created_at":
-      return c.createdAt;
-    case "id":
-      return c.id;
-    case "email":
-      return c.email;
-    case "tag":
-      return c.tags;
-    case "country":
-      return c.countryCode;
-    case "state":
-      return c.state;
-    default:
-      return undefined;
-  }
+/**
+ * The search value of each customer field. Order counts are counted once per query, and only when the query asks
+ * for them (a per-customer scan of the orders would be quadratic in a large shop).
+ */
+function customerSearchValue(ctx: ResolverContext) {
+  let ordersCount: Map<number, number> | null = null;
+  return (c: SimCustomer, field: string): FieldValue | FieldValue[] | undefined => {
+    switch (field) {
+      case "updated_at":
+        return c.updatedAt;
+      case "created_at":
+        return c.createdAt;
+      case "id":
+        return c.id;
+      case "email":
+        return c.email;
+      case "tag":
+        return c.tags;
+      case "country":
+        return c.countryCode;
+      case "state":
+        return c.state;
+      case "orders_count":
+        if (!ordersCount) {
+          ordersCount = new Map();
+          for (const o of ctx.shop.orders.values())
+            if (o.customerId !== null) ordersCount.set(o.customerId, (ordersCount.get(o.customerId) ?? 0) + 1);
+        }
+        return ordersCount.get(c.id) ?? 0;
+      case "email_marketing_state":
+        return c.email ? (c.acceptsEmailMarketing ? "SUBSCRIBED" : "NOT_SUBSCRIBED") : null;
+      default:
+        return undefined;
+    }
+  };
 }
 
 const CUSTOMER_SORT: Record<string, (c: SimCustomer) => (string | number)[]> = {
@@ -317,7 +344,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
       ),
     customersCount: (_s, a, ctx) => {
       const query = (a.query as string | null | undefined) ?? null;
-      const { test } = searchPredicate<SimCustomer>(query, customerSearchValue, CUSTOMER_SEARCH_FIELDS);
+      const { test } = searchPredicate<SimCustomer>(query, customerSearchValue(ctx), CUSTOMER_SEARCH_FIELDS);
       return countOf([...ctx.shop.customers.values()].filter(test).length, a);
     },
     customer: (_s, a, ctx) => {
@@ -326,7 +353,7 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     },
     customers: (_s, a, ctx) => {
       const query = (a.query as string | null | undefined) ?? null;
-      const { test, warnings } = searchPredicate<SimCustomer>(query, customerSearchValue, CUSTOMER_SEARCH_FIELDS);
+      const { test, warnings } = searchPredicate<SimCustomer>(query, customerSearchValue(ctx), CUSTOMER_SEARCH_FIELDS);
       if (warnings.length > 0 && query) ctx.searchWarnings.push({ path: "customers", query, warnings });
       const key = CUSTOMER_SORT[(a.sortKey as string | undefined) ?? "ID"];
       if (!key)
@@ -524,6 +551,13 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
     metafield: (c, a, ctx) =>
       ctx.shop.metafieldsOf(c.id).find((m) => m.namespace === (a.namespace ?? "$app") && m.key === a.key) ?? null,
     metafields: (c, a, ctx) => metafieldsConnection(c, a, ctx),
+    // Non-null in the schema: a customer Shopify has not scored has an object whose fields are null.
+    statistics: (c) => c,
+  }),
+
+  CustomerStatistics: typed<SimCustomer>({
+    rfmGroup: (c, _a, ctx) => ctx.shop.statistics.get(c.id)?.rfmGroup ?? null,
+    predictedSpendTier: (c, _a, ctx) => ctx.shop.statistics.get(c.id)?.predictedSpendTier ?? null,
   }),
 
   Metafield: typed<SimMetafield>({

@@ -6,6 +6,7 @@ import {
   maxAcquisitionCost,
   parseAmount,
   parseSpendCsv,
+  spendSheetTemplate,
   resolveMaxCacSettings,
 } from "../../../app/domain/intelligence/acquisition-cost";
 
@@ -111,6 +112,29 @@ describe("spend per channel", () => {
       { channel: "Email", spendMinor: 1250 },
     ]);
     expect(parseSpendCsv("").rows).toEqual([]);
+    // E-mail tools are the Email channel; an absurd amount is a typo, reported with its line.
+    expect(parseSpendCsv("Klaviyo,40\nMailchimp,2.5\nSEO,1e3\nPaid search,5000000000000\n")).toEqual({
+      rows: [{ channel: "Email", spendMinor: 4250 }],
+      errors: [
+        { line: 3, message: '"1e3" is not an amount.' },
+        { line: 4, message: '"5000000000000" is more than any ad budget.' },
+      ],
+    });
+    // The sheet the page offers to fill in reads back as it was; channels left blank have no spend.
+    const template = spendSheetTemplate(["Paid search", "Email", "Display"], { "Paid search": 150050, Display: 7 });
+    expect(template).toBe("Channel,Spend\r\nPaid search,1500.50\r\nEmail,\r\nDisplay,0.07\r\n");
+    expect(parseSpendCsv(template)).toEqual({
+      rows: [
+        { channel: "Paid search", spendMinor: 150050 },
+        { channel: "Display", spendMinor: 7 },
+      ],
+      errors: [],
+    });
+    expect(spendSheetTemplate(["Email"], { Email: 12000 }, 0)).toBe("Channel,Spend\r\nEmail,12000\r\n");
+    // Lines past the limit are not read, and that is said.
+    expect(parseSpendCsv("Email,1\nSMS,2\nDisplay,3\n", { maxLines: 2 }).errors).toEqual([
+      { line: 3, message: "Only the first 2 lines were read." },
+    ]);
     expect(parseSpendCsv(undefined as unknown as string).errors).toEqual([]);
   });
 

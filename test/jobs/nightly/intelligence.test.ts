@@ -63,7 +63,14 @@ describe.each(DB_KINDS)("customer intelligence on %s", (kind) => {
     expect(counts.intelligence.products).toBeGreaterThan(5);
     expect(counts.intelligence.suggestions).toBeGreaterThan(100);
     const kinds = await database.db.storeInsight.findMany({ where: { storeId }, select: { kind: true } });
-    expect(kinds.map((k) => k.kind).sort()).toEqual(["channels", "journey", "products", "retention", "shopify-groups"]);
+    expect(kinds.map((k) => k.kind).sort()).toEqual([
+      "channels",
+      "journey",
+      "journey-moves",
+      "products",
+      "retention",
+      "shopify-groups",
+    ]);
     expect(await database.db.storeInsight.count({ where: { storeId: otherStoreId } })).toBe(0);
     expect(await database.db.customerInsight.count({ where: { storeId: otherStoreId } })).toBe(0);
   });

@@ -97,10 +97,10 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
       "score",
       "persist",
       "backtest",
-      "tag-diff",
       "intelligence",
       "products",
       "intelligence-write",
+      "tag-diff",
     ]);
     // "How good are these predictions": a holdout backtest of the fitted models on the store's own history.
     const model = JSON.parse(run.model!) as {
@@ -133,10 +133,10 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
       "score",
       "persist",
       "backtest",
-      "tag-diff",
       "intelligence",
       "products",
       "intelligence-write",
+      "tag-diff",
     ]);
     expect(last.phases.every((p) => p.ms >= 0)).toBe(true);
     // The run's real duration: at least its phases, and not more than this test has taken.

@@ -7,11 +7,16 @@ import type { Db } from "../../../app/db.server";
 import { BackfillService, backfillProgress, MAX_ATTEMPTS } from "../../../app/platforms/shopify/backfill.server";
 import { writeOrders } from "../../../app/sync/order-writer.server";
 import { SHOPIFY_PAID_STATUSES } from "../../../app/platforms/shopify/payment-status";
-import { mapRestOrder } from "../../../app/platforms/shopify/map-webhook";
+import { mapRestCustomer, mapRestOrder } from "../../../app/platforms/shopify/map-webhook";
+import { applyStoreEvent } from "../../../app/sync/apply-event.server";
+import { createBulkWriter } from "../../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { storeView } from "../../../app/read-models/store-view";
+import { loadShopifyGroupsPage } from "../../../app/read-models/intelligence/intelligence.server";
 import { generateDemoHistory, start, type ShopifySimulator } from "../../../simulators/shopify";
 import { orderTotals } from "../../../simulators/shopify/order-math";
 import type { SimulatedShop } from "../../../simulators/shopify/store";
-import { restOrder } from "../../../simulators/shopify/payloads";
+import { restCustomer, restOrder } from "../../../simulators/shopify/payloads";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
 import { simulatorAdmin } from "../../support/simulator-admin";
 
@@ -121,7 +126,11 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     const lines = [...shop.orders.values()].reduce((n, o) => n + o.lineItems.length, 0);
     expect(await db.orderLine.count({ where: { storeId } })).toBe(lines);
     const buyers = new Set([...shop.orders.values()].map((o) => o.customerId).filter((c) => c !== null));
-    expect(await db.customer.count({ where: { storeId } })).toBe(buyers.size);
+    // Every buyer, and the subscribed customers without orders (read after the orders for the Journey's Lead).
+    const subscribedNonBuyers = [...shop.customers.values()].filter(
+      (c) => !buyers.has(c.id) && c.email && c.acceptsEmailMarketing,
+    ).length;
+    expect(await db.customer.count({ where: { storeId } })).toBe(buyers.size + subscribedNonBuyers);
   });
 
   it("counts malformed lines, reports them and imports the rest", async () => {
@@ -306,6 +315,9 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
       grantedScopes: ["read_customers", "write_customers", "read_orders", "read_products"],
     });
     limited.load(history);
+    // Loading moves the clock to the newest change it sees, and the history's customer objects are shared with the
+    // other tests' shops (which may have updated one today): put "now" back at the end of the history.
+    limited.clock.set(new Date("2026-10-01T00:00:00Z"));
     await admin.install(limited);
     const limitedId = (await db.store.create({ data: { platform: "shopify", domain: limited.domain } })).id;
     const recent = [...limited.orders.values()].filter(
@@ -315,6 +327,109 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     expect(recent.length).toBeLessThan(limited.orders.size);
     const done = await settled((await service().start(limitedId)).id);
     expect(done).toMatchObject({ state: "completed", ordersDone: recent.length });
+  });
+
+  it("reads Shopify's own groups and e-mail consent, and the agreement matrix fills from them", async () => {
+    const now = new Date("2026-10-01T00:00:00Z");
+    expect(shop.computeStatistics(now)).toBe(shop.customers.size);
+    // Shopify has not scored this buyer yet: statistics is there, its fields null.
+    const unscored = [...shop.customers.values()].find((c) => shop.ordersOf(c.id).length > 0)!;
+    shop.setStatistics(unscored.id, { rfmGroup: null, predictedSpendTier: null });
+    const done = await settled((await service().start(storeId, "install")).id);
+    expect(done.state).toBe("completed");
+
+    const rows = await db.customer.findMany({
+      where: { storeId },
+      select: { externalId: true, acceptsMarketing: true, shopifyRfmGroup: true, shopifyPredictedSpendTier: true },
+    });
+    expect(rows.length).toBeGreaterThan(100);
+    const groups = new Set<string>();
+    for (const row of rows) {
+      const c = shop.customers.get(Number(row.externalId))!;
+      expect(row).toEqual({
+        externalId: row.externalId,
+        acceptsMarketing: c.email ? c.acceptsEmailMarketing : false,
+        shopifyRfmGroup: shop.statistics.get(c.id)!.rfmGroup,
+        shopifyPredictedSpendTier: shop.statistics.get(c.id)!.predictedSpendTier,
+      });
+      if (row.shopifyRfmGroup) groups.add(row.shopifyRfmGroup);
+    }
+    expect(groups.size).toBeGreaterThan(4);
+    expect(rows.some((r) => r.acceptsMarketing) && rows.some((r) => r.acceptsMarketing === false)).toBe(true);
+
+    // The nightly compares its segments with what was synced, never with what was not.
+    const bulk = createBulkWriter(db, database.url);
+    try {
+      await recomputeStore({ db, bulk, dialect: kind, now: () => now }, storeId, "manual");
+    } finally {
+      bulk.close();
+    }
+    const store = storeView(await db.store.findUniqueOrThrow({ where: { id: storeId } }));
+    const page = await loadShopifyGroupsPage(db, store);
+    const withGroup = rows.filter((r) => r.shopifyRfmGroup).length;
+    expect(page.insight).toMatchObject({ available: true, withGroup, customers: rows.length });
+    expect(page.insight!.rfm!.compared).toBe(withGroup);
+    expect(page.insight!.rfm!.counts.reduce((a, b) => a + b, 0)).toBe(withGroup);
+    // A stand-in with fixed cut-offs and Ciclo's store-relative quintiles agree often, not always.
+    expect(page.insight!.rfm!.rate!).toBeGreaterThan(0.05);
+    expect(page.insight!.rfm!.rate!).toBeLessThan(1);
+  });
+
+  it("reads subscribed customers without orders after a full import, so pre-install sign-ups are Leads", async () => {
+    const signUp = (email: string | null, acceptsEmailMarketing: boolean) =>
+      shop.createCustomer({ email, acceptsEmailMarketing, firstName: "Sign", lastName: "Up" });
+    const leads = [signUp("lead1@example.com", true), signUp("lead2@example.com", true)];
+    const declined = signUp("declined@example.com", false);
+    const noEmail = signUp(null, true);
+    const done = await settled((await service().start(storeId, "install")).id);
+    expect(done.state).toBe("completed");
+    const stored = async (id: number) =>
+      db.customer.findFirst({ where: { storeId, externalId: String(id) }, select: { acceptsMarketing: true } });
+    for (const lead of leads) expect(await stored(lead.id)).toEqual({ acceptsMarketing: true });
+    // Neither could be a Lead, so neither is read (they arrive with an order or a change, like any customer).
+    expect(await stored(declined.id)).toBeNull();
+    expect(await stored(noEmail.id)).toBeNull();
+
+    const now = new Date("2026-10-01T00:00:00Z");
+    const bulk = createBulkWriter(db, database.url);
+    try {
+      await recomputeStore({ db, bulk, dialect: kind, now: () => now }, storeId, "manual");
+    } finally {
+      bulk.close();
+    }
+    const ids = await db.customer.findMany({
+      where: { storeId, externalId: { in: leads.map((l) => String(l.id)) } },
+      select: { id: true },
+    });
+    const insight = await db.customerInsight.findMany({
+      where: { storeId, customerId: { in: ids.map((c) => c.id) } },
+      select: { journeyStage: true },
+    });
+    expect(insight.map((i) => i.journeyStage)).toEqual(["Lead", "Lead"]);
+  });
+
+  it("a shop Shopify has not scored gives null groups, and a webhook does not erase synced ones", async () => {
+    const done = await settled((await service().start(storeId, "install")).id);
+    expect(done.state).toBe("completed");
+    expect(await db.customer.count({ where: { storeId, shopifyRfmGroup: { not: null } } })).toBe(0);
+    expect(await db.customer.count({ where: { storeId, acceptsMarketing: null } })).toBe(0);
+    // Scored later; a customers/update webhook (2026-07: no consent, no statistics) keeps the backfill's values.
+    shop.computeStatistics(new Date("2026-10-01T00:00:00Z"));
+    const again = await settled((await service().start(storeId, "manual")).id);
+    expect(again.state).toBe("completed");
+    const row = await db.customer.findFirstOrThrow({ where: { storeId, shopifyRfmGroup: { not: null } } });
+    const c = shop.updateCustomer(Number(row.externalId), { note: "called" });
+    const mapped = mapRestCustomer(restCustomer(c, shop.info) as Record<string, unknown>)!;
+    expect(mapped.acceptsMarketing).toBeUndefined();
+    expect(mapped.platformGroups).toBeUndefined();
+    await applyStoreEvent({ db, storeId, shopDomain: shop.domain }, { kind: "customer.upsert", customer: mapped });
+    const after = await db.customer.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.platformUpdatedAt!.getTime()).toBe(c.updatedAt.getTime());
+    expect([after.shopifyRfmGroup, after.shopifyPredictedSpendTier, after.acceptsMarketing]).toEqual([
+      row.shopifyRfmGroup,
+      row.shopifyPredictedSpendTier,
+      row.acceptsMarketing,
+    ]);
   });
 
   it("keeps one active run per store", async () => {

@@ -177,6 +177,47 @@ describe.each(DB_KINDS)("Shopify reconciliation on %s", (kind) => {
     expect(state).toMatchObject({ lastReconcileError: null, lastReconcileCalls: report.calls });
   });
 
+  it("reads consent and Shopify's own groups of changed customers, buyers or not", async () => {
+    const lead = shop.createCustomer({ email: "lead@example.com", acceptsEmailMarketing: true });
+    const quiet = shop.createCustomer({ email: "quiet@example.com" });
+    const noEmail = shop.createCustomer({ phone: "+390612345678", acceptsEmailMarketing: false });
+    const buyer = shop.createCustomer({ email: "buyer@example.com", acceptsEmailMarketing: true });
+    shop.createOrder({ customerId: buyer.id, lineItems: [{ title: "Tent", price: "80.00" }] });
+    shop.clock.advance(60_000);
+    shop.computeStatistics();
+    shop.setStatistics(quiet.id, { rfmGroup: null, predictedSpendTier: null }); // not scored by Shopify yet
+    shop.clock.advance(10 * 60_000);
+    const reconciler = new ShopifyReconciler(h.db, { adminFor: admin.adminFor });
+    await reconciler.run({ id: storeId, domain: shop.domain }, shop.clock.now());
+    const row = (id: number) =>
+      h.db.customer.findUniqueOrThrow({
+        where: { storeId_externalId: { storeId, externalId: String(id) } },
+        select: { acceptsMarketing: true, shopifyRfmGroup: true, shopifyPredictedSpendTier: true },
+      });
+    expect(await row(lead.id)).toEqual({
+      acceptsMarketing: true,
+      shopifyRfmGroup: "PROSPECTS",
+      shopifyPredictedSpendTier: "LOW",
+    });
+    expect(await row(quiet.id)).toEqual({
+      acceptsMarketing: false,
+      shopifyRfmGroup: null,
+      shopifyPredictedSpendTier: null,
+    });
+    expect(await row(noEmail.id)).toMatchObject({ acceptsMarketing: false, shopifyRfmGroup: "PROSPECTS" });
+    expect(await row(buyer.id)).toEqual({
+      acceptsMarketing: true,
+      shopifyRfmGroup: "NEW",
+      shopifyPredictedSpendTier: "HIGH",
+    });
+
+    // The customer unsubscribes (their record changes, so the next run reads them again).
+    shop.updateCustomer(lead.id, { acceptsEmailMarketing: false });
+    shop.clock.advance(3600_000);
+    await reconciler.run({ id: storeId, domain: shop.domain }, shop.clock.now());
+    expect((await row(lead.id)).acceptsMarketing).toBe(false);
+  });
+
   it("a quiet store costs one call and a few points; the watermark moves on", async () => {
     const reconciler = new ShopifyReconciler(h.db, { adminFor: admin.adminFor });
     const c = shop.createCustomer({ email: "q@example.com" });

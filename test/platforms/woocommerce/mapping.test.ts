@@ -9,6 +9,7 @@ import {
   normalizeGuestEmail,
   type WooStoreOrder,
 } from "../../../app/platforms/woocommerce";
+import { WOO_CONSENT_META_KEY } from "../../../app/platforms/woocommerce/map-customer";
 import { SimStore } from "../../../simulators/woocommerce";
 
 const KEY = "store-7-guest-key";
@@ -135,6 +136,16 @@ describe("orders", () => {
       createdAt: expect.any(Date),
     });
     expect(mapWooCustomer({ id: 0 })).toBeNull();
+  });
+
+  it("reads marketing consent only where Mailchimp for WooCommerce records it, and leaves it absent otherwise", () => {
+    const consent = (value: unknown) => ({ id: 7, meta_data: [{ id: 1, key: WOO_CONSENT_META_KEY, value }] });
+    expect(mapWooCustomer(consent("1"))?.acceptsMarketing).toBe(true);
+    expect(mapWooCustomer(consent("yes"))?.acceptsMarketing).toBe(true);
+    expect(mapWooCustomer(consent("0"))?.acceptsMarketing).toBe(false);
+    // Absent, not false: the writer then keeps what an earlier read stored, and the journey treats it as unknown.
+    for (const payload of [consent(""), consent(null), { id: 7, meta_data: [] }, { id: 7 }, { id: 7, meta_data: 3 }])
+      expect(mapWooCustomer(payload)).not.toHaveProperty("acceptsMarketing");
   });
 });
 
