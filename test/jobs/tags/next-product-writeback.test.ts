@@ -6,20 +6,20 @@
  */
 import type { Store } from "@prisma/client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { productTagWord } from "../../app/jobs/tags/desired-tags";
-import { TagOutbox } from "../../app/jobs/tags/tag-outbox.server";
-import { createShopifyLabelWriterFactory } from "../../app/platforms/shopify/label-writer.server";
-import { createWooClient } from "../../app/platforms/woocommerce";
-import { createWooLabelWriterFactory } from "../../app/platforms/woocommerce/label-writer.server";
-import { openKeys } from "../../app/platforms/woocommerce/store-keys.server";
-import { generateDemoHistory, start, type ShopifySimulator } from "../../simulators/shopify";
-import type { SimulatedShop } from "../../simulators/shopify/store";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-import { simulatorAdmin } from "../support/simulator-admin";
-import { importShop } from "../support/store-fixture";
-import { WooHarness } from "../support/woo-harness";
+import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { productTagWord } from "../../../app/jobs/tags/desired-tags";
+import { TagOutbox } from "../../../app/jobs/tags/tag-outbox.server";
+import { createShopifyLabelWriterFactory } from "../../../app/platforms/shopify/label-writer.server";
+import { createWooClient } from "../../../app/platforms/woocommerce";
+import { createWooLabelWriterFactory } from "../../../app/platforms/woocommerce/label-writer.server";
+import { openKeys } from "../../../app/platforms/woocommerce/store-keys.server";
+import { generateDemoHistory, start, type ShopifySimulator } from "../../../simulators/shopify";
+import type { SimulatedShop } from "../../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
+import { simulatorAdmin } from "../../support/simulator-admin";
+import { importShop } from "../../support/store-fixture";
+import { WooHarness } from "../../support/woo-harness";
 
 const NOW = new Date("2026-10-01T02:30:00Z");
 

@@ -5,12 +5,12 @@
  * store without that meta has unknown consent: no Leads, and the Journey page says why.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { WOO_CONSENT_META_KEY } from "../../app/platforms/woocommerce/map-customer";
-import { loadJourneyPage } from "../../app/read-models/intelligence/intelligence.server";
-import { storeView } from "../../app/read-models/store-view";
-import { DB_KINDS } from "../support/databases";
-import { WooHarness } from "../support/woo-harness";
+import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
+import { WOO_CONSENT_META_KEY } from "../../../app/platforms/woocommerce/map-customer";
+import { loadJourneyPage } from "../../../app/read-models/intelligence/intelligence.server";
+import { storeView } from "../../../app/read-models/store-view";
+import { DB_KINDS } from "../../support/databases";
+import { WooHarness } from "../../support/woo-harness";
 
 describe.each(DB_KINDS)("WooCommerce marketing consent and Lead on %s", (kind) => {
   let h: WooHarness;
