@@ -1,6 +1,6 @@
 /**
  * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
- * (storeId, segment) index, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * (storeId, segmentationId, segmentKey) index of CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
  * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
@@ -64,15 +64,27 @@ export function segmentMembers(
   segmentSlug: string,
   query: MemberQuery,
   runVersion: string,
+  segmentationId = "rfm",
 ): Promise<MemberPage> {
-  const key = `${storeId}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
-  return memberPageMemo.get(key, runVersion, () => readMembers(db, storeId, segmentSlug, query));
+  const key = `${storeId}:${segmentationId}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
+  return memberPageMemo.get(key, runVersion, () =>
+    readSegmentationMembers(db, storeId, segmentationId, segmentSlug, query),
+  );
 }
 
-export async function readMembers(
+export function readMembers(db: Db, storeId: string, segmentSlug: string, query: MemberQuery): Promise<MemberPage> {
+  return readSegmentationMembers(db, storeId, "rfm", segmentSlug, query);
+}
+
+/**
+ * One page of the members of `segmentKey` in any segmentation: its customers through the (storeId,
+ * segmentationId, segmentKey) index of CustomerSegment, each joined to its score row by (storeId, customerId).
+ */
+export async function readSegmentationMembers(
   db: Db,
   storeId: string,
-  segmentSlug: string,
+  segmentationId: string,
+  segmentKey: string,
   query: MemberQuery,
 ): Promise<MemberPage> {
   const stageFilter = query.stage ? Prisma.sql`AND s."stage" = ${query.stage}` : Prisma.empty;
@@ -88,8 +100,10 @@ export async function readMembers(
     FROM (
       SELECT s."id", s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
         s."historicClvMinor", s."predictedClvMinor", s."pAlive"
-      FROM "CustomerScore" s
-      WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug} ${stageFilter}
+      FROM "CustomerSegment" g
+      JOIN "CustomerScore" s ON s."storeId" = g."storeId" AND s."customerId" = g."customerId"
+      WHERE g."storeId" = ${storeId} AND g."segmentationId" = ${segmentationId} AND g."segmentKey" = ${segmentKey}
+        ${stageFilter}
       ORDER BY ${orderBy(query)}
       LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
     ) s
