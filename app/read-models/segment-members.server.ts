@@ -1,6 +1,7 @@
 /**
  * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
- * (storeId, segmentationId, segmentKey) index of CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * (storeId, segment) index of CustomerScore, or for any segmentation the (storeId, segmentationId, segmentKey) index of
+ * CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
  * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
@@ -64,29 +65,47 @@ export function segmentMembers(
   segmentSlug: string,
   query: MemberQuery,
   runVersion: string,
-  segmentationId = "rfm",
+  segmentationId: string | null = null,
 ): Promise<MemberPage> {
-  const key = `${storeId}:${segmentationId}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
+  const key = `${storeId}:${segmentationId ?? ""}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
   return memberPageMemo.get(key, runVersion, () =>
-    readSegmentationMembers(db, storeId, segmentationId, segmentSlug, query),
+    segmentationId === null
+      ? readMembers(db, storeId, segmentSlug, query)
+      : readSegmentationMembers(db, storeId, segmentationId, segmentSlug, query),
   );
 }
 
+/** The RFM group's members through the score table's own (storeId, segment) index (the Segment page). */
 export function readMembers(db: Db, storeId: string, segmentSlug: string, query: MemberQuery): Promise<MemberPage> {
-  return readSegmentationMembers(db, storeId, "rfm", segmentSlug, query);
+  return readPage(
+    db,
+    Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug}`,
+    query,
+  );
 }
 
 /**
- * One page of the members of `segmentKey` in any segmentation: its customers through the (storeId,
- * segmentationId, segmentKey) index of CustomerSegment, each joined to its score row by (storeId, customerId).
+ * The members of `segmentKey` in any segmentation: its customers through the (storeId, segmentationId,
+ * segmentKey) index of CustomerSegment, each joined to its score row by (storeId, customerId).
  */
-export async function readSegmentationMembers(
+export function readSegmentationMembers(
   db: Db,
   storeId: string,
   segmentationId: string,
   segmentKey: string,
   query: MemberQuery,
 ): Promise<MemberPage> {
+  return readPage(
+    db,
+    Prisma.sql`FROM "CustomerSegment" g
+      JOIN "CustomerScore" s ON s."storeId" = g."storeId" AND s."customerId" = g."customerId"
+      WHERE g."storeId" = ${storeId} AND g."segmentationId" = ${segmentationId} AND g."segmentKey" = ${segmentKey}`,
+    query,
+  );
+}
+
+/** `members`: the FROM and WHERE clauses that pick the score rows (alias s) of one store's segment. */
+async function readPage(db: Db, members: Prisma.Sql, query: MemberQuery): Promise<MemberPage> {
   const stageFilter = query.stage ? Prisma.sql`AND s."stage" = ${query.stage}` : Prisma.empty;
   const offset = (query.page - 1) * PAGE_SIZE;
   // One extra row tells whether there is a next page without counting the segment.
@@ -100,10 +119,7 @@ export async function readSegmentationMembers(
     FROM (
       SELECT s."id", s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
         s."historicClvMinor", s."predictedClvMinor", s."pAlive"
-      FROM "CustomerSegment" g
-      JOIN "CustomerScore" s ON s."storeId" = g."storeId" AND s."customerId" = g."customerId"
-      WHERE g."storeId" = ${storeId} AND g."segmentationId" = ${segmentationId} AND g."segmentKey" = ${segmentKey}
-        ${stageFilter}
+      ${members} ${stageFilter}
       ORDER BY ${orderBy(query)}
       LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
     ) s

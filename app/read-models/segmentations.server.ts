@@ -9,6 +9,7 @@ import {
   SEGMENTATIONS,
   segmentationById,
   segmentOf,
+  segmentTag,
   type Segmentation,
   type SegmentDefinition,
 } from "../domain/segmentations";
@@ -179,7 +180,7 @@ export async function loadSegmentationSegment(
       .map((m) => ({ key: m.to, label: label(m.to), customers: m.customers })),
     members,
     query,
-    tag: family ? `${settings.tagPrefix}${family}-${segmentKey}` : null,
+    tag: segmentTag(segmentation, segmentKey, settings.tagPrefix),
     tagPushed: family !== null && settings.tagFamilies.includes(family),
     asOf: finishedAt?.toISOString() ?? null,
   };

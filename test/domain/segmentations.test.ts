@@ -7,10 +7,12 @@ import {
   SEGMENTATIONS,
   segmentationById,
   segmentOf,
+  segmentTag,
   type Segmentation,
 } from "../../app/domain/segmentations";
 import { SEGMENTS, STAGES, NO_STAGE_SLUG } from "../../app/domain/names";
 import { TAG_FAMILIES } from "../../app/domain/tag-families";
+import { desiredTags } from "../../app/jobs/tags/desired-tags";
 
 describe("segmentations", () => {
   it("lists RFM groups and lifecycle stages, each sound, with distinct ids and known tag families", () => {
@@ -37,6 +39,30 @@ describe("segmentations", () => {
     expect(lifecycleSegmentation.segments.map((s) => s.key)).toEqual([...STAGES.map((s) => s.slug), NO_STAGE_SLUG]);
     expect(segmentOf(lifecycleSegmentation, "lost")?.tone).toBe("critical");
     expect(lifecycleSegmentation.tagFamily).toBe("stage");
+  });
+
+  it("names the tag each segment carries, as the nightly tag push writes it", () => {
+    expect(segmentTag(rfmSegmentation, "champions", "ciclo:")).toBe("ciclo:rfm-champions");
+    expect(segmentTag(lifecycleSegmentation, "hero", "x:")).toBe("x:stage-hero");
+    // Customers without orders carry neither tag.
+    expect(segmentTag(rfmSegmentation, "prospects", "ciclo:")).toBeNull();
+    expect(segmentTag(lifecycleSegmentation, NO_STAGE_SLUG, "ciclo:")).toBeNull();
+    const both = { prefix: "ciclo:", families: new Set(["rfm", "stage"] as const) };
+    for (const s of rfmSegmentation.segments) {
+      const tags = desiredTags({ segment: s.key, stage: "hero", clvPercentile: null }, both);
+      expect(
+        tags.filter((t) => t.startsWith("ciclo:rfm-")),
+        s.key,
+      ).toEqual([segmentTag(rfmSegmentation, s.key, "ciclo:")].filter(Boolean));
+    }
+    for (const s of lifecycleSegmentation.segments) {
+      const tags = desiredTags({ segment: "champions", stage: s.key, clvPercentile: null }, both);
+      expect(
+        tags.filter((t) => t.startsWith("ciclo:stage-")),
+        s.key,
+      ).toEqual([segmentTag(lifecycleSegmentation, s.key, "ciclo:")].filter(Boolean));
+    }
+    expect(segmentTag({ ...rfmSegmentation, tagFamily: null }, "champions", "ciclo:")).toBeNull();
   });
 
   it("assigns from the core scoring's columns", () => {

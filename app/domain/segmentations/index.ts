@@ -19,6 +19,7 @@ export { lifecycleSegmentation, rfmSegmentation };
 export {
   definitionProblems,
   segmentOf,
+  segmentTag,
   type Segmentation,
   type SegmentationInput,
   type SegmentDefinition,

@@ -16,6 +16,7 @@ export const lifecycleSegmentation: Segmentation = {
       label: "No orders yet",
       explanation: "No counted orders yet, so no buying rhythm to place them in.",
       tone: "neutral",
+      untagged: true,
     },
   ],
   tagFamily: "stage",

@@ -16,6 +16,8 @@ export interface SegmentDefinition {
   /** What the customers in it have in common, in plain words. */
   explanation: string;
   tone: SegmentTone;
+  /** Customers here carry no tag of the family (nobody to reach with it yet, e.g. no orders). */
+  untagged?: boolean;
 }
 
 /**
@@ -60,6 +62,15 @@ export interface Segmentation {
 /** The definition of `key` in `segmentation`, or null. */
 export function segmentOf(segmentation: Segmentation, key: string): SegmentDefinition | null {
   return segmentation.segments.find((s) => s.key === key) ?? null;
+}
+
+/**
+ * The tag that carries segment `key` to the store ("ciclo:rfm-champions"), or null when the segmentation has no
+ * tag family or the segment is not tagged. The merchant's Settings decide whether the family is written at all.
+ */
+export function segmentTag(segmentation: Segmentation, key: string, prefix: string): string | null {
+  if (segmentation.tagFamily === null || segmentOf(segmentation, key)?.untagged) return null;
+  return `${prefix}${segmentation.tagFamily}-${key}`;
 }
 
 /** A definition's shape problems (empty list when sound): the registry test checks every registered one. */
