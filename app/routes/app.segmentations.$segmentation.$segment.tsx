@@ -90,7 +90,7 @@ export default function SegmentationSegmentPage() {
           <StatCard
             label="Customers"
             value={formatCount(segment.customers)}
-            detail={`${formatShare(segment.share)} of ${segmentation.name.toLowerCase()}'s customers`}
+            detail={`${formatShare(segment.share)} of the customers in ${segmentation.name}`}
           />
           <StatCard label="Segmentation" value={segmentation.name} detail={segmentation.description} />
         </StatGrid>

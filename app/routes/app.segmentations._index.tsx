@@ -41,15 +41,16 @@ function SegmentationSection({ segmentation }: { segmentation: SegmentationSumma
         </EmptyState>
       ) : (
         <DataTable
-          columnContentTypes={["text", "text", "numeric", "numeric"]}
-          headings={["Segment", "What they have in common", "Customers", "Share"]}
+          // Figures before the long explanations, so they stay in view on narrow screens.
+          columnContentTypes={["text", "numeric", "numeric", "text"]}
+          headings={["Segment", "Customers", "Share", "What they have in common"]}
           rows={segmentation.segments.map((s) => [
             <Link key={s.key} to={`/app/segmentations/${segmentation.id}/${s.key}`}>
               <Badge tone={BADGE_TONE[s.tone]}>{s.label}</Badge>
             </Link>,
-            s.explanation,
             formatCount(s.customers),
             formatShare(s.share),
+            s.explanation,
           ])}
         />
       )}
