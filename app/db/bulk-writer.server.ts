@@ -37,6 +37,11 @@ export interface BulkWriteOptions {
    * are `"<table>"."<column>"`), e.g. to keep a date unless another column changed.
    */
   onConflictSet?: Record<string, string>;
+  /**
+   * On conflict, the stored row is updated only where this SQL holds (trusted text), e.g. only when a value changed:
+   * unchanged rows are then not rewritten at all.
+   */
+  onConflictWhere?: string;
   /** Adds an "id" column with fresh UUIDs (tables whose id has a Prisma-side default). */
   generateIds?: boolean;
   chunkSize?: number;
@@ -156,7 +161,8 @@ function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
     .filter((c) => c.name !== "id" && !options.conflict!.includes(c.name))
     .map((c) => `"${c.name}" = ${options.onConflictSet?.[c.name] ?? `excluded."${c.name}"`}`)
     .join(", ");
-  return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`;
+  const where = options.onConflictWhere ? ` WHERE ${options.onConflictWhere}` : "";
+  return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}${where}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Stores every customer's segment in every registered segmentation (CustomerSegment), after the nightly job has
  * scored them. One upsert per customer and segmentation through the bulk writer (COPY + INSERT … SELECT on
- * PostgreSQL, short prepared-statement transactions on SQLite); the database keeps `since` and `previousKey`
- * when the segment is unchanged and moves them when it changes, so no previous state is read into memory.
- * Rows not rewritten by this run (customers gone, segmentations no longer registered) are removed afterwards.
+ * PostgreSQL, short prepared-statement transactions on SQLite); the database leaves a row alone when the segment is
+ * unchanged and moves `since` and `previousKey` when it changes, so no previous state is read into memory. Rows of
+ * customers gone and of segmentations no longer registered are removed afterwards.
  */
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { SEGMENTATIONS, type Segmentation, type SegmentationInput } from "../../domain/segmentations";
@@ -20,17 +20,17 @@ const COLUMNS: Column[] = [
   { name: "computedAt", type: "timestamp" },
 ];
 
-const DELETE_BATCH = 2_000;
+// Customers per DELETE statement (bound parameters stay well under the databases' limits).
+const DELETE_BATCH = 500;
 
-const unchanged = `"CustomerSegment"."segmentKey" = excluded."segmentKey"`;
+// A customer whose segment is unchanged keeps the stored row untouched (most customers, most nights: no write at
+// all); a changed one gets the new key, the old key as previousKey, and since = this run.
 const WRITE = {
   table: "CustomerSegment",
   columns: COLUMNS,
   conflict: ["storeId", "segmentationId", "customerId"],
-  onConflictSet: {
-    previousKey: `CASE WHEN ${unchanged} THEN "CustomerSegment"."previousKey" ELSE "CustomerSegment"."segmentKey" END`,
-    since: `CASE WHEN ${unchanged} THEN "CustomerSegment"."since" ELSE excluded."since" END`,
-  },
+  onConflictSet: { previousKey: `"CustomerSegment"."segmentKey"` },
+  onConflictWhere: `"CustomerSegment"."segmentKey" <> excluded."segmentKey"`,
 };
 
 /** The columns segmentations assign from, as the nightly job holds them (no copies). */
@@ -86,22 +86,40 @@ export async function persistSegmentations(
     }
   }
   written += await bulk.write(WRITE, rows);
-  // Rows this run did not rewrite (customers gone since, segmentations no longer registered), in short batches:
-  // dropping a segmentation leaves a row per customer behind.
+  // Rows of customers no longer scored (the score table was just rewritten: its rows are this run's customers) and
+  // of segmentations no longer registered: found with one read, deleted in short statements (dropping a
+  // segmentation leaves a row per customer).
+  const named = Object.fromEntries(segmentations.map((s, k) => [`segmentation${k}`, s.id]));
   const registered = segmentations.length
-    ? `"segmentationId" NOT IN (${segmentations.map(() => "?").join(", ")})`
+    ? `g."segmentationId" NOT IN (${Object.keys(named)
+        .map((k) => `$${k}`)
+        .join(", ")})`
     : "1 = 1";
-  const stale = `"storeId" = ? AND ("computedAt" < ? OR ${registered})`;
-  const staleParams = [storeId, computedAt, ...segmentations.map((s) => s.id)];
-  for (;;) {
-    const deleted = await bulk.execute(
-      `DELETE FROM "CustomerSegment" WHERE ${stale} AND "customerId" IN
-        (SELECT "customerId" FROM "CustomerSegment" WHERE ${stale} LIMIT ${DELETE_BATCH})`,
-      ...staleParams,
-      ...staleParams,
-    );
-    // A short batch held every stale row left (a full one deletes at least DELETE_BATCH rows).
-    if (deleted < DELETE_BATCH) break;
+  const stale = new Map<string, string[]>();
+  for await (const batch of bulk.reader.rows(
+    `SELECT g."segmentationId", g."customerId" FROM "CustomerSegment" g
+     WHERE g."storeId" = $store AND (${registered} OR NOT EXISTS (SELECT 1 FROM "CustomerScore" s
+       WHERE s."storeId" = g."storeId" AND s."customerId" = g."customerId"))`,
+    { store: storeId, ...named },
+  )) {
+    for (const [segmentationId, customerId] of batch as [string, string][]) {
+      const ids = stale.get(segmentationId) ?? [];
+      ids.push(customerId);
+      stale.set(segmentationId, ids);
+    }
+  }
+  for (const [segmentationId, customerIds] of stale) {
+    for (let from = 0; from < customerIds.length; from += DELETE_BATCH) {
+      const chunk = customerIds.slice(from, from + DELETE_BATCH);
+      await bulk.execute(
+        `DELETE FROM "CustomerSegment" WHERE "storeId" = ? AND "segmentationId" = ? AND "customerId" IN (${chunk
+          .map(() => "?")
+          .join(", ")})`,
+        storeId,
+        segmentationId,
+        ...chunk,
+      );
+    }
   }
   return {
     rows: written,
