@@ -461,6 +461,18 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
     ranked.forEach((i, rank) => setPercentile.run(ranked.length > 1 ? rank / (ranked.length - 1) : 1, `score_${i}`));
   })();
 
+  // Each customer's segment per registered segmentation, as the nightly persist stores them: RFM groups and
+  // lifecycle stages read the score row's own segment and stage (app/domain/segmentations/).
+  for (const [segmentationId, column] of [
+    ["rfm", "segment"],
+    ["lifecycle", "stage"],
+  ] as const) {
+    db.prepare(
+      `INSERT INTO "CustomerSegment" (storeId, segmentationId, customerId, segmentKey, previousKey, since, computedAt)
+       SELECT storeId, ?, customerId, "${column}", NULL, computedAt, computedAt FROM "CustomerScore" WHERE storeId = ?`,
+    ).run(segmentationId, storeId);
+  }
+
   // The sample customer gets a longer segment history.
   if (sampleIndex >= 0) {
     const id = `cus_${sampleIndex}`;

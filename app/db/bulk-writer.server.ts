@@ -32,6 +32,16 @@ export interface BulkWriteOptions {
   columns: Column[];
   /** Unique columns: rows that collide replace the stored row (upsert); omit for plain inserts. */
   conflict?: string[];
+  /**
+   * On conflict, these columns take this SQL instead of the incoming value (trusted text; the stored row's columns
+   * are `"<table>"."<column>"`), e.g. to keep a date unless another column changed.
+   */
+  onConflictSet?: Record<string, string>;
+  /**
+   * On conflict, the stored row is updated only where this SQL holds (trusted text), e.g. only when a value changed:
+   * unchanged rows are then not rewritten at all.
+   */
+  onConflictWhere?: string;
   /** Adds an "id" column with fresh UUIDs (tables whose id has a Prisma-side default). */
   generateIds?: boolean;
   chunkSize?: number;
@@ -149,9 +159,10 @@ function conflictClause(options: BulkWriteOptions, columns: Column[]): string {
   if (!options.conflict) return "";
   const updates = columns
     .filter((c) => c.name !== "id" && !options.conflict!.includes(c.name))
-    .map((c) => `"${c.name}" = excluded."${c.name}"`)
+    .map((c) => `"${c.name}" = ${options.onConflictSet?.[c.name] ?? `excluded."${c.name}"`}`)
     .join(", ");
-  return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}`;
+  const where = options.onConflictWhere ? ` WHERE ${options.onConflictWhere}` : "";
+  return ` ON CONFLICT (${options.conflict.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${updates}${where}`;
 }
 
 /**

@@ -9,9 +9,16 @@ import { bindNamed, type Dialect } from "./sql.server";
 
 const BATCH = 2_000;
 
-export async function deleteStoreRows(db: Db, dialect: Dialect, table: string, storeId: string): Promise<number> {
+/** `key`: the column batches pick rows by ("customerId" for tables keyed by store and customer, without an id). */
+export async function deleteStoreRows(
+  db: Db,
+  dialect: Dialect,
+  table: string,
+  storeId: string,
+  key = "id",
+): Promise<number> {
   const [sql, values] = bindNamed(
-    `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE "storeId" = $store LIMIT $limit)`,
+    `DELETE FROM "${table}" WHERE "storeId" = $store AND "${key}" IN (SELECT "${key}" FROM "${table}" WHERE "storeId" = $store LIMIT $limit)`,
     dialect,
     { store: storeId, limit: BATCH },
   );

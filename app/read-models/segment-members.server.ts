@@ -1,6 +1,7 @@
 /**
  * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
- * (storeId, segment) index, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * (storeId, segment) index of CustomerScore, or for any segmentation the (storeId, segmentationId, segmentKey) index of
+ * CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
  * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
@@ -64,17 +65,47 @@ export function segmentMembers(
   segmentSlug: string,
   query: MemberQuery,
   runVersion: string,
+  segmentationId: string | null = null,
 ): Promise<MemberPage> {
-  const key = `${storeId}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
-  return memberPageMemo.get(key, runVersion, () => readMembers(db, storeId, segmentSlug, query));
+  const key = `${storeId}:${segmentationId ?? ""}:${segmentSlug}:${query.sort}:${query.direction}:${query.stage ?? ""}:${query.page}`;
+  return memberPageMemo.get(key, runVersion, () =>
+    segmentationId === null
+      ? readMembers(db, storeId, segmentSlug, query)
+      : readSegmentationMembers(db, storeId, segmentationId, segmentSlug, query),
+  );
 }
 
-export async function readMembers(
+/** The RFM group's members through the score table's own (storeId, segment) index (the Segment page). */
+export function readMembers(db: Db, storeId: string, segmentSlug: string, query: MemberQuery): Promise<MemberPage> {
+  return readPage(
+    db,
+    Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug}`,
+    query,
+  );
+}
+
+/**
+ * The members of `segmentKey` in any segmentation: its customers through the (storeId, segmentationId,
+ * segmentKey) index of CustomerSegment, each joined to its score row by (storeId, customerId).
+ */
+export function readSegmentationMembers(
   db: Db,
   storeId: string,
-  segmentSlug: string,
+  segmentationId: string,
+  segmentKey: string,
   query: MemberQuery,
 ): Promise<MemberPage> {
+  return readPage(
+    db,
+    Prisma.sql`FROM "CustomerSegment" g
+      JOIN "CustomerScore" s ON s."storeId" = g."storeId" AND s."customerId" = g."customerId"
+      WHERE g."storeId" = ${storeId} AND g."segmentationId" = ${segmentationId} AND g."segmentKey" = ${segmentKey}`,
+    query,
+  );
+}
+
+/** `members`: the FROM and WHERE clauses that pick the score rows (alias s) of one store's segment. */
+async function readPage(db: Db, members: Prisma.Sql, query: MemberQuery): Promise<MemberPage> {
   const stageFilter = query.stage ? Prisma.sql`AND s."stage" = ${query.stage}` : Prisma.empty;
   const offset = (query.page - 1) * PAGE_SIZE;
   // One extra row tells whether there is a next page without counting the segment.
@@ -88,8 +119,7 @@ export async function readMembers(
     FROM (
       SELECT s."id", s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
         s."historicClvMinor", s."predictedClvMinor", s."pAlive"
-      FROM "CustomerScore" s
-      WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug} ${stageFilter}
+      ${members} ${stageFilter}
       ORDER BY ${orderBy(query)}
       LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}
     ) s

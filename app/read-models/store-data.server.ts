@@ -25,8 +25,9 @@ export async function deleteStoreData(
     return { ok: false, error: `To delete, type ${store.domain} exactly.` };
   }
   // Children before parents (order lines before orders before customers).
-  const tables: [string, string][] = [
+  const tables: [string, string, string?][] = [
     ["customerScores", "CustomerScore"],
+    ["customerSegments", "CustomerSegment", "customerId"],
     ["customerInsights", "CustomerInsight"],
     ["storeInsights", "StoreInsight"],
     ["segmentSnapshots", "SegmentSnapshot"],
@@ -46,7 +47,7 @@ export async function deleteStoreData(
   ];
   await db.store.update({ where: { id: store.id }, data: { historyCompleteAt: null } });
   const deleted: Record<string, number> = {};
-  for (const [name, table] of tables) deleted[name] = await deleteStoreRows(db, sqlDialect, table, store.id);
+  for (const [name, table, key] of tables) deleted[name] = await deleteStoreRows(db, sqlDialect, table, store.id, key);
   deleted.settings = (await db.storeSettings.deleteMany({ where: { storeId: store.id } })).count;
   adminMemo.clear(`${store.id}:`);
   return { ok: true, deleted };

@@ -38,6 +38,7 @@ const NAV = [
   { to: "/app/channels", label: "Channels" },
   { to: "/app/retention", label: "Retention" },
   { to: "/app/journey", label: "Journey" },
+  { to: "/app/segmentations", label: "Segmentations" },
   { to: "/app/products", label: "Products" },
   { to: "/app/top-customers", label: "Top customers" },
   { to: "/app/shopify-groups", label: "Shopify groups" },
@@ -48,6 +49,7 @@ const NAV = [
 
 function pageTitle(pathname: string): string {
   if (pathname.startsWith("/app/segments/")) return "Segment";
+  if (pathname.startsWith("/app/segmentations/")) return "Segment";
   if (pathname.startsWith("/app/customers/")) return "Customer";
   return NAV.slice(1).find((item) => pathname.startsWith(item.to))?.label ?? "Overview";
 }

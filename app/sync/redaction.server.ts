@@ -84,6 +84,7 @@ export async function redactCustomer(
         await tx.customerLabels.deleteMany({ where });
         await tx.segmentTransition.deleteMany({ where });
         await tx.customerScore.deleteMany({ where });
+        await tx.customerSegment.deleteMany({ where });
         await tx.customerInsight.deleteMany({ where });
         await tx.customer.delete({ where: { id: customer.id } });
       }

@@ -68,6 +68,24 @@ describe("admin pages with data", { timeout: 60_000 }, () => {
     expect(await rows.count()).toBe(Math.min(50, demo.store.segmentCounts.champions!));
   });
 
+  it("Segmentations page lists every registered segmentation; a segment page pages its members", async () => {
+    await visit("/app/segmentations", "segmentations");
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("RFM groups");
+    expect(text).toContain("Lifecycle stages");
+    const champions = demo.store.segmentCounts.champions!;
+    // The RFM table's Champions row (its badge's name starts with the tone, e.g. "Success Champions").
+    const row = page.locator("main table").first().locator("tr", { hasText: "Champions" });
+    expect(await row.innerText()).toContain(champions.toLocaleString("en-US"));
+    await visit("/app/segmentations/rfm/champions", "segmentation-rfm-champions");
+    const segment = await page.locator("main").innerText();
+    expect(segment).toContain("Bought very recently (recency score 5)");
+    expect(segment).toContain("ciclo:rfm-champions");
+    expect(await page.locator("main table").first().locator("tbody tr").count()).toBe(Math.min(50, champions));
+    await visit("/app/segmentations/lifecycle/hero", "segmentation-lifecycle-hero");
+    expect(await page.locator("main").innerText()).toContain("ciclo:stage-hero");
+  });
+
   it("Customer page shows scores, value, history, orders and answers", async () => {
     await visit(`/app/customers/${demo.store.sampleCustomerId}`, "customer");
     const text = await page.locator("main").innerText();

@@ -39,6 +39,8 @@ describe("new store", { timeout: 60_000 }, () => {
     const expectations: [string, string, string][] = [
       ["/app/segments/champions", "No customer is in Champions right now", "empty-segment"],
       ["/app/predictions", "No predictions yet", "empty-predictions"],
+      ["/app/segmentations", "No customers assigned yet", "empty-segmentations"],
+      ["/app/segmentations/lifecycle/hero", "No customer is in Hero right now", "empty-segmentation-segment"],
       ["/app/surveys", "No answers yet", "empty-surveys"],
       ["/app/settings", "Tag prefix", "empty-settings"],
     ];
@@ -54,6 +56,8 @@ describe("new store", { timeout: 60_000 }, () => {
 
   it("an unknown segment or customer is a 404, not a crash", async () => {
     expect((await page.goto(`${demo.app.url}/app/segments/nope`))?.status()).toBe(404);
+    expect((await page.goto(`${demo.app.url}/app/segmentations/rfm/nope`))?.status()).toBe(404);
+    expect((await page.goto(`${demo.app.url}/app/segmentations/nope/champions`))?.status()).toBe(404);
     expect((await page.goto(`${demo.app.url}/app/customers/nope`))?.status()).toBe(404);
   });
 });

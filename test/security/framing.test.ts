@@ -67,7 +67,7 @@ describe.each(DB_KINDS)("framing on %s", (kind) => {
       },
     });
     const cookie = await wooSession(app, store.id, embedSecret);
-    const params: Record<string, string> = { $segment: "champions", $id: customer.id };
+    const params: Record<string, string> = { $segmentation: "rfm", $segment: "champions", $id: customer.id };
     const pages = adminPages();
     expect(pages).toEqual(expect.arrayContaining(["/app", "/app/settings", "/app/customers/$id"]));
     for (const pattern of pages) {

@@ -96,6 +96,16 @@ describe.each(DB_KINDS)("customers/redact on %s", (kind) => {
     await db.segmentTransition.create({
       data: { storeId: store.id, customerId: eveRow.id, day: "2026-12-01", toSegment: "champions", toStage: "active" },
     });
+    await db.customerSegment.createMany({
+      data: ["rfm", "lifecycle"].map((segmentationId) => ({
+        storeId: store.id,
+        segmentationId,
+        customerId: eveRow.id,
+        segmentKey: segmentationId === "rfm" ? "champions" : "active",
+        since: new Date(),
+        computedAt: new Date(),
+      })),
+    });
     await db.customerLabels.create({
       data: { storeId: store.id, customerId: eveRow.id, tags: JSON.stringify(["ciclo:rfm-champions"]) },
     });

@@ -6,6 +6,8 @@ import type { Db } from "../../db.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import type { CustomerTable } from "./aggregate.server";
 import type { ScoreTable } from "./score-customers";
+import { persistSegmentations, segmentationInput } from "../segmentations/persist-segmentations.server";
+import { SEGMENTATIONS, type Segmentation } from "../../domain/segmentations";
 
 const MS_PER_DAY = 86_400_000;
 // One Date per calendar day (a million rows carry a few thousand distinct days).
@@ -77,7 +79,7 @@ export async function persistScores(
   referenceDay: number,
   localDay: string,
   computedAt: Date,
-  options: { recordTransitions?: boolean } = {},
+  options: { recordTransitions?: boolean; segmentations?: readonly Segmentation[] } = {},
 ): Promise<PersistResult> {
   const recordTransitions = options.recordTransitions ?? true;
   const p = scores.predicted;
@@ -167,6 +169,10 @@ export async function persistScores(
       "CustomerScore",
       stale.map((r) => r.id),
     );
+  // Every registered segmentation's assignment per customer (the admin's segment pages read these).
+  const segmentations = options.segmentations ?? SEGMENTATIONS;
+  if (segmentations.length)
+    await persistSegmentations(bulk, storeId, table.ids, segmentationInput(table, scores), computedAt, segmentations);
   await bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions);
   // A rerun on the same day replaces that day's snapshot; transitions accumulate (each run records the changes
   // since the previous run).

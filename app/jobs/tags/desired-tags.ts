@@ -2,6 +2,7 @@
  * The Ciclo tags a customer should carry, from their scores and survey answers and the merchant's settings.
  * Pure. Every tag starts with the merchant's prefix (default "ciclo:"); tags without it are never ours.
  */
+import { lifecycleSegmentation, rfmSegmentation, segmentTag } from "../../domain/segmentations";
 import { parseTagFamilies as familiesIn, type TagFamily } from "../../domain/tag-families";
 
 export { TAG_FAMILIES, type TagFamily } from "../../domain/tag-families";
@@ -52,8 +53,11 @@ export function clvBucket(percentile: number | null): string | null {
 export function desiredTags(input: CustomerTagInput, settings: TagSettings): string[] {
   const tags: string[] = [];
   const { prefix, families } = settings;
-  if (families.has("rfm") && input.segment !== "prospects") tags.push(`${prefix}rfm-${input.segment}`);
-  if (families.has("stage") && input.stage !== "prospect") tags.push(`${prefix}stage-${input.stage}`);
+  // Group and stage tags as their segmentations define them (app/domain/segmentations/).
+  const rfm = families.has("rfm") ? segmentTag(rfmSegmentation, input.segment, prefix) : null;
+  if (rfm) tags.push(rfm);
+  const stage = families.has("stage") ? segmentTag(lifecycleSegmentation, input.stage, prefix) : null;
+  if (stage) tags.push(stage);
   const bucket = families.has("clv") ? clvBucket(input.clvPercentile) : null;
   if (bucket) tags.push(prefix + bucket);
   if (families.has("nps") && input.npsCategory) tags.push(`${prefix}nps-${input.npsCategory}`);

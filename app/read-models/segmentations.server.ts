@@ -1,0 +1,187 @@
+/**
+ * Every registered segmentation as the admin shows it: its segments in order with their explanations and sizes
+ * (from CustomerSegment, one GROUP BY per segmentation over its index, computed once per recompute), one
+ * segment's page (size, members, where its customers came from and went), and movement between segments. Nothing
+ * here names a particular segmentation: a new one in app/domain/segmentations/ appears without page edits.
+ */
+import type { Db } from "../db.server";
+import {
+  SEGMENTATIONS,
+  segmentationById,
+  segmentOf,
+  segmentTag,
+  type Segmentation,
+  type SegmentDefinition,
+} from "../domain/segmentations";
+import type { TagFamily } from "../domain/tag-families";
+import { adminMemo } from "./memo.server";
+import type { MemberQuery } from "./member-query";
+import { segmentMembers, type MemberPage } from "./segment-members.server";
+import { readSettings } from "./settings.server";
+import type { StoreView } from "./store-view";
+
+export interface SegmentSummary extends SegmentDefinition {
+  customers: number;
+  /** Share of the segmentation's customers (null when it has none yet). */
+  share: number | null;
+}
+
+export interface SegmentationSummary {
+  id: string;
+  name: string;
+  description: string;
+  tagFamily: TagFamily | null;
+  customers: number;
+  segments: SegmentSummary[];
+}
+
+export interface SegmentMove {
+  key: string;
+  label: string;
+  customers: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The latest completed recompute: what every figure here is as of (the memo version). */
+async function runVersion(db: Db, storeId: string): Promise<{ version: string; finishedAt: Date | null }> {
+  const run = await db.recomputeRun.findFirst({
+    where: { storeId, state: "completed" },
+    orderBy: { startedAt: "desc" },
+    select: { id: true, finishedAt: true },
+  });
+  const redaction = await db.redactedCustomer.findFirst({
+    where: { storeId },
+    orderBy: { redactedAt: "desc" },
+    select: { redactedAt: true },
+  });
+  return {
+    version: `${run?.id ?? "none"}|${run?.finishedAt?.toISOString() ?? ""}|${redaction?.redactedAt.toISOString() ?? ""}`,
+    finishedAt: run?.finishedAt ?? null,
+  };
+}
+
+async function segmentCounts(db: Db, storeId: string, segmentationId: string): Promise<Map<string, number>> {
+  // Over the (storeId, segmentationId, segmentKey) index.
+  const rows = await db.customerSegment.groupBy({
+    by: ["segmentKey"],
+    where: { storeId, segmentationId },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((row) => [row.segmentKey, row._count._all]));
+}
+
+function summarize(segmentation: Segmentation, counts: Map<string, number>): SegmentationSummary {
+  // Keys no longer defined (a segment renamed since the last run) are left out until the next run rewrites them.
+  const customers = segmentation.segments.reduce((n, s) => n + (counts.get(s.key) ?? 0), 0);
+  return {
+    id: segmentation.id,
+    name: segmentation.name,
+    description: segmentation.description,
+    tagFamily: segmentation.tagFamily,
+    customers,
+    segments: segmentation.segments.map((s) => {
+      const n = counts.get(s.key) ?? 0;
+      return { ...s, customers: n, share: customers > 0 ? n / customers : null };
+    }),
+  };
+}
+
+/** Every segmentation with its segments' sizes, in registry order. */
+export async function loadSegmentations(
+  db: Db,
+  storeId: string,
+  segmentations: readonly Segmentation[] = SEGMENTATIONS,
+): Promise<SegmentationSummary[]> {
+  const { version } = await runVersion(db, storeId);
+  return Promise.all(
+    segmentations.map(async (segmentation) =>
+      summarize(
+        segmentation,
+        await adminMemo.get(`${storeId}:segmentation:${segmentation.id}`, version, () =>
+          segmentCounts(db, storeId, segmentation.id),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Customers whose latest move within a segmentation happened after `after`: from their previous segment to their
+ * current one (customers seen for the first time are not moves).
+ */
+export async function segmentationMovement(
+  db: Db,
+  storeId: string,
+  segmentation: Segmentation,
+  after: Date,
+): Promise<{ from: string; to: string; customers: number }[]> {
+  // Through Prisma, which compares the stored timestamps in each database's own format.
+  const rows = await db.customerSegment.groupBy({
+    by: ["previousKey", "segmentKey"],
+    where: { storeId, segmentationId: segmentation.id, previousKey: { not: null }, since: { gt: after } },
+    _count: { _all: true },
+  });
+  return rows
+    .filter((row) => row.previousKey !== null && row.previousKey !== row.segmentKey)
+    .map((row) => ({ from: row.previousKey!, to: row.segmentKey, customers: row._count._all }))
+    .sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+}
+
+export interface SegmentationSegmentPage {
+  store: StoreView;
+  segmentation: Omit<SegmentationSummary, "segments">;
+  segment: SegmentSummary;
+  /** Where this segment's newcomers of the last 30 days came from, and where its leavers went. */
+  cameFrom: SegmentMove[];
+  wentTo: SegmentMove[];
+  members: MemberPage;
+  query: MemberQuery;
+  /** The tag that carries the segment to the store, and whether the merchant pushes that family. */
+  tag: string | null;
+  tagPushed: boolean;
+  asOf: string | null;
+}
+
+export async function loadSegmentationSegment(
+  db: Db,
+  store: StoreView,
+  segmentationId: string,
+  segmentKey: string,
+  query: MemberQuery,
+  segmentations: readonly Segmentation[] = SEGMENTATIONS,
+): Promise<SegmentationSegmentPage | null> {
+  const segmentation = segmentationById(segmentationId, segmentations);
+  const definition = segmentation && segmentOf(segmentation, segmentKey);
+  if (!segmentation || !definition) return null;
+  const [settings, { version, finishedAt }] = await Promise.all([readSettings(db, store.id), runVersion(db, store.id)]);
+  const counts = await adminMemo.get(`${store.id}:segmentation:${segmentation.id}`, version, () =>
+    segmentCounts(db, store.id, segmentation.id),
+  );
+  const { segments, ...summary } = summarize(segmentation, counts);
+  const after = new Date((finishedAt ?? new Date()).getTime() - 30 * DAY_MS);
+  const [moves, members] = await Promise.all([
+    adminMemo.get(`${store.id}:segmentation-moves:${segmentation.id}`, version, () =>
+      segmentationMovement(db, store.id, segmentation, after),
+    ),
+    segmentMembers(db, store.id, segmentKey, query, version, segmentation.id),
+  ]);
+  const label = (key: string) => segmentOf(segmentation, key)?.label ?? key;
+  const family = segmentation.tagFamily;
+  return {
+    store,
+    segmentation: summary,
+    segment: segments.find((s) => s.key === segmentKey)!,
+    cameFrom: moves
+      .filter((m) => m.to === segmentKey)
+      .map((m) => ({ key: m.from, label: label(m.from), customers: m.customers })),
+    wentTo: moves
+      .filter((m) => m.from === segmentKey)
+      .map((m) => ({ key: m.to, label: label(m.to), customers: m.customers })),
+    members,
+    query,
+    tag: segmentTag(segmentation, segmentKey, settings.tagPrefix),
+    tagPushed: family !== null && settings.tagFamilies.includes(family),
+    asOf: finishedAt?.toISOString() ?? null,
+  };
+}

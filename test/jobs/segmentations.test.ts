@@ -1,0 +1,267 @@
+/**
+ * Segmentations stored per customer on real SQLite and PostgreSQL: the nightly job writes every registered
+ * segmentation, the admin's read models show whatever is registered (a toy third segmentation, registered only
+ * here, is stored, counted, paged and moved without any page code knowing it), `since` and the previous segment
+ * move only when a customer's segment changes, and rows go with their store, their customer or their definition.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
+import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
+import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
+import { scoreCustomerTable } from "../../app/jobs/nightly/score-customers";
+import { persistSegmentations, segmentationInput } from "../../app/jobs/segmentations/persist-segmentations.server";
+import { utcOffsetMinutes } from "../../app/jobs/schedule";
+import { toEpochDay } from "../../app/domain/clv/summary";
+import { SEGMENTATIONS, type Segmentation } from "../../app/domain/segmentations";
+import { parseMemberQuery } from "../../app/read-models/member-query";
+import { readMembers } from "../../app/read-models/segment-members.server";
+import {
+  loadSegmentations,
+  loadSegmentationSegment,
+  segmentationMovement,
+} from "../../app/read-models/segmentations.server";
+import { applyStoreEvent } from "../../app/sync/apply-event.server";
+import { deleteStoreData } from "../../app/read-models/store-data.server";
+import { storeView, type StoreView } from "../../app/read-models/store-view";
+import { generateDemoHistory } from "../../simulators/shopify";
+import { SimulatedShop } from "../../simulators/shopify/store";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { importShop } from "../support/store-fixture";
+
+// The members page's raw query takes its SQL dialect from the app's DATABASE_URL: point it at the database under test.
+const appDatabase = vi.hoisted(() => ({ url: "" }));
+vi.mock("../../app/config.server", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../app/config.server")>();
+  return {
+    ...actual,
+    config: () => ({ ...actual.config(), databaseUrl: appDatabase.url || actual.config().databaseUrl }),
+  };
+});
+
+const END = new Date("2026-10-01T00:00:00Z");
+const NOW = new Date("2026-10-01T02:30:00Z");
+const LATER = new Date("2026-10-02T02:30:00Z");
+const NEXT_NIGHT = new Date("2026-10-03T02:30:00Z");
+const history = generateDemoHistory({ seed: 8, customers: 300, targetOrders: 900, years: 2, end: END });
+
+/** A toy segmentation by order count, with a threshold the test can move. */
+function orderCount(manyFrom: number): Segmentation {
+  return {
+    id: "order-count",
+    name: "Order count",
+    description: "Customers by how many orders they placed.",
+    tagFamily: null,
+    segments: [
+      { key: "none", label: "No orders", explanation: "No counted orders.", tone: "neutral" },
+      { key: "one", label: "One order", explanation: "Exactly one counted order.", tone: "attention" },
+      { key: "many", label: "Many orders", explanation: `${manyFrom} or more orders.`, tone: "success" },
+      { key: "some", label: "Some orders", explanation: "More than one, fewer than many.", tone: "neutral" },
+    ],
+    assign: (input, i) => {
+      const n = input.orders[i]!;
+      return n === 0 ? "none" : n === 1 ? "one" : n >= manyFrom ? "many" : "some";
+    },
+  };
+}
+
+describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
+  let database: TestDatabase;
+  let bulk: BulkWriter;
+  let store: StoreView;
+  let other: StoreView;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    appDatabase.url = database.url;
+    bulk = createBulkWriter(database.db, database.url);
+    for (const [i, domain] of [`seg-${kind}.myshopify.com`, `seg-other-${kind}.myshopify.com`].entries()) {
+      const shop = new SimulatedShop({ domain, timezone: "UTC", seed: i + 1 });
+      shop.load(history);
+      const imported = await importShop(database.db, shop);
+      if (i === 0) store = storeView(imported.store);
+      else other = storeView(imported.store);
+    }
+    for (const s of [store, other])
+      await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, s.id, "manual");
+  });
+  afterAll(async () => {
+    bulk.close();
+    await database.drop();
+  });
+
+  const table = async (storeId: string, at: Date) => {
+    const t = await aggregateCustomers(bulk.reader, {
+      dialect: kind,
+      storeId,
+      timeZone: "UTC",
+      reference: at,
+      utcOffsetMinutes: utcOffsetMinutes(at, "UTC"),
+    });
+    return { t, scores: scoreCustomerTable(t, toEpochDay(at)!) };
+  };
+
+  it("the nightly job stores every customer's RFM group and lifecycle stage as segmentations", async () => {
+    const scores = await database.db.customerScore.findMany({ where: { storeId: store.id } });
+    const rows = await database.db.customerSegment.findMany({ where: { storeId: store.id } });
+    expect(scores.length).toBeGreaterThan(250);
+    expect(rows.length).toBe(scores.length * SEGMENTATIONS.length);
+    const key = new Map(rows.map((r) => [`${r.segmentationId}:${r.customerId}`, r]));
+    for (const s of scores) {
+      expect(key.get(`rfm:${s.customerId}`)?.segmentKey).toBe(s.segment);
+      expect(key.get(`lifecycle:${s.customerId}`)?.segmentKey).toBe(s.stage);
+    }
+    for (const r of rows) {
+      expect(r.since.getTime()).toBe(NOW.getTime());
+      expect(r.previousKey).toBeNull();
+    }
+  });
+
+  it("the admin lists every registered segmentation with sizes that add up to the store's customers", async () => {
+    const all = await loadSegmentations(database.db, store.id);
+    const customers = await database.db.customerScore.count({ where: { storeId: store.id } });
+    expect(all.map((s) => s.id)).toEqual(["rfm", "lifecycle"]);
+    for (const s of all) {
+      expect(s.customers).toBe(customers);
+      expect(s.segments.reduce((n, x) => n + x.customers, 0)).toBe(customers);
+    }
+    // RFM sizes agree with the day's snapshot the overview has always shown.
+    const snapshot = await database.db.segmentSnapshot.findMany({ where: { storeId: store.id } });
+    for (const seg of all[0]!.segments) {
+      expect(seg.customers, seg.key).toBe(snapshot.find((x) => x.segment === seg.key)?.customers ?? 0);
+    }
+  });
+
+  it("a third segmentation registered only here is stored, listed and paged without page code", async () => {
+    const toy = orderCount(4);
+    const registry = [...SEGMENTATIONS, toy];
+    const { t, scores } = await table(store.id, NOW);
+    const written = await persistSegmentations(bulk, store.id, t.ids, segmentationInput(t, scores), NOW, registry);
+    expect(written.rows).toBe(t.size * 3);
+    const expected = { none: 0, one: 0, some: 0, many: 0 } as Record<string, number>;
+    for (let i = 0; i < t.size; i++) expected[toy.assign(segmentationInput(t, scores), i)]!++;
+    expect(written.counts["order-count"]).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n)));
+    expect(expected.many).toBeGreaterThan(0);
+
+    const listed = await loadSegmentations(database.db, store.id, registry);
+    expect(listed.map((s) => s.id)).toEqual(["rfm", "lifecycle", "order-count"]);
+    const toyListed = listed[2]!;
+    expect(toyListed.segments.map((s) => [s.key, s.label, s.customers])).toEqual(
+      toy.segments.map((s) => [s.key, s.label, expected[s.key]]),
+    );
+    expect(toyListed.segments.find((s) => s.key === "many")?.share).toBeCloseTo(expected.many! / t.size, 10);
+
+    const page = await loadSegmentationSegment(
+      database.db,
+      store,
+      "order-count",
+      "many",
+      parseMemberQuery(new URLSearchParams("sort=orders&direction=asc")),
+      registry,
+    );
+    expect(page?.segment).toMatchObject({ label: "Many orders", customers: expected.many });
+    expect(page?.tag).toBeNull();
+    expect(page!.members.rows.length).toBe(Math.min(50, expected.many!));
+    for (const row of page!.members.rows) expect(row.orders).toBeGreaterThanOrEqual(4);
+    expect(page!.members.rows[0]!.orders).toBe(4);
+    // Unknown segmentations and segments are not pages (the route answers 404).
+    const query = parseMemberQuery(new URLSearchParams());
+    expect(await loadSegmentationSegment(database.db, store, "order-count", "nope", query, registry)).toBeNull();
+    expect(await loadSegmentationSegment(database.db, store, "order-count", "many", query)).toBeNull();
+    // Nothing of it shows in the other store.
+    expect(
+      await database.db.customerSegment.count({ where: { storeId: other.id, segmentationId: "order-count" } }),
+    ).toBe(0);
+  });
+
+  it("since and the previous segment move only for customers whose segment changed; movement reads them", async () => {
+    const { t, scores } = await table(store.id, NOW);
+    const input = segmentationInput(t, scores);
+    const before = orderCount(4);
+    const after = orderCount(3); // customers with exactly 3 orders move from "some" to "many"
+    await persistSegmentations(bulk, store.id, t.ids, input, LATER, [...SEGMENTATIONS, after]);
+    const rows = await database.db.customerSegment.findMany({
+      where: { storeId: store.id, segmentationId: "order-count" },
+    });
+    const index = new Map(t.ids.map((id, i) => [id, i]));
+    let moved = 0;
+    for (const row of rows) {
+      const i = index.get(row.customerId)!;
+      const was = before.assign(input, i);
+      expect(row.segmentKey).toBe(after.assign(input, i));
+      if (was !== row.segmentKey) {
+        moved++;
+        expect([row.previousKey, row.since.getTime()]).toEqual([was, LATER.getTime()]);
+      } else {
+        // Left untouched: not rewritten by the later run.
+        expect([row.previousKey, row.since.getTime(), row.computedAt.getTime()]).toEqual([
+          null,
+          NOW.getTime(),
+          NOW.getTime(),
+        ]);
+      }
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(await segmentationMovement(database.db, store.id, after, NOW)).toEqual([
+      { from: "some", to: "many", customers: moved },
+    ]);
+    expect(await segmentationMovement(database.db, store.id, after, LATER)).toEqual([]);
+    // RFM and stages did not change between the two writes: no moves there.
+    expect(await segmentationMovement(database.db, store.id, SEGMENTATIONS[0]!, new Date(0))).toEqual([]);
+  });
+
+  it("rejects a segmentation that assigns a key it does not define", async () => {
+    const { t, scores } = await table(store.id, NOW);
+    const broken = { ...orderCount(4), id: "broken", assign: () => "??" };
+    await expect(
+      persistSegmentations(bulk, store.id, t.ids, segmentationInput(t, scores), LATER, [broken]),
+    ).rejects.toThrow('Segmentation "broken" assigned "??"');
+  });
+
+  it("the next nightly run drops segmentations no longer registered and keeps the members page in step", async () => {
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NEXT_NIGHT }, store.id, "manual");
+    expect(
+      await database.db.customerSegment.count({ where: { storeId: store.id, segmentationId: "order-count" } }),
+    ).toBe(0);
+    const scores = await database.db.customerScore.count({ where: { storeId: store.id } });
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(scores * 2);
+    const champions = await database.db.customerScore.findMany({
+      where: { storeId: store.id, segment: "champions" },
+      select: { customerId: true },
+    });
+    const page = await readMembers(database.db, store.id, "champions", parseMemberQuery(new URLSearchParams()));
+    expect(page.rows.length).toBe(Math.min(50, champions.length));
+    const ids = new Set(champions.map((c) => c.customerId));
+    for (const row of page.rows) expect(ids.has(row.customerId)).toBe(true);
+  });
+
+  it("customers/redact erases the customer's stored segments in every segmentation", async () => {
+    const stored = await database.db.customerSegment.findFirstOrThrow({ where: { storeId: store.id } });
+    const customer = await database.db.customer.findUniqueOrThrow({
+      where: { id: stored.customerId },
+      select: { id: true, externalId: true },
+    });
+    const ctx = { db: database.db, storeId: store.id, shopDomain: store.domain };
+    await applyStoreEvent(ctx, {
+      kind: "customer.redact",
+      customerExternalId: customer.externalId,
+      orderExternalIds: [],
+      email: null,
+    });
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id, customerId: customer.id } })).toBe(0);
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBeGreaterThan(0);
+  });
+
+  it("deleting a store's data removes its stored segments and no other store's", async () => {
+    const result = await deleteStoreData(database.db, { id: store.id, domain: store.domain }, store.domain, kind);
+    expect(result.ok && result.deleted.customerSegments).toBeGreaterThan(0);
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(0);
+    expect(await database.db.customerSegment.count({ where: { storeId: other.id } })).toBeGreaterThan(0);
+  });
+
+  it("shop/redact erases the shop's stored segments with the store, and no other shop's", async () => {
+    const before = await database.db.customerSegment.count({ where: { storeId: other.id } });
+    expect(before).toBeGreaterThan(0);
+    await applyStoreEvent({ db: database.db, storeId: other.id, shopDomain: other.domain }, { kind: "shop.redact" });
+    expect(await database.db.customerSegment.count({ where: { storeId: other.id } })).toBe(0);
+  });
+});
