@@ -7,6 +7,9 @@
  * - Transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a transaction never fails half
  *   way because another connection wrote first (a deferred BEGIN upgrading to a writer can only give up).
  * - busy_timeout is 0 and SQLITE_BUSY is retried on a timer: never a spin inside the event loop.
+ * - On the request thread every statement starts in a turn of its own (`nextTurn`). better-sqlite3 answers at once,
+ *   so without it Prisma runs a whole transaction — a webhook batch's thirty statements, each compiled and
+ *   interpreted — as one chain of microtasks, and requests wait for all of it.
  */
 import { isMainThread } from "node:worker_threads";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -17,6 +20,11 @@ type Transaction = Awaited<ReturnType<SqlDriverAdapter["startTransaction"]>>;
 type SqlQuery = Parameters<SqlDriverAdapter["queryRaw"]>[0];
 
 const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
+
+/** Lets the event loop serve what is waiting (timers, sockets) before the next statement; workers run straight on. */
+const nextTurn: () => Promise<void> = isMainThread
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => Promise.resolve();
 
 /** Pragmas of every app connection to the SQLite file: WAL (readers never wait for the writer), NORMAL sync. */
 export const SQLITE_CONNECTION_PRAGMAS = [
@@ -42,15 +50,18 @@ class GatedAdapter {
     this.adapterName = inner.adapterName;
   }
 
-  queryRaw(query: SqlQuery) {
+  async queryRaw(query: SqlQuery) {
+    await nextTurn();
     return this.gate.run("prisma query", () => retryBusy(() => this.inner.queryRaw(query)));
   }
 
-  executeRaw(query: SqlQuery) {
+  async executeRaw(query: SqlQuery) {
+    await nextTurn();
     return this.gate.run("prisma statement", () => retryBusy(() => this.inner.executeRaw(query)));
   }
 
-  executeScript(script: string) {
+  async executeScript(script: string) {
+    await nextTurn();
     return this.gate.run("prisma script", () => retryBusy(() => this.inner.executeScript(script)));
   }
 
@@ -72,8 +83,14 @@ class GatedAdapter {
       provider: inner.provider,
       adapterName: inner.adapterName,
       options: { usePhantomQuery: false },
-      queryRaw: (query: SqlQuery) => inner.queryRaw(query),
-      executeRaw: (query: SqlQuery) => inner.executeRaw(query),
+      queryRaw: async (query: SqlQuery) => {
+        await nextTurn();
+        return inner.queryRaw(query);
+      },
+      executeRaw: async (query: SqlQuery) => {
+        await nextTurn();
+        return inner.executeRaw(query);
+      },
       commit: async () => release(),
       rollback: async () => release(),
     };

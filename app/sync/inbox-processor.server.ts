@@ -25,6 +25,11 @@ import { writeOrders } from "./order-writer.server";
  * released and retried — applying is idempotent, so a slow live process re-applying costs nothing but time).
  */
 const STALE_CLAIM_MS = 30_000;
+/**
+ * Claims are looked at this often, not before every batch: the prefix match on `status` is a scan of every receipt
+ * kept (no index serves it on both databases), synchronous on SQLite, and a claim goes stale only after 30 s.
+ */
+const CLAIM_SWEEP_EVERY_MS = 10_000;
 
 /** Backoff before the next attempt after `attempts` transient failures: 5 s, 10 s, 20 s … at most 15 min. */
 export function retryDelayMs(attempts: number): number {
@@ -57,6 +62,7 @@ export class InboxProcessor {
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
+  private lastClaimSweep = Number.NEGATIVE_INFINITY;
   private readonly batchSize: number;
 
   constructor(
@@ -289,10 +295,13 @@ export class InboxProcessor {
 
   /** A process that died mid-batch leaves claims behind; give them back after a while. */
   private async releaseStaleClaims(): Promise<void> {
+    const now = this.now().getTime();
+    if (now - this.lastClaimSweep < CLAIM_SWEEP_EVERY_MS) return;
+    this.lastClaimSweep = now;
     await this.db.webhookReceipt.updateMany({
       where: {
         status: { startsWith: "processing:" },
-        processedAt: { lt: new Date(this.now().getTime() - STALE_CLAIM_MS) },
+        processedAt: { lt: new Date(now - STALE_CLAIM_MS) },
       },
       data: { status: "pending" },
     });

@@ -165,14 +165,14 @@ export class TagOutbox {
   }
 
   /**
-   * One page of pending items, read through the bulk reader a couple of thousand rows at a time: the push runs on
-   * the request thread, and parsing a whole 25,000-row page in one go (Prisma's row mapping, then the JSON) held
-   * it for several hundred milliseconds.
+   * One page of pending items, read through the bulk reader 500 rows at a time: the push runs on the request
+   * thread, and parsing a whole 25,000-row page in one go (Prisma's row mapping, then the JSON) held it for several
+   * hundred milliseconds.
    */
   private async readPage(storeId: string, after: string): Promise<PageItem[]> {
     const items: PageItem[] = [];
     const params = { store: storeId, after, limit: this.pageSize };
-    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, 2_000)) {
+    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, 500)) {
       for (const [id, customerId, customerExternalId, add, remove, metafields, confirmed] of batch)
         items.push({
           id: String(id),

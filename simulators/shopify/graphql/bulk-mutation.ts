@@ -36,6 +36,12 @@ export type BulkMutationFault =
 const NOT_ALLOWED = new Set(["bulkOperationRunMutation", "bulkOperationRunQuery", "stagedUploadsCreate"]);
 /** Lines per tick when the rate is unlimited. */
 const FAST_BATCH = 1000;
+/**
+ * An unlimited-rate tick also stops after this much work: Shopify applies bulk mutations on its own machines, and
+ * a simulator that holds its event loop for a thousand lines delays the webhooks it sends meanwhile (bench:soak
+ * then measures the simulator, not the app).
+ */
+const FAST_TICK_BUDGET_MS = 10;
 const TICK_MS = 50;
 
 export class BulkMutations {
@@ -138,7 +144,9 @@ export class BulkMutations {
       if (op.status === "CANCELING") return this.bulk.settle(op, shop, "CANCELED");
       const out: string[] = [];
       const end = Math.min(lines.length, index + perTick, failAt);
-      for (; index < end; index++) {
+      const first = index;
+      const budgetEnd = Number.isFinite(rate) ? Number.POSITIVE_INFINITY : performance.now() + FAST_TICK_BUDGET_MS;
+      for (; index < end && (index === first || performance.now() < budgetEnd); index++) {
         const ctx: ResolverContext = { shop, bulk: this.bulk, unbounded: false, searchWarnings: [] };
         const result = executeSync({
           schema: adminSchema(),
