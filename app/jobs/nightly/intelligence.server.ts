@@ -649,8 +649,9 @@ async function products(
   const { table, store } = input;
   const n = table.size;
   const productIndex = new Map<string, number>();
-  const productIds: string[] = [];
-  const titles: string[] = [];
+  const readIds: string[] = [];
+  const readTitles: string[] = [];
+  const titleFrom: string[] = [];
   const lineBasket = new Int32Column();
   const lineProduct = new Int32Column();
   // The store's lines without a join: each line's order is looked up among the counted orders read before
@@ -666,17 +667,32 @@ async function products(
       const basket = loaded.orderBasket.get(orderId as string);
       if (basket === undefined) continue;
       const key = String(productId);
+      const named = typeof title === "string" && title.length > 0 ? title.slice(0, 200) : `Product ${key}`;
       let pIndex = productIndex.get(key);
       if (pIndex === undefined) {
-        pIndex = productIds.length;
+        pIndex = readIds.length;
         productIndex.set(key, pIndex);
-        productIds.push(key);
-        titles.push(typeof title === "string" && title.length > 0 ? title.slice(0, 200) : `Product ${key}`);
+        readIds.push(key);
+        readTitles.push(named);
+        titleFrom.push(orderId as string);
+      } else if ((orderId as string) > titleFrom[pIndex]!) {
+        readTitles[pIndex] = named;
+        titleFrom[pIndex] = orderId as string;
       }
       lineBasket.push(basket);
       lineProduct.push(pIndex);
     }
   }
+  // The lines come in no guaranteed order (PostgreSQL's physical order moves as rows are updated), and ties between
+  // products resolve to the lower index: number the products by id so the same history gives the same suggestions
+  // and pairs every night, and nothing is rewritten in the store for no change.
+  const byId = readIds.map((_, k) => k).sort((a, b) => (readIds[a]! < readIds[b]! ? -1 : 1));
+  const renumber = new Int32Array(readIds.length);
+  byId.forEach((read, k) => (renumber[read] = k));
+  const productLines = lineProduct.view();
+  for (let k = 0; k < productLines.length; k++) productLines[k] = renumber[productLines[k]!]!;
+  const productIds = byId.map((read) => readIds[read]!);
+  const titles = byId.map((read) => readTitles[read]!);
   mark("read_lines");
   const P = productIds.length;
   const baskets = basketsFromLines(lineBasket.view(), lineProduct.view(), loaded.basketCustomer.length, P);
