@@ -125,19 +125,16 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       (t) => t.size,
     );
     const thresholds = parseThresholds(settings.thresholds);
+    const lifecycle = {
+      atRiskGaps: thresholds.atRiskGaps,
+      lostGaps: thresholds.lostGaps,
+      atRiskPAlive: thresholds.atRiskPAlive,
+      lostPAlive: thresholds.lostPAlive,
+      heroShare: thresholds.heroShare,
+    };
     const scores = await timed(
       "score",
-      () =>
-        scoreCustomerTable(table, referenceDay, {
-          rfmBins: thresholds.rfmBins,
-          lifecycle: {
-            atRiskGaps: thresholds.atRiskGaps,
-            lostGaps: thresholds.lostGaps,
-            atRiskPAlive: thresholds.atRiskPAlive,
-            lostPAlive: thresholds.lostPAlive,
-            heroShare: thresholds.heroShare,
-          },
-        }),
+      () => scoreCustomerTable(table, referenceDay, { rfmBins: thresholds.rfmBins, lifecycle }),
       () => table.size,
     );
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
@@ -160,13 +157,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         utcOffsetMinutes: offset,
         computedAt: now,
         rfmBins: thresholds.rfmBins,
-        lifecycle: {
-          atRiskGaps: thresholds.atRiskGaps,
-          lostGaps: thresholds.lostGaps,
-          atRiskPAlive: thresholds.atRiskPAlive,
-          lostPAlive: thresholds.lostPAlive,
-          heroShare: thresholds.heroShare,
-        },
+        lifecycle,
       },
       timed,
     );
