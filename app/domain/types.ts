@@ -96,6 +96,8 @@ export type StoreEvent =
   | { kind: "refund.create"; refund: StoreRefund }
   | { kind: "customer.upsert"; customer: StoreCustomer }
   | { kind: "customer.delete"; customerExternalId: string; at: Date }
+  /** E-mail marketing consent changed (a topic of its own on Shopify since API 2025-01). */
+  | { kind: "customer.consent"; customerExternalId: string; acceptsMarketing: boolean }
   | { kind: "customer.redact"; customerExternalId: string; email: string | null; orderExternalIds: string[] }
   | {
       kind: "customer.dataRequest";

@@ -155,9 +155,22 @@ export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCus
   }
   const rows = await tx.customer.findMany({
     where: { storeId, externalId: { in: [...newest.keys()] } },
-    select: { id: true, externalId: true, platformUpdatedAt: true, deletedAt: true },
+    select: {
+      id: true,
+      externalId: true,
+      platformUpdatedAt: true,
+      deletedAt: true,
+      email: true,
+      firstName: true,
+      lastName: true,
+      platformCreatedAt: true,
+      acceptsMarketing: true,
+      shopifyRfmGroup: true,
+      shopifyPredictedSpendTier: true,
+    },
   });
   const ids = new Map(rows.map((r) => [r.externalId, r.id]));
+  const byExternalId = new Map(rows.map((r) => [r.externalId, r]));
   const creates: Prisma.CustomerCreateManyInput[] = [];
   for (const c of newest.values()) {
     const data = {
@@ -175,17 +188,33 @@ export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCus
           }
         : {}),
     };
-    const held = rows.find((r) => r.externalId === c.externalId);
+    const held = byExternalId.get(c.externalId);
     if (!held) {
       const id = newId();
       ids.set(c.externalId, id);
       creates.push({ id, storeId, externalId: c.externalId, ...data });
-    } else if (!held.deletedAt && (held.platformUpdatedAt?.getTime() ?? 0) <= (c.updatedAt?.getTime() ?? 0)) {
+    } else if (
+      !held.deletedAt &&
+      (held.platformUpdatedAt?.getTime() ?? 0) <= (c.updatedAt?.getTime() ?? 0) &&
+      !alreadyHeld(held, data)
+    ) {
+      // A re-read of the same customer (a second import, a redelivery) writes nothing.
       await tx.customer.update({ where: { id: held.id }, data });
     }
   }
   if (creates.length) await tx.customer.createMany({ data: creates });
   return ids;
+}
+
+/** Whether every value the update would write is what the row already holds (undefined = not written). */
+function alreadyHeld(held: Record<string, unknown>, data: Record<string, unknown>): boolean {
+  return Object.entries(data).every(([key, value]) => {
+    if (value === undefined) return true;
+    const current = held[key];
+    if (value instanceof Date || current instanceof Date)
+      return value instanceof Date && current instanceof Date && value.getTime() === current.getTime();
+    return (value ?? null) === (current ?? null);
+  });
 }
 
 /**

@@ -93,6 +93,24 @@ export function restCustomer(customer: SimCustomer, shop: SimShopInfo, opts: { n
   return out;
 }
 
+/**
+ * customers_email_marketing_consent/update: the consent that left the customer payload in 2025-01, as its own topic
+ * (https://shopify.dev/changelog/new-customer-s-webhook-and-changes-to-existing-customer-s-webhooks-payload; the
+ * payload as the webhook topic reference gives it: customer_id, email_address and the REST
+ * `email_marketing_consent` {state, opt_in_level, consent_updated_at}).
+ */
+export function restEmailConsent(customer: SimCustomer, state: string, shop: SimShopInfo): JsonObject {
+  return {
+    customer_id: customer.id,
+    email_address: customer.email,
+    email_marketing_consent: {
+      state,
+      opt_in_level: state === "subscribed" ? "single_opt_in" : null,
+      consent_updated_at: ts(customer.updatedAt, shop),
+    },
+  };
+}
+
 /** customers/delete: only the id survives (plus empty collections), as Shopify sends it. */
 export function restDeletedCustomer(customerId: number): JsonObject {
   return {

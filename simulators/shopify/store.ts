@@ -38,6 +38,7 @@ import {
   orderEditPayload,
   dataRequestPayload,
   restCustomer,
+  restEmailConsent,
   restDeletedCustomer,
   restDeletedOrder,
   restOrder,
@@ -60,8 +61,9 @@ const CUSTOMER_DATA_TOPICS = new Set<string>([
   "orders/edited",
   "customers/create",
   "customers/update",
+  "customers_email_marketing_consent/update",
 ]);
-const PROTECTED_KEYS = new Set(["email", "contact_email", "phone", "first_name", "last_name"]);
+const PROTECTED_KEYS = new Set(["email", "email_address", "contact_email", "phone", "first_name", "last_name"]);
 const ADDRESS_KEYS = new Set(["default_address", "billing_address", "shipping_address", "addresses"]);
 
 /** The payload with customer names, emails, phones and addresses blanked (protected customer data, level 2). */
@@ -321,14 +323,22 @@ export class SimulatedShop {
     };
     this.customers.set(c.id, c);
     this.emit("customers/create", restCustomer(c, this.info), at);
+    // A sign-up that accepted e-mail marketing: the consent comes in its own topic (not in the customer payload).
+    if (c.email && c.acceptsEmailMarketing)
+      this.emit("customers_email_marketing_consent/update", restEmailConsent(c, "subscribed", this.info), at);
     return c;
   }
 
   updateCustomer(id: number, patch: Partial<Omit<SimCustomer, "id" | "createdAt" | "updatedAt">>): SimCustomer {
     const c = this.customer(id);
+    const consentBefore = c.acceptsEmailMarketing;
     Object.assign(c, patch);
     c.updatedAt = this.clock.stamp();
     this.emit("customers/update", restCustomer(c, this.info), c.updatedAt);
+    if (c.email && c.acceptsEmailMarketing !== consentBefore) {
+      const state = c.acceptsEmailMarketing ? "subscribed" : "unsubscribed";
+      this.emit("customers_email_marketing_consent/update", restEmailConsent(c, state, this.info), c.updatedAt);
+    }
     return c;
   }
 

@@ -28,6 +28,7 @@ export type WebhookTopic =
   | "customers/create"
   | "customers/update"
   | "customers/delete"
+  | "customers_email_marketing_consent/update"
   | "customers/data_request"
   | "customers/redact"
   | "shop/redact"

@@ -43,6 +43,14 @@ export function mapShopifyWebhook(topic: string, payload: unknown): MappedWebhoo
       const customer = mapRestCustomer(payload);
       return customer ? { kind: "customer.upsert", customer } : { kind: "invalid", reason: "customer without id" };
     }
+    case "customers_email_marketing_consent/update": {
+      // {customer_id, email_address, email_marketing_consent: {state, opt_in_level, consent_updated_at}}
+      const customerId = id(payload, "customer_id");
+      const state = str(obj(payload, "email_marketing_consent"), "state");
+      if (!customerId) return { kind: "invalid", reason: "consent update without customer_id" };
+      if (!state) return { kind: "invalid", reason: "consent update without email_marketing_consent.state" };
+      return { kind: "customer.consent", customerExternalId: customerId, acceptsMarketing: subscribed(state) };
+    }
     case "customers/delete": {
       const customerId = id(payload, "id");
       return customerId
@@ -122,13 +130,19 @@ export function mapRestCustomer(payload: Json | null): StoreCustomer | null {
 /**
  * Consent, where the payload still carries it: API versions before 2025-01 sent `email_marketing_consent.state`
  * (and earlier `accepts_marketing`); since then customers/create|update carry neither (moved to the
- * customers_email_marketing_consent/update topic), so the reconciliation's read of `marketingState` keeps it.
+ * customers_email_marketing_consent/update topic, read above), and the reconciliation's read of `marketingState`
+ * catches any delivery that was missed.
  */
 function restConsent(payload: Json | null): Pick<StoreCustomer, "acceptsMarketing"> {
   const state = str(obj(payload, "email_marketing_consent"), "state");
-  if (state) return { acceptsMarketing: state.toLowerCase() === "subscribed" };
+  if (state) return { acceptsMarketing: subscribed(state) };
   const legacy = payload?.accepts_marketing;
   return typeof legacy === "boolean" ? { acceptsMarketing: legacy } : {};
+}
+
+/** Only "subscribed" is consent: pending (double opt-in not confirmed), not_subscribed, unsubscribed, … are not. */
+function subscribed(state: string): boolean {
+  return state.toLowerCase() === "subscribed";
 }
 
 function shopMoney(set: Json | null, currency: string): number | null {

@@ -4,11 +4,11 @@
  * reconciliation reads customers changed since the install, so a newsletter sign-up from before the install
  * would otherwise never reach the Journey. After a full import (install or manual refresh) they are read once,
  * narrowed by Shopify's documented customer search terms `orders_count` and `email_marketing_state`, a page at a
- * time with the reconciliation's customer query (so consent and Shopify's groups come with them), and written
- * through the webhook path's event (a redacted customer stays redacted).
+ * time with the reconciliation's customer query (so consent and Shopify's groups come with them), and written a
+ * page at a time through the webhook path's customer writer (a redacted customer stays redacted).
  */
 import type { Db } from "../../db.server";
-import { applyStoreEvent } from "../../sync/apply-event.server";
+import { storeCustomers } from "../../sync/apply-event.server";
 import type { AdminGraphql } from "./admin-graphql.server";
 import { forDataAccess, RECONCILE_CUSTOMERS, type DataAccess } from "./graphql";
 import { mapGraphqlCustomer } from "./map-bulk";
@@ -35,12 +35,10 @@ export async function readSubscribedNonBuyers(
     if (fatal.length > 0 || !result.data)
       throw new Error(`reading subscribed customers failed: ${JSON.stringify(result.errors).slice(0, 300)}`);
     const page: Page = result.data.customers;
-    for (const node of page.nodes) {
-      const customer = mapGraphqlCustomer(node);
-      if (!customer) continue;
-      await applyStoreEvent({ db, storeId: store.id, shopDomain: store.domain }, { kind: "customer.upsert", customer });
-      read++;
-    }
+    const customers = page.nodes.map(mapGraphqlCustomer).filter((c) => c !== null);
+    // A page in one transaction: one insert for the new customers rather than a transaction each.
+    await storeCustomers(db, store.id, customers);
+    read += customers.length;
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
   return read;

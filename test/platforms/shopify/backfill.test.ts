@@ -408,6 +408,27 @@ describe.each(DB_KINDS)("backfill on %s", (kind) => {
     expect(insight.map((i) => i.journeyStage)).toEqual(["Lead", "Lead"]);
   });
 
+  it("reads more than a page of subscribed sign-ups, and a second import changes none of them", async () => {
+    // The customer query reads 100 a page: 130 sign-ups take two pages.
+    const signUps = Array.from({ length: 130 }, (_, i) =>
+      shop.createCustomer({ email: `page${i}@example.com`, acceptsEmailMarketing: true, lastName: `P${i}` }),
+    );
+    expect((await settled((await service().start(storeId, "install")).id)).state).toBe("completed");
+    const rows = async () =>
+      db.customer.findMany({
+        where: { storeId, externalId: { in: signUps.map((c) => String(c.id)) } },
+        select: { id: true, externalId: true, lastName: true, acceptsMarketing: true, updatedAt: true },
+        orderBy: { externalId: "asc" },
+      });
+    const first = await rows();
+    expect(first).toHaveLength(130);
+    expect(first.every((r) => r.acceptsMarketing === true)).toBe(true);
+    expect(new Set(first.map((r) => r.lastName)).size).toBe(130);
+
+    expect((await settled((await service().start(storeId, "manual")).id)).state).toBe("completed");
+    expect(await rows()).toEqual(first);
+  });
+
   it("a shop Shopify has not scored gives null groups, and a webhook does not erase synced ones", async () => {
     const done = await settled((await service().start(storeId, "install")).id);
     expect(done.state).toBe("completed");
