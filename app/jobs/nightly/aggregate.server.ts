@@ -97,8 +97,10 @@ const customersSql = `
 
 function ordersSql(dialect: Dialect): string {
   // Counted orders only (the domain's rule, stored as countsForValue plus "not fully refunded"), in customer then
-  // time order (the store's (storeId, customerId, processedAt) index serves it; the id only orders ties), each with
-  // its product lines (an order without one comes once, with a null product).
+  // time order (the store's (storeId, customerId, processedAt) index serves it), each with its product lines (an
+  // order without one comes once, with a null product); an order's lines must come together. SQLite joins by
+  // nested loop over that index (equal keys in rowid order), so they do, with no sort; PostgreSQL may hash-join
+  // and sort, so there the id orders ties too.
   return `
     SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor", o."id",
            l."productId", l."title", o."sourceName", o."landingSite", o."referringSite", o."attribution"
@@ -107,7 +109,7 @@ function ordersSql(dialect: Dialect): string {
     WHERE o."storeId" = $store AND o."customerId" IS NOT NULL AND o."deletedAt" IS NULL
       AND ${isTrue(dialect, `o."countsForValue"`)} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
       AND o."processedAt" <= $reference
-    ORDER BY o."customerId", o."processedAt", o."id"`;
+    ORDER BY o."customerId", o."processedAt"${dialect === "postgres" ? `, o."id"` : ""}`;
 }
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
