@@ -1,11 +1,14 @@
 /**
- * Per-customer aggregates for the nightly recompute: one streamed pass over the store's counted orders, straight
- * into typed arrays — never every order row as a JS object, and never through Prisma's per-row mapping.
+ * The nightly's one read of a store: the customer list, then one streamed pass over the store's counted orders
+ * with their lines, straight into typed arrays — never every order row as a JS object, never through Prisma's
+ * per-row mapping, and never a second pass (decision 095). It gives the per-customer aggregates scoring needs, and
+ * the baskets, lines and first-order sources the customer-intelligence phases need.
  * Which orders count is the domain's rule (app/domain/orders.ts), stored as Order.countsForValue plus
  * "not fully refunded". Days are the store's calendar days.
  */
 import type { BulkReader } from "../../db/bulk-reader.server";
 import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
+import { Float64Column, Int32Column } from "./growable-columns";
 
 export type { Dialect } from "../../db/sql.server";
 
@@ -25,6 +28,47 @@ export interface CustomerTable {
   previousStage: (string | null)[];
 }
 
+/** What the customer records say beyond their id: consent and Shopify's own groups (null where not given). */
+export interface CustomerFacts {
+  /** 1 accepts marketing, 0 does not, 2 unknown (the platform gives no consent). */
+  acceptsMarketing: Uint8Array;
+  shopifyGroup: (string | null)[];
+  shopifyTier: (string | null)[];
+}
+
+/**
+ * The counted orders as baskets, in the read's order (customer, time, id), and their lines: what the
+ * customer-intelligence phases build purchase histories and products bought together from.
+ */
+export interface OrderBaskets {
+  /** Per counted order (basket k): the customer's index, the store day and the net amount. */
+  customer: Int32Array;
+  day: Int32Array;
+  amount: Float64Array;
+  /** Per order line with a product: its basket and its product (an index into productIds). */
+  lineBasket: Int32Array;
+  lineProduct: Int32Array;
+  /** Products numbered by id, so the same history gives the same numbering (and tie-breaks) every night. */
+  productIds: string[];
+  /** A product's title from its line in the greatest order id (the latest name the store gave it). */
+  titles: string[];
+}
+
+/** Where a customer's first counted order came from, as stored; the intelligence phases classify it. */
+export interface FirstOrderSource {
+  sourceName: string | null;
+  landingSite: string | null;
+  referringSite: string | null;
+  attribution: string | null;
+  netMinor: number;
+}
+
+/** Receives each customer's first counted order during the pass (kept out of memory as raw strings). */
+export interface FirstOrderVisitor {
+  begin(customerCount: number): void;
+  visit(customer: number, source: FirstOrderSource): void;
+}
+
 /** A deterministic sample of customers' purchase days, gathered in the same pass for the nightly backtest. */
 export interface PurchaseSample {
   customerIds: string[];
@@ -42,23 +86,45 @@ export interface AggregateOptions {
   utcOffsetMinutes: number;
   /** Keep the purchase days of about this many customers for the backtest (every k-th customer). */
   sampleSize?: number;
+  firstOrders?: FirstOrderVisitor;
 }
 
 const customersSql = `
-  SELECT c."id", c."externalId" FROM "Customer" c
+  SELECT c."id", c."externalId", c."acceptsMarketing", c."shopifyRfmGroup", c."shopifyPredictedSpendTier"
+  FROM "Customer" c
   WHERE c."storeId" = $store AND c."deletedAt" IS NULL
   ORDER BY c."id"`;
 
 function ordersSql(dialect: Dialect): string {
   // Counted orders only (the domain's rule, stored as countsForValue plus "not fully refunded"), in customer then
-  // time order: the store's (storeId, customerId, processedAt) index serves the order, so no sort is needed.
+  // time order (the store's (storeId, customerId, processedAt) index serves it), each with its product lines (an
+  // order without one comes once, with a null product); an order's lines must come together. SQLite joins by
+  // nested loop over that index (equal keys in rowid order), so they do, with no sort; PostgreSQL may hash-join
+  // and sort, so there the id orders ties too.
   return `
-    SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor"
+    SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor", o."id",
+           l."productId", l."title", o."sourceName", o."landingSite", o."referringSite", o."attribution"
     FROM "Order" o
+    LEFT JOIN "OrderLine" l ON l."orderId" = o."id" AND l."productId" IS NOT NULL
     WHERE o."storeId" = $store AND o."customerId" IS NOT NULL AND o."deletedAt" IS NULL
       AND ${isTrue(dialect, `o."countsForValue"`)} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
       AND o."processedAt" <= $reference
-    ORDER BY o."customerId", o."processedAt"`;
+    ORDER BY o."customerId", o."processedAt"${dialect === "postgres" ? `, o."id"` : ""}`;
+}
+
+const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+/** One copy of each distinct value (a million customers share a handful of Shopify group names). */
+function interner() {
+  const seen = new Map<string, string>();
+  return (value: unknown): string | null => {
+    if (value === null || value === undefined) return null;
+    const key = String(value);
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    seen.set(key, key);
+    return key;
+  };
 }
 
 const previousSql = `SELECT s."customerId", s."segment", s."stage" FROM "CustomerScore" s WHERE s."storeId" = $store`;
@@ -71,7 +137,7 @@ const previousSql = `SELECT s."customerId", s."segment", s."stage" FROM "Custome
 export async function aggregateCustomers(
   reader: BulkReader,
   options: AggregateOptions,
-): Promise<CustomerTable & { sample: PurchaseSample }> {
+): Promise<CustomerTable & { sample: PurchaseSample; facts: CustomerFacts; baskets: OrderBaskets }> {
   const params = {
     store: options.storeId,
     reference: options.reference,
@@ -80,13 +146,23 @@ export async function aggregateCustomers(
   };
   const ids: string[] = [];
   const externalIds: string[] = [];
+  const consent: number[] = [];
+  const shopifyGroup: (string | null)[] = [];
+  const shopifyTier: (string | null)[] = [];
+  const groupName = interner();
   for await (const batch of reader.rows(customersSql, { store: options.storeId })) {
-    for (const [id, externalId] of batch) {
+    for (const [id, externalId, accepts, group, tier] of batch) {
       ids.push(String(id));
       externalIds.push(String(externalId));
+      consent.push(accepts === null || accepts === undefined ? 2 : accepts === true || accepts === 1 ? 1 : 0);
+      shopifyGroup.push(groupName(group));
+      shopifyTier.push(groupName(tier));
     }
   }
   const n = ids.length;
+  const facts: CustomerFacts = { acceptsMarketing: Uint8Array.from(consent), shopifyGroup, shopifyTier };
+  consent.length = 0;
+  options.firstOrders?.begin(n);
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(ids[i]!, i);
   const table = {
@@ -132,29 +208,71 @@ export async function aggregateCustomers(
     for (let k = current + 1; k < Math.min(n, current + 8); k++) if (ids[k] === id) return k;
     return index.get(id);
   };
+  // Baskets and lines for the intelligence phases, gathered in the same pass.
+  const basketCustomer = new Int32Column();
+  const basketDay = new Int32Column();
+  const basketAmount = new Float64Column();
+  const lineBasket = new Int32Column();
+  const lineProduct = new Int32Column();
+  const productIndex = new Map<string, number>();
+  const readIds: string[] = [];
+  const readTitles: string[] = [];
+  const titleFrom: string[] = [];
+  let lastOrder: unknown = null;
+  let skipping = false; // the rows of a deleted customer's order
   for await (const batch of reader.rows(ordersSql(options.dialect), params)) {
-    for (const [customerId, rawDay, rawNet] of batch) {
-      const i = current >= 0 && customerId === ids[current] ? current : positionOf(customerId as string);
-      if (i === undefined) continue; // a deleted customer's orders
-      const d = Number(rawDay);
-      const net = Number(rawNet);
-      if (i !== current) {
-        closeCustomer();
-        current = i;
-        day = d;
-        daySpend = 0;
-        sampled = i % step === 0 ? [] : null;
-        if (sampled) {
-          sample.customerIds.push(ids[i]!);
-          sample.days.push(sampled);
+    for (const row of batch) {
+      const [customerId, rawDay, rawNet, orderId, productId, title] = row;
+      if (orderId !== lastOrder) {
+        lastOrder = orderId;
+        const i = current >= 0 && customerId === ids[current] ? current : positionOf(customerId as string);
+        skipping = i === undefined;
+        if (i === undefined) continue;
+        const d = Number(rawDay);
+        const net = Number(rawNet);
+        if (i !== current) {
+          closeCustomer();
+          current = i;
+          day = d;
+          daySpend = 0;
+          sampled = i % step === 0 ? [] : null;
+          if (sampled) {
+            sample.customerIds.push(ids[i]!);
+            sample.days.push(sampled);
+          }
+          options.firstOrders?.visit(i, {
+            sourceName: text(row[6]),
+            landingSite: text(row[7]),
+            referringSite: text(row[8]),
+            attribution: text(row[9]),
+            netMinor: net,
+          });
+        } else if (d !== day) {
+          closeDay();
+          day = d;
+          daySpend = 0;
         }
-      } else if (d !== day) {
-        closeDay();
-        day = d;
-        daySpend = 0;
+        table.orders[i]!++;
+        daySpend += net;
+        basketCustomer.push(i);
+        basketDay.push(d);
+        basketAmount.push(net);
+      } else if (skipping) continue;
+      if (productId === null || productId === undefined) continue;
+      const key = String(productId);
+      let p = productIndex.get(key);
+      if (p === undefined) {
+        p = readIds.length;
+        productIndex.set(key, p);
+        readIds.push(key);
+        readTitles.push(productTitle(key, title));
+        titleFrom.push(orderId as string);
+      } else if ((orderId as string) > titleFrom[p]!) {
+        readTitles[p] = productTitle(key, title);
+        titleFrom[p] = orderId as string;
       }
-      table.orders[i]!++;
-      daySpend += net;
+      lineBasket.push(basketCustomer.length - 1);
+      lineProduct.push(p);
     }
   }
   closeCustomer();
@@ -169,5 +287,25 @@ export async function aggregateCustomers(
       previousStage[i] = stage === null ? null : String(stage);
     }
   }
-  return { size: n, ids, externalIds, ...table, previousSegment, previousStage, sample };
+  // The lines come in no guaranteed order within an order, and products were numbered as first seen: number them by
+  // id instead, so ties between products resolve the same way every night.
+  const byId = readIds.map((_, k) => k).sort((a, b) => (readIds[a]! < readIds[b]! ? -1 : 1));
+  const renumber = new Int32Array(readIds.length);
+  byId.forEach((read, k) => (renumber[read] = k));
+  const products = lineProduct.toArray();
+  for (let k = 0; k < products.length; k++) products[k] = renumber[products[k]!]!;
+  const baskets: OrderBaskets = {
+    customer: basketCustomer.toArray(),
+    day: basketDay.toArray(),
+    amount: basketAmount.toArray(),
+    lineBasket: lineBasket.toArray(),
+    lineProduct: products,
+    productIds: byId.map((read) => readIds[read]!),
+    titles: byId.map((read) => readTitles[read]!),
+  };
+  return { size: n, ids, externalIds, ...table, previousSegment, previousStage, sample, facts, baskets };
+}
+
+function productTitle(productId: string, title: unknown): string {
+  return typeof title === "string" && title.length > 0 ? title.slice(0, 200) : `Product ${productId}`;
 }

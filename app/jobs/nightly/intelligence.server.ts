@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
-import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
+import { isTrue, sqliteOffset, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { platformDefinition } from "../../platforms/registry.server";
 import { asCountModel as bgNbdModel } from "../../domain/clv/bgnbd";
@@ -56,7 +56,14 @@ import {
   SHOPIFY_RFM_GROUPS,
   spendTierAgreement,
 } from "../../domain/intelligence/shopify-agreement";
-import type { CustomerTable } from "./aggregate.server";
+import type {
+  CustomerFacts,
+  CustomerTable,
+  FirstOrderSource,
+  FirstOrderVisitor,
+  OrderBaskets,
+} from "./aggregate.server";
+import { Float64Column } from "./growable-columns";
 import { slug, type ScoreTable } from "./score-customers";
 import {
   INSIGHT_HORIZONS,
@@ -75,7 +82,9 @@ export interface IntelligenceInput {
   bulk: BulkWriter;
   dialect: Dialect;
   store: { id: string; platform: string; domain: string; timezone: string };
-  table: CustomerTable;
+  table: CustomerTable & { facts: CustomerFacts; baskets: OrderBaskets };
+  /** The first orders' channels, classified while the one read streamed them (acquisitionCollector). */
+  acquisition: Acquisitions;
   scores: ScoreTable;
   referenceDay: number;
   reference: Date;
@@ -112,38 +121,6 @@ const PRODUCTS_KEPT = 1000;
 const COMPANIONS_KEPT = 8;
 const PAIRS_KEPT = 100;
 const CAMPAIGNS_KEPT = 60;
-
-/** Growable typed columns for streamed rows. */
-class Int32Column {
-  data = new Int32Array(1024);
-  length = 0;
-  push(value: number) {
-    if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  view() {
-    return this.data.subarray(0, this.length);
-  }
-}
-class Float64Column {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number) {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  view() {
-    return this.data.subarray(0, this.length);
-  }
-}
 
 /**
  * Position of a customer id in the table's ids (customer id order, as the queries stream them): a look a few
@@ -233,9 +210,60 @@ interface Loaded {
   nps: Float64Array;
   guestKeys: (string | null)[];
   guestAmounts: Float64Array;
-  /** Basket (counted order) index by order id, and the customer of each basket, for the products phase. */
-  orderBasket: Map<string, number>;
-  basketCustomer: Int32Array;
+}
+
+/** Each customer's acquisition channel (a CHANNELS code, 255 = none), campaign and first order's value. */
+export interface Acquisitions {
+  channel: Uint8Array;
+  campaign: (string | null)[];
+  firstOrderValue: Float64Array;
+}
+
+/**
+ * Classifies each customer's first counted order as the nightly's one read streams it (aggregate.server): the
+ * channel, campaign and value, without keeping the raw landing pages and referrers of a million customers.
+ */
+export function acquisitionCollector(store: { platform: string; domain: string }): FirstOrderVisitor & {
+  result(): Acquisitions;
+} {
+  let acquisitions: Acquisitions = { channel: new Uint8Array(0), campaign: [], firstOrderValue: new Float64Array(0) };
+  const ownHosts = [store.domain];
+  // The stored sourceName is a channel on some platforms and a creation path on others (see PlatformDefinition).
+  const createdVia = platformDefinition(store.platform).orderSource === "created-via";
+  const seen = new Map<string, Acquisition>();
+  return {
+    begin(n) {
+      acquisitions = {
+        channel: new Uint8Array(n).fill(255),
+        campaign: new Array<string | null>(n).fill(null),
+        firstOrderValue: new Float64Array(n).fill(NaN),
+      };
+    },
+    visit(i, source: FirstOrderSource) {
+      const { sourceName, landingSite, referringSite, attribution } = source;
+      // Many first orders share their source (same landing page and referrer): classify each distinct one once.
+      const key = `${String(sourceName)}\u0000${String(landingSite)}\u0000${String(referringSite)}\u0000${String(attribution)}`;
+      let acquisition = seen.get(key);
+      if (acquisition === undefined) {
+        acquisition = classifyAcquisition(
+          {
+            sourceName: createdVia ? null : sourceName,
+            createdVia: createdVia ? sourceName : null,
+            landingSite,
+            referringSite,
+            wooAttribution: parseAttribution(attribution),
+          },
+          { ownHosts },
+        );
+        if (seen.size >= 100_000) seen.clear();
+        seen.set(key, acquisition);
+      }
+      acquisitions.channel[i] = channelCode(acquisition.channel);
+      acquisitions.campaign[i] = acquisition.campaign;
+      acquisitions.firstOrderValue[i] = source.netMinor;
+    },
+    result: () => acquisitions,
+  };
 }
 
 async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
@@ -251,27 +279,13 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
   };
   const locate = customerLocator(table.ids);
 
-  // Customers' consent, account and Shopify's groups.
-  const acceptsMarketing = new Uint8Array(n).fill(2);
-  const hasAccount = new Uint8Array(n);
+  // Accounts: WooCommerce guests are customers keyed by "guest:" (grouped by e-mail); everyone else has an account.
   const wooGuest = new Uint8Array(n);
-  const shopifyGroup = new Array<string | null>(n).fill(null);
-  const shopifyTier = new Array<string | null>(n).fill(null);
-  for await (const batch of reader.rows(
-    `SELECT c."id", c."externalId", c."acceptsMarketing", c."shopifyRfmGroup", c."shopifyPredictedSpendTier"
-     FROM "Customer" c WHERE c."storeId" = $store AND c."deletedAt" IS NULL`,
-    { store: store.id },
-  )) {
-    for (const [id, externalId, consent, group, tier] of batch) {
-      const i = locate(String(id));
-      if (i < 0) continue;
-      const guest = String(externalId).startsWith("guest:");
-      wooGuest[i] = guest ? 1 : 0;
-      hasAccount[i] = guest ? 0 : 1;
-      if (consent !== null && consent !== undefined) acceptsMarketing[i] = consent === true || consent === 1 ? 1 : 0;
-      shopifyGroup[i] = group === null || group === undefined ? null : String(group);
-      shopifyTier[i] = tier === null || tier === undefined ? null : String(tier);
-    }
+  const hasAccount = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const guest = table.externalIds[i]!.startsWith("guest:");
+    wooGuest[i] = guest ? 1 : 0;
+    hasAccount[i] = guest ? 0 : 1;
   }
 
   // Last run's journey stages: today's moves between them are segment movement for the journey (one sequential read).
@@ -288,65 +302,9 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
       if (i >= 0 && code >= 0) previousJourney[i] = code;
     }
   }
-
   mark("read_customers");
-  // Counted orders in customer and time order: the purchase history and the first order's source.
-  const orderCustomer = new Int32Column();
-  const orderDay = new Int32Column();
-  const orderAmount = new Float64Column();
-  const channel = new Uint8Array(n).fill(255);
-  const campaign = new Array<string | null>(n).fill(null);
-  const firstOrderValue = new Float64Array(n).fill(NaN);
-  const ownHosts = [store.domain];
-  // The stored sourceName is a channel on some platforms and a creation path on others (see PlatformDefinition).
-  const createdVia = platformDefinition(store.platform).orderSource === "created-via";
-  const orderBasket = new Map<string, number>();
-  const basketCustomer = new Int32Column();
-  const seen = new Map<string, Acquisition>();
-  let last = -1;
-  for await (const batch of reader.rows(
-    `SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor",
-            o."sourceName", o."landingSite", o."referringSite", o."attribution", o."id"
-     FROM "Order" o
-     WHERE ${countedOrderFilter(dialect)} AND o."customerId" IS NOT NULL
-     ORDER BY o."customerId", o."processedAt"`,
-    params,
-  )) {
-    for (const [customerId, rawDay, rawNet, sourceName, landingSite, referringSite, attribution, orderId] of batch) {
-      const i = locate(String(customerId));
-      if (i < 0) continue;
-      const net = Number(rawNet);
-      orderCustomer.push(i);
-      orderBasket.set(orderId as string, basketCustomer.length);
-      basketCustomer.push(i);
-      orderDay.push(Number(rawDay));
-      orderAmount.push(net);
-      if (i === last) continue;
-      last = i;
-      // Many first orders share their source (same landing page and referrer): classify each distinct one once.
-      const key = `${String(sourceName)}\u0000${String(landingSite)}\u0000${String(referringSite)}\u0000${String(attribution)}`;
-      let acquisition = seen.get(key);
-      if (acquisition === undefined) {
-        acquisition = classifyAcquisition(
-          {
-            sourceName: createdVia ? null : (sourceName as string | null),
-            createdVia: createdVia ? (sourceName as string | null) : null,
-            landingSite: landingSite as string | null,
-            referringSite: referringSite as string | null,
-            wooAttribution: parseAttribution(attribution),
-          },
-          { ownHosts },
-        );
-        if (seen.size >= 100_000) seen.clear();
-        seen.set(key, acquisition);
-      }
-      channel[i] = channelCode(acquisition.channel);
-      campaign[i] = acquisition.campaign;
-      firstOrderValue[i] = net;
-    }
-  }
-  mark("read_orders_and_channels");
-  const history = purchaseHistory(orderCustomer.view(), orderDay.view(), n, orderAmount.view());
+  const { baskets } = table;
+  const history = purchaseHistory(baskets.customer, baskets.day, n, baskets.amount);
   mark("purchase_history");
 
   // Guest orders without a customer record (Shopify guests): grouped by a keyed hash of the e-mail, in memory only.
@@ -390,20 +348,16 @@ async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
     previousJourney,
     hadJourney,
     history,
-    channel,
-    campaign,
-    firstOrderValue,
-    acceptsMarketing,
+    ...input.acquisition,
+    acceptsMarketing: table.facts.acceptsMarketing,
     hasAccount,
     wooGuest,
-    shopifyGroup,
-    shopifyTier,
+    shopifyGroup: table.facts.shopifyGroup,
+    shopifyTier: table.facts.shopifyTier,
     surveyAnswer,
     nps,
     guestKeys,
     guestAmounts: guestAmounts.view(),
-    orderBasket,
-    basketCustomer: basketCustomer.view(),
   };
 }
 
@@ -639,64 +593,15 @@ interface ProductResults {
   baskets: number;
 }
 
-async function products(
-  input: IntelligenceInput,
-  loaded: Loaded,
-  segmentIndex: Uint8Array,
-  steps: Steps,
-): Promise<ProductResults> {
+function products(input: IntelligenceInput, segmentIndex: Uint8Array, steps: Steps): ProductResults {
   const mark = marker(steps);
-  const { table, store } = input;
+  const { table } = input;
   const n = table.size;
-  const productIndex = new Map<string, number>();
-  const readIds: string[] = [];
-  const readTitles: string[] = [];
-  const titleFrom: string[] = [];
-  const lineBasket = new Int32Column();
-  const lineProduct = new Int32Column();
-  // The store's lines without a join: each line's order is looked up among the counted orders read before
-  // (lines of orders that do not count, or of guests, are not found and skipped).
-  for await (const batch of input.bulk.reader.rows(
-    // SQLite: a sequential scan of the table (`+` keeps the (storeId, productId) index out) reads the lines 3-4x
-    // faster than the index's random row lookups; PostgreSQL's planner picks its own.
-    `SELECT l."orderId", l."productId", l."title" FROM "OrderLine" l
-     WHERE ${input.dialect === "sqlite" ? "+" : ""}l."storeId" = $store AND l."productId" IS NOT NULL`,
-    { store: store.id },
-  )) {
-    for (const [orderId, productId, title] of batch) {
-      const basket = loaded.orderBasket.get(orderId as string);
-      if (basket === undefined) continue;
-      const key = String(productId);
-      const named = typeof title === "string" && title.length > 0 ? title.slice(0, 200) : `Product ${key}`;
-      let pIndex = productIndex.get(key);
-      if (pIndex === undefined) {
-        pIndex = readIds.length;
-        productIndex.set(key, pIndex);
-        readIds.push(key);
-        readTitles.push(named);
-        titleFrom.push(orderId as string);
-      } else if ((orderId as string) > titleFrom[pIndex]!) {
-        readTitles[pIndex] = named;
-        titleFrom[pIndex] = orderId as string;
-      }
-      lineBasket.push(basket);
-      lineProduct.push(pIndex);
-    }
-  }
-  // The lines come in no guaranteed order (PostgreSQL's physical order moves as rows are updated), and ties between
-  // products resolve to the lower index: number the products by id so the same history gives the same suggestions
-  // and pairs every night, and nothing is rewritten in the store for no change.
-  const byId = readIds.map((_, k) => k).sort((a, b) => (readIds[a]! < readIds[b]! ? -1 : 1));
-  const renumber = new Int32Array(readIds.length);
-  byId.forEach((read, k) => (renumber[read] = k));
-  const productLines = lineProduct.view();
-  for (let k = 0; k < productLines.length; k++) productLines[k] = renumber[productLines[k]!]!;
-  const productIds = byId.map((read) => readIds[read]!);
-  const titles = byId.map((read) => readTitles[read]!);
-  mark("read_lines");
+  const { lineBasket, lineProduct, productIds, titles, customer: basketCustomer } = table.baskets;
+  mark("read_lines"); // the lines came with the orders in the one read: nothing to read here
   const P = productIds.length;
-  const baskets = basketsFromLines(lineBasket.view(), lineProduct.view(), loaded.basketCustomer.length, P);
-  const histories = customerHistories(baskets, loaded.basketCustomer, n);
+  const baskets = basketsFromLines(lineBasket, lineProduct, basketCustomer.length, P);
+  const histories = customerHistories(baskets, basketCustomer, n);
   mark("baskets");
   const orderPairs = findCompanions(baskets, { topK: 20 });
   const historyPairs = findCompanions(histories, { topK: 20 });
@@ -909,10 +814,9 @@ async function runPhases(
     });
     const product = await timed(
       "products",
-      () => products(input, loaded, summaries.segmentIndex, steps),
+      () => products(input, summaries.segmentIndex, steps),
       (r) => r.productIds.length,
     );
-    loaded.orderBasket.clear(); // the largest structure of the phase; not needed for the writes
     await timed(
       "intelligence-write",
       () => write(input, loaded, summaries, product),

@@ -16,7 +16,7 @@ import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
 import { parseThresholds } from "../../domain/settings";
-import { runIntelligence } from "./intelligence.server";
+import { acquisitionCollector, runIntelligence } from "./intelligence.server";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -111,6 +111,8 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     const referenceDay = toEpochDay(new Date(now.getTime() + offset * 60_000))!;
     const localDay = localParts(now, store.timezone).day;
 
+    // The first orders' channels are classified during the one read of the orders, for the intelligence phases.
+    const acquisition = acquisitionCollector(store);
     const table = await timed(
       "aggregate",
       () =>
@@ -121,6 +123,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           reference: now,
           utcOffsetMinutes: offset,
           sampleSize: BACKTEST_SAMPLE,
+          firstOrders: acquisition,
         }),
       (t) => t.size,
     );
@@ -151,6 +154,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         ...deps,
         store,
         table,
+        acquisition: acquisition.result(),
         scores,
         referenceDay,
         reference: now,

@@ -224,4 +224,96 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     expect(run.state).toBe("skipped");
     await database.db.store.update({ where: { id: storeId }, data: { status: "installed" } });
   });
+
+  it("reads each counted order once as a basket with its lines, also two orders of one customer at the same instant", async () => {
+    // A second order at exactly the instant of an existing one, both with two product lines: the one read must not
+    // merge or split them (the lines of an order come together whatever the ties).
+    const existing = await database.db.order.findFirstOrThrow({
+      where: {
+        storeId,
+        customerId: { not: null },
+        countsForValue: true,
+        netMinor: { gt: 0 },
+        processedAt: { lte: NOW },
+      },
+      include: { lines: true },
+    });
+    await database.db.order.create({
+      data: {
+        storeId,
+        externalId: "same-instant",
+        customerId: existing.customerId,
+        currency: existing.currency,
+        grossMinor: 1500n,
+        netMinor: 1500n,
+        processedAt: existing.processedAt,
+        platformCreatedAt: existing.processedAt,
+        platformUpdatedAt: existing.processedAt,
+        lines: {
+          create: ["p-one", "p-two"].map((productId, k) => ({
+            storeId,
+            externalId: `same-instant-${k}`,
+            productId,
+            title: productId,
+            quantity: 1,
+            priceMinor: 750n,
+          })),
+        },
+      },
+    });
+    if (existing.lines.filter((l) => l.productId !== null).length < 2)
+      await database.db.orderLine.createMany({
+        data: ["p-three", "p-four"].map((productId, k) => ({
+          storeId,
+          orderId: existing.id,
+          externalId: `added-${k}`,
+          productId,
+          title: productId,
+          quantity: 1,
+          priceMinor: 100n,
+        })),
+      });
+    const offset = utcOffsetMinutes(NOW, timezone);
+    const table = await aggregateCustomers(bulk.reader, {
+      dialect: kind,
+      storeId,
+      timeZone: timezone,
+      reference: NOW,
+      utcOffsetMinutes: offset,
+    });
+    const counted = {
+      storeId,
+      customerId: { not: null },
+      deletedAt: null,
+      countsForValue: true,
+      processedAt: { lte: NOW },
+      OR: [{ netMinor: { gt: 0 } }, { grossMinor: 0n }],
+    };
+    const { baskets } = table;
+    // One basket per counted order, and every product line of a counted order attached to one.
+    expect(baskets.customer.length).toBe(await database.db.order.count({ where: counted }));
+    expect(table.orders.reduce((a, b) => a + b, 0)).toBe(baskets.customer.length);
+    expect(baskets.lineBasket.length).toBe(
+      await database.db.orderLine.count({ where: { productId: { not: null }, order: counted } }),
+    );
+    // The customer with the two same-instant orders: their baskets hold exactly their orders' lines.
+    const i = table.ids.indexOf(existing.customerId!);
+    const stored = await database.db.order.findMany({
+      where: { ...counted, customerId: existing.customerId },
+      include: { lines: { where: { productId: { not: null } } } },
+    });
+    const linesPerBasket = new Map<number, string[]>();
+    for (let k = 0; k < baskets.lineBasket.length; k++) {
+      const b = baskets.lineBasket[k]!;
+      if (baskets.customer[b] !== i) continue;
+      linesPerBasket.set(b, [...(linesPerBasket.get(b) ?? []), baskets.productIds[baskets.lineProduct[k]!]!]);
+    }
+    const ofCustomer = baskets.customer.filter((c) => c === i).length;
+    expect(ofCustomer).toBe(stored.length);
+    const sorted = (lists: string[][]) => lists.map((l) => [...l].sort().join(",")).sort();
+    expect(sorted([...linesPerBasket.values()])).toEqual(
+      sorted(stored.map((o) => o.lines.map((l) => l.productId!)).filter((l) => l.length > 0)),
+    );
+    expect(table.orders[i]).toBe(stored.length);
+  });
 });
