@@ -6,7 +6,7 @@ import { appendFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler as createRemixHandler, type ServerBuild } from "@remix-run/node";
 import { CLIENT_ADDRESS_HEADER, refuseEarly } from "./app/security/request-guard.server.ts";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -105,6 +105,11 @@ app.use((error: unknown, _req: express.Request, res: express.Response, next: exp
   res.status(clientError ? status : 500).set({ "content-type": "text/plain; charset=utf-8" });
   res.end(clientError ? "Bad request" : "Internal error");
 });
+
+// Ready before listening (decision 154): the services started and the request path run once in-process, so the
+// first deliveries a (re)started process accepts do not pay for its start-up. A health check sees it only then.
+await (build.entry.module as { warmUp?: () => Promise<void> }).warmUp?.();
+await createRemixHandler(build, process.env.NODE_ENV)(new Request(`${appUrl}/health`));
 
 const server = app.listen(port, host, () => {
   console.log(JSON.stringify({ level: "info", msg: "Ciclo listening", url: `http://${host}:${port}` }));

@@ -65,3 +65,16 @@ export function handleError(error: unknown, { request }: LoaderFunctionArgs | Ac
 // (webhook inbox, jobs, every platform's reconciliation schedule and resumed imports) once, here.
 services();
 if (config().inProcessWorkers) startDataRequestRetention(services().db);
+
+/**
+ * The server listens only once this resolves (server.ts): the database tuned, background work resumed, and the
+ * request path's first reads done. A process restarted after a crash then meets Shopify's retried deliveries warm
+ * instead of answering its first burst while it still starts up.
+ */
+export async function warmUp(): Promise<void> {
+  // A failed start is logged where it happens (services()) and the process serves anyway, as it always has.
+  await services().ready.catch(() => {});
+  await services()
+    .inbox.preloadStores()
+    .catch((error: unknown) => logger.warn("store ids not preloaded", { error: String(error) }));
+}

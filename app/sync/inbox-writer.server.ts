@@ -27,19 +27,33 @@ export function createInboxWriter(db: Db, databaseUrl: string): InboxWriter {
   return isPostgresUrl(databaseUrl) ? new PrismaInboxWriter(db) : new SqliteInboxWriter(databaseUrl);
 }
 
+/** One order for every batch of every process (any order would do, as long as it is the same). */
+function compareKeys(a: ReceiptRow, b: ReceiptRow): number {
+  if (a.storeId !== b.storeId) return a.storeId < b.storeId ? -1 : 1;
+  if (a.dedupeKey !== b.dedupeKey) return a.dedupeKey < b.dedupeKey ? -1 : 1;
+  return 0; // the same delivery twice in one batch: the sort is stable, the first one stays first
+}
+
 class PrismaInboxWriter implements InboxWriter {
   constructor(private readonly db: Db) {}
 
   async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
+    // In key order: batches overlap (each is a round trip away), and a delivery sent twice can be in two of them.
+    // An insert that meets another transaction's uncommitted row of the same key waits for it; two batches taking
+    // the same keys in opposite orders waited for each other (PostgreSQL: "deadlock detected", the webhook a 500).
+    const order = rows.map((_, i) => i).sort((a, b) => compareKeys(rows[a]!, rows[b]!));
     const counts = await this.db.$transaction(
-      rows.map(
-        (r) => this.db.$executeRaw`
+      order.map((i) => {
+        const r = rows[i]!;
+        return this.db.$executeRaw`
           INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
           VALUES (${randomUUID()}, ${r.storeId}, ${r.dedupeKey}, ${r.topic}, ${r.payload}, 'pending', 0, ${r.triggeredAt}, ${now})
-          ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`,
-      ),
+          ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`;
+      }),
     );
-    return counts.map((c) => c === 1);
+    const fresh = new Array<boolean>(rows.length);
+    order.forEach((i, k) => (fresh[i] = counts[k] === 1));
+    return fresh;
   }
 
   close() {}

@@ -54,6 +54,15 @@ export class WebhookInbox {
     });
   }
 
+  /**
+   * Caches every known store's id before the process takes traffic: a restarted process meets a burst of
+   * retried deliveries, and without this each store's first one waits for a database read on a cold client.
+   */
+  async preloadStores(): Promise<void> {
+    const stores = await this.db.store.findMany({ select: { id: true, platform: true, domain: true } });
+    for (const store of stores) this.stores.set(`${store.platform}:${store.domain}`, store.id);
+  }
+
   /** Forget cached store ids (after install, uninstall or shop/redact). */
   forgetStore(platform: Platform, shopDomain: string): void {
     this.stores.delete(`${platform}:${shopDomain}`);

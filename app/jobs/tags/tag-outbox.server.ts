@@ -80,6 +80,9 @@ interface PageItem {
   confirmed: string[];
 }
 
+/** Rows of a page parsed between two turns for requests (see readPage). */
+const READ_SLICE_ROWS = 100;
+
 // Keyset pagination on (storeId, state, id): each page is an index range, whatever the outbox's size.
 const PAGE_SQL = `
   SELECT o."id", o."customerId", o."customerExternalId", o."add", o."remove", o."metafields", l."tags" AS "confirmed"
@@ -165,14 +168,15 @@ export class TagOutbox {
   }
 
   /**
-   * One page of pending items, read through the bulk reader 500 rows at a time: the push runs on the request
+   * One page of pending items, read through the bulk reader 100 rows at a time: the push runs on the request
    * thread, and parsing a whole 25,000-row page in one go (Prisma's row mapping, then the JSON) held it for several
-   * hundred milliseconds.
+   * hundred milliseconds; at 500 rows a turn the push's first pages still kept webhooks waiting ~1 s in bench:soak
+   * (a webhook needs several turns, and each turn was a 500-row slice plus the collector).
    */
   private async readPage(storeId: string, after: string): Promise<PageItem[]> {
     const items: PageItem[] = [];
     const params = { store: storeId, after, limit: this.pageSize };
-    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, 500)) {
+    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, READ_SLICE_ROWS)) {
       for (const [id, customerId, customerExternalId, add, remove, metafields, confirmed] of batch)
         items.push({
           id: String(id),

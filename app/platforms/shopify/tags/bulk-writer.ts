@@ -10,6 +10,7 @@ import { parseResultLine, responseLines } from "./bulk-results";
 import { YIELD_EVERY, yieldToRequests } from "../../../jobs/yield-to-requests";
 import { BULK_DOCUMENTS, buildBulkVariables, type BulkVariablesFile } from "./bulk-variables";
 import type { CostPacer } from "./cost-pacer";
+import { multipartBody } from "./multipart-body";
 import { BULK_MUTATION_RUN, BULK_MUTATION_STATUS, STAGED_UPLOADS_CREATE } from "./documents";
 import { MUTATION_COST } from "./direct-writer";
 import { defaultSleep, pacedRequest, ShopifyWriteError, type RetryPolicy } from "./paced-request";
@@ -157,12 +158,22 @@ async function stageUploads(
   return payload.stagedTargets;
 }
 
-/** multipart/form-data POST: every target parameter as a field, then the file (storage services want it last). */
+/**
+ * multipart/form-data POST: every target parameter as a field, then the file (storage services want it last).
+ * The body is put together from the file's encoded slices (a copy of bytes) rather than through FormData and a
+ * Blob of one string, which encoded the whole ~8 MB file in one synchronous step on the request thread.
+ */
 async function upload(target: StagedTarget, file: BulkVariablesFile, options: BulkWriteOptions): Promise<void> {
-  const form = new FormData();
-  for (const p of target.parameters) form.append(p.name, p.value);
-  form.append("file", new Blob([file.jsonl], { type: "text/jsonl" }), `ciclo-${file.kind}.jsonl`);
-  const response = await (options.fetch ?? fetch)(target.url, { method: "POST", body: form });
+  const { contentType, body } = multipartBody(target.parameters, {
+    filename: `ciclo-${file.kind}.jsonl`,
+    type: "text/jsonl",
+    bytes: file.jsonl,
+  });
+  const response = await (options.fetch ?? fetch)(target.url, {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body,
+  });
   if (!response.ok)
     throw new ShopifyWriteError(`staged upload failed: HTTP ${response.status} ${await response.text()}`);
 }
