@@ -800,8 +800,10 @@ async function write(
   loaded: Loaded,
   summaries: Summaries,
   product: ProductResults | null,
+  steps: Steps,
 ): Promise<number> {
   const { db, bulk, table, store, computedAt } = input;
+  const mark = marker(steps);
   const options = {
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
@@ -833,6 +835,7 @@ async function write(
     }
   }
   written += await bulk.write(options, rows);
+  mark("write_insights");
   const stale = await db.customerInsight.findMany({
     where: { storeId: store.id, computedAt: { lt: computedAt } },
     select: { id: true },
@@ -842,6 +845,7 @@ async function write(
       "CustomerInsight",
       stale.map((r) => r.id),
     );
+  mark("delete_stale_insights");
   const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
   for (const [kind, data] of Object.entries(kinds)) {
     const json = toJson(data);
@@ -869,6 +873,7 @@ async function write(
     create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
     update: { data: moves, computedAt },
   });
+  mark("write_store_insights");
   return written;
 }
 
@@ -915,7 +920,7 @@ async function runPhases(
     loaded.orderBasket.clear(); // the largest structure of the phase; not needed for the writes
     await timed(
       "intelligence-write",
-      () => write(input, loaded, summaries, product),
+      () => write(input, loaded, summaries, product, steps),
       (k) => k,
     );
     let suggestions = 0;

@@ -11,6 +11,7 @@ import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
+import { timeStep, type Steps } from "../step-timer";
 
 export interface TagPlanInput {
   ids: string[];
@@ -107,9 +108,12 @@ export async function planTagChanges(
   runId: string,
   input: TagPlanInput,
   settings: TagSettings,
-): Promise<{ changed: number; unchanged: number }> {
-  const confirmed = await loadConfirmedLabels(bulk.reader, storeId);
-  await clearOutbox(bulk, storeId);
+): Promise<{ changed: number; unchanged: number; steps: Steps }> {
+  const steps: Steps = {};
+  const started = performance.now();
+  const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId));
+  await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
+  const planning = performance.now();
   const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
   let items: unknown[][] = [];
   let changed = 0;
@@ -154,10 +158,15 @@ export async function planTagChanges(
     ]);
     changed++;
     if (items.length === 20_000) {
-      await bulk.write(options, items); // written as produced: a million items would hold ~300 MB
+      const chunk = items;
+      // Written as produced: a million items would hold ~300 MB.
+      await timeStep(steps, "write_outbox", () => bulk.write(options, chunk));
       items = [];
     }
   }
-  await bulk.write(options, items);
-  return { changed, unchanged };
+  await timeStep(steps, "write_outbox", () => bulk.write(options, items));
+  // Everything between the writes: building each customer's desired tags and diffing them.
+  steps.plan = Math.round(performance.now() - planning) - steps.write_outbox!;
+  steps.total = Math.round(performance.now() - started);
+  return { changed, unchanged, steps };
 }
