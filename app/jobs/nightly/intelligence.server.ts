@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { platformDefinition } from "../../platforms/registry.server";
@@ -810,8 +811,8 @@ async function write(
     conflict: ["storeId", "customerId"],
     generateIds: true,
   };
+  const insights = overlappedWrite(bulk, options);
   let rows: unknown[][] = [];
-  let written = 0;
   for (let i = 0; i < table.size; i++) {
     const stage = summaries.customerJourney[i]!;
     const code = loaded.channel[i]!;
@@ -830,11 +831,12 @@ async function write(
       because >= 0 && product ? product.titles[because]! : null,
     ]);
     if (rows.length === 20_000) {
-      written += await bulk.write(options, rows);
+      await insights.push(rows);
       rows = [];
     }
   }
-  written += await bulk.write(options, rows);
+  await insights.push(rows);
+  const written = await insights.done();
   mark("write_insights");
   const stale = await db.customerInsight.findMany({
     where: { storeId: store.id, computedAt: { lt: computedAt } },

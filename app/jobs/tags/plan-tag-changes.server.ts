@@ -12,6 +12,7 @@ import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
 import { timeStep, type Steps } from "../step-timer";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 
 export interface TagPlanInput {
   ids: string[];
@@ -114,7 +115,7 @@ export async function planTagChanges(
   const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId));
   await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
   const planning = performance.now();
-  const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
+  const outbox = overlappedWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true });
   let items: unknown[][] = [];
   let changed = 0;
   const now = new Date();
@@ -158,15 +159,15 @@ export async function planTagChanges(
     ]);
     changed++;
     if (items.length === 20_000) {
-      const chunk = items;
       // Written as produced: a million items would hold ~300 MB.
-      await timeStep(steps, "write_outbox", () => bulk.write(options, chunk));
+      await outbox.push(items);
       items = [];
     }
   }
-  await timeStep(steps, "write_outbox", () => bulk.write(options, items));
-  // Everything between the writes: building each customer's desired tags and diffing them.
-  steps.plan = Math.round(performance.now() - planning) - steps.write_outbox!;
+  await outbox.push(items);
+  await outbox.done();
+  // Building each customer's desired tags, diffing them and writing the differences (overlapped).
+  steps.plan_and_write = Math.round(performance.now() - planning);
   steps.total = Math.round(performance.now() - started);
   return { changed, unchanged, steps };
 }
