@@ -132,6 +132,9 @@ console.log(
     intelligence_added: round(intelligenceS / (recomputeS - intelligenceS), 3),
     // Where the intelligence phases spend their time (milliseconds per step, from the run's counts).
     intelligence_steps: JSON.parse(run.counts).intelligence?.steps ?? null,
+    // Where the writing phases spend their time (milliseconds per write, from the run's counts).
+    persist_steps: JSON.parse(run.counts).persistSteps ?? null,
+    tag_diff_steps: JSON.parse(run.counts).tagDiffSteps ?? null,
     peak_rss_mb: Math.round(recompute.peakRssBytes / 1_048_576),
     tag_changes: tagChanges,
     tags_applied: pushed.applied,
@@ -143,6 +146,9 @@ console.log(
     // The rerun rewrites every customer's rows over the stored ones (upserts rather than inserts).
     second_run_s: round(secondRecompute.seconds, 2),
     second_run_phases: JSON.parse(second.phases),
+    second_run_persist_steps: JSON.parse(second.counts).persistSteps ?? null,
+    second_run_tag_diff_steps: JSON.parse(second.counts).tagDiffSteps ?? null,
+    second_run_intelligence_steps: JSON.parse(second.counts).intelligence?.steps ?? null,
     second_run_tag_changes: JSON.parse(second.counts).tagChanges,
     second_run_api_calls: secondCalls,
   }),

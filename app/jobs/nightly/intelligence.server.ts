@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 import { isTrue, sqliteOffset, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { platformDefinition } from "../../platforms/registry.server";
@@ -705,16 +706,18 @@ async function write(
   loaded: Loaded,
   summaries: Summaries,
   product: ProductResults | null,
+  steps: Steps,
 ): Promise<number> {
   const { db, bulk, table, store, computedAt } = input;
+  const mark = marker(steps);
   const options = {
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
     conflict: ["storeId", "customerId"],
     generateIds: true,
   };
+  const insights = overlappedWrite(bulk, options);
   let rows: unknown[][] = [];
-  let written = 0;
   for (let i = 0; i < table.size; i++) {
     const stage = summaries.customerJourney[i]!;
     const code = loaded.channel[i]!;
@@ -733,11 +736,13 @@ async function write(
       because >= 0 && product ? product.titles[because]! : null,
     ]);
     if (rows.length === 20_000) {
-      written += await bulk.write(options, rows);
+      await insights.push(rows);
       rows = [];
     }
   }
-  written += await bulk.write(options, rows);
+  await insights.push(rows);
+  const written = await insights.done();
+  mark("write_insights");
   const stale = await db.customerInsight.findMany({
     where: { storeId: store.id, computedAt: { lt: computedAt } },
     select: { id: true },
@@ -747,6 +752,7 @@ async function write(
       "CustomerInsight",
       stale.map((r) => r.id),
     );
+  mark("delete_stale_insights");
   const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
   for (const [kind, data] of Object.entries(kinds)) {
     const json = toJson(data);
@@ -774,6 +780,7 @@ async function write(
     create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
     update: { data: moves, computedAt },
   });
+  mark("write_store_insights");
   return written;
 }
 
@@ -819,7 +826,7 @@ async function runPhases(
     );
     await timed(
       "intelligence-write",
-      () => write(input, loaded, summaries, product),
+      () => write(input, loaded, summaries, product, steps),
       (k) => k,
     );
     let suggestions = 0;

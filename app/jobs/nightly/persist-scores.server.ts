@@ -8,6 +8,8 @@ import type { CustomerTable } from "./aggregate.server";
 import type { ScoreTable } from "./score-customers";
 import { persistSegmentations, segmentationInput } from "../segmentations/persist-segmentations.server";
 import { SEGMENTATIONS, type Segmentation } from "../../domain/segmentations";
+import { timeStep, type Steps } from "../step-timer";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 
 const MS_PER_DAY = 86_400_000;
 // One Date per calendar day (a million rows carry a few thousand distinct days).
@@ -30,6 +32,8 @@ export interface PersistResult {
   scores: number;
   transitions: number;
   segments: number;
+  /** Milliseconds per write of the phase (where persist's time goes). */
+  steps: Steps;
 }
 
 const SCORE_COLUMNS: Column[] = [
@@ -82,6 +86,7 @@ export async function persistScores(
   options: { recordTransitions?: boolean; segmentations?: readonly Segmentation[] } = {},
 ): Promise<PersistResult> {
   const recordTransitions = options.recordTransitions ?? true;
+  const steps: Steps = {};
   const p = scores.predicted;
   // Rows are built and written a chunk at a time: a million rows of 23 values would otherwise hold ~600 MB.
   const CHUNK = 20_000;
@@ -91,6 +96,8 @@ export async function persistScores(
     conflict: ["storeId", "customerId"],
     generateIds: true,
   };
+  const scoresStarted = performance.now();
+  const scoreWrite = overlappedWrite(bulk, scoreOptions);
   let rows: unknown[][] = [];
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
   const transitions: unknown[][] = [];
@@ -130,7 +137,7 @@ export async function persistScores(
       predicted ? p.clvPercentile[i]! : null,
     ]);
     if (rows.length === CHUNK) {
-      await bulk.write(scoreOptions, rows);
+      await scoreWrite.push(rows);
       rows = [];
     }
     const seg = snapshot.get(scores.segment[i]!) ?? { customers: 0, revenue: 0, clv: 0 };
@@ -158,36 +165,47 @@ export async function persistScores(
   }
 
   // Each customer's row is replaced in place; rows of customers no longer present are removed afterwards.
-  await bulk.write(scoreOptions, rows);
+  await scoreWrite.push(rows);
+  await scoreWrite.done();
+  // Building the rows and writing them overlap: one step.
+  steps.scores = Math.round(performance.now() - scoresStarted);
   // Found with a read (no lock held while scanning), deleted in short chunks.
-  const stale = await db.customerScore.findMany({
-    where: { storeId, computedAt: { lt: computedAt } },
-    select: { id: true },
+  await timeStep(steps, "delete_stale_scores", async () => {
+    const stale = await db.customerScore.findMany({
+      where: { storeId, computedAt: { lt: computedAt } },
+      select: { id: true },
+    });
+    if (stale.length)
+      await bulk.deleteIds(
+        "CustomerScore",
+        stale.map((r) => r.id),
+      );
   });
-  if (stale.length)
-    await bulk.deleteIds(
-      "CustomerScore",
-      stale.map((r) => r.id),
-    );
   // Every registered segmentation's assignment per customer (the admin's segment pages read these).
   const segmentations = options.segmentations ?? SEGMENTATIONS;
   if (segmentations.length)
-    await persistSegmentations(bulk, storeId, table.ids, segmentationInput(table, scores), computedAt, segmentations);
-  await bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions);
+    await timeStep(steps, "write_segmentations", () =>
+      persistSegmentations(bulk, storeId, table.ids, segmentationInput(table, scores), computedAt, segmentations),
+    );
+  await timeStep(steps, "write_transitions", () =>
+    bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions),
+  );
   // A rerun on the same day replaces that day's snapshot; transitions accumulate (each run records the changes
   // since the previous run).
-  await db.$transaction([
-    db.segmentSnapshot.deleteMany({ where: { storeId, day: localDay } }),
-    db.segmentSnapshot.createMany({
-      data: [...snapshot].map(([segment, s]) => ({
-        storeId,
-        day: localDay,
-        segment,
-        customers: s.customers,
-        revenueMinor: big(s.revenue),
-        avgClvMinor: big(s.clv / Math.max(1, s.customers)),
-      })),
-    }),
-  ]);
-  return { scores: table.size, transitions: transitions.length, segments: snapshot.size };
+  await timeStep(steps, "write_snapshot", () =>
+    db.$transaction([
+      db.segmentSnapshot.deleteMany({ where: { storeId, day: localDay } }),
+      db.segmentSnapshot.createMany({
+        data: [...snapshot].map(([segment, s]) => ({
+          storeId,
+          day: localDay,
+          segment,
+          customers: s.customers,
+          revenueMinor: big(s.revenue),
+          avgClvMinor: big(s.clv / Math.max(1, s.customers)),
+        })),
+      }),
+    ]),
+  );
+  return { scores: table.size, transitions: transitions.length, segments: snapshot.size, steps };
 }

@@ -218,6 +218,9 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       baseline: !recordTransitions,
       tagChanges: plan.changed,
       tagUnchanged: plan.unchanged,
+      // Where the writing phases spend their time (milliseconds per write).
+      persistSteps: persisted.steps,
+      tagDiffSteps: plan.steps,
       rfGrid: rfGrid(table, scores),
       // What the overview shows, computed here from memory instead of by sorting the stored scores.
       clvHistogram: clvHistogram(table, scores),

@@ -6,6 +6,7 @@
  * customers gone and of segmentations no longer registered are removed afterwards.
  */
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 import { SEGMENTATIONS, type Segmentation, type SegmentationInput } from "../../domain/segmentations";
 import type { CustomerTable } from "../nightly/aggregate.server";
 import type { ScoreTable } from "../nightly/score-customers";
@@ -68,8 +69,8 @@ export async function persistSegmentations(
   const CHUNK = 20_000;
   const known = segmentations.map((s) => new Set(s.segments.map((d) => d.key)));
   const counts = segmentations.map(() => new Map<string, number>());
+  const write = overlappedWrite(bulk, WRITE);
   let rows: unknown[][] = [];
-  let written = 0;
   for (let i = 0; i < input.size; i++) {
     for (let s = 0; s < segmentations.length; s++) {
       const segmentation = segmentations[s]!;
@@ -81,11 +82,12 @@ export async function persistSegmentations(
       rows.push([storeId, segmentation.id, ids[i]!, key, null, computedAt, computedAt]);
     }
     if (rows.length >= CHUNK) {
-      written += await bulk.write(WRITE, rows);
+      await write.push(rows);
       rows = [];
     }
   }
-  written += await bulk.write(WRITE, rows);
+  await write.push(rows);
+  const written = await write.done();
   // Rows of customers no longer scored (the score table was just rewritten: its rows are this run's customers) and
   // of segmentations no longer registered: found with one read, deleted in short statements (dropping a
   // segmentation leaves a row per customer).

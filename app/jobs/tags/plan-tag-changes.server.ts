@@ -11,6 +11,8 @@ import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
+import { timeStep, type Steps } from "../step-timer";
+import { overlappedWrite } from "../../db/overlapped-write.server";
 
 export interface TagPlanInput {
   ids: string[];
@@ -107,10 +109,13 @@ export async function planTagChanges(
   runId: string,
   input: TagPlanInput,
   settings: TagSettings,
-): Promise<{ changed: number; unchanged: number }> {
-  const confirmed = await loadConfirmedLabels(bulk.reader, storeId);
-  await clearOutbox(bulk, storeId);
-  const options = { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true };
+): Promise<{ changed: number; unchanged: number; steps: Steps }> {
+  const steps: Steps = {};
+  const started = performance.now();
+  const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId));
+  await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
+  const planning = performance.now();
+  const outbox = overlappedWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true });
   let items: unknown[][] = [];
   let changed = 0;
   const now = new Date();
@@ -154,10 +159,15 @@ export async function planTagChanges(
     ]);
     changed++;
     if (items.length === 20_000) {
-      await bulk.write(options, items); // written as produced: a million items would hold ~300 MB
+      // Written as produced: a million items would hold ~300 MB.
+      await outbox.push(items);
       items = [];
     }
   }
-  await bulk.write(options, items);
-  return { changed, unchanged };
+  await outbox.push(items);
+  await outbox.done();
+  // Building each customer's desired tags, diffing them and writing the differences (overlapped).
+  steps.plan_and_write = Math.round(performance.now() - planning);
+  steps.total = Math.round(performance.now() - started);
+  return { changed, unchanged, steps };
 }

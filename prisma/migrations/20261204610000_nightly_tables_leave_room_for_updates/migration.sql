@@ -1,0 +1,1 @@
+-- PostgreSQL only (a table storage setting SQLite does not have): see prisma/postgres/migrations, same name.
