@@ -8,6 +8,8 @@ import { build } from "esbuild";
 await build({
   entryPoints: {
     "recompute-worker": "app/jobs/nightly/recompute-worker.ts",
+    // Loaded by the entry above once its thread runs at the lower priority.
+    "recompute-worker-run": "app/jobs/nightly/recompute-worker-run.ts",
     "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
   },
   outdir: "build/server",
