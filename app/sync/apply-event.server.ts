@@ -3,11 +3,17 @@
  * writeOrders in batches (see inbox-processor); everything else is handled here.
  */
 import type { Db } from "../db.server";
-import type { StoreCustomer, StoreEvent, StoreOrder } from "../domain/types";
-import { redactionHashes } from "./redaction-hash.server";
+import type { StoreEvent, StoreOrder } from "../domain/types";
 import { redactCustomer } from "./redaction.server";
 import { purgeExpiredDataRequests } from "../read-models/data-requests.server";
-import { newId, upsertCustomersTx, writeOrders, writeOrdersTx, writeRefund } from "./order-writer.server";
+import {
+  newId,
+  redactedCustomerIds,
+  storeCustomers,
+  writeOrders,
+  writeOrdersTx,
+  writeRefund,
+} from "./order-writer.server";
 import { logger } from "../logger.server";
 
 export interface ApplyContext {
@@ -80,38 +86,13 @@ export async function applyStoreEvent(ctx: ApplyContext, event: StoreEvent): Pro
 }
 
 /**
- * Upserts customers read from the platform in one transaction (one read of the redaction list, one insert for the
- * new ones), leaving out any customer who was redacted: a redacted customer stays redacted.
- */
-export async function storeCustomers(db: Db, storeId: string, customers: StoreCustomer[]): Promise<number> {
-  if (customers.length === 0) return 0;
-  return db.$transaction(async (tx) => {
-    const hashes = new Map(customers.map((c) => [c.externalId, redactionHashes(storeId, c.externalId)]));
-    const redacted = new Set(
-      (
-        await tx.redactedCustomer.findMany({
-          where: { storeId, idHash: { in: [...hashes.values()].flat() } },
-          select: { idHash: true },
-        })
-      ).map((r) => r.idHash),
-    );
-    const kept = customers.filter((c) => !hashes.get(c.externalId)!.some((h) => redacted.has(h)));
-    if (kept.length > 0) await upsertCustomersTx(tx, storeId, kept);
-    return kept.length;
-  });
-}
-
-/**
  * A consent change on its own. It may arrive before the customer's own create (deliveries are unordered): then a
  * row with just the id and the consent is kept, and the customer's details fill it when they arrive (the customer
  * writer leaves consent alone when its payload has none).
  */
 async function storeConsent(db: Db, storeId: string, externalId: string, acceptsMarketing: boolean): Promise<void> {
   await db.$transaction(async (tx) => {
-    const redacted = await tx.redactedCustomer.findFirst({
-      where: { storeId, idHash: { in: redactionHashes(storeId, externalId) } },
-    });
-    if (redacted) return;
+    if ((await redactedCustomerIds(tx, storeId, [externalId])).size > 0) return;
     const held = await tx.customer.findUnique({
       where: { storeId_externalId: { storeId, externalId } },
       select: { id: true, deletedAt: true },

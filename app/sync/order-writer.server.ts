@@ -146,6 +146,24 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
   return { written: fresh.length, skippedStale };
 }
 
+/**
+ * Upserts customers read from the platform in one transaction (one read of the redaction list, one insert for the
+ * new ones), leaving out any customer who was redacted: a redacted customer is never re-created.
+ */
+export async function storeCustomers(db: Db, storeId: string, customers: StoreCustomer[]): Promise<number> {
+  if (customers.length === 0) return 0;
+  return db.$transaction(async (tx) => {
+    const redacted = await redactedCustomerIds(
+      tx,
+      storeId,
+      customers.map((c) => c.externalId),
+    );
+    const kept = customers.filter((c) => !redacted.has(c.externalId));
+    if (kept.length > 0) await upsertCustomersTx(tx, storeId, kept);
+    return kept.length;
+  });
+}
+
 /** Upserts customers (newest `updated_at` wins) and returns externalId -> row id for all of them. */
 export async function upsertCustomersTx(tx: Tx, storeId: string, input: StoreCustomer[]): Promise<Map<string, string>> {
   const newest = new Map<string, StoreCustomer>();
@@ -305,7 +323,8 @@ export async function renetOrderTx(tx: Tx, storeId: string, orderExternalId: str
   });
 }
 
-async function redactedCustomerIds(tx: Tx, storeId: string, customerIds: string[]): Promise<Set<string>> {
+/** The platform ids among `customerIds` whose customers were redacted in this store. */
+export async function redactedCustomerIds(tx: Tx, storeId: string, customerIds: string[]): Promise<Set<string>> {
   if (customerIds.length === 0) return new Set();
   const byHash = new Map(customerIds.flatMap((id) => redactionHashes(storeId, id).map((hash) => [hash, id] as const)));
   const rows = await tx.redactedCustomer.findMany({

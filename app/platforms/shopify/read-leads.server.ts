@@ -8,7 +8,7 @@
  * page at a time through the webhook path's customer writer (a redacted customer stays redacted).
  */
 import type { Db } from "../../db.server";
-import { storeCustomers } from "../../sync/apply-event.server";
+import { storeCustomers } from "../../sync/order-writer.server";
 import type { AdminGraphql } from "./admin-graphql.server";
 import { forDataAccess, RECONCILE_CUSTOMERS, type DataAccess } from "./graphql";
 import { mapGraphqlCustomer } from "./map-bulk";

@@ -9,7 +9,6 @@
  */
 import type { BackfillRun, Store } from "@prisma/client";
 import type { Db } from "../../db.server";
-import type { StoreCustomer } from "../../domain/types";
 import { logger } from "../../logger.server";
 import {
   OVERLAP_MS,
@@ -23,8 +22,7 @@ import {
   type WooOrderPage,
 } from "./index";
 import type { SecretBox } from "../../security/secret-box.server";
-import { upsertCustomersTx, writeOrders } from "../../sync/order-writer.server";
-import { redactionHashes } from "../../sync/redaction-hash.server";
+import { storeCustomers, writeOrders } from "../../sync/order-writer.server";
 import { restoreOrders } from "../../sync/apply-event.server";
 import { wooClientForStore, wooDeliveryUrl, wooGuestKey, type WooClientTuning } from "./store-keys.server";
 
@@ -185,22 +183,7 @@ export class WooSyncRunner {
   }
 
   private async syncCustomers(client: WooClient, storeId: string): Promise<void> {
-    for await (const page of syncWooCustomers(client)) {
-      if (page.customers.length === 0) continue;
-      await this.deps.db.$transaction(async (tx) => {
-        // Customers erased under GDPR are never re-created (as in the webhook path).
-        const hashes = page.customers.map((c) => redactionHashes(storeId, c.externalId));
-        const redacted = new Set(
-          (
-            await tx.redactedCustomer.findMany({
-              where: { storeId, idHash: { in: hashes.flat() } },
-              select: { idHash: true },
-            })
-          ).map((r) => r.idHash),
-        );
-        const keep: StoreCustomer[] = page.customers.filter((_c, i) => !hashes[i]!.some((h) => redacted.has(h)));
-        if (keep.length) await upsertCustomersTx(tx, storeId, keep);
-      });
-    }
+    // Customers erased under GDPR are never re-created (as in the webhook path).
+    for await (const page of syncWooCustomers(client)) await storeCustomers(this.deps.db, storeId, page.customers);
   }
 }
