@@ -10,3 +10,13 @@ export async function timeStep<T>(steps: Steps, name: string, work: () => Promis
     steps[name] = (steps[name] ?? 0) + Math.round(performance.now() - started);
   }
 }
+
+/** mark(name): the time since the previous mark (or since the marker was made) is added to the step `name`. */
+export function stepMarker(steps: Steps): (name: string) => void {
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    steps[name] = (steps[name] ?? 0) + Math.round(now - last);
+    last = now;
+  };
+}

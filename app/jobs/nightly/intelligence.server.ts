@@ -65,6 +65,7 @@ import type {
   OrderBaskets,
 } from "./aggregate.server";
 import { Float64Column } from "./growable-columns";
+import { stepMarker, type Steps } from "../step-timer";
 import { slug, type ScoreTable } from "./score-customers";
 import {
   INSIGHT_HORIZONS,
@@ -106,17 +107,6 @@ export interface IntelligenceCounts {
 
 const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
 
-/** Milliseconds per step of the phases, reported in the run's counts (where the time goes). */
-type Steps = Record<string, number>;
-/** mark(name): the time since the previous mark is the step `name`. */
-function marker(steps: Steps) {
-  let last = performance.now();
-  return (name: string) => {
-    const now = performance.now();
-    steps[name] = (steps[name] ?? 0) + Math.round(now - last);
-    last = now;
-  };
-}
 /** Products kept with their companions and segments in the products summary (the most bought first). */
 const PRODUCTS_KEPT = 1000;
 const COMPANIONS_KEPT = 8;
@@ -268,7 +258,7 @@ export function acquisitionCollector(store: { platform: string; domain: string }
 }
 
 async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {
-  const mark = marker(steps);
+  const mark = stepMarker(steps);
   const { table, dialect, store } = input;
   const reader = input.bulk.reader;
   const n = table.size;
@@ -391,7 +381,7 @@ interface Summaries {
 }
 
 function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summaries {
-  const mark = marker(steps);
+  const mark = stepMarker(steps);
   const { table, scores, referenceDay } = input;
   const n = table.size;
   const p = scores.predicted;
@@ -595,7 +585,7 @@ interface ProductResults {
 }
 
 function products(input: IntelligenceInput, segmentIndex: Uint8Array, steps: Steps): ProductResults {
-  const mark = marker(steps);
+  const mark = stepMarker(steps);
   const { table } = input;
   const n = table.size;
   const { lineBasket, lineProduct, productIds, titles, customer: basketCustomer } = table.baskets;
@@ -709,7 +699,7 @@ async function write(
   steps: Steps,
 ): Promise<number> {
   const { db, bulk, table, store, computedAt } = input;
-  const mark = marker(steps);
+  const mark = stepMarker(steps);
   const options = {
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
