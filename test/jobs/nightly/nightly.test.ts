@@ -44,16 +44,18 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     bulk.close();
     await database.drop();
   });
-
-  it("aggregates per customer in SQL exactly as the domain's reference does", async () => {
-    const offset = utcOffsetMinutes(NOW, timezone);
-    const table = await aggregateCustomers(bulk.reader, {
+  const aggregate = () =>
+    aggregateCustomers(bulk.reader, {
       dialect: kind,
       storeId,
       timeZone: timezone,
       reference: NOW,
-      utcOffsetMinutes: offset,
+      utcOffsetMinutes: utcOffsetMinutes(NOW, timezone),
     });
+
+  it("aggregates per customer in SQL exactly as the domain's reference does", async () => {
+    const offset = utcOffsetMinutes(NOW, timezone);
+    const table = await aggregate();
     const reference = aggregateCustomerOrders(
       orders.filter((o) => o.customer !== null),
       { referenceDay: toEpochDay(new Date(NOW.getTime() + offset * 60_000))!, utcOffsetMinutes: offset },
@@ -273,14 +275,7 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
           priceMinor: 100n,
         })),
       });
-    const offset = utcOffsetMinutes(NOW, timezone);
-    const table = await aggregateCustomers(bulk.reader, {
-      dialect: kind,
-      storeId,
-      timeZone: timezone,
-      reference: NOW,
-      utcOffsetMinutes: offset,
-    });
+    const table = await aggregate();
     const counted = {
       storeId,
       customerId: { not: null },
