@@ -28,7 +28,7 @@ export async function deleteStoreData(
   const tables: [string, string, string?][] = [
     ["customerScores", "CustomerScore"],
     ["customerSegments", "CustomerSegment", "customerId"],
-    ["customerInsights", "CustomerInsight"],
+    ["customerInsights", "CustomerInsight", "customerId"],
     ["storeInsights", "StoreInsight"],
     ["segmentSnapshots", "SegmentSnapshot"],
     ["segmentTransitions", "SegmentTransition"],

@@ -691,6 +691,8 @@ const INSIGHT_COLUMNS = [
   { name: "nextBecause", type: "text" },
 ] as const;
 
+const STALE_BATCH = 2_000;
+
 async function write(
   input: IntelligenceInput,
   loaded: Loaded,
@@ -704,7 +706,6 @@ async function write(
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
     conflict: ["storeId", "customerId"],
-    generateIds: true,
   };
   const insights = overlappedWrite(bulk, options);
   let rows: unknown[][] = [];
@@ -733,15 +734,11 @@ async function write(
   await insights.push(rows);
   const written = await insights.done();
   mark("write_insights");
-  const stale = await db.customerInsight.findMany({
-    where: { storeId: store.id, computedAt: { lt: computedAt } },
-    select: { id: true },
-  });
-  if (stale.length)
-    await bulk.deleteIds(
-      "CustomerInsight",
-      stale.map((r) => r.id),
-    );
+  // Customers this run did not classify (gone, redacted, no longer counted): a few thousand rows per statement, so
+  // the write lock is never held long.
+  const staleBatch = `DELETE FROM "CustomerInsight" WHERE "storeId" = ? AND "customerId" IN (
+    SELECT "customerId" FROM "CustomerInsight" WHERE "storeId" = ? AND "computedAt" < ? LIMIT ${STALE_BATCH})`;
+  while ((await bulk.execute(staleBatch, store.id, store.id, computedAt)) === STALE_BATCH);
   mark("delete_stale_insights");
   const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
   for (const [kind, data] of Object.entries(kinds)) {

@@ -148,6 +148,24 @@ describe.each(DB_KINDS)("customer intelligence on %s", (kind) => {
     await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
     expect(await suggestions()).toEqual(before);
   });
+
+  it("drops the rows of customers a run no longer classifies, in this store only", async () => {
+    const old = new Date(NOW.getTime() - 86_400_000);
+    // More than one delete batch of customers gone since the last run, and an old row of another store.
+    const gone = Array.from({ length: 2_500 }, (_, i) => ({ storeId, customerId: `gone-${i}`, computedAt: old }));
+    await database.db.customerInsight.createMany({ data: gone });
+    await database.db.customerInsight.create({
+      data: { storeId: otherStoreId, customerId: "gone-0", computedAt: old, channel: "Email" },
+    });
+    const kept = await database.db.customerInsight.count({ where: { storeId, computedAt: { gte: NOW } } });
+    const later = new Date(NOW.getTime() + 3_600_000);
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => later }, storeId, "manual");
+    expect(await database.db.customerInsight.count({ where: { storeId, customerId: { startsWith: "gone-" } } })).toBe(
+      0,
+    );
+    expect(await database.db.customerInsight.count({ where: { storeId, computedAt: later } })).toBe(kept);
+    expect(await database.db.customerInsight.count({ where: { storeId: otherStoreId } })).toBe(1);
+  });
 });
 
 describe.each(DB_KINDS)("customer intelligence read models on %s", (kind) => {
