@@ -10,6 +10,8 @@ await build({
     "recompute-worker": "app/jobs/nightly/recompute-worker.ts",
     // Loaded by the entry above once its thread runs at the lower priority.
     "recompute-worker-run": "app/jobs/nightly/recompute-worker-run.ts",
+    // Started by the recompute for the products phase on large stores.
+    "product-insights-worker": "app/jobs/nightly/product-insights-worker.ts",
     "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
   },
   outdir: "build/server",

@@ -32,10 +32,7 @@ import {
 } from "../../domain/intelligence/channels";
 import { valueByCampaign, valueByChannel } from "../../domain/intelligence/channel-value";
 import { countAcquired, maxAcquisitionCost } from "../../domain/intelligence/acquisition-cost";
-import { basketsFromLines, customerHistories, productBasketCounts } from "../../domain/intelligence/baskets";
-import { companionsOf, findCompanions, topPairs } from "../../domain/intelligence/co-purchase";
-import { productSegmentTable, segmentsForProduct } from "../../domain/intelligence/product-segments";
-import { suggestNextProducts, SUGGESTION_SOURCES } from "../../domain/intelligence/next-product";
+import { roundOrNull as round } from "../../domain/math/round";
 import { purchaseHistory, type PurchaseHistory } from "../../domain/intelligence/purchase-history";
 import { retentionCohorts } from "../../domain/intelligence/cohorts";
 import { churnByRfmSegment, churnByYear } from "../../domain/intelligence/churn";
@@ -66,7 +63,9 @@ import type {
 } from "./aggregate.server";
 import { Float64Column } from "./growable-columns";
 import { stepMarker, type Steps } from "../step-timer";
-import { slug, type ScoreTable } from "./score-customers";
+import { segmentIndexOf, type ScoreTable } from "./score-customers";
+import type { ProductResults } from "./product-insights";
+import type { PendingProductInsights } from "./product-insights-in-worker.server";
 import {
   INSIGHT_HORIZONS,
   JOURNEY_MOVES_KIND,
@@ -94,6 +93,8 @@ export interface IntelligenceInput {
   computedAt: Date;
   rfmBins?: number;
   lifecycle?: LifecycleOptions;
+  /** The products phase, started by the run once the scores were known (on a thread of its own at scale). */
+  products: PendingProductInsights;
 }
 
 export interface IntelligenceCounts {
@@ -105,12 +106,6 @@ export interface IntelligenceCounts {
   error?: string;
 }
 
-const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
-
-/** Products kept with their companions and segments in the products summary (the most bought first). */
-const PRODUCTS_KEPT = 1000;
-const COMPANIONS_KEPT = 8;
-const PAIRS_KEPT = 100;
 const CAMPAIGNS_KEPT = 60;
 
 /**
@@ -168,11 +163,6 @@ function countModel(name: string, params: Record<string, number>): CountModel | 
   }
   return null;
 }
-
-const round = (value: number | null | undefined, digits = 4): number | null =>
-  value === null || value === undefined || !Number.isFinite(value)
-    ? null
-    : Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** JSON with non-finite numbers as null and typed arrays as plain arrays. */
 function toJson(value: unknown): string {
@@ -385,10 +375,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   const { table, scores, referenceDay } = input;
   const n = table.size;
   const p = scores.predicted;
-  const segmentIndex = Uint8Array.from(scores.segment, (s) => {
-    const k = SEGMENT_SLUGS.indexOf(s);
-    return k < 0 ? 255 : k;
-  });
+  const segmentIndex = segmentIndexOf(scores.segment);
   const firstDay = Float64Array.from({ length: n }, (_, i) => (table.purchaseDays[i]! > 0 ? table.firstDay[i]! : NaN));
   const secondDay = Float64Array.from({ length: n }, (_, i) => {
     const k = loaded.history.offsets[i]! + 1;
@@ -575,110 +562,6 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   };
 }
 
-interface ProductResults {
-  productIds: string[];
-  titles: string[];
-  suggestion: Int32Array;
-  because: Int32Array;
-  summary: unknown;
-  baskets: number;
-}
-
-function products(input: IntelligenceInput, segmentIndex: Uint8Array, steps: Steps): ProductResults {
-  const mark = stepMarker(steps);
-  const { table } = input;
-  const n = table.size;
-  const { lineBasket, lineProduct, productIds, titles, customer: basketCustomer } = table.baskets;
-  mark("read_lines"); // the lines came with the orders in the one read: nothing to read here
-  const P = productIds.length;
-  const baskets = basketsFromLines(lineBasket, lineProduct, basketCustomer.length, P);
-  const histories = customerHistories(baskets, basketCustomer, n);
-  mark("baskets");
-  const orderPairs = findCompanions(baskets, { topK: 20 });
-  const historyPairs = findCompanions(histories, { topK: 20 });
-  mark("pairs");
-  const segments = productSegmentTable(histories, segmentIndex, RFM_SEGMENTS.length);
-  const next = suggestNextProducts(histories, segmentIndex, RFM_SEGMENTS.length, { storeCompanions: historyPairs });
-  mark("next_product");
-
-  const basketCounts = productBasketCounts(baskets);
-  const buyers = segments.productBuyers;
-  const kept = Array.from({ length: P }, (_, k) => k)
-    .sort((a, b) => buyers[b]! - buyers[a]! || a - b)
-    .slice(0, PRODUCTS_KEPT);
-  const pair = (r: {
-    a: number;
-    b: number;
-    baskets: number;
-    support: number;
-    confidenceAB: number;
-    confidenceBA: number;
-    lift: number;
-  }) => ({
-    a: productIds[r.a],
-    b: productIds[r.b],
-    baskets: r.baskets,
-    support: round(r.support, 6),
-    confidenceAB: round(r.confidenceAB),
-    confidenceBA: round(r.confidenceBA),
-    lift: round(r.lift, 3),
-  });
-  const companion = (rows: ReturnType<typeof companionsOf>) =>
-    rows.slice(0, COMPANIONS_KEPT).map((r) => ({
-      product: productIds[r.product],
-      baskets: r.baskets,
-      support: round(r.support, 6),
-      confidence: round(r.confidence),
-      lift: round(r.lift, 3),
-    }));
-  // The strongest pairs by each measure (the page ranks by the one the merchant picks).
-  const strongest = (c: typeof orderPairs) => {
-    // Every kept pair once (ranked by lift), then the top by support and by confidence from the same rows.
-    const all = topPairs(c, Number.MAX_SAFE_INTEGER, "lift");
-    const bySupport = [...all].sort((x, y) => y.support - x.support || y.baskets - x.baskets).slice(0, PAIRS_KEPT);
-    const confidence = (r: (typeof all)[number]) => Math.max(r.confidenceAB, r.confidenceBA);
-    const byConfidence = [...all].sort((x, y) => confidence(y) - confidence(x)).slice(0, PAIRS_KEPT);
-    return [...new Set([...all.slice(0, PAIRS_KEPT), ...bySupport, ...byConfidence])];
-  };
-  const orderTop = strongest(orderPairs);
-  const historyTop = strongest(historyPairs);
-  const suggested = new Int32Array(P);
-  for (let c = 0; c < n; c++) if (next.product[c]! >= 0) suggested[next.product[c]!]!++;
-  const summary = {
-    baskets: baskets.basketCount,
-    histories: histories.basketCount,
-    productCount: P,
-    // Titles of the kept products and of every product in a listed pair.
-    titles: Object.fromEntries(
-      [...kept, ...[...orderTop, ...historyTop].flatMap((r) => [r.a, r.b])].map((k) => [productIds[k], titles[k]]),
-    ),
-    pairs: { orders: orderTop.map(pair), histories: historyTop.map(pair) },
-    products: kept.map((k) => ({
-      id: productIds[k],
-      title: titles[k],
-      baskets: basketCounts[k],
-      buyers: buyers[k],
-      suggestedTo: suggested[k],
-      withOrders: companion(companionsOf(orderPairs, k)),
-      withHistories: companion(companionsOf(historyPairs, k)),
-      segments: segmentsForProduct(segments, k)
-        .slice(0, 5)
-        .map((r) => ({
-          ...r,
-          segment: RFM_SEGMENTS[r.segment],
-          shareOfSegment: round(r.shareOfSegment),
-          shareOfBuyers: round(r.shareOfBuyers),
-          index: round(r.index, 3),
-        })),
-    })),
-    suggestionSources: Object.fromEntries(
-      SUGGESTION_SOURCES.map((name, k) => [name, next.source.reduce((sum, s) => sum + (s === k ? 1 : 0), 0)]),
-    ),
-  };
-  mark("product_summary");
-  return { productIds, titles, suggestion: next.product, because: next.because, summary, baskets: baskets.basketCount };
-}
-
 const INSIGHT_COLUMNS = [
   { name: "storeId", type: "text" },
   { name: "customerId", type: "text" },
@@ -806,9 +689,14 @@ async function runPhases(
       const loadedData = await load(input, steps);
       return { loaded: loadedData, summaries: summarize(input, loadedData, steps) };
     });
+    // Where it ran on a thread of its own, this phase is the wait for it; its steps are that thread's own times.
     const product = await timed(
       "products",
-      () => products(input, summaries.segmentIndex, steps),
+      async () => {
+        const done = await input.products.result();
+        Object.assign(steps, done.steps);
+        return done.products;
+      },
       (r) => r.productIds.length,
     );
     await timed(
@@ -834,6 +722,7 @@ async function runPhases(
     };
     return { result: { counts, nextProduct }, error: false };
   } catch (error) {
+    input.products.cancel();
     logger.error("customer intelligence failed", { storeId: input.store.id, error: String(error) });
     const counts = {
       customersWithChannel: 0,

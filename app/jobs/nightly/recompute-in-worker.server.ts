@@ -3,20 +3,11 @@
  * the worker runs the TypeScript through tsx; from the production build it runs the bundled
  * build/server/recompute-worker.js that `npm run build` writes beside the server bundle.
  */
-import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { sharedWaiters } from "../../db/sqlite-write-gate.server";
+import { workerEntry } from "../worker-entry.server";
 import type { RecomputeTrigger } from "./recompute.server";
 import type { RecomputeWorkerInput, RecomputeWorkerOutput } from "./recompute-worker";
-
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const here = import.meta.url;
-  if (/\.tsx?$/.test(new URL(here).pathname))
-    return { url: new URL("./recompute-worker.ts", here), execArgv: ["--import", "tsx"] };
-  const bundled = new URL("./recompute-worker.js", here);
-  if (!existsSync(bundled)) throw new Error(`recompute worker bundle missing: ${bundled.pathname} (run npm run build)`);
-  return { url: bundled, execArgv: [] };
-}
 
 export function recomputeInWorker(options: {
   databaseUrl: string;
@@ -24,7 +15,7 @@ export function recomputeInWorker(options: {
   trigger: RecomputeTrigger;
   now: Date;
 }): Promise<{ runId: string; state: string }> {
-  const { url, execArgv } = workerEntry();
+  const { url, execArgv } = workerEntry("recompute-worker", import.meta.url);
   const input: RecomputeWorkerInput = {
     databaseUrl: options.databaseUrl,
     storeId: options.storeId,

@@ -11,7 +11,8 @@ import { parseTagFamilies } from "../tags/desired-tags";
 import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server";
 import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
-import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
+import { clvHistogram, rfGrid, scoreCustomerTable, segmentIndexOf, topCustomersByValue } from "./score-customers";
+import { startProductInsights, type PendingProductInsights } from "./product-insights-in-worker.server";
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
@@ -25,6 +26,8 @@ export interface RecomputeDeps {
   bulk: BulkWriter;
   dialect: Dialect;
   now?: () => Date;
+  /** Run the products phase on a thread of its own (default: from PRODUCT_WORKER_MIN_LINES order lines). */
+  productsInWorker?: boolean;
 }
 
 interface Phase {
@@ -105,6 +108,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     phases.push({ name, ms: Math.round(performance.now() - t0), ...(count ? { count: count(result) } : {}) });
     return result;
   };
+  let products: PendingProductInsights | null = null;
   try {
     const settings = await settingsFor(db, storeId);
     const offset = utcOffsetMinutes(now, store.timezone);
@@ -140,6 +144,19 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       () => scoreCustomerTable(table, referenceDay, { rfmBins: thresholds.rfmBins, lifecycle }),
       () => table.size,
     );
+    // The products phase needs only the baskets and the segments: it starts now, beside the writes (decision 160).
+    products = startProductInsights(
+      {
+        customers: table.size,
+        segmentIndex: segmentIndexOf(scores.segment),
+        basketCustomer: table.baskets.customer,
+        lineBasket: table.baskets.lineBasket,
+        lineProduct: table.baskets.lineProduct,
+        productIds: table.baskets.productIds,
+        titles: table.baskets.titles,
+      },
+      deps.productsInWorker,
+    );
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
     const persisted = await timed(
       "persist",
@@ -162,6 +179,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         computedAt: now,
         rfmBins: thresholds.rfmBins,
         lifecycle,
+        products,
       },
       timed,
     );
@@ -263,6 +281,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     });
   } catch (error) {
     clearInterval(heartbeat);
+    products?.cancel();
     logger.error("recompute failed", { storeId, error: String(error) });
     await db.recomputeRun.update({
       where: { id: run.id },

@@ -39,6 +39,14 @@ export const slug = toSlug;
 const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
 const STAGE_SLUGS = LIFECYCLE_STAGES.map(slug);
 
+/** Each customer's segment slug as its index into RFM_SEGMENTS (255: none), for the typed-array phases. */
+export function segmentIndexOf(segments: readonly string[]): Uint8Array {
+  return Uint8Array.from(segments, (s) => {
+    const k = SEGMENT_SLUGS.indexOf(s);
+    return k < 0 ? 255 : k;
+  });
+}
+
 export interface ScoreOptions {
   annualDiscountRate?: number;
   rfmBins?: number;

@@ -149,6 +149,34 @@ describe.each(DB_KINDS)("customer intelligence on %s", (kind) => {
     expect(await suggestions()).toEqual(before);
   });
 
+  it("writes the same suggestions and products summary when the products phase runs on a thread of its own", async () => {
+    const written = async () => ({
+      suggestions: await database.db.customerInsight.findMany({
+        where: { storeId },
+        select: { customerId: true, nextProductId: true, nextProduct: true, nextBecause: true },
+        orderBy: { customerId: "asc" },
+      }),
+      summary: (
+        await database.db.storeInsight.findUniqueOrThrow({ where: { storeId_kind: { storeId, kind: "products" } } })
+      ).data,
+    });
+    await recomputeStore(
+      { db: database.db, bulk, dialect: kind, now: () => NOW, productsInWorker: false },
+      storeId,
+      "manual",
+    );
+    const inPlace = await written();
+    await recomputeStore(
+      { db: database.db, bulk, dialect: kind, now: () => NOW, productsInWorker: true },
+      storeId,
+      "manual",
+    );
+    const run = await database.db.recomputeRun.findFirstOrThrow({ where: { storeId }, orderBy: { startedAt: "desc" } });
+    expect(JSON.parse(run.counts).intelligence.error).toBeUndefined();
+    expect(inPlace.suggestions.filter((s) => s.nextProduct).length).toBeGreaterThan(100);
+    expect(await written()).toEqual(inPlace);
+  });
+
   it("drops the rows of customers a run no longer classifies, in this store only", async () => {
     const old = new Date(NOW.getTime() - 86_400_000);
     // More than one delete batch of customers gone since the last run, and an old row of another store.

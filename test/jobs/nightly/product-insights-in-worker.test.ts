@@ -1,0 +1,63 @@
+/**
+ * The products phase on a thread of its own gives exactly what it gives in place, hands its line arrays over
+ * instead of copying them, reports a failure on the thread as a rejection, and can be stopped.
+ */
+import { describe, expect, it } from "vitest";
+import { SeededRandom } from "../../../app/domain/math/random";
+import type { ProductInput } from "../../../app/jobs/nightly/product-insights";
+import { startProductInsights } from "../../../app/jobs/nightly/product-insights-in-worker.server";
+
+/** A store of `customers` customers, each with a few orders of a few of 40 products, and segments 0..9. */
+function syntheticStore(customers: number, seed: number): ProductInput {
+  const random = new SeededRandom(seed);
+  const basketCustomer: number[] = [];
+  const lineBasket: number[] = [];
+  const lineProduct: number[] = [];
+  for (let c = 0; c < customers; c++) {
+    const taste = Math.floor(random.uniform() * 8) * 5; // customers like them buy from the same few products
+    for (let o = 0; o < 1 + Math.floor(random.uniform() * 4); o++) {
+      const basket = basketCustomer.push(c) - 1;
+      for (let l = 0; l < 1 + Math.floor(random.uniform() * 3); l++) {
+        lineBasket.push(basket);
+        lineProduct.push((taste + Math.floor(random.uniform() * 7)) % 40);
+      }
+    }
+  }
+  return {
+    customers,
+    segmentIndex: Uint8Array.from({ length: customers }, (_, c) => c % 10),
+    basketCustomer: Int32Array.from(basketCustomer),
+    lineBasket: Int32Array.from(lineBasket),
+    lineProduct: Int32Array.from(lineProduct),
+    productIds: Array.from({ length: 40 }, (_, k) => `p${String(k).padStart(2, "0")}`),
+    titles: Array.from({ length: 40 }, (_, k) => `Product ${k}`),
+  };
+}
+
+describe("products phase on a thread of its own", () => {
+  it("gives the same suggestions and summary as in place, and takes the line arrays instead of copying them", async () => {
+    const inPlace = await startProductInsights(syntheticStore(3_000, 7), false).result();
+    const input = syntheticStore(3_000, 7);
+    const threaded = await startProductInsights(input, true).result();
+    expect(inPlace.products.suggestion.filter((k) => k >= 0).length).toBeGreaterThan(1_000);
+    expect(Array.from(threaded.products.suggestion)).toEqual(Array.from(inPlace.products.suggestion));
+    expect(Array.from(threaded.products.because)).toEqual(Array.from(inPlace.products.because));
+    expect(threaded.products.summary).toEqual(inPlace.products.summary);
+    expect(threaded.products.baskets).toBe(inPlace.products.baskets);
+    expect(Object.keys(threaded.steps)).toEqual(expect.arrayContaining(["baskets", "pairs", "next_product"]));
+    // Transferred: the caller's arrays are now empty (detached), nothing was copied.
+    expect(input.lineBasket.length).toBe(0);
+    expect(input.lineProduct.length).toBe(0);
+  });
+
+  it("a failure on the thread rejects the result with its message", async () => {
+    const broken = { ...syntheticStore(50, 3), segmentIndex: null } as unknown as ProductInput;
+    await expect(startProductInsights(broken, true).result()).rejects.toThrow(/null|segment|undefined/i);
+  });
+
+  it("a cancelled thread ends and its result rejects", async () => {
+    const pending = startProductInsights(syntheticStore(20_000, 5), true);
+    pending.cancel();
+    await expect(pending.result()).rejects.toThrow(/exited/);
+  });
+});
