@@ -34,6 +34,8 @@ interface Phase {
   name: string;
   ms: number;
   count?: number;
+  /** The process's resident memory when the phase ended (MB): where a run's peak builds up. */
+  rssMb: number;
 }
 
 /** The most valuable customers kept in the run's counts for the overview. */
@@ -105,7 +107,9 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
   const timed = async <T>(name: string, work: () => Promise<T> | T, count?: (t: T) => number): Promise<T> => {
     const t0 = performance.now();
     const result = await work();
-    phases.push({ name, ms: Math.round(performance.now() - t0), ...(count ? { count: count(result) } : {}) });
+    const ms = Math.round(performance.now() - t0);
+    const rssMb = Math.round(process.memoryUsage.rss() / 1_048_576);
+    phases.push({ name, ms, ...(count ? { count: count(result) } : {}), rssMb });
     return result;
   };
   let products: PendingProductInsights | null = null;
