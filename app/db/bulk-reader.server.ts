@@ -26,7 +26,10 @@ class SqliteBulkReader implements BulkReader {
 
   constructor(databaseUrl: string) {
     this.conn = openSqlite(databaseUrl);
-    this.conn.pragma("cache_size = -131072");
+    // Large reads are scans, each page read once: the operating system's file cache serves a second pass, and a
+    // big page cache of this connection's own only holds memory (a 128 MB cache: 160 MB more peak memory for the
+    // same run time at 200,000 customers, measured A/B).
+    this.conn.pragma("cache_size = -16384");
   }
 
   async *rows(sql: string, params: Record<string, unknown>, batchSize = 20_000): AsyncGenerator<unknown[][]> {
