@@ -141,6 +141,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json({ ok: true as const, errors: {} as Record<string, string>, upload: null, campaign: null });
 };
 
+/** Campaigns of the campaign table that get a typed spend field. */
+const CAMPAIGN_FIELDS = 10;
+
 const horizonLabel = (days: number) =>
   days % 365 === 0 ? `${days / 365 === 1 ? "12 months" : `${days / 365} years`}` : `${Math.round(days / 30)} months`;
 
@@ -300,7 +303,9 @@ export default function ChannelsPage() {
             currency={store.currency}
             campaigns={[
               ...new Set([
-                ...topCampaigns.map((c) => c.campaign!),
+                // The largest campaigns get a field each; any other one with spend saved keeps its field (the form
+                // replaces the campaign spend); the sheet upload takes every campaign.
+                ...topCampaigns.slice(0, CAMPAIGN_FIELDS).map((c) => c.campaign!),
                 ...data.campaignCost.campaigns.filter((c) => data.campaignCost.settings.spendMinor[c]),
               ]),
             ]}
