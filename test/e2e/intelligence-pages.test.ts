@@ -276,6 +276,23 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     for (const stage of ["New", "Lead", "Waiting", "At risk", "Lost", "Hero", "Occasional", "Repeat", "Ghost"])
       expect(text).toContain(stage);
     expect(text).toContain("What each stage means here");
+    // Every label of the chart, the value axis's first and last included, is drawn inside the frame that clips it.
+    const chart = page.locator("[data-chart-drawing]").first();
+    await chart.locator("svg text").first().waitFor();
+    const frame = (await chart.boundingBox())!;
+    const labels = await chart
+      .locator("svg text")
+      .evaluateAll((nodes) =>
+        nodes.map((node) => ({ text: node.textContent ?? "", box: node.getBoundingClientRect().toJSON() as DOMRect })),
+      );
+    const axis = labels.filter((l) => /^[\d,.]+$/.test(l.text.trim()));
+    expect(axis.map((l) => l.text.trim())).toContain("0");
+    expect(axis.length).toBeGreaterThanOrEqual(3);
+    for (const { text: label, box } of labels) {
+      expect(box.left, `"${label}" starts left of the chart`).toBeGreaterThanOrEqual(frame.x - 0.5);
+      expect(box.right, `"${label}" ends right of the chart`).toBeLessThanOrEqual(frame.x + frame.width + 0.5);
+      expect(box.bottom, `"${label}" ends below the chart`).toBeLessThanOrEqual(frame.y + frame.height + 0.5);
+    }
     expect(text).toContain("Latest stage changes");
     // The nine sign-ups who accepted marketing are Leads; consent is known, so no "needs consent" note.
     expect(text).toMatch(/\bLead\s+9\s/);
