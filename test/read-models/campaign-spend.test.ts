@@ -90,6 +90,10 @@ describe.each(DB_KINDS)("campaign spend on %s", (kind) => {
       { campaign: "brand", customers: 1, historicMinor: 2000, predictedMinor: 1000 },
       { campaign: "summer-sale", customers: 2, historicMinor: 8000, predictedMinor: 6000 },
     ]);
+    // A WooCommerce store's campaigns (from its order attribution meta) count the same way, for that store only.
+    expect(await campaignAcquisitions(database.db, otherStoreId, ["summer-sale"], REFERENCE_DAY, 30)).toEqual([
+      { campaign: "summer-sale", customers: 1, historicMinor: 99_999, predictedMinor: 1000 },
+    ]);
     const year = await campaignAcquisitions(database.db, storeId, ["summer-sale"], REFERENCE_DAY, 365);
     expect(year).toEqual([{ campaign: "summer-sale", customers: 3, historicMinor: 17000, predictedMinor: 7000 }]);
   });
