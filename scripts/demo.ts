@@ -17,6 +17,7 @@ import Database from "better-sqlite3";
 import { generateDemoHistory, LiveEventStream, start, WebhookSender } from "../simulators/shopify";
 import { startApp } from "../tools/app-process";
 import { ROOT } from "../tools/root";
+import { enterDemoSpend } from "./demo-spend";
 import { submitDemoSurveyResponses } from "./demo-surveys";
 
 const PORT = process.env.PORT ?? "3000";
@@ -181,6 +182,9 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 500));
 }
 say(`second recompute done (${elapsed()})`);
+say("the merchant enters their ad spend per channel and per campaign on the Channels page…");
+const spend = await enterDemoSpend(app.url, SHOP);
+say(`spend entered: ${spend.channels} channels, campaigns ${spend.campaigns.join(", ")} (${elapsed()})`);
 const summary = {
   customers: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "deletedAt" IS NULL`),
   orders: count(`SELECT COUNT(*) AS n FROM "Order" WHERE "deletedAt" IS NULL`),
@@ -195,6 +199,9 @@ const summary = {
   nextProducts: count(`SELECT COUNT(*) AS n FROM "CustomerInsight" WHERE "nextProduct" IS NOT NULL`),
   leads: count(`SELECT COUNT(*) AS n FROM "CustomerInsight" WHERE "journeyStage" = 'Lead'`),
   customersWithShopifyGroup: count(`SELECT COUNT(*) AS n FROM "Customer" WHERE "shopifyRfmGroup" IS NOT NULL`),
+  campaignSpend: count(
+    `SELECT COUNT(*) AS n FROM "StoreInsight" WHERE kind = 'campaign-spend' AND data LIKE '%"spendMinor":{"%'`,
+  ),
   journeyMoveDays: count(
     `SELECT COUNT(*) AS n FROM "StoreInsight" WHERE kind = 'journey-moves' AND data LIKE '%"moves":[{%'`,
   ),
@@ -211,7 +218,8 @@ if (process.env.DEMO_EXIT_WHEN_SYNCED === "1") {
     summary.nextProducts > 0 &&
     summary.leads > 0 &&
     summary.customersWithShopifyGroup > 0 &&
-    summary.journeyMoveDays > 0;
+    summary.journeyMoveDays > 0 &&
+    summary.campaignSpend > 0;
   process.exit(summary.orders === summary.simulatorOrders && summary.taggedInShopify > 0 && intelligence ? 0 : 1);
 }
 say(`open ${app.url.replace("127.0.0.1", "localhost")}/demo — Ctrl-C to stop`);

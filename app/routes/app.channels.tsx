@@ -31,7 +31,15 @@ import { boundedFormData } from "../security/bounded-body.server";
 import { storeView } from "../read-models/store-view";
 import { formatCount, formatDateTime, formatMoney, formatNps, formatShare, toMajorUnits } from "../read-models/format";
 import {
+  analysedCampaigns,
+  parseCampaignSpendForm,
+  saveCampaignSpend,
+  uploadCampaignSpendCsv,
+} from "../read-models/intelligence/campaign-spend.server";
+import {
   loadChannelsPage,
+  readInsight,
+  type ChannelsInsight,
   parseAcquisitionForm,
   saveAcquisitionSettings,
   uploadSpendCsv,
@@ -39,6 +47,7 @@ import {
 import { INSIGHT_HORIZONS, SPEND_CSV_MAX_BYTES, SPEND_PERIODS } from "../read-models/intelligence/insight-types";
 import { CHANNELS } from "../domain/intelligence/channels";
 import { spendSheetTemplate } from "../domain/intelligence/acquisition-cost";
+import { CampaignCostCard } from "../components/CampaignCostCard";
 import { ChartFrame } from "../components/ChartFrame";
 import { LazyBarChart } from "../components/charts/lazy";
 import { TitledCard } from "../components/TitledCard";
@@ -68,11 +77,50 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         ok: false as const,
         errors: {} as Record<string, string>,
         upload: { ok: false as const, message, lineErrors: [] },
+        campaign: null,
       },
       { status: error.status },
     );
   }
-  if (form.get("intent") === "upload-spend") {
+  const intent = form.get("intent");
+  if (intent === "campaign-spend" || intent === "upload-campaign-spend") {
+    const insight = await readInsight<ChannelsInsight>(services().db, store.id, "channels");
+    const known = analysedCampaigns(insight?.data ?? null);
+    if (intent === "upload-campaign-spend") {
+      const file = form.get("campaignCsv");
+      const upload = await uploadCampaignSpendCsv(
+        services().db,
+        store.id,
+        typeof file === "string" ? null : file,
+        String(form.get("campaignSheetPeriodDays") ?? ""),
+        known,
+        digits,
+      );
+      return json(
+        { ok: upload.ok, errors: {} as Record<string, string>, upload: null, campaign: { errors: {}, upload } },
+        { status: upload.ok ? 200 : 400 },
+      );
+    }
+    const parsed = parseCampaignSpendForm(form, known, digits);
+    if (!parsed.settings)
+      return json(
+        {
+          ok: false as const,
+          errors: {} as Record<string, string>,
+          upload: null,
+          campaign: { errors: parsed.errors, upload: null },
+        },
+        { status: 400 },
+      );
+    await saveCampaignSpend(services().db, store.id, parsed.settings);
+    return json({
+      ok: true as const,
+      errors: {} as Record<string, string>,
+      upload: null,
+      campaign: { errors: {}, upload: null },
+    });
+  }
+  if (intent === "upload-spend") {
     const file = form.get("spendCsv");
     const upload = await uploadSpendCsv(
       services().db,
@@ -81,13 +129,20 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       String(form.get("spendPeriodDays") ?? ""),
       digits,
     );
-    return json({ ok: upload.ok, errors: {} as Record<string, string>, upload }, { status: upload.ok ? 200 : 400 });
+    return json(
+      { ok: upload.ok, errors: {} as Record<string, string>, upload, campaign: null },
+      { status: upload.ok ? 200 : 400 },
+    );
   }
   const parsed = parseAcquisitionForm(form, digits);
-  if (!parsed.settings) return json({ ok: false as const, errors: parsed.errors, upload: null }, { status: 400 });
+  if (!parsed.settings)
+    return json({ ok: false as const, errors: parsed.errors, upload: null, campaign: null }, { status: 400 });
   await saveAcquisitionSettings(services().db, store.id, parsed.settings);
-  return json({ ok: true as const, errors: {} as Record<string, string>, upload: null });
+  return json({ ok: true as const, errors: {} as Record<string, string>, upload: null, campaign: null });
 };
+
+/** Campaigns of the campaign table that get a typed spend field. */
+const CAMPAIGN_FIELDS = 10;
 
 const horizonLabel = (days: number) =>
   days % 365 === 0 ? `${days / 365 === 1 ? "12 months" : `${days / 365} years`}` : `${Math.round(days / 30)} months`;
@@ -113,8 +168,9 @@ export default function ChannelsPage() {
   const [values, setValues] = useState<Record<string, string>>(formValues);
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => setValues(formValues()), [settings]);
-  const errors = result && !result.ok ? result.errors : {};
-  const upload = result?.upload ?? null;
+  const channelResult = result && !result.campaign ? result : undefined;
+  const errors = channelResult && !channelResult.ok ? channelResult.errors : {};
+  const upload = channelResult?.upload ?? null;
   const [uploadPeriod, setUploadPeriod] = useState(String(settings.spendPeriodDays));
   const set = (name: string) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
 
@@ -242,6 +298,23 @@ export default function ChannelsPage() {
             />
           )}
         </TitledCard>
+        {topCampaigns.length > 0 && (
+          <CampaignCostCard
+            currency={store.currency}
+            campaigns={[
+              ...new Set([
+                // The largest campaigns get a field each; any other one with spend saved keeps its field (the form
+                // replaces the campaign spend); the sheet upload takes every campaign.
+                ...topCampaigns.slice(0, CAMPAIGN_FIELDS).map((c) => c.campaign!),
+                ...data.campaignCost.campaigns.filter((c) => data.campaignCost.settings.spendMinor[c]),
+              ]),
+            ]}
+            view={data.campaignCost}
+            targetRatio={settings.targetRatio}
+            result={result?.campaign ?? null}
+            submitting={navigation.state === "submitting"}
+          />
+        )}
         <Layout>
           <Layout.Section>
             <BlockStack gap="400">
@@ -308,12 +381,12 @@ export default function ChannelsPage() {
                     <Text as="h2" variant="headingMd">
                       Your numbers
                     </Text>
-                    {result?.ok && !upload && (
+                    {channelResult?.ok && !upload && (
                       <Banner tone="success" title="Saved">
                         The figures use your numbers now.
                       </Banner>
                     )}
-                    {result && !result.ok && !upload && (
+                    {channelResult && !channelResult.ok && !upload && (
                       <Banner tone="critical" title="Not saved: please check the fields" />
                     )}
                     <FormLayout>

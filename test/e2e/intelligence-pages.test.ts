@@ -124,7 +124,7 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     await page.getByLabel("Gross margin (%)").fill("40");
     const email = page.getByLabel(/^Email spend/);
     if ((await email.count()) > 0) await email.fill("500");
-    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("The figures use your numbers now.").waitFor();
     await settled(page);
     const saved = await page.locator("main").innerText();
@@ -172,6 +172,73 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     expect(sheet).toContain("Email,150.00\r\n");
   });
 
+  it("Channels: spend per campaign, uploaded and typed, against what its customers are worth; bad input is a 400", async () => {
+    await visit("/app/channels", "intelligence-channels");
+    const sendSheet = async (name: string, text: string) => {
+      await page.getByLabel("Period of the campaign sheet").selectOption("365");
+      await page
+        .getByLabel("Campaign sheet", { exact: true })
+        .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
+      await page.getByRole("button", { name: "Send campaign sheet" }).click();
+    };
+    await sendSheet("bad.csv", "Campaign,Spend\nBrand,300\nbillboard-xyz,50\n");
+    await page.getByText("Nothing was saved: 1 line could not be read.").waitFor();
+    const refused = await page.locator("main").innerText();
+    expect(refused).toContain('Line 3: No first order carried the campaign "billboard-xyz"');
+    expect(refused).toContain("No campaign spend entered yet.");
+    expect(await seriousAccessibilityViolations(page), "refused campaign sheet accessibility").toEqual([]);
+
+    // Names as merchants type them: "Brand" is the landing pages' utm_campaign=brand, "Alpine Drop" alpine-drop.
+    await sendSheet("campaigns.csv", "Campaign;Spend\nBrand;300\nAlpine Drop;250,50\n");
+    await page.getByText("Campaign spend uploaded").waitFor();
+    await settled(page);
+    // The campaign cost table is the page's only one with a value-to-cost column.
+    const table = page.getByRole("table").filter({ hasText: "Value-to-cost" });
+    await table.waitFor();
+    const rows = await table.locator("tbody tr").allInnerTexts();
+    expect(rows.map((r) => r.split("\t")[0]).sort()).toEqual(["alpine-drop", "brand"]);
+    const text = await page.locator("main").innerText();
+    expect(text).toContain("Last 365 days, best value for money first");
+    expect(text).toContain("Most you can spend");
+    await table.scrollIntoViewIfNeeded();
+    await screenshot(page, "intelligence-channels-campaign-spend");
+    expect(await seriousAccessibilityViolations(page), "campaign spend accessibility").toEqual([]);
+
+    // The typed form shows what was uploaded; changing one amount keeps the other.
+    const brand = page.getByLabel(/^brand spend/);
+    expect(await brand.inputValue()).toBe("300");
+    expect(await page.getByLabel(/^alpine-drop spend/).inputValue()).toBe("250.5");
+    await brand.fill("450");
+    await page.getByRole("button", { name: "Save campaign spend" }).click();
+    await page.getByText("Campaign spend saved").waitFor();
+    await settled(page);
+    expect(await page.getByLabel(/^brand spend/).inputValue()).toBe("450");
+    expect(await page.getByLabel(/^alpine-drop spend/).inputValue()).toBe("250.5");
+    // The channel settings saved by the other tests are untouched.
+    expect(await page.getByLabel("Gross margin (%)").inputValue()).toBe("40");
+
+    // Bad input straight at the route: a 400 with the reason, and nothing stored changes.
+    const post = (multipart: Record<string, string | { name: string; mimeType: string; buffer: Buffer }>) =>
+      page.request.post(`${demo.app.url}/app/channels`, { multipart, maxRedirects: 0 });
+    const badSheet = await post({
+      intent: "upload-campaign-spend",
+      campaignSheetPeriodDays: "365",
+      campaignCsv: { name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("brand,lots\n") },
+    });
+    expect(badSheet.status()).toBe(400);
+    const badPeriod = await post({ intent: "campaign-spend", campaignPeriodDays: "12", "campaign-0": "brand" });
+    expect(badPeriod.status()).toBe(400);
+    const unknown = await post({
+      intent: "campaign-spend",
+      campaignPeriodDays: "90",
+      "campaign-0": "not-a-campaign",
+      "campaign-spend-0": "10",
+    });
+    expect(unknown.status()).toBe(400);
+    await visit("/app/channels", "intelligence-channels");
+    expect(await page.getByLabel(/^brand spend/).inputValue()).toBe("450");
+  });
+
   it("Retention: cohort heat map, churn per year and segment, the what-if line", async () => {
     const text = await visit("/app/retention?segment=loyal", "intelligence-retention");
     expect(text).toContain("Churn rate, last 12 months");
@@ -209,6 +276,23 @@ describe("customer intelligence pages", { timeout: 90_000 }, () => {
     for (const stage of ["New", "Lead", "Waiting", "At risk", "Lost", "Hero", "Occasional", "Repeat", "Ghost"])
       expect(text).toContain(stage);
     expect(text).toContain("What each stage means here");
+    // Every label of the chart, the value axis's first and last included, is drawn inside the frame that clips it.
+    const chart = page.locator("[data-chart-drawing]").first();
+    await chart.locator("svg text").first().waitFor();
+    const frame = (await chart.boundingBox())!;
+    const labels = await chart
+      .locator("svg text")
+      .evaluateAll((nodes) =>
+        nodes.map((node) => ({ text: node.textContent ?? "", box: node.getBoundingClientRect().toJSON() as DOMRect })),
+      );
+    const axis = labels.filter((l) => /^[\d,.]+$/.test(l.text.trim()));
+    expect(axis.map((l) => l.text.trim())).toContain("0");
+    expect(axis.length).toBeGreaterThanOrEqual(3);
+    for (const { text: label, box } of labels) {
+      expect(box.left, `"${label}" starts left of the chart`).toBeGreaterThanOrEqual(frame.x - 0.5);
+      expect(box.right, `"${label}" ends right of the chart`).toBeLessThanOrEqual(frame.x + frame.width + 0.5);
+      expect(box.bottom, `"${label}" ends below the chart`).toBeLessThanOrEqual(frame.y + frame.height + 0.5);
+    }
     expect(text).toContain("Latest stage changes");
     // The nine sign-ups who accepted marketing are Leads; consent is known, so no "needs consent" note.
     expect(text).toMatch(/\bLead\s+9\s/);

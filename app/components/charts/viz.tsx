@@ -10,6 +10,25 @@ export type CellGroup = ComponentProps<typeof Grid>["cellGroups"][number];
 
 type Format = (value: number | string | null) => string;
 
+/** Width of one character of Polaris Viz's 12 px axis labels, rounded up (digits and separators are narrower). */
+const LABEL_CHARACTER_PX = 7;
+
+/**
+ * A horizontal bar chart centres each value-axis label on its tick, and its first and last ticks sit on the
+ * chart's left and right edges, so half of those two labels falls outside the drawing. Polaris Viz's way to make
+ * room is the theme's chart container padding (the chart then measures the space inside it): half the widest
+ * label on each side. The widest label is at most one character wider than the largest value (the axis ends on
+ * a round number above it, e.g. 960 → 1,000).
+ */
+export function horizontalAxisPadding(data: DataSeries[], formatValue: Format = (v) => `${v ?? ""}`): string {
+  const values = data.flatMap((series) => series.data.map((d) => d.value ?? 0));
+  const largest = Math.max(0, ...values.map((v) => Math.abs(v)));
+  const characters = Math.max(formatValue(0).length, formatValue(largest).length + 1);
+  const half = Math.ceil((characters * LABEL_CHARACTER_PX) / 2) + 2;
+  // 3 px on top is what Polaris Viz adds itself when no padding is set (room for the top label).
+  return `3px ${half}px 0`;
+}
+
 export function VizBarChart(props: {
   data: DataSeries[];
   horizontal?: boolean;
@@ -17,8 +36,11 @@ export function VizBarChart(props: {
   formatKey?: Format;
   showLegend?: boolean;
 }) {
+  const themes = props.horizontal
+    ? { Light: { chartContainer: { padding: horizontalAxisPadding(props.data, props.formatValue) } } }
+    : undefined;
   return (
-    <PolarisVizProvider>
+    <PolarisVizProvider themes={themes}>
       <BarChart
         data={props.data}
         direction={props.horizontal ? "horizontal" : "vertical"}

@@ -15,6 +15,9 @@
  * Money is in the units given (the nightly's minor units); rows carry plain-words explanations.
  */
 import { CHANNELS, type Channel } from "./channels";
+import { parseSpendSheet, type SpendSheetError } from "./spend-sheet";
+
+export { MAX_SPEND_AMOUNT, parseAmount } from "./spend-sheet";
 
 export interface MaxCacSettings {
   horizonDays: number;
@@ -275,12 +278,9 @@ export function compareActualCost(
   return rows.sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
 }
 
-/** The largest spend one line may state (in major units): beyond it the number is a typo, not a budget. */
-export const MAX_SPEND_AMOUNT = 1e12;
-
 export interface SpendCsvResult {
   rows: ChannelSpend[];
-  errors: { line: number; message: string }[];
+  errors: SpendSheetError[];
 }
 
 /** Other names merchants use for the channels in spend sheets. */
@@ -320,109 +320,16 @@ function channelFromName(name: string): Channel | null {
   return SPEND_ALIASES[key] ?? null;
 }
 
-/** Splits one CSV line on the separator, honouring double quotes ("a ""b""" → a "b"). */
-function splitLine(line: string, separator: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === separator) {
-      fields.push(field);
-      field = "";
-    } else field += ch;
-  }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}
-
 /**
- * An amount as a number, or null: currency signs and codes, spaces (also non-breaking) and apostrophes are
- * ignored; with both "." and "," the last one is the decimal mark; a single mark followed by exactly three
- * digits is a thousands separator ("1,234" = 1234), otherwise a decimal mark ("12,5" = 12.5).
- */
-export function parseAmount(text: string): number | null {
-  let s = text.replace(/[\s\u00a0\u202f']/g, "").replace(/^[^\d.,-]+|[^\d.,]+$/g, "");
-  if (s.startsWith("-") || s.length === 0 || /[^\d.,]/.test(s)) return null;
-  const lastDot = s.lastIndexOf(".");
-  const lastComma = s.lastIndexOf(",");
-  if (lastDot >= 0 && lastComma >= 0) {
-    const decimal = lastDot > lastComma ? "." : ",";
-    const thousands = decimal === "." ? "," : ".";
-    s = s.split(thousands).join("").replace(decimal, ".");
-  } else if (lastDot >= 0 || lastComma >= 0) {
-    const mark = lastDot >= 0 ? "." : ",";
-    const parts = s.split(mark);
-    if (parts.length > 2 || parts[parts.length - 1]!.length === 3) s = parts.join("");
-    else s = parts.join(".");
-  }
-  if (!/^\d+(\.\d+)?$/.test(s)) return null;
-  const value = Number(s);
-  return Number.isFinite(value) ? value : null;
-}
-
-/**
- * A spend sheet: one `channel, amount` row per line, optional header, comma, semicolon or tab separated,
- * quotes allowed, `#` comments, blank lines and channels with a blank amount skipped. Amounts become minor units (`currencyDecimals`,
- * default 2). Repeated channels are summed. Bad lines are reported, never thrown.
+ * A spend sheet of `channel, amount` lines (see parseSpendSheet): channel names are Ciclo's or the ad platforms'
+ * common names; an unknown channel is an error, never a guess.
  */
 export function parseSpendCsv(
   text: string,
   options: { currencyDecimals?: number; maxLines?: number } = {},
 ): SpendCsvResult {
-  const decimals = Math.min(4, Math.max(0, Math.round(options.currencyDecimals ?? 2)));
-  const maxLines = options.maxLines ?? 10_000;
-  const rows = new Map<Channel, number>();
-  const errors: SpendCsvResult["errors"] = [];
-  const lines = String(text ?? "")
-    .replace(/^\ufeff/, "")
-    .split(/\r\n|\r|\n/);
-  const firstData = lines.find((line) => line.trim().length > 0 && !line.trim().startsWith("#")) ?? "";
-  const separator = firstData.includes("\t") ? "\t" : firstData.includes(";") ? ";" : ",";
-  let seenData = false;
-  for (let index = 0; index < lines.length && index < maxLines; index++) {
-    const line = lines[index]!.trim();
-    if (line.length === 0 || line.startsWith("#")) continue;
-    const fields = splitLine(line, separator);
-    // A comma-separated amount written with a decimal comma splits into two fields: join them back.
-    if (separator === "," && fields.length === 3 && /^\d+$/.test(fields[1]!) && /^\d{1,2}$/.test(fields[2]!)) {
-      fields.splice(1, 2, `${fields[1]}.${fields[2]}`);
-    }
-    const [name = "", amountText = ""] = fields;
-    const amount = parseAmount(amountText);
-    if (!seenData) {
-      seenData = true;
-      if (amount === null && channelFromName(name) === null) continue; // a header line
-    }
-    const channel = channelFromName(name);
-    if (channel === null) {
-      errors.push({ line: index + 1, message: `Unknown channel "${name.slice(0, 40)}".` });
-      continue;
-    }
-    if (amountText === "") continue; // a channel left blank in the sheet: no spend, as in the typed form
-    if (amount === null) {
-      errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is not an amount.` });
-      continue;
-    }
-    if (amount > MAX_SPEND_AMOUNT) {
-      errors.push({ line: index + 1, message: `"${amountText.slice(0, 40)}" is more than any ad budget.` });
-      continue;
-    }
-    rows.set(channel, (rows.get(channel) ?? 0) + Math.round(amount * 10 ** decimals));
-  }
-  if (lines.length > maxLines)
-    errors.push({ line: maxLines + 1, message: `Only the first ${maxLines} lines were read.` });
-  return {
-    rows: [...rows].map(([channel, spendMinor]) => ({ channel, spendMinor })),
-    errors,
-  };
+  const parsed = parseSpendSheet(text, channelFromName, (name) => `Unknown channel "${name}".`, options);
+  return { rows: parsed.rows.map(({ key, spendMinor }) => ({ channel: key, spendMinor })), errors: parsed.errors };
 }
 
 /**

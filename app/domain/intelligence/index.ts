@@ -5,7 +5,8 @@
  *
  * - Which channels bring valuable customers, and what may a customer cost?
  *     channels.ts, url-params.ts (acquisition channel of the first counted order, 130),
- *     channel-value.ts, acquisition-cost.ts (value per channel/campaign, maximum acquisition cost, 131)
+ *     channel-value.ts, acquisition-cost.ts (value per channel/campaign, maximum acquisition cost, 131),
+ *     spend-sheet.ts, campaign-cost.ts (the merchant's spend per channel and campaign against value, 152, 157)
  * - What is bought together, and what should each customer be offered next?
  *     baskets.ts, co-purchase.ts, product-segments.ts, next-product.ts (132)
  * - Who comes back, what is my churn, what is one more point of repeat rate worth?
@@ -16,6 +17,7 @@
  */
 export * from "./acquisition-cost";
 export * from "./baskets";
+export * from "./campaign-cost";
 export * from "./channel-value";
 export * from "./channels";
 export * from "./churn";

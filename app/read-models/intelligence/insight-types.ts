@@ -66,3 +66,6 @@ export const SPEND_CSV_MAX_BYTES = 200 * 1024;
 
 /** The most customers the Top customers page and its CSV list. */
 export const TOP_CUSTOMERS_MAX = 10_000;
+
+/** The merchant's spend per campaign (written by the Channels page): `CampaignSpendSettings`. */
+export const CAMPAIGN_SPEND_KIND = "campaign-spend";

@@ -29,11 +29,12 @@ import type { StoreView } from "../store-view";
 import {
   ACQUISITION_SETTINGS_KIND,
   INSIGHT_HORIZONS,
-  SPEND_CSV_MAX_BYTES,
   SPEND_PERIODS,
   TOP_CUSTOMERS_MAX,
   type InsightKind,
 } from "./insight-types";
+import { loadCampaignCost, type CampaignCostView } from "./campaign-spend.server";
+import { nothingSavedMessage, readSpendFile, SPEND_CSV_MAX_LINES, type SpendFile } from "./spend-file";
 
 export interface Insight<T> {
   data: T;
@@ -140,17 +141,6 @@ export function parseAcquisitionForm(
   };
 }
 
-/** Spreadsheet files people pick instead of exporting a CSV; named so the message can say what to do. */
-const SPREADSHEET_FILE = /\.(xlsx|xlsm|xls|ods|numbers)$/i;
-
-function hasBinaryControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0b && code !== 0x0c && code !== 0x0d) return true;
-  }
-  return false;
-}
-
 export type SpendUploadResult =
   | { ok: true; channels: number; totalMinor: number; spendPeriodDays: AcquisitionSettings["spendPeriodDays"] }
   | { ok: false; message: string; lineErrors: { line: number; message: string }[] };
@@ -163,7 +153,7 @@ export type SpendUploadResult =
 export async function uploadSpendCsv(
   db: Db,
   storeId: string,
-  file: { name: string; size: number; text(): Promise<string> } | null,
+  file: SpendFile | null,
   period: string,
   currencyDigits = 2,
 ): Promise<SpendUploadResult> {
@@ -171,23 +161,10 @@ export async function uploadSpendCsv(
     ({ ok: false, message, lineErrors }) as const;
   const periodDays = Number(period);
   if (!(SPEND_PERIODS as readonly number[]).includes(periodDays)) return fail("Choose the period the spend covers.");
-  if (!file || file.size === 0) return fail("Choose a CSV file with one channel and amount per line.");
-  if (SPREADSHEET_FILE.test(file.name))
-    return fail("This is a spreadsheet file: save it as CSV (File → Save as / Download → CSV) and upload that.");
-  if (file.size > SPEND_CSV_MAX_BYTES)
-    return fail(
-      `The file is ${Math.ceil(file.size / 1024)} KB; a spend sheet of at most ${SPEND_CSV_MAX_BYTES / 1024} KB is expected.`,
-    );
-  const text = await file.text();
-  // Control characters other than tab and line breaks never occur in a text sheet; images, PDFs and zipped
-  // spreadsheets are full of them.
-  if (hasBinaryControlCharacter(text)) return fail("This is not a text (CSV) file.");
-  const parsed = parseSpendCsv(text, { currencyDecimals: currencyDigits, maxLines: 1000 });
-  if (parsed.errors.length > 0)
-    return fail(
-      `Nothing was saved: ${parsed.errors.length} line${parsed.errors.length === 1 ? "" : "s"} could not be read.`,
-      parsed.errors.slice(0, 50),
-    );
+  const read = await readSpendFile(file, "channel");
+  if (!read.ok) return fail(read.message);
+  const parsed = parseSpendCsv(read.text, { currencyDecimals: currencyDigits, maxLines: SPEND_CSV_MAX_LINES });
+  if (parsed.errors.length > 0) return fail(nothingSavedMessage(parsed.errors.length), parsed.errors.slice(0, 50));
   if (parsed.rows.length === 0) return fail('The file has no spend lines (expected e.g. "Paid search, 1200.50").');
   const current = await readAcquisitionSettings(db, storeId);
   const spendMinor: Partial<Record<Channel, number>> = {};
@@ -220,6 +197,7 @@ export interface ChannelsPageData {
   settingHelp: Record<string, string>;
   maxCac: MaxCacRow[];
   cost: CostRow[];
+  campaignCost: CampaignCostView;
   descriptions: Record<string, string>;
 }
 
@@ -247,6 +225,7 @@ export async function loadChannelsPage(db: Db, store: StoreView): Promise<Channe
     .filter(([channel, amount]) => (CHANNELS as readonly string[]).includes(channel) && (amount ?? 0) > 0)
     .map(([channel, amount]) => ({ channel: channel as Channel, spendMinor: amount! }));
   const cost = insight ? compareActualCost(spend, acquired, maxCac, format) : [];
+  const campaignCost = await loadCampaignCost(db, store.id, insight?.data ?? null, cac, format);
   return {
     store,
     computedAt: insight?.computedAt ?? null,
@@ -260,6 +239,7 @@ export async function loadChannelsPage(db: Db, store: StoreView): Promise<Channe
     },
     maxCac,
     cost,
+    campaignCost,
     descriptions: CHANNEL_DESCRIPTIONS,
   };
 }
