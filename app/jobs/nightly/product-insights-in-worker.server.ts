@@ -6,6 +6,7 @@
  * it in place when asked for: starting a thread would cost more than the work (decision 160).
  */
 import { Worker } from "node:worker_threads";
+import { logger } from "../../logger.server";
 import type { Steps } from "../step-timer";
 import { workerEntry } from "../worker-entry.server";
 import { computeProductInsights, type ProductInput, type ProductResults } from "./product-insights";
@@ -26,23 +27,20 @@ export interface PendingProductInsights {
  * thread, the line arrays are handed over to it (transferred, not copied): nothing else in the run reads them.
  */
 export function startProductInsights(input: ProductInput, inWorker?: boolean): PendingProductInsights {
-  if (!(inWorker ?? input.lineBasket.length >= PRODUCT_WORKER_MIN_LINES)) {
-    let computed: Promise<{ products: ProductResults; steps: Steps }> | null = null;
-    return {
-      result: () =>
-        (computed ??= new Promise((resolve) => {
-          const steps: Steps = {};
-          resolve({ products: computeProductInsights(input, steps), steps });
-        })),
-      cancel: () => undefined,
-    };
+  if (!(inWorker ?? input.lineBasket.length >= PRODUCT_WORKER_MIN_LINES)) return inPlace(input);
+  let worker: Worker;
+  try {
+    const { url, execArgv } = workerEntry("product-insights-worker", import.meta.url);
+    worker = new Worker(url, {
+      execArgv,
+      workerData: input,
+      transferList: [input.lineBasket.buffer as ArrayBuffer, input.lineProduct.buffer as ArrayBuffer],
+    });
+  } catch (error) {
+    // No thread (a build without the worker's bundle, no resources): the same work in place, as on a small store.
+    logger.warn("products phase could not start its thread; computing in place", { error: String(error) });
+    return inPlace(input);
   }
-  const { url, execArgv } = workerEntry("product-insights-worker", import.meta.url);
-  const worker = new Worker(url, {
-    execArgv,
-    workerData: input,
-    transferList: [input.lineBasket.buffer as ArrayBuffer, input.lineProduct.buffer as ArrayBuffer],
-  });
   const done = new Promise<{ products: ProductResults; steps: Steps }>((resolve, reject) => {
     worker.once("message", (out: ProductInsightsOutput) => {
       if (out.ok) resolve({ products: out.products, steps: out.steps });
@@ -55,5 +53,18 @@ export function startProductInsights(input: ProductInput, inWorker?: boolean): P
   return {
     result: () => done,
     cancel: () => void worker.terminate(),
+  };
+}
+
+/** Computed on the caller's thread when its results are first asked for. */
+function inPlace(input: ProductInput): PendingProductInsights {
+  let computed: Promise<{ products: ProductResults; steps: Steps }> | null = null;
+  return {
+    result: () =>
+      (computed ??= new Promise((resolve) => {
+        const steps: Steps = {};
+        resolve({ products: computeProductInsights(input, steps), steps });
+      })),
+    cancel: () => undefined,
   };
 }
