@@ -3,8 +3,9 @@
  * per-row query building was the bottleneck (measured: ~300 µs per row through createMany on SQLite).
  * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in short time-sized transactions taken
  * through the file's write gate (docs/decisions/090-sqlite-writer-discipline.md).
- * PostgreSQL: each chunk is COPYed into a temporary staging table and moved with one `INSERT … SELECT` (updates
- * and deletes by `unnest` arrays), on a pg connection of the writer's own.
+ * PostgreSQL: each chunk is COPYed straight into the table (plain inserts, and rows known to be new), or into a
+ * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts); updates and deletes by
+ * `unnest` arrays; on a pg connection of the writer's own.
  * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
@@ -44,6 +45,13 @@ export interface BulkWriteOptions {
   onConflictWhere?: string;
   /** Adds an "id" column with fresh UUIDs (tables whose id has a Prisma-side default). */
   generateIds?: boolean;
+  /**
+   * The caller found none of the rows' keys in the table before writing (e.g. a store's first nightly run): on
+   * PostgreSQL each chunk is COPYed straight into the table, without a staging table and the upsert's conflict
+   * check. A chunk that does collide (a row written meanwhile) is rolled back and upserted instead, so the result
+   * is the same as without this hint. SQLite ignores it (its upsert is the same one statement per row).
+   */
+  newRows?: boolean;
   chunkSize?: number;
 }
 
@@ -70,6 +78,9 @@ export interface BulkWriter {
   readonly reader: BulkReader;
   close(): void;
 }
+
+/** PostgreSQL's SQLSTATE for a duplicate key. */
+const UNIQUE_VIOLATION = "23505";
 
 const PG_TYPES: Record<ColumnType, string> = {
   text: "text",
@@ -308,7 +319,7 @@ class PostgresBulkWriter implements BulkWriter {
   }
 
   /**
-   * COPY into a staging table, then one INSERT … SELECT (with the upsert clause) per chunk, in one transaction:
+   * Upserts: COPY into a staging table, then one INSERT … SELECT (with the upsert clause) per chunk, in one transaction:
    * measured on 200,000 score rows, 40 % less time than `INSERT … SELECT FROM unnest(…)` with the rows as 24 array
    * parameters, whose text PostgreSQL parses value by value (and the pg driver builds in JavaScript).
    * The staging table has the chunk's columns only, without constraints, and is dropped at commit.
@@ -330,6 +341,22 @@ class PostgresBulkWriter implements BulkWriter {
       }
       await previous;
       previous = this.exclusive(async (client) => {
+        // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
+        // INSERT … SELECT only serve the conflict clause (measured: see docs/decisions/158-first-writes-copy-straight-in.md).
+        if (!options.conflict || options.newRows) {
+          await client.query("BEGIN");
+          try {
+            await pipeline(
+              Readable.from([text]),
+              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN`)),
+            );
+            await client.query("COMMIT");
+            return;
+          } catch (error) {
+            await client.query("ROLLBACK").catch(() => undefined);
+            if (!options.conflict || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+          }
+        }
         await client.query("BEGIN");
         try {
           await client.query(

@@ -124,6 +124,43 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
     expect(await database.db.tagOutboxItem.count({ where: { id: { in: ["f1", "f2"] } } })).toBe(1);
   });
 
+  it("with `newRows`, a chunk whose rows turn out to exist is upserted after all, other chunks inserted", async () => {
+    await bulk.write(outbox, [["n2", "s1", "c2", "2", '["old"]', "[]", null, 0, null]]);
+    const written = await bulk.write(
+      // Only rows whose add changed are replaced: the fallback keeps the write's own conflict rules.
+      {
+        ...outbox,
+        conflict: ["id"],
+        onConflictWhere: `"TagOutboxItem"."add" <> excluded."add"`,
+        newRows: true,
+        chunkSize: 2,
+      },
+      [
+        ["n0", "s1", "c0", "0", '["a"]', "[]", null, 0, null],
+        ["n1", "s1", "c1", "1", '["a"]', "[]", null, 0, null],
+        ["n2", "s1", "c2", "2", '["new"]', "[]", null, 5, null],
+        ["n3", "s1", "c3", "3", '["a"]', "[]", null, 0, null],
+      ],
+    );
+    expect(written).toBe(4);
+    const rows = await database.db.tagOutboxItem.findMany({
+      where: { id: { startsWith: "n" } },
+      orderBy: { id: "asc" },
+    });
+    expect(rows.map((r) => [r.id, r.add, r.attempts])).toEqual([
+      ["n0", '["a"]', 0],
+      ["n1", '["a"]', 0],
+      ["n2", '["new"]', 5],
+      ["n3", '["a"]', 0],
+    ]);
+    // A failure other than a collision is not retried as an upsert: it is the caller's.
+    await expect(
+      bulk.write({ ...outbox, conflict: ["id"], newRows: true }, [
+        ["n9", "no-such-store", "c", "x", "[]", "[]", null, 0, null],
+      ]),
+    ).rejects.toThrow();
+  });
+
   it("runs concurrent callers one after another: a statement never lands inside another caller's chunk", async () => {
     const rows = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "s1", `c${i}`, String(i), "[]", "[]", null, 0, null]);

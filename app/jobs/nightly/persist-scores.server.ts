@@ -90,13 +90,16 @@ export async function persistScores(
   const p = scores.predicted;
   // Rows are built and written a chunk at a time: a million rows of 23 values would otherwise hold ~600 MB.
   const CHUNK = 20_000;
+  const scoresStarted = performance.now();
+  // A store's first run (no score rows yet) writes its rows as plain inserts (the bulk writer upserts any that
+  // collide after all).
   const scoreOptions = {
     table: "CustomerScore",
     columns: SCORE_COLUMNS,
     conflict: ["storeId", "customerId"],
     generateIds: true,
+    newRows: !(await db.customerScore.findFirst({ where: { storeId }, select: { customerId: true } })),
   };
-  const scoresStarted = performance.now();
   const scoreWrite = overlappedWrite(bulk, scoreOptions);
   let rows: unknown[][] = [];
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();

@@ -34,6 +34,14 @@ const WRITE = {
   onConflictWhere: `"CustomerSegment"."segmentKey" <> excluded."segmentKey"`,
 };
 
+async function storeHasRows(bulk: BulkWriter, storeId: string): Promise<boolean> {
+  for await (const batch of bulk.reader.rows(`SELECT 1 FROM "CustomerSegment" WHERE "storeId" = $store LIMIT 1`, {
+    store: storeId,
+  }))
+    if (batch.length) return true;
+  return false;
+}
+
 /** The columns segmentations assign from, as the nightly job holds them (no copies). */
 export function segmentationInput(table: CustomerTable, scores: ScoreTable): SegmentationInput {
   return {
@@ -69,7 +77,8 @@ export async function persistSegmentations(
   const CHUNK = 20_000;
   const known = segmentations.map((s) => new Set(s.segments.map((d) => d.key)));
   const counts = segmentations.map(() => new Map<string, number>());
-  const write = overlappedWrite(bulk, WRITE);
+  // A store's first run (no rows yet) writes plain inserts (the bulk writer upserts any that collide after all).
+  const write = overlappedWrite(bulk, { ...WRITE, newRows: !(await storeHasRows(bulk, storeId)) });
   let rows: unknown[][] = [];
   for (let i = 0; i < input.size; i++) {
     for (let s = 0; s < segmentations.length; s++) {
