@@ -5,7 +5,7 @@
 import { RFM_SEGMENTS } from "../../domain/segments";
 import { roundOrNull as round } from "../../domain/math/round";
 import { basketsFromLines, customerHistories, productBasketCounts } from "../../domain/intelligence/baskets";
-import { companionsOf, findCompanions, topPairs } from "../../domain/intelligence/co-purchase";
+import { companionsOf, findCompanions, topPairs, type PairRow } from "../../domain/intelligence/co-purchase";
 import { productSegmentTable, segmentsForProduct } from "../../domain/intelligence/product-segments";
 import { suggestNextProducts, SUGGESTION_SOURCES } from "../../domain/intelligence/next-product";
 import { stepMarker, type Steps } from "../step-timer";
@@ -62,15 +62,7 @@ export function computeProductInsights(input: ProductInput, steps: Steps): Produ
   const kept = Array.from({ length: P }, (_, k) => k)
     .sort((a, b) => buyers[b]! - buyers[a]! || a - b)
     .slice(0, PRODUCTS_KEPT);
-  const pair = (r: {
-    a: number;
-    b: number;
-    baskets: number;
-    support: number;
-    confidenceAB: number;
-    confidenceBA: number;
-    lift: number;
-  }) => ({
+  const pair = (r: PairRow) => ({
     a: productIds[r.a],
     b: productIds[r.b],
     baskets: r.baskets,
