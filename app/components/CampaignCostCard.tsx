@@ -4,6 +4,7 @@
  * in that period, what those customers are worth, the most the merchant can spend per customer at their target,
  * and the value-to-cost ratio (decision 157).
  */
+import { SheetRefusedBanner } from "./SheetRefusedBanner";
 import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import {
@@ -181,17 +182,7 @@ export function CampaignCostCard({
                   {`${formatCount(upload.campaigns)} campaign${upload.campaigns === 1 ? "" : "s"}, ${money(upload.totalMinor)} over the last ${upload.periodDays} days.`}
                 </Banner>
               )}
-              {upload && !upload.ok && (
-                <Banner tone="critical" title={upload.message}>
-                  {upload.lineErrors.length > 0 && (
-                    <ul>
-                      {upload.lineErrors.map((e) => (
-                        <li key={e.line}>{`Line ${e.line}: ${e.message}`}</li>
-                      ))}
-                    </ul>
-                  )}
-                </Banner>
-              )}
+              {upload && !upload.ok && <SheetRefusedBanner message={upload.message} lineErrors={upload.lineErrors} />}
               <Text as="p" variant="bodySm">
                 <a
                   href={`data:text/csv;charset=utf-8,${encodeURIComponent(

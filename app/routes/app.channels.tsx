@@ -3,6 +3,7 @@
  * historic value, NPS), what the customers themselves say brought them beside what was tracked, and the most the
  * merchant can spend to acquire a customer — with their own horizon, margin and target, and their actual spend.
  */
+import { SheetRefusedBanner } from "../components/SheetRefusedBanner";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -486,15 +487,7 @@ export default function ChannelsPage() {
                       </Banner>
                     )}
                     {upload && !upload.ok && (
-                      <Banner tone="critical" title={upload.message}>
-                        {upload.lineErrors.length > 0 && (
-                          <ul>
-                            {upload.lineErrors.map((e) => (
-                              <li key={e.line}>{`Line ${e.line}: ${e.message}`}</li>
-                            ))}
-                          </ul>
-                        )}
-                      </Banner>
+                      <SheetRefusedBanner message={upload.message} lineErrors={upload.lineErrors} />
                     )}
                     <Text as="p" variant="bodySm">
                       <a
