@@ -13,3 +13,13 @@ export function yieldToRequests(): Promise<void> {
  * built back to back) held deliveries for up to a second in bench:soak.
  */
 export const YIELD_EVERY = 250;
+
+/** `items.map(fn)` with a turn for requests every YIELD_EVERY items (a page of a push is tens of thousands). */
+export async function mapInTurns<T, R>(items: readonly T[], fn: (item: T) => R): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) await yieldToRequests();
+    out[i] = fn(items[i]!);
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { BulkOperations, type BulkOptions } from "./graphql/bulk";
 import { BulkMutations } from "./graphql/bulk-mutation";
 import { executeAdminGraphql, type GraphqlRequestBody } from "./graphql/executor";
 import { ADMIN_API_VERSION, adminSchema } from "./graphql/schema";
-import { StagedUploads } from "./graphql/staged-uploads";
+import { StagedUploads, storageErrorXml } from "./graphql/staged-uploads";
 import { LeakyBucket, PLAN_LIMITS } from "./graphql/throttle";
 import type { ShopPlan } from "./model";
 import { TokenClock } from "./oauth";
@@ -192,6 +192,13 @@ export async function start(options: StartOptions = {}): Promise<ShopifySimulato
   };
 
   const handleUpload = async (req: IncomingMessage, res: ServerResponse) => {
+    // Google Cloud Storage, behind Shopify's staged targets, takes a POST object only with its length stated.
+    if (req.headers["content-length"] === undefined) {
+      req.resume();
+      res.writeHead(411, { "Content-Type": "application/xml; charset=UTF-8" });
+      res.end(storageErrorXml("MissingContentLength", "You must provide the Content-Length HTTP header."));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const result = await stagedUploads.receive(req.headers["content-type"] ?? "", Buffer.concat(chunks));

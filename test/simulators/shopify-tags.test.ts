@@ -209,6 +209,29 @@ describe("staged uploads", () => {
     await stageAndUpload('{"id":"x"}\n');
     expect(sim.stats(shop.domain).uploads).toBe(1);
   });
+
+  it("refuses an upload without a Content-Length (a chunked body) with 411, as Cloud Storage does", async () => {
+    const staged = await gql<Json>(STAGED_UPLOADS_CREATE, {
+      input: [
+        { resource: "BULK_MUTATION_VARIABLES", filename: "vars.jsonl", mimeType: "text/jsonl", httpMethod: "POST" },
+      ],
+    });
+    const target = staged.data!.stagedUploadsCreate.stagedTargets[0];
+    const form = new FormData();
+    for (const p of target.parameters as Json[]) form.append(p.name, p.value);
+    form.append("file", new Blob(['{"id":"x"}\n']), "vars.jsonl");
+    // The same form, streamed without its length: undici sends it chunked.
+    const encoded = new Response(form);
+    const res = await fetch(target.url, {
+      method: "POST",
+      headers: { "content-type": encoded.headers.get("content-type")! },
+      body: encoded.body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(411);
+    expect(await res.text()).toContain("<Code>MissingContentLength</Code>");
+    expect(sim.stats(shop.domain).uploads).toBe(0);
+  });
 });
 
 describe("bulk mutations", () => {

@@ -6,15 +6,10 @@
  * writer's next poll).
  */
 import type { LabelWriterFactory } from "../../jobs/tags/tag-outbox.server";
+import { mapInTurns } from "../../jobs/yield-to-requests";
 import type { BulkOperationSignals } from "./bulk-operation-signals";
 import type { AdminGraphql } from "./admin-graphql.server";
-import {
-  ShopifyTagWriter,
-  shopWriteBudget,
-  toWriterChanges,
-  type ShopWriteBudget,
-  type TagWriterOptions,
-} from "./tags";
+import { ShopifyTagWriter, shopWriteBudget, toWriterChange, type ShopWriteBudget, type TagWriterOptions } from "./tags";
 
 export interface ShopifyLabelWriterDeps {
   adminFor: (shop: string) => Promise<AdminGraphql>;
@@ -39,7 +34,10 @@ export function createShopifyLabelWriterFactory(deps: ShopifyLabelWriterDeps): L
     });
     const { pacer } = budget;
     return {
-      apply: (changes) => writer.apply(toWriterChanges(changes), graphql, { pacer }),
+      // A page is tens of thousands of changes, converted on the request thread: in turns.
+      apply: async function* (changes) {
+        yield* writer.apply(await mapInTurns(changes, toWriterChange), graphql, { pacer });
+      },
       pagesInFlight: writer.pagesInFlight,
     };
   };

@@ -43,7 +43,7 @@ interface Policy {
 
 export class StagedUploadError extends Error {}
 
-function xmlError(code: string, message: string): string {
+export function storageErrorXml(code: string, message: string): string {
   return `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 }
 
@@ -113,7 +113,7 @@ export class StagedUploads {
   /** Handles the multipart POST of an upload. */
   async receive(contentType: string, body: Buffer): Promise<{ status: number; body: string; shopDomain?: string }> {
     if (!contentType.startsWith("multipart/form-data"))
-      return { status: 400, body: xmlError("InvalidArgument", "POST requires multipart/form-data.") };
+      return { status: 400, body: storageErrorXml("InvalidArgument", "POST requires multipart/form-data.") };
     let form: FormData;
     try {
       form = await new Request("http://storage.local/", {
@@ -122,7 +122,7 @@ export class StagedUploads {
         body: new Uint8Array(body),
       }).formData();
     } catch {
-      return { status: 400, body: xmlError("InvalidArgument", "Malformed multipart body.") };
+      return { status: 400, body: storageErrorXml("InvalidArgument", "Malformed multipart body.") };
     }
     const field = (name: string) => {
       const v = form.get(name);
@@ -132,18 +132,18 @@ export class StagedUploads {
     const signature = field("x-goog-signature");
     const key = field("key");
     if (!policy || !signature || !key)
-      return { status: 400, body: xmlError("InvalidArgument", "Missing policy, signature or key.") };
+      return { status: 400, body: storageErrorXml("InvalidArgument", "Missing policy, signature or key.") };
     if (signature !== this.sign(policy))
       return {
         status: 403,
-        body: xmlError(
+        body: storageErrorXml(
           "SignatureDoesNotMatch",
           "The request signature we calculated does not match the signature you provided.",
         ),
       };
     const decoded = JSON.parse(Buffer.from(policy, "base64").toString("utf8")) as Policy;
     if (Date.parse(decoded.expiration) < Date.now())
-      return { status: 403, body: xmlError("AccessDenied", "Invalid according to Policy: Policy expired.") };
+      return { status: 403, body: storageErrorXml("AccessDenied", "Invalid according to Policy: Policy expired.") };
     const expectedKey = decoded.conditions.find(
       (c): c is { key: string } => typeof c === "object" && c !== null && "key" in c,
     )?.key;
@@ -151,14 +151,15 @@ export class StagedUploads {
     if (key !== expectedKey || !shopDomain)
       return {
         status: 403,
-        body: xmlError("AccessDenied", "Invalid according to Policy: Policy Condition failed: key"),
+        body: storageErrorXml("AccessDenied", "Invalid according to Policy: Policy Condition failed: key"),
       };
     const file = form.get("file");
-    if (!(file instanceof Blob)) return { status: 400, body: xmlError("InvalidArgument", "Missing file field.") };
+    if (!(file instanceof Blob))
+      return { status: 400, body: storageErrorXml("InvalidArgument", "Missing file field.") };
     if (file.size < 1 || file.size > MAX_STAGED_UPLOAD_BYTES)
       return {
         status: 400,
-        body: xmlError("EntityTooLarge", "Your proposed upload is outside the allowed size range."),
+        body: storageErrorXml("EntityTooLarge", "Your proposed upload is outside the allowed size range."),
       };
     const path = join(this.dir, `upload-${randomBytes(8).toString("hex")}.jsonl`);
     writeFileSync(path, Buffer.from(await file.arrayBuffer()));

@@ -10,7 +10,7 @@ import { parseResultLine, responseLines } from "./bulk-results";
 import { YIELD_EVERY, yieldToRequests } from "../../../jobs/yield-to-requests";
 import { BULK_DOCUMENTS, buildBulkVariables, type BulkVariablesFile } from "./bulk-variables";
 import type { CostPacer } from "./cost-pacer";
-import { multipartBody } from "./multipart-body";
+import { multipartBody, streamOf } from "./multipart-body";
 import { BULK_MUTATION_RUN, BULK_MUTATION_STATUS, STAGED_UPLOADS_CREATE } from "./documents";
 import { MUTATION_COST } from "./direct-writer";
 import { defaultSleep, pacedRequest, ShopifyWriteError, type RetryPolicy } from "./paced-request";
@@ -160,20 +160,21 @@ async function stageUploads(
 
 /**
  * multipart/form-data POST: every target parameter as a field, then the file (storage services want it last).
- * The body is put together from the file's encoded slices (a copy of bytes) rather than through FormData and a
- * Blob of one string, which encoded the whole ~8 MB file in one synchronous step on the request thread.
+ * The body streams the file's encoded slices with the length stated, rather than one ~8 MB buffer built (and
+ * copied again by the HTTP client) in synchronous steps on the request thread.
  */
 async function upload(target: StagedTarget, file: BulkVariablesFile, options: BulkWriteOptions): Promise<void> {
-  const { contentType, body } = multipartBody(target.parameters, {
+  const { contentType, parts, length } = multipartBody(target.parameters, {
     filename: `ciclo-${file.kind}.jsonl`,
     type: "text/jsonl",
     bytes: file.jsonl,
   });
   const response = await (options.fetch ?? fetch)(target.url, {
     method: "POST",
-    headers: { "content-type": contentType },
-    body,
-  });
+    headers: { "content-type": contentType, "content-length": String(length) },
+    body: streamOf(parts),
+    duplex: "half",
+  } as RequestInit);
   if (!response.ok)
     throw new ShopifyWriteError(`staged upload failed: HTTP ${response.status} ${await response.text()}`);
 }
@@ -276,7 +277,11 @@ async function readResults(
 ): Promise<void> {
   const response = await (options.fetch ?? fetch)(url);
   if (!response.ok) throw new ShopifyWriteError(`bulk result download failed: HTTP ${response.status}`);
+  let lines = 0;
   for await (const text of responseLines(response)) {
+    // A downloaded result arrives in large chunks, and a line needs no I/O: without turns, tens of thousands of
+    // lines would be parsed in one stretch of the request thread.
+    if (++lines % YIELD_EVERY === 0) await yieldToRequests();
     const parsed = parseResultLine(text, file.kind);
     const change = parsed ? file.changeOfLine[parsed.lineNumber] : undefined;
     if (parsed && change !== undefined) outcomes[change]!.push(parsed.outcome);

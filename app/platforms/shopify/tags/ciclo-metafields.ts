@@ -46,19 +46,17 @@ export function toMetafieldValues(record: Record<string, string>): CustomerMetaf
     .map(([key, value]) => ({ key, type: CICLO_METAFIELD_TYPES[key]!, value }));
 }
 
-/** Outbox changes (metafields as key -> value) into the writer's changes (typed metafield values). */
-export function toWriterChanges(
-  changes: readonly {
-    customerExternalId: string;
-    add: string[];
-    remove: string[];
-    metafields?: Record<string, string>;
-  }[],
-): CustomerLabelChange[] {
-  return changes.map((c) => ({
-    customerExternalId: c.customerExternalId,
-    add: c.add,
-    remove: c.remove,
-    ...(c.metafields ? { metafields: toMetafieldValues(c.metafields) } : {}),
-  }));
+/** An outbox change (metafields as key -> value) as the writer's change (typed metafield values). */
+export function toWriterChange(change: {
+  customerExternalId: string;
+  add: string[];
+  remove: string[];
+  metafields?: Record<string, string>;
+}): CustomerLabelChange {
+  return {
+    customerExternalId: change.customerExternalId,
+    add: change.add,
+    remove: change.remove,
+    ...(change.metafields ? { metafields: toMetafieldValues(change.metafields) } : {}),
+  };
 }

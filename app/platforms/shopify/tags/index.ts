@@ -7,4 +7,4 @@ export { DEFAULT_TAG_PREFIX, refusalReason } from "./namespace-guard";
 export { ShopifyWriteError } from "./paced-request";
 export { MUTATION_COST } from "./direct-writer";
 export { readCustomerTags } from "./read-customer-tags";
-export { cicloMetafieldsJson, toMetafieldValues, toWriterChanges, CICLO_METAFIELD_TYPES } from "./ciclo-metafields";
+export { cicloMetafieldsJson, toMetafieldValues, toWriterChange, CICLO_METAFIELD_TYPES } from "./ciclo-metafields";

@@ -13,6 +13,7 @@
  * has not seen a ChangeResult for — nothing is lost, and a repeat does not duplicate anything in Shopify.
  * Results are reported as they are known (per customer on the direct path, per round on the bulk path).
  */
+import { YIELD_EVERY, yieldToRequests } from "../../../jobs/yield-to-requests";
 import type { AdminGraphql } from "../admin-graphql.server";
 import { writeBulk, type BulkWriteOptions } from "./bulk-writer";
 import { CostPacer } from "./cost-pacer";
@@ -105,7 +106,8 @@ export class ShopifyTagWriter {
     applyOptions: ApplyOptions = {},
   ): AsyncGenerator<ChangeResult> {
     const toWrite: CustomerLabelChange[] = [];
-    for (const change of changes) {
+    for (const [k, change] of changes.entries()) {
+      if (k > 0 && k % YIELD_EVERY === 0) await yieldToRequests();
       const refused = refusalReason(change, this.prefix);
       if (refused) yield { customerExternalId: change.customerExternalId, status: "user_error", reason: refused };
       else if (!hasWork(change)) yield { customerExternalId: change.customerExternalId, status: "applied" };

@@ -3,7 +3,7 @@
  * multipart parser (undici's, as storage services and the simulator use) sees: every field, then the file whole.
  */
 import { describe, expect, it } from "vitest";
-import { multipartBody } from "../../../../app/platforms/shopify/tags/multipart-body";
+import { multipartBody, streamOf } from "../../../../app/platforms/shopify/tags/multipart-body";
 
 describe("multipart upload body", () => {
   it("reads back as the target's fields and the file's bytes in order", async () => {
@@ -16,13 +16,15 @@ describe("multipart upload body", () => {
       { name: "key", value: "tmp/1/bulk/abc/vars.jsonl" },
       { name: 'x-goog-"odd"', value: "line one\r\nline two" },
     ];
-    const { contentType, body } = multipartBody(fields, {
+    const { contentType, parts, length } = multipartBody(fields, {
       filename: "ciclo-tagsAdd.jsonl",
       type: "text/jsonl",
       bytes: slices,
     });
 
-    const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+    const bytes = new Uint8Array(await new Response(streamOf(parts)).arrayBuffer());
+    expect(bytes.byteLength).toBe(length);
+    const form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
     expect(form.get("key")).toBe("tmp/1/bulk/abc/vars.jsonl");
     expect(form.get('x-goog-"odd"')).toBe("line one\r\nline two");
     const file = form.get("file") as File;
