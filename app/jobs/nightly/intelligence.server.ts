@@ -589,6 +589,8 @@ async function write(
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
     conflict: ["storeId", "customerId"],
+    // A store's first run: nothing to collide with, so PostgreSQL copies the rows straight in (decision 158).
+    newRows: !(await db.customerInsight.findFirst({ where: { storeId: store.id }, select: { customerId: true } })),
   };
   const insights = overlappedWrite(bulk, options);
   let rows: unknown[][] = [];
