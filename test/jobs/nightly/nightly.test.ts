@@ -188,6 +188,26 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     expect(slipping).toBeGreaterThan(transitions.length / 2);
   });
 
+  it("drops the score of a customer deleted since the last run, and only that one", async () => {
+    const scored = await database.db.customerScore.findMany({ where: { storeId }, select: { customerId: true } });
+    const gone = scored[7]!.customerId;
+    await database.db.customer.update({ where: { id: gone }, data: { deletedAt: NOW } });
+    try {
+      // After every run of the tests above (one ran 200 days on).
+      const later = new Date(NOW.getTime() + 201 * 86_400_000);
+      await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => later }, storeId, "nightly");
+      const after = await database.db.customerScore.findMany({ where: { storeId }, select: { customerId: true } });
+      expect(after.map((s) => s.customerId).sort()).toEqual(
+        scored
+          .map((s) => s.customerId)
+          .filter((id) => id !== gone)
+          .sort(),
+      );
+    } finally {
+      await database.db.customer.update({ where: { id: gone }, data: { deletedAt: null } });
+    }
+  });
+
   it("turns survey answers into nps and jtbd tags when the merchant pushes those families", async () => {
     const [a, b] = await database.db.customer.findMany({ where: { storeId }, take: 2, orderBy: { id: "asc" } });
     const answer = (customerId: string, orderExternalId: string, questionId: string, extra: object) =>
