@@ -167,10 +167,10 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'paid', 'fulfilled', 1, ?, ?, ?, ?, ?)`,
   );
   const insertScore = db.prepare(
-    `INSERT INTO "CustomerScore" (id, storeId, customerId, computedAt, orders, purchaseDays, firstOrderAt, lastOrderAt,
+    `INSERT INTO "CustomerScore" (storeId, customerId, computedAt, orders, purchaseDays, firstOrderAt, lastOrderAt,
        recencyDays, monetaryMinor, rScore, fScore, mScore, segment, stage, historicClvMinor, predictedClvMinor, pAlive,
        expected30, expected90, expected365, expectedAovMinor, nextOrderAt, clvPercentile)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertTransition = db.prepare(
     `INSERT INTO "SegmentTransition" (id, storeId, customerId, day, fromSegment, toSegment, fromStage, toStage)
@@ -314,7 +314,6 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
         lastOrderExternalId = orderExternalId;
       }
       insertScore.run(
-        `score_${i}`,
         storeId,
         id,
         iso(now - 6 * 36e5),
@@ -456,9 +455,11 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
   // Percentile of predicted CLV among buyers, known only once everyone is scored.
   const ranked = Array.from({ length: n }, (_, i) => i).filter((i) => predictedClv[i]! >= 0);
   ranked.sort((a, b) => predictedClv[a]! - predictedClv[b]!);
-  const setPercentile = db.prepare(`UPDATE "CustomerScore" SET clvPercentile = ? WHERE id = ?`);
+  const setPercentile = db.prepare(`UPDATE "CustomerScore" SET clvPercentile = ? WHERE storeId = ? AND customerId = ?`);
   db.transaction(() => {
-    ranked.forEach((i, rank) => setPercentile.run(ranked.length > 1 ? rank / (ranked.length - 1) : 1, `score_${i}`));
+    ranked.forEach((i, rank) =>
+      setPercentile.run(ranked.length > 1 ? rank / (ranked.length - 1) : 1, storeId, `cus_${i}`),
+    );
   })();
 
   // Each customer's segment per registered segmentation, as the nightly persist stores them: RFM groups and

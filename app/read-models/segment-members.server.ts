@@ -51,7 +51,7 @@ function orderBy(query: MemberQuery): Prisma.Sql {
   const column = MEMBER_SORTS[query.sort].column;
   const direction = query.direction === "asc" ? "ASC" : "DESC";
   const tieBreak = query.direction === "asc" ? "ASC" : "DESC";
-  return Prisma.raw(`${column} IS NULL, ${column} ${direction}, s."id" ${tieBreak}`);
+  return Prisma.raw(`${column} IS NULL, ${column} ${direction}, s."customerId" ${tieBreak}`);
 }
 
 /**
@@ -112,12 +112,12 @@ async function readPage(db: Db, members: Prisma.Sql, query: MemberQuery): Promis
   const rows = await queryFragments<RawMember[]>(
     db,
     Prisma.sql`
-    SELECT s."id" AS "id", s."customerId" AS "customerId", c."externalId" AS "externalId", c."firstName" AS "firstName",
+    SELECT s."customerId" AS "customerId", c."externalId" AS "externalId", c."firstName" AS "firstName",
       c."lastName" AS "lastName", c."email" AS "email", s."stage" AS "stage", s."orders" AS "orders",
       s."lastOrderAt" AS "lastOrderAt", s."monetaryMinor" AS "monetaryMinor",
       s."historicClvMinor" AS "historicClvMinor", s."predictedClvMinor" AS "predictedClvMinor", s."pAlive" AS "pAlive"
     FROM (
-      SELECT s."id", s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
+      SELECT s."storeId", s."customerId", s."stage", s."orders", s."lastOrderAt", s."monetaryMinor",
         s."historicClvMinor", s."predictedClvMinor", s."pAlive"
       ${members} ${stageFilter}
       ORDER BY ${orderBy(query)}

@@ -26,7 +26,7 @@ export async function deleteStoreData(
   }
   // Children before parents (order lines before orders before customers).
   const tables: [string, string, string?][] = [
-    ["customerScores", "CustomerScore"],
+    ["customerScores", "CustomerScore", "customerId"],
     ["customerSegments", "CustomerSegment", "customerId"],
     ["customerInsights", "CustomerInsight", "customerId"],
     ["storeInsights", "StoreInsight"],

@@ -18,9 +18,11 @@ describe("Prisma schemas", () => {
         .sort();
     const sqliteMigrations = folders("prisma/migrations");
     expect(folders("prisma/postgres/migrations")).toEqual(sqliteMigrations);
+    // "new_X" is a rebuild renamed into place: SQLite must rebuild a table to change its key, PostgreSQL may alter it.
     const tables = (dir: string) =>
       sqliteMigrations
         .flatMap((m) => [...read(`${dir}/${m}/migration.sql`).matchAll(/CREATE TABLE "(\w+)"/g)].map((x) => x[1]))
+        .filter((name) => !name!.startsWith("new_"))
         .sort();
     expect(tables("prisma/migrations").length).toBeGreaterThan(10);
     expect(tables("prisma/postgres/migrations")).toEqual(tables("prisma/migrations"));

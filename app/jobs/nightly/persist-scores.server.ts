@@ -74,6 +74,8 @@ const TRANSITION_COLUMNS: Column[] = [
 
 const big = (v: number) => BigInt(Math.round(v));
 
+const STALE_BATCH = 2_000;
+
 export async function persistScores(
   db: Db,
   bulk: BulkWriter,
@@ -97,7 +99,6 @@ export async function persistScores(
     table: "CustomerScore",
     columns: SCORE_COLUMNS,
     conflict: ["storeId", "customerId"],
-    generateIds: true,
     newRows: !(await db.customerScore.findFirst({ where: { storeId }, select: { customerId: true } })),
   };
   const scoreWrite = overlappedWrite(bulk, scoreOptions);
@@ -172,19 +173,14 @@ export async function persistScores(
   await scoreWrite.done();
   // Building the rows and writing them overlap: one step.
   steps.scores = Math.round(performance.now() - scoresStarted);
-  // Found with a read (no lock held while scanning), deleted in short chunks. A store's first run has none: the
-  // read would scan every row it just wrote (2 s at a million customers on SQLite) to find nothing.
+  // Rows of customers this run did not score (deleted, redacted) are older than it: a few thousand per statement,
+  // so the write lock is never held long. A store's first run has none, and the search would scan every row it
+  // just wrote (2 s at a million customers on SQLite) to find nothing.
   await timeStep(steps, "delete_stale_scores", async () => {
     if (scoreOptions.newRows) return;
-    const stale = await db.customerScore.findMany({
-      where: { storeId, computedAt: { lt: computedAt } },
-      select: { id: true },
-    });
-    if (stale.length)
-      await bulk.deleteIds(
-        "CustomerScore",
-        stale.map((r) => r.id),
-      );
+    const staleBatch = `DELETE FROM "CustomerScore" WHERE "storeId" = ? AND "customerId" IN (
+      SELECT "customerId" FROM "CustomerScore" WHERE "storeId" = ? AND "computedAt" < ? LIMIT ${STALE_BATCH})`;
+    while ((await bulk.execute(staleBatch, storeId, storeId, computedAt)) === STALE_BATCH);
   });
   // Every registered segmentation's assignment per customer (the admin's segment pages read these).
   const segmentations = options.segmentations ?? SEGMENTATIONS;
