@@ -10,6 +10,13 @@ import { fileURLToPath } from "node:url";
 import { recomputeInWorker } from "../app/jobs/nightly/recompute-in-worker.server";
 import type { RecomputeTrigger } from "../app/jobs/nightly/recompute.server";
 
+/**
+ * glibc's allocator settings in package.json's `start`: big buffers (a million customers' columns) mapped and
+ * unmapped on their own instead of kept in the allocator's heaps, and two arenas instead of one per thread, so
+ * what a phase frees goes back to the system (decision 163).
+ */
+export const APP_MALLOC_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" };
+
 interface Request {
   databaseUrl: string;
   storeId: string;
@@ -25,8 +32,12 @@ export function recomputeInProcess(options: {
   trigger: RecomputeTrigger;
   now: Date;
 }): Promise<{ runId: string; state: string; peakRssBytes: number; seconds: number }> {
-  // The child inherits this process's execArgv, so tsx's loader runs the TypeScript entry too.
-  const child = fork(fileURLToPath(import.meta.url), ["--child"], { stdio: "inherit" });
+  // The child inherits this process's execArgv, so tsx's loader runs the TypeScript entry too, and gets the
+  // allocator settings `npm start` gives the app's process (decision 163), so its memory is the app's.
+  const child = fork(fileURLToPath(import.meta.url), ["--child"], {
+    stdio: "inherit",
+    env: { ...process.env, ...APP_MALLOC_ENV },
+  });
   return new Promise((resolve, reject) => {
     child.once("message", (reply: Reply) => (reply.ok ? resolve(reply) : reject(new Error(reply.error))));
     child.once("exit", (code) => reject(new Error(`recompute process exited (${code}) before it answered`)));

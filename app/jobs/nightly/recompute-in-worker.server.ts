@@ -9,6 +9,13 @@ import { workerEntry } from "../worker-entry.server";
 import type { RecomputeTrigger } from "./recompute.server";
 import type { RecomputeWorkerInput, RecomputeWorkerOutput } from "./recompute-worker";
 
+/**
+ * The thread's young generation (MB). The run's data are columns of a million values that live through the whole
+ * run, and V8's default young generation (its space for new objects) was memory on top of them: 16 MB lowered the
+ * peak RSS by 40-90 MB at 200,000 customers, with the same nightly results (decision 163).
+ */
+const RECOMPUTE_YOUNG_GENERATION_MB = 16;
+
 export function recomputeInWorker(options: {
   databaseUrl: string;
   storeId: string;
@@ -24,7 +31,11 @@ export function recomputeInWorker(options: {
     waiters: sharedWaiters(),
   };
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, { execArgv, workerData: input });
+    const worker = new Worker(url, {
+      execArgv,
+      workerData: input,
+      resourceLimits: { maxYoungGenerationSizeMb: RECOMPUTE_YOUNG_GENERATION_MB },
+    });
     let settled = false;
     worker.once("message", (out: RecomputeWorkerOutput) => {
       settled = true;
