@@ -74,7 +74,7 @@ export function createServices(options: ServiceOptions): Services {
     (postgres
       ? new PgBossJobQueue({ connectionString: options.databaseUrl })
       : new SqliteJobQueue(db, { now: options.now }));
-  const writer = createInboxWriter(db, options.databaseUrl);
+  const writer = createInboxWriter(options.databaseUrl);
   const processor: InboxProcessor = new InboxProcessor(db, {
     onBulkOperationFinished: (storeId, operationId) => {
       for (const runtime of allRuntimes) runtime.onBulkOperationFinished?.(storeId, operationId);

@@ -1,13 +1,15 @@
 /**
  * Writes batches of webhook receipts. The receive path's only database work, so it gets a fast path:
  * on SQLite a dedicated better-sqlite3 connection with one prepared statement (Prisma's per-query overhead was
- * most of a webhook's database cost); on PostgreSQL the Prisma client.
+ * most of a webhook's database cost); on PostgreSQL a small connection pool of its own and one statement per batch.
  */
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import pg from "pg";
+import { logger } from "../logger.server";
 import { openSqlite, sqliteTimestamp } from "../db/sqlite-connection.server";
 import { retryBusy, writeGateFor, type WriteGate } from "../db/sqlite-write-gate.server";
-import { isPostgresUrl, type Db } from "../db.server";
+import { isPostgresUrl } from "../db.server";
 
 export interface ReceiptRow {
   storeId: string;
@@ -23,8 +25,8 @@ export interface InboxWriter {
   close(): void;
 }
 
-export function createInboxWriter(db: Db, databaseUrl: string): InboxWriter {
-  return isPostgresUrl(databaseUrl) ? new PrismaInboxWriter(db) : new SqliteInboxWriter(databaseUrl);
+export function createInboxWriter(databaseUrl: string): InboxWriter {
+  return isPostgresUrl(databaseUrl) ? new PostgresInboxWriter(databaseUrl) : new SqliteInboxWriter(databaseUrl);
 }
 
 /** One order for every batch of every process (any order would do, as long as it is the same). */
@@ -34,29 +36,58 @@ function compareKeys(a: ReceiptRow, b: ReceiptRow): number {
   return 0; // the same delivery twice in one batch: the sort is stable, the first one stays first
 }
 
-class PrismaInboxWriter implements InboxWriter {
-  constructor(private readonly db: Db) {}
+/**
+ * Connections of the receive path's own pool. The shared Prisma pool (10) is also used by the inbox processor, the
+ * tag push, imports and every page; a receipt queued behind them waited seconds, Shopify timed out and resent, and
+ * the resends queued behind the backlog they caused. A few connections suffice: a batch is one statement.
+ */
+export const INBOX_POOL_SIZE = 3;
+/** Rows per statement: 7 parameters each, well under PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 1000;
+
+class PostgresInboxWriter implements InboxWriter {
+  private readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: INBOX_POOL_SIZE, idleTimeoutMillis: 60_000 });
+    // An idle connection the server drops must not crash the process; the pool opens a new one when needed.
+    this.pool.on("error", (error) => logger.warn("inbox connection lost", { error: String(error) }));
+  }
 
   async insert(rows: ReceiptRow[], now: Date): Promise<boolean[]> {
     // In key order: batches overlap (each is a round trip away), and a delivery sent twice can be in two of them.
     // An insert that meets another transaction's uncommitted row of the same key waits for it; two batches taking
     // the same keys in opposite orders waited for each other (PostgreSQL: "deadlock detected", the webhook a 500).
+    // A multi-row INSERT takes its rows in the order listed.
     const order = rows.map((_, i) => i).sort((a, b) => compareKeys(rows[a]!, rows[b]!));
-    const counts = await this.db.$transaction(
-      order.map((i) => {
+    const ids = rows.map(() => randomUUID());
+    const inserted = new Set<string>();
+    // A timestamp column ignores the zone of an ISO string: the UTC wall-clock time is stored, as Prisma does.
+    const at = now.toISOString();
+    for (let start = 0; start < order.length; start += ROWS_PER_STATEMENT) {
+      const slice = order.slice(start, start + ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      // $1 is the receive time; each row's six parameters follow it.
+      const tuples = slice.map((i) => {
         const r = rows[i]!;
-        return this.db.$executeRaw`
-          INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
-          VALUES (${randomUUID()}, ${r.storeId}, ${r.dedupeKey}, ${r.topic}, ${r.payload}, 'pending', 0, ${r.triggeredAt}, ${now})
-          ON CONFLICT ("storeId", "dedupeKey") DO NOTHING`;
-      }),
-    );
-    const fresh = new Array<boolean>(rows.length);
-    order.forEach((i, k) => (fresh[i] = counts[k] === 1));
-    return fresh;
+        const n = values.push(ids[i], r.storeId, r.dedupeKey, r.topic, r.payload, r.triggeredAt?.toISOString() ?? null);
+        return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}, 'pending', 0, $${n + 1}, $1)`;
+      });
+      const sql = `
+        INSERT INTO "WebhookReceipt" ("id", "storeId", "dedupeKey", "topic", "payload", "status", "attempts", "triggeredAt", "receivedAt")
+        VALUES ${tuples.join(", ")}
+        ON CONFLICT ("storeId", "dedupeKey") DO NOTHING
+        RETURNING "id"`;
+      const result = await this.pool.query<{ id: string }>(sql, [at, ...values]);
+      for (const row of result.rows) inserted.add(row.id);
+    }
+    // A key repeated within a batch is inserted at its first position only (the later ones conflict with it).
+    return ids.map((id) => inserted.has(id));
   }
 
-  close() {}
+  close() {
+    void this.pool.end();
+  }
 }
 
 class SqliteInboxWriter implements InboxWriter {

@@ -62,7 +62,7 @@ describe("SQLite writer discipline", () => {
 
   it("waits for another connection's write lock on a timer, with the event loop free, then stores the receipt", async () => {
     const { db, url } = database;
-    const writer = createInboxWriter(db, url);
+    const writer = createInboxWriter(url);
     const other = new Database(url.replace(/^file:/, ""));
     try {
       other.prepare("BEGIN IMMEDIATE").run(); // a long write transaction elsewhere (another process or thread)
@@ -86,7 +86,7 @@ describe("SQLite writer discipline", () => {
   it("lets a waiting receipt in between the chunks of a long bulk write", async () => {
     const { db, url } = database;
     const bulk = createBulkWriter(db, url);
-    const writer = createInboxWriter(db, url);
+    const writer = createInboxWriter(url);
     try {
       const rows = Array.from({ length: 60_000 }, (_, i) => ["s1", `cust-${i}`, `${i}`, "[]", "[]"]);
       let bulkDone = 0;

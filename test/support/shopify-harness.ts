@@ -39,7 +39,7 @@ export class ShopifyHarness {
   readonly verify: VerifyShopifyWebhook = createFastWebhookVerifier(WEBHOOK_SECRET);
 
   private constructor(readonly database: TestDatabase) {
-    this.writer = createInboxWriter(database.db, database.url);
+    this.writer = createInboxWriter(database.url);
     this.inbox = new WebhookInbox(database.db, this.writer);
     const inbox = this.inbox;
     this.processor = new InboxProcessor(database.db, {

@@ -63,7 +63,7 @@ export class WooHarness {
     const sim = await startWooSimulator({ deliveryDelayMs: 20, ...simOptions });
     const encryptionKey = randomBytes(32);
     const box = new SecretBox(encryptionKey);
-    const writer = createInboxWriter(database.db, database.url);
+    const writer = createInboxWriter(database.url);
     const inbox = new WebhookInbox(database.db, writer);
     const tuning: WooClientTuning = { ca: sim.ca, maxRetries: 1, retryBaseMs: 5, allowPrivateAddresses: true };
     let harness: WooHarness | null = null;

@@ -18,7 +18,7 @@ describe("webhook inbox store preload", () => {
   beforeEach(async () => {
     database = await createTestDatabase("sqlite");
     await database.db.store.create({ data: { id: "s1", platform: "shopify", domain: DOMAIN, currency: "EUR" } });
-    writer = createInboxWriter(database.db, database.url);
+    writer = createInboxWriter(database.url);
     inbox = new WebhookInbox(database.db, writer);
   });
   afterEach(async () => {

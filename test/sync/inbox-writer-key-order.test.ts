@@ -16,7 +16,7 @@ describe.each(DB_KINDS)("inbox writer, overlapping batches on %s", (kind) => {
     await database.db.store.create({
       data: { id: "s1", platform: "shopify", domain: "order.myshopify.com", currency: "EUR" },
     });
-    writer = createInboxWriter(database.db, database.url);
+    writer = createInboxWriter(database.url);
   });
   afterEach(async () => {
     writer.close();
