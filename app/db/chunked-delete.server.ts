@@ -5,6 +5,7 @@
  * one; running it again finishes the job.
  */
 import type { Db } from "../db.server";
+import type { BulkWriter } from "./bulk-writer.server";
 import { bindNamed, type Dialect } from "./sql.server";
 
 const BATCH = 2_000;
@@ -29,4 +30,20 @@ export async function deleteStoreRows(
     if (deleted < BATCH) return total;
     await new Promise((r) => setImmediate(r)); // let requests in between batches
   }
+}
+
+/**
+ * The nightly's clean-up of a table keyed by (storeId, customerId): deletes the store's rows a run did not write
+ * (`computedAt` before the run's: customers deleted, redacted or no longer counted), BATCH per statement through
+ * the run's bulk writer, so its write lock is never held long.
+ */
+export async function deleteRowsNotWrittenBy(
+  bulk: BulkWriter,
+  table: string,
+  storeId: string,
+  computedAt: Date,
+): Promise<void> {
+  const batch = `DELETE FROM "${table}" WHERE "storeId" = ? AND "customerId" IN (
+    SELECT "customerId" FROM "${table}" WHERE "storeId" = ? AND "computedAt" < ? LIMIT ${BATCH})`;
+  while ((await bulk.execute(batch, storeId, storeId, computedAt)) === BATCH);
 }

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
 import { overlappedWrite } from "../../db/overlapped-write.server";
+import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
 import { isTrue, sqliteOffset, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { platformDefinition } from "../../platforms/registry.server";
@@ -574,8 +575,6 @@ const INSIGHT_COLUMNS = [
   { name: "nextBecause", type: "text" },
 ] as const;
 
-const STALE_BATCH = 2_000;
-
 async function write(
   input: IntelligenceInput,
   loaded: Loaded,
@@ -621,9 +620,7 @@ async function write(
   mark("write_insights");
   // Customers this run did not classify (gone, redacted, no longer counted): a few thousand rows per statement, so
   // the write lock is never held long.
-  const staleBatch = `DELETE FROM "CustomerInsight" WHERE "storeId" = ? AND "customerId" IN (
-    SELECT "customerId" FROM "CustomerInsight" WHERE "storeId" = ? AND "computedAt" < ? LIMIT ${STALE_BATCH})`;
-  while ((await bulk.execute(staleBatch, store.id, store.id, computedAt)) === STALE_BATCH);
+  await deleteRowsNotWrittenBy(bulk, "CustomerInsight", store.id, computedAt);
   mark("delete_stale_insights");
   const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
   for (const [kind, data] of Object.entries(kinds)) {

@@ -10,6 +10,7 @@ import { persistSegmentations, segmentationInput } from "../segmentations/persis
 import { SEGMENTATIONS, type Segmentation } from "../../domain/segmentations";
 import { timeStep, type Steps } from "../step-timer";
 import { overlappedWrite } from "../../db/overlapped-write.server";
+import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
 
 const MS_PER_DAY = 86_400_000;
 // One Date per calendar day (a million rows carry a few thousand distinct days).
@@ -73,8 +74,6 @@ const TRANSITION_COLUMNS: Column[] = [
 ];
 
 const big = (v: number) => BigInt(Math.round(v));
-
-const STALE_BATCH = 2_000;
 
 export async function persistScores(
   db: Db,
@@ -178,9 +177,7 @@ export async function persistScores(
   // just wrote (2 s at a million customers on SQLite) to find nothing.
   await timeStep(steps, "delete_stale_scores", async () => {
     if (scoreOptions.newRows) return;
-    const staleBatch = `DELETE FROM "CustomerScore" WHERE "storeId" = ? AND "customerId" IN (
-      SELECT "customerId" FROM "CustomerScore" WHERE "storeId" = ? AND "computedAt" < ? LIMIT ${STALE_BATCH})`;
-    while ((await bulk.execute(staleBatch, storeId, storeId, computedAt)) === STALE_BATCH);
+    await deleteRowsNotWrittenBy(bulk, "CustomerScore", storeId, computedAt);
   });
   // Every registered segmentation's assignment per customer (the admin's segment pages read these).
   const segmentations = options.segmentations ?? SEGMENTATIONS;
