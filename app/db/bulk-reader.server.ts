@@ -16,6 +16,18 @@ export interface BulkReader {
   close(): Promise<void>;
 }
 
+/**
+ * Whether the store has any row in `table` (trusted name, not input): a nightly write into a table where it has
+ * none is a first write, whose rows cannot collide (BulkWriteOptions.newRows).
+ */
+export async function storeHasRows(reader: BulkReader, table: string, storeId: string): Promise<boolean> {
+  for await (const batch of reader.rows(`SELECT 1 FROM "${table}" WHERE "storeId" = $store LIMIT 1`, {
+    store: storeId,
+  }))
+    if (batch.length) return true;
+  return false;
+}
+
 export function createBulkReader(databaseUrl: string): BulkReader {
   return isPostgresUrl(databaseUrl) ? new PostgresBulkReader(databaseUrl) : new SqliteBulkReader(databaseUrl);
 }

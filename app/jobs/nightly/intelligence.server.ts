@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
+import { storeHasRows } from "../../db/bulk-reader.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
 import { overlappedWrite } from "../../db/overlapped-write.server";
 import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
@@ -589,7 +590,7 @@ async function write(
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
     conflict: ["storeId", "customerId"],
     // A store's first run: nothing to collide with, so PostgreSQL copies the rows straight in (decision 158).
-    newRows: !(await db.customerInsight.findFirst({ where: { storeId: store.id }, select: { customerId: true } })),
+    newRows: !(await storeHasRows(bulk.reader, "CustomerInsight", store.id)),
   };
   const insights = overlappedWrite(bulk, options);
   let rows: unknown[][] = [];

@@ -3,6 +3,7 @@
  * SegmentSnapshot, and SegmentTransitions for customers whose segment or stage changed.
  */
 import type { Db } from "../../db.server";
+import { storeHasRows } from "../../db/bulk-reader.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import type { CustomerTable } from "./aggregate.server";
 import type { ScoreTable } from "./score-customers";
@@ -98,7 +99,7 @@ export async function persistScores(
     table: "CustomerScore",
     columns: SCORE_COLUMNS,
     conflict: ["storeId", "customerId"],
-    newRows: !(await db.customerScore.findFirst({ where: { storeId }, select: { customerId: true } })),
+    newRows: !(await storeHasRows(bulk.reader, "CustomerScore", storeId)),
   };
   const scoreWrite = overlappedWrite(bulk, scoreOptions);
   let rows: unknown[][] = [];

@@ -5,6 +5,7 @@
  * unchanged and moves `since` and `previousKey` when it changes, so no previous state is read into memory. Rows of
  * customers gone and of segmentations no longer registered are removed afterwards.
  */
+import { storeHasRows } from "../../db/bulk-reader.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { overlappedWrite } from "../../db/overlapped-write.server";
 import { SEGMENTATIONS, type Segmentation, type SegmentationInput } from "../../domain/segmentations";
@@ -33,14 +34,6 @@ const WRITE = {
   onConflictSet: { previousKey: `"CustomerSegment"."segmentKey"` },
   onConflictWhere: `"CustomerSegment"."segmentKey" <> excluded."segmentKey"`,
 };
-
-async function storeHasRows(bulk: BulkWriter, storeId: string): Promise<boolean> {
-  for await (const batch of bulk.reader.rows(`SELECT 1 FROM "CustomerSegment" WHERE "storeId" = $store LIMIT 1`, {
-    store: storeId,
-  }))
-    if (batch.length) return true;
-  return false;
-}
 
 /** The columns segmentations assign from, as the nightly job holds them (no copies). */
 export function segmentationInput(table: CustomerTable, scores: ScoreTable): SegmentationInput {
@@ -78,7 +71,10 @@ export async function persistSegmentations(
   const known = segmentations.map((s) => new Set(s.segments.map((d) => d.key)));
   const counts = segmentations.map(() => new Map<string, number>());
   // A store's first run (no rows yet) writes plain inserts (the bulk writer upserts any that collide after all).
-  const write = overlappedWrite(bulk, { ...WRITE, newRows: !(await storeHasRows(bulk, storeId)) });
+  const write = overlappedWrite(bulk, {
+    ...WRITE,
+    newRows: !(await storeHasRows(bulk.reader, "CustomerSegment", storeId)),
+  });
   let rows: unknown[][] = [];
   for (let i = 0; i < input.size; i++) {
     for (let s = 0; s < segmentations.length; s++) {
