@@ -21,16 +21,12 @@
  */
 import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
-import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
-import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
 import { minimumSeconds } from "../app/platforms/shopify/tags";
-import { simulatorAdminGraphql } from "../simulators/shopify/admin-client";
 import { PLAN_LIMITS } from "../simulators/shopify/graphql/throttle";
-import { BulkOperationSignals } from "../app/platforms/shopify/bulk-operation-signals";
 import { measureFloor } from "./floor";
 import { recomputeInProcess } from "./recompute-process";
 import { seedStore } from "./seed-store";
-import { startShopifyProcess } from "./shopify-process";
+import { startTagPushTarget } from "./tag-push-target";
 import { freshDatabase } from "../tools/fresh-database";
 import { round } from "./support";
 
@@ -81,25 +77,15 @@ const phases = JSON.parse(run.phases) as { name: string; ms: number }[];
 const INTELLIGENCE_PHASES = new Set(["intelligence", "products", "intelligence-write"]);
 const intelligenceS = phases.filter((p) => INTELLIGENCE_PHASES.has(p.name)).reduce((s, p) => s + p.ms, 0) / 1000;
 
-// 3. Push to the simulated Shopify (Standard plan: 100 points/s), in its own process as Shopify is on its own
-// machines. Customers exist there with the same ids.
-const shopify = await startShopifyProcess({
+// 3. Push to the simulated Shopify (bench/tag-push-target.ts), in its own process as Shopify is on its own machines.
+const { shopify, outbox } = await startTagPushTarget({
+  db,
+  bulk,
+  dialect,
   domain: SHOP,
-  plan: "standard",
   customers: CUSTOMERS,
   firstCustomerId: FIRST_CUSTOMER_ID,
 });
-const graphql = simulatorAdminGraphql(shopify.graphqlUrl, shopify.accessToken);
-// The writer waits on bulk_operations/finish as the app does, polling only as a fallback.
-const bulkFinished = new BulkOperationSignals();
-shopify.onBulkFinished = (gid) => bulkFinished.finished(gid);
-// The app's own Shopify writer factory (defaults: two bulk rounds at once, 5 s fallback poll).
-const outbox = new TagOutbox(
-  db,
-  bulk,
-  createShopifyLabelWriterFactory({ adminFor: async () => graphql, bulkFinished }),
-  { dialect },
-);
 await shopify.resetStats();
 const t1 = performance.now();
 const pushed = await outbox.push("bench");

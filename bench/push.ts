@@ -14,14 +14,10 @@ import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createDb, tuneDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
-import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
-import { BulkOperationSignals } from "../app/platforms/shopify/bulk-operation-signals";
-import { createShopifyLabelWriterFactory } from "../app/platforms/shopify/label-writer.server";
-import { simulatorAdminGraphql } from "../simulators/shopify/admin-client";
 import { freshDatabase } from "../tools/fresh-database";
 import { recomputeInProcess } from "./recompute-process";
 import { seedStore } from "./seed-store";
-import { startShopifyProcess } from "./shopify-process";
+import { startTagPushTarget } from "./tag-push-target";
 import { round } from "./support";
 
 const POSTGRES = process.argv.includes("--postgres");
@@ -49,21 +45,14 @@ const db = createDb(url);
 await tuneDb(db, url);
 const bulk = createBulkWriter(db, url);
 const dialect = POSTGRES ? "postgres" : "sqlite";
-const shopify = await startShopifyProcess({
+const { shopify, outbox } = await startTagPushTarget({
+  db,
+  bulk,
+  dialect,
   domain: SHOP,
-  plan: "standard",
   customers: CUSTOMERS,
   firstCustomerId: FIRST_CUSTOMER_ID,
 });
-const graphql = simulatorAdminGraphql(shopify.graphqlUrl, shopify.accessToken);
-const bulkFinished = new BulkOperationSignals();
-shopify.onBulkFinished = (gid) => bulkFinished.finished(gid);
-const outbox = new TagOutbox(
-  db,
-  bulk,
-  createShopifyLabelWriterFactory({ adminFor: async () => graphql, bulkFinished }),
-  { dialect },
-);
 // Modules and connections the app has warm before any push (its server listens only once warm): load them here
 // too, so the figure is the push's own work, not first use.
 await outbox.pending("bench");
