@@ -1,6 +1,7 @@
 /**
  * A worker process for the pg-boss test: takes "recompute" jobs from the shared PostgreSQL queue and logs when
- * it starts and finishes each store (simulated work: 150 ms, 1 s for "hot-" stores). Exits on SIGTERM.
+ * it starts and finishes each store (simulated work: 150 ms, 1 s for "hot-" stores; a "crash-" store's first attempt
+ * never finishes, so the test can kill the process holding it). Exits on SIGTERM.
  */
 import pg from "pg";
 import { PgBossJobQueue } from "../../app/jobs/queue/pgboss-queue.server";
@@ -16,7 +17,9 @@ await queue.work("recompute", async ({ id, data }) => {
     data.storeId,
     worker,
   ]);
-  await new Promise((r) => setTimeout(r, data.storeId.startsWith("hot-") ? 1000 : 150));
+  const firstAttempt =
+    (await log.query(`SELECT 1 FROM job_log WHERE job = $1`, [id])).rowCount === 1 && data.storeId.startsWith("crash-");
+  await new Promise((r) => setTimeout(r, firstAttempt ? 600_000 : data.storeId.startsWith("hot-") ? 1000 : 150));
   await log.query(`UPDATE job_log SET finished = now() WHERE job = $1`, [id]);
 });
 process.stdout.write("ready\n");

@@ -38,7 +38,7 @@ export const JOB_TIMEOUT_SECONDS: Record<string, number> = {
   [PUSH_TAGS_QUEUE]: 6 * 3600,
 };
 
-/** Retries: 3 more attempts, 30 s, 2 min, 8 min apart. */
+/** Retries: 3 more attempts, 30 s, 2 min, 8 min apart (the embedded queue; pg-boss backs off 15-30 s, 30-60 s, 1-2 min). */
 export const MAX_ATTEMPTS = 4;
 export function retryDelayMs(attempt: number): number {
   return 30_000 * 4 ** (attempt - 1);

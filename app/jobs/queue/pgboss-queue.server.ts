@@ -2,8 +2,9 @@
  * pg-boss on PostgreSQL: several app and worker processes on several machines share the jobs.
  * Queues use the "stately" policy keyed by store: at most one queued and one active job per store, so a store
  * never runs twice at once. Retries with exponential backoff. A worker renews each running job's heartbeat
- * (every 15 s); a job whose worker died (crash, kill -9) misses it and pg-boss's supervisor retries it within about
- * a minute, on whichever process is alive — long before `expireInSeconds`, the cap for a job that hangs.
+ * (every 5 s); a job whose worker died (crash, kill -9) misses it for 10 s, pg-boss's supervisor (every 10 s) fails
+ * it, and it is retried after the first retry delay on whichever process is alive — well under a minute, and long
+ * before `expireInSeconds`, the cap for a job that hangs.
  */
 import { PgBoss } from "pg-boss";
 import { logger } from "../../logger.server";
@@ -16,7 +17,8 @@ import {
   type SendOptions,
 } from "./job-queue";
 
-const HEARTBEAT_SECONDS = 30;
+// pg-boss's minimum: a killed recompute is noticed in 10-20 s instead of up to a minute.
+const HEARTBEAT_SECONDS = 10;
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -31,7 +33,12 @@ export class PgBossJobQueue implements JobQueue {
   private readonly created = new Set<string>();
 
   constructor(private readonly options: PgBossQueueOptions) {
-    this.boss = new PgBoss({ connectionString: options.connectionString, superviseIntervalSeconds: 30 });
+    this.boss = new PgBoss({
+      connectionString: options.connectionString,
+      // A supervision pass (which fails jobs whose heartbeat stopped) runs only as often as the longer of the two.
+      superviseIntervalSeconds: 10,
+      monitorIntervalSeconds: 10,
+    });
     this.boss.on("error", (error: unknown) => logger.error("pg-boss error", { error: String(error) }));
   }
 
@@ -43,7 +50,9 @@ export class PgBossJobQueue implements JobQueue {
     if (this.created.has(queue)) return;
     const settings = {
       retryLimit: MAX_ATTEMPTS - 1,
-      retryDelay: 30,
+      // pg-boss's backoff waits delay × (1-2), × (2-4), × (4-8): 15-30 s, 30-60 s, 1-2 min. The first retry is also
+      // how long a killed worker's recompute waits (after the 10-20 s it takes to notice), so it stays short.
+      retryDelay: 15,
       retryBackoff: true,
       expireInSeconds: this.options.expireInSeconds ?? JOB_TIMEOUT_SECONDS[queue] ?? 30 * 60,
       heartbeatSeconds: HEARTBEAT_SECONDS,

@@ -90,6 +90,34 @@ describe("pg-boss on PostgreSQL with two worker processes", () => {
     }
   }, 90_000);
 
+  it("runs the job of a worker killed mid-job on the other worker within a minute", async () => {
+    await sender.send("recompute", { storeId: "crash-0", trigger: "manual" }, { singletonKey: "crash-0" });
+    let holder: string | undefined;
+    for (let t = 0; t < 400 && !holder; t++) {
+      holder = (await log.query(`SELECT worker FROM job_log WHERE store = 'crash-0'`)).rows[0]?.worker;
+      if (!holder) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(holder).toBeDefined();
+    const victim = workers[holder === "A" ? 0 : 1]!;
+    const killedAt = Date.now();
+    victim.kill("SIGKILL");
+    await new Promise((r) => victim.once("exit", r));
+    workers = workers.filter((w) => w !== victim);
+    let rerun: { worker: string; finished: Date } | undefined;
+    while (!rerun && Date.now() - killedAt < 110_000) {
+      rerun = (
+        await log.query(
+          `SELECT worker, finished FROM job_log WHERE store = 'crash-0' AND finished IS NOT NULL ORDER BY started DESC`,
+        )
+      ).rows[0];
+      if (!rerun) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(rerun?.worker).toBe(holder === "A" ? "B" : "A");
+    // The dead worker's heartbeat is missed after 10 s, a supervision pass (every 10 s) fails the job, and its first
+    // retry waits 15-30 s: 25-50 s. With 30 s heartbeats, 60 s passes and a 30 s delay it took 75-120 s.
+    expect(rerun!.finished.getTime() - killedAt).toBeLessThan(70_000);
+  }, 130_000);
+
   it("gives a tag push hours before it counts as abandoned, a recompute half an hour", async () => {
     await sender.send("push-tags", { storeId: "warm-up", trigger: "test" }, { singletonKey: "warm-up" });
     expect((await sender.boss.getQueue("push-tags"))?.expireInSeconds).toBe(6 * 3600);
