@@ -20,6 +20,7 @@ import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
 import { giveWayToWaiters, retryBusy, writeGateFor, type WriteGate } from "./sqlite-write-gate.server";
 import { isPostgresUrl, type Db } from "../db.server";
 import { createBulkReader, type BulkReader } from "./bulk-reader.server";
+import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-binary";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
 
@@ -137,6 +138,16 @@ function copyText(v: unknown): string {
   return /[\\\t\n\r]/.test(text)
     ? text.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"))
     : text;
+}
+
+/** Rows in COPY's text format (tables with a column type the binary encoder does not write). */
+function copyTextOf(rows: readonly unknown[][], width: number): string {
+  let text = "";
+  for (const row of rows) {
+    for (let i = 0; i < width; i++) text += (i ? "\t" : "") + copyText(row[i]);
+    text += "\n";
+  }
+  return text;
 }
 
 export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
@@ -319,10 +330,35 @@ class PostgresBulkWriter implements BulkWriter {
   }
 
   /**
+   * The table's column types for a binary COPY of `columns`, read once per table from the catalog; null when one
+   * of them has no binary encoding here (the chunk then goes as text).
+   */
+  private readonly binaryTypes = new Map<string, Promise<BinaryType[] | null>>();
+  private binaryTypesOf(table: string, columns: Column[]): Promise<BinaryType[] | null> {
+    const key = `${table}\0${columns.map((c) => c.name).join("\0")}`;
+    let types = this.binaryTypes.get(key);
+    if (!types) {
+      types = this.exclusive(async (client) => {
+        const { rows } = await client.query<{ attname: string; typname: string }>(
+          `SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+           WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+          [`"${table}"`],
+        );
+        const byName = new Map(rows.map((r) => [r.attname, binaryTypeOf(r.typname)]));
+        const found = columns.map((c) => byName.get(c.name) ?? null);
+        return found.every((t) => t !== null) ? (found as BinaryType[]) : null;
+      });
+      this.binaryTypes.set(key, types);
+    }
+    return types;
+  }
+
+  /**
    * Upserts: COPY into a staging table, then one INSERT … SELECT (with the upsert clause) per chunk, in one transaction:
    * measured on 200,000 score rows, 40 % less time than `INSERT … SELECT FROM unnest(…)` with the rows as 24 array
    * parameters, whose text PostgreSQL parses value by value (and the pg driver builds in JavaScript).
    * The staging table has the chunk's columns only, without constraints, and is dropped at commit.
+   * Chunks go in COPY's binary format when every column's type has an encoding (see pg-copy-binary.ts).
    */
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
     const [columns, rows] = withIds(options, input);
@@ -330,15 +366,14 @@ class PostgresBulkWriter implements BulkWriter {
     const names = columns.map((c) => `"${c.name}"`).join(", ");
     const stage = `ciclo_stage_${options.table.toLowerCase()}`;
     const size = options.chunkSize ?? 20_000;
-    // The next chunk's text is built while the database takes the previous one.
+    const types = await this.binaryTypesOf(options.table, columns);
+    const encoder = types && new BinaryCopyEncoder(types);
+    const format = encoder ? " (FORMAT binary)" : "";
+    // The next chunk's payload is built while the database takes the previous one.
     let previous: Promise<void> = Promise.resolve();
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
-      let text = "";
-      for (const row of chunk) {
-        for (let i = 0; i < columns.length; i++) text += (i ? "\t" : "") + copyText(row[i]);
-        text += "\n";
-      }
+      const payload = encoder ? encoder.encode(chunk) : copyTextOf(chunk, columns.length);
       await previous;
       previous = this.exclusive(async (client) => {
         // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
@@ -347,8 +382,8 @@ class PostgresBulkWriter implements BulkWriter {
           await client.query("BEGIN");
           try {
             await pipeline(
-              Readable.from([text]),
-              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN`)),
+              Readable.from([payload]),
+              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN${format}`)),
             );
             await client.query("COMMIT");
             return;
@@ -362,7 +397,10 @@ class PostgresBulkWriter implements BulkWriter {
           await client.query(
             `CREATE TEMP TABLE "${stage}" ON COMMIT DROP AS SELECT ${names} FROM "${options.table}" WITH NO DATA`,
           );
-          await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN`)));
+          await pipeline(
+            Readable.from([payload]),
+            client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN${format}`)),
+          );
           await client.query(
             `INSERT INTO "${options.table}" (${names}) SELECT ${names} FROM "${stage}"${conflictClause(options, columns)}`,
           );
