@@ -155,8 +155,17 @@ function copyTextOf(rows: readonly unknown[][], width: number): string {
   return text;
 }
 
-export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
-  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl) : new SqliteBulkWriter(databaseUrl);
+export interface BulkWriterOptions {
+  /**
+   * PostgreSQL: commits return before the server has flushed them to disk (`synchronous_commit = off` on this
+   * writer's connection only). For writers whose work is redone after a crash and finished by a durable commit
+   * elsewhere — the nightly recompute (docs/decisions/166-postgres-bulk-writes-binary.md). SQLite ignores it.
+   */
+  commitsFlushLater?: boolean;
+}
+
+export function createBulkWriter(db: Db, databaseUrl: string, options: BulkWriterOptions = {}): BulkWriter {
+  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl, options) : new SqliteBulkWriter(databaseUrl);
 }
 
 let sequence = 0;
@@ -320,12 +329,16 @@ class PostgresBulkWriter implements BulkWriter {
     return (this.openedReader ??= createBulkReader(this.databaseUrl));
   }
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly options: BulkWriterOptions,
+  ) {}
 
   private connection(): Promise<pg.Client> {
     return (this.client ??= (async () => {
       const client = new pg.Client({ connectionString: this.databaseUrl });
       await client.connect();
+      if (this.options.commitsFlushLater) await client.query("SET synchronous_commit = off");
       return client;
     })());
   }

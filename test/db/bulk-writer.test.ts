@@ -218,3 +218,34 @@ describe.each(DB_KINDS)("deleting a store's rows on %s", (kind) => {
     expect(await bulk.deleteStoreRows("TagOutboxItem", "s1")).toBe(0);
   });
 });
+
+describe("commits that flush later on PostgreSQL", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    // The tests' server runs with synchronous_commit off; new connections to this database get the usual default.
+    const [current] = await database.db.$queryRawUnsafe<{ name: string }[]>(`SELECT current_database()::text AS name`);
+    await database.db.$executeRawUnsafe(`ALTER DATABASE "${current!.name}" SET synchronous_commit = on`);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  // Fails the statement unless the writer's own connection has the expected setting.
+  const expectSetting = (value: string) =>
+    `DO $$ BEGIN IF current_setting('synchronous_commit') <> '${value}' THEN
+       RAISE EXCEPTION 'synchronous_commit is %', current_setting('synchronous_commit'); END IF; END $$`;
+
+  it("turns synchronous_commit off on the asking writer's connection only", async () => {
+    const nightly = createBulkWriter(database.db, database.url, { commitsFlushLater: true });
+    const other = createBulkWriter(database.db, database.url);
+    try {
+      await expect(nightly.execute(expectSetting("off"))).resolves.toBeDefined();
+      await expect(other.execute(expectSetting("off"))).rejects.toThrow(/synchronous_commit is on/);
+      await expect(other.execute(expectSetting("on"))).resolves.toBeDefined();
+    } finally {
+      nightly.close();
+      other.close();
+    }
+  });
+});
