@@ -4,8 +4,9 @@
  * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in short time-sized transactions taken
  * through the file's write gate (docs/decisions/090-sqlite-writer-discipline.md).
  * PostgreSQL: each chunk is COPYed straight into the table (plain inserts, and rows known to be new), or into a
- * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts); updates and deletes by
- * `unnest` arrays; on a pg connection of the writer's own.
+ * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts), in COPY's binary format
+ * (docs/decisions/166-postgres-bulk-writes-binary.md); updates and deletes by `unnest` arrays; on a pg connection
+ * of the writer's own.
  * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
