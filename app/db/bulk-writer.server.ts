@@ -4,8 +4,9 @@
  * SQLite: one prepared statement on a dedicated better-sqlite3 connection, in short time-sized transactions taken
  * through the file's write gate (docs/decisions/090-sqlite-writer-discipline.md).
  * PostgreSQL: each chunk is COPYed straight into the table (plain inserts, and rows known to be new), or into a
- * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts); updates and deletes by
- * `unnest` arrays; on a pg connection of the writer's own.
+ * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts), in COPY's binary format
+ * (docs/decisions/166-postgres-bulk-writes-binary.md); updates and deletes by `unnest` arrays; on a pg connection
+ * of the writer's own.
  * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
@@ -20,6 +21,7 @@ import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
 import { giveWayToWaiters, retryBusy, writeGateFor, type WriteGate } from "./sqlite-write-gate.server";
 import { isPostgresUrl, type Db } from "../db.server";
 import { createBulkReader, type BulkReader } from "./bulk-reader.server";
+import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-binary";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
 
@@ -74,6 +76,11 @@ export interface BulkWriter {
   execute(sql: string, ...params: unknown[]): Promise<number>;
   /** Deletes rows by id, in short chunks. */
   deleteIds(table: string, ids: string[]): Promise<number>;
+  /**
+   * Deletes every row of one store in a table with an "id" column (trusted name): on SQLite a few thousand per
+   * transaction, so the write lock is never held long; on PostgreSQL in one statement, which locks only those rows.
+   */
+  deleteStoreRows(table: string, storeId: string): Promise<number>;
   /** Streams large reads of the same database (its own connection, opened on first use). */
   readonly reader: BulkReader;
   close(): void;
@@ -139,8 +146,27 @@ function copyText(v: unknown): string {
     : text;
 }
 
-export function createBulkWriter(db: Db, databaseUrl: string): BulkWriter {
-  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl) : new SqliteBulkWriter(databaseUrl);
+/** Rows in COPY's text format (tables with a column type the binary encoder does not write). */
+function copyTextOf(rows: readonly unknown[][], width: number): string {
+  let text = "";
+  for (const row of rows) {
+    for (let i = 0; i < width; i++) text += (i ? "\t" : "") + copyText(row[i]);
+    text += "\n";
+  }
+  return text;
+}
+
+export interface BulkWriterOptions {
+  /**
+   * PostgreSQL: commits return before the server has flushed them to disk (`synchronous_commit = off` on this
+   * writer's connection only). For writers whose work is redone after a crash and finished by a durable commit
+   * elsewhere — the nightly recompute (docs/decisions/166-postgres-bulk-writes-binary.md). SQLite ignores it.
+   */
+  commitsFlushLater?: boolean;
+}
+
+export function createBulkWriter(db: Db, databaseUrl: string, options: BulkWriterOptions = {}): BulkWriter {
+  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl, options) : new SqliteBulkWriter(databaseUrl);
 }
 
 let sequence = 0;
@@ -265,6 +291,17 @@ class SqliteBulkWriter implements BulkWriter {
     );
   }
 
+  async deleteStoreRows(table: string, storeId: string): Promise<number> {
+    const chunk = `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE "storeId" = ? LIMIT 5000)`;
+    let total = 0;
+    for (;;) {
+      const deleted = await this.execute(chunk, storeId);
+      if (deleted === 0) return total;
+      total += deleted;
+      await new Promise((r) => setImmediate(r)); // requests need the thread as well as the lock
+    }
+  }
+
   async execute(sql: string, ...params: unknown[]): Promise<number> {
     const values = params.map((p) =>
       p instanceof Date ? sqliteValue(p, "timestamp") : typeof p === "boolean" ? (p ? 1 : 0) : p,
@@ -293,12 +330,16 @@ class PostgresBulkWriter implements BulkWriter {
     return (this.openedReader ??= createBulkReader(this.databaseUrl));
   }
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly options: BulkWriterOptions,
+  ) {}
 
   private connection(): Promise<pg.Client> {
     return (this.client ??= (async () => {
       const client = new pg.Client({ connectionString: this.databaseUrl });
       await client.connect();
+      if (this.options.commitsFlushLater) await client.query("SET synchronous_commit = off");
       return client;
     })());
   }
@@ -319,10 +360,35 @@ class PostgresBulkWriter implements BulkWriter {
   }
 
   /**
+   * The table's column types for a binary COPY of `columns`, read once per table from the catalog; null when one
+   * of them has no binary encoding here (the chunk then goes as text).
+   */
+  private readonly binaryTypes = new Map<string, Promise<BinaryType[] | null>>();
+  private binaryTypesOf(table: string, columns: Column[]): Promise<BinaryType[] | null> {
+    const key = `${table}\0${columns.map((c) => c.name).join("\0")}`;
+    let types = this.binaryTypes.get(key);
+    if (!types) {
+      types = this.exclusive(async (client) => {
+        const { rows } = await client.query<{ attname: string; typname: string }>(
+          `SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+           WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+          [`"${table}"`],
+        );
+        const byName = new Map(rows.map((r) => [r.attname, binaryTypeOf(r.typname)]));
+        const found = columns.map((c) => byName.get(c.name) ?? null);
+        return found.every((t) => t !== null) ? (found as BinaryType[]) : null;
+      });
+      this.binaryTypes.set(key, types);
+    }
+    return types;
+  }
+
+  /**
    * Upserts: COPY into a staging table, then one INSERT … SELECT (with the upsert clause) per chunk, in one transaction:
    * measured on 200,000 score rows, 40 % less time than `INSERT … SELECT FROM unnest(…)` with the rows as 24 array
    * parameters, whose text PostgreSQL parses value by value (and the pg driver builds in JavaScript).
    * The staging table has the chunk's columns only, without constraints, and is dropped at commit.
+   * Chunks go in COPY's binary format when every column's type has an encoding (see pg-copy-binary.ts).
    */
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
     const [columns, rows] = withIds(options, input);
@@ -330,15 +396,14 @@ class PostgresBulkWriter implements BulkWriter {
     const names = columns.map((c) => `"${c.name}"`).join(", ");
     const stage = `ciclo_stage_${options.table.toLowerCase()}`;
     const size = options.chunkSize ?? 20_000;
-    // The next chunk's text is built while the database takes the previous one.
+    const types = await this.binaryTypesOf(options.table, columns);
+    const encoder = types && new BinaryCopyEncoder(types);
+    const format = encoder ? " (FORMAT binary)" : "";
+    // The next chunk's payload is built while the database takes the previous one.
     let previous: Promise<void> = Promise.resolve();
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
-      let text = "";
-      for (const row of chunk) {
-        for (let i = 0; i < columns.length; i++) text += (i ? "\t" : "") + copyText(row[i]);
-        text += "\n";
-      }
+      const payload = encoder ? encoder.encode(chunk) : copyTextOf(chunk, columns.length);
       await previous;
       previous = this.exclusive(async (client) => {
         // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
@@ -347,8 +412,8 @@ class PostgresBulkWriter implements BulkWriter {
           await client.query("BEGIN");
           try {
             await pipeline(
-              Readable.from([text]),
-              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN`)),
+              Readable.from([payload]),
+              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN${format}`)),
             );
             await client.query("COMMIT");
             return;
@@ -362,7 +427,10 @@ class PostgresBulkWriter implements BulkWriter {
           await client.query(
             `CREATE TEMP TABLE "${stage}" ON COMMIT DROP AS SELECT ${names} FROM "${options.table}" WITH NO DATA`,
           );
-          await pipeline(Readable.from([text]), client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN`)));
+          await pipeline(
+            Readable.from([payload]),
+            client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN${format}`)),
+          );
           await client.query(
             `INSERT INTO "${options.table}" (${names}) SELECT ${names} FROM "${stage}"${conflictClause(options, columns)}`,
           );
@@ -402,6 +470,15 @@ class PostgresBulkWriter implements BulkWriter {
         ids.slice(start, start + 20_000),
       ]);
     return deleted;
+  }
+
+  /**
+   * One statement. Chunks of `id IN (SELECT … LIMIT n)`, as on SQLite, re-read the rows earlier chunks had deleted
+   * (their dead versions stay in the heap and the index until vacuum): 200,000 outbox items took 2.6–11.9 s that
+   * way and 0.24–0.5 s in one statement.
+   */
+  async deleteStoreRows(table: string, storeId: string): Promise<number> {
+    return this.query(`DELETE FROM "${table}" WHERE "storeId" = $1`, [storeId]);
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {

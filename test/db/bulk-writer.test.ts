@@ -179,3 +179,73 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
     expect((await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: "w1" } })).attempts).toBe(9);
   });
 });
+
+describe.each(DB_KINDS)("deleting a store's rows on %s", (kind) => {
+  let database: TestDatabase;
+  let bulk: BulkWriter;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    bulk = createBulkWriter(database.db, database.url);
+    for (const id of ["s1", "s2"])
+      await database.db.store.create({
+        data: { id, platform: "shopify", domain: `${id}.myshopify.com`, currency: "EUR", timezone: "UTC" },
+      });
+  });
+  afterAll(async () => {
+    bulk.close();
+    await database.drop();
+  });
+
+  it("deletes every row of the store (more than one SQLite chunk), and no other store's", async () => {
+    const columns = [
+      { name: "storeId", type: "text" as const },
+      { name: "customerId", type: "text" as const },
+      { name: "customerExternalId", type: "text" as const },
+      { name: "add", type: "text" as const },
+      { name: "remove", type: "text" as const },
+      { name: "state", type: "text" as const },
+    ];
+    const items = (store: string, n: number) =>
+      Array.from({ length: n }, (_, i) => [store, `c${i}`, `${i}`, "[]", "[]", i % 3 ? "applied" : "pending"]);
+    await bulk.write({ table: "TagOutboxItem", columns, generateIds: true }, [
+      ...items("s1", 12_001),
+      ...items("s2", 7),
+    ]);
+    expect(await bulk.deleteStoreRows("TagOutboxItem", "s1")).toBe(12_001);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s1" } })).toBe(0);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s2" } })).toBe(7);
+    expect(await bulk.deleteStoreRows("TagOutboxItem", "s1")).toBe(0);
+  });
+});
+
+describe("commits that flush later on PostgreSQL", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    // The tests' server runs with synchronous_commit off; new connections to this database get the usual default.
+    const [current] = await database.db.$queryRawUnsafe<{ name: string }[]>(`SELECT current_database()::text AS name`);
+    await database.db.$executeRawUnsafe(`ALTER DATABASE "${current!.name}" SET synchronous_commit = on`);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  // Fails the statement unless the writer's own connection has the expected setting.
+  const expectSetting = (value: string) =>
+    `DO $$ BEGIN IF current_setting('synchronous_commit') <> '${value}' THEN
+       RAISE EXCEPTION 'synchronous_commit is %', current_setting('synchronous_commit'); END IF; END $$`;
+
+  it("turns synchronous_commit off on the asking writer's connection only", async () => {
+    const nightly = createBulkWriter(database.db, database.url, { commitsFlushLater: true });
+    const other = createBulkWriter(database.db, database.url);
+    try {
+      await expect(nightly.execute(expectSetting("off"))).resolves.toBeDefined();
+      await expect(other.execute(expectSetting("off"))).rejects.toThrow(/synchronous_commit is on/);
+      await expect(other.execute(expectSetting("on"))).resolves.toBeDefined();
+    } finally {
+      nightly.close();
+      other.close();
+    }
+  });
+});

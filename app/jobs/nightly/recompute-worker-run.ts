@@ -24,7 +24,9 @@ export type RecomputeWorkerOutput = { ok: true; runId: string; state: string } |
 export async function runRecomputeWorker(input: RecomputeWorkerInput): Promise<RecomputeWorkerOutput> {
   adoptSharedWaiters(input.waiters);
   const db = createDb(input.databaseUrl);
-  const bulk = createBulkWriter(db, input.databaseUrl);
+  // A crash loses at most the last commits of a run that is then redone; the run's completion is a durable commit
+  // and flushes all of them (docs/decisions/166-postgres-bulk-writes-binary.md).
+  const bulk = createBulkWriter(db, input.databaseUrl, { commitsFlushLater: true });
   try {
     await tuneDb(db, input.databaseUrl);
     const now = new Date(input.now);

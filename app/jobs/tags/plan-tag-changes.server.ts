@@ -30,20 +30,23 @@ export interface TagPlanInput {
   encodeLabels?: (i: number, desiredTags: readonly string[]) => EncodedLabels | null;
 }
 
+/**
+ * What the store last confirmed per customer: its tags as stored (a JSON array, parsed only for a customer whose
+ * desired tags differ from it), and its metafields where it has any.
+ */
 export interface ConfirmedLabels {
-  tags: string[];
-  metafields: string | null;
+  tagsJson: Map<string, string>;
+  metafields: Map<string, string>;
 }
 
-export async function loadConfirmedLabels(reader: BulkReader, storeId: string): Promise<Map<string, ConfirmedLabels>> {
-  const labels = new Map<string, ConfirmedLabels>();
+export async function loadConfirmedLabels(reader: BulkReader, storeId: string): Promise<ConfirmedLabels> {
+  const labels: ConfirmedLabels = { tagsJson: new Map(), metafields: new Map() };
   const sql = `SELECT "customerId", "tags", "metafields" FROM "CustomerLabels" WHERE "storeId" = $store`;
   for await (const batch of reader.rows(sql, { store: storeId })) {
-    for (const [customerId, tags, metafields] of batch)
-      labels.set(String(customerId), {
-        tags: JSON.parse(String(tags)) as string[],
-        metafields: metafields === null ? null : String(metafields),
-      });
+    for (const [customerId, tags, metafields] of batch) {
+      labels.tagsJson.set(String(customerId), String(tags));
+      if (metafields !== null) labels.metafields.set(String(customerId), String(metafields));
+    }
   }
   return labels;
 }
@@ -79,6 +82,8 @@ export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanIn
   return out;
 }
 
+const NO_CHANGE: { add: string[]; remove: string[] } = { add: [], remove: [] };
+
 const OUTBOX_COLUMNS: Column[] = [
   { name: "storeId", type: "text" },
   { name: "runId", type: "text" },
@@ -95,11 +100,10 @@ const OUTBOX_COLUMNS: Column[] = [
 /**
  * Each plan replaces the previous run's items, settled ones included: the outbox describes the latest push (what
  * the sync status shows the merchant: waiting, refused and why), not an ever-growing log — a refused change is
- * planned again the next night anyway. Deleted in chunks so the write lock is never held for long.
+ * planned again the next night anyway.
  */
 async function clearOutbox(bulk: BulkWriter, storeId: string): Promise<void> {
-  const chunk = `DELETE FROM "TagOutboxItem" WHERE "id" IN (SELECT "id" FROM "TagOutboxItem" WHERE "storeId" = ? LIMIT 5000)`;
-  while ((await bulk.execute(chunk, storeId)) > 0) await new Promise((r) => setImmediate(r));
+  await bulk.deleteStoreRows("TagOutboxItem", storeId);
 }
 
 export async function planTagChanges(
@@ -136,12 +140,16 @@ export async function planTagChanges(
       },
       settings,
     );
-    // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed.
-    const held = confirmed.get(id);
-    const { add, remove } = tagDiff(held?.tags ?? [], desired, [""]);
+    // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed. Most
+    // customers keep their tags: the stored text equal to the desired list's (both sorted) settles it unparsed.
+    const heldJson = confirmed.tagsJson.get(id);
+    const same = heldJson === undefined ? desired.length === 0 : heldJson === JSON.stringify(desired);
+    const { add, remove } = same
+      ? NO_CHANGE
+      : tagDiff(heldJson ? (JSON.parse(heldJson) as string[]) : [], desired, [""]);
     const encoded = input.encodeLabels?.(i, desired) ?? null;
     const metafields = encoded?.carried ?? null;
-    if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(held?.metafields ?? null)) {
+    if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(confirmed.metafields.get(id) ?? null)) {
       unchanged++;
       continue;
     }

@@ -1,0 +1,63 @@
+/** The binary COPY encoder's bytes and its refusals (values a column cannot hold fail with a clear error). */
+import { describe, expect, it } from "vitest";
+import { BinaryCopyEncoder, binaryTypeOf } from "../../app/db/pg-copy-binary";
+
+const HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+const TRAILER = Buffer.from([0xff, 0xff]);
+
+describe("binary COPY encoder", () => {
+  it("writes PostgreSQL's wire format: header, field count, length-prefixed values, -1 for null, trailer", () => {
+    const encoder = new BinaryCopyEncoder(["text", "int4", "int8", "float8", "bool", "timestamp"]);
+    const payload = encoder.encode([["é\t", -2, -1, 0.5, true, new Date("2000-01-01T00:00:01.002Z")], [null]]);
+    const expected = Buffer.concat([
+      HEADER,
+      Buffer.from([0, 6]),
+      Buffer.from([0, 0, 0, 3, 0xc3, 0xa9, 0x09]), // UTF-8, no escaping
+      Buffer.from([0, 0, 0, 4, 0xff, 0xff, 0xff, 0xfe]),
+      Buffer.from([0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      Buffer.from([0, 0, 0, 8, 0x3f, 0xe0, 0, 0, 0, 0, 0, 0]),
+      Buffer.from([0, 0, 0, 1, 1]),
+      Buffer.from([0, 0, 0, 8, 0, 0, 0, 0, 0, 0x0f, 0x4a, 0x10]), // 1,002,000 µs after 2000-01-01
+      Buffer.from([0, 6]),
+      ...Array.from({ length: 6 }, () => Buffer.from([0xff, 0xff, 0xff, 0xff])), // missing values are null
+      TRAILER,
+    ]);
+    expect(payload.equals(expected)).toBe(true);
+  });
+
+  it("grows for long text, and a payload stays intact while the next one is built", () => {
+    const encoder = new BinaryCopyEncoder(["text", "int8"]);
+    const long = "ü".repeat(400_000) + "🎉";
+    const first = encoder.encode([[long, 1]]);
+    const copy = Buffer.from(first);
+    encoder.encode([["other", 2]]);
+    expect(first.equals(copy)).toBe(true);
+    const length = first.readInt32BE(HEADER.length + 2);
+    expect(first.subarray(HEADER.length + 6, HEADER.length + 6 + length).toString("utf8")).toBe(long);
+  });
+
+  it("refuses what the column cannot hold instead of storing something else", () => {
+    const encode = (type: Parameters<typeof binaryTypeOf>[0], value: unknown) =>
+      new BinaryCopyEncoder([binaryTypeOf(type)!]).encode([[value]]);
+    expect(() => encode("int4", 1.5)).toThrow(/1.5 is not a valid int4/);
+    expect(() => encode("int4", 2 ** 31)).toThrow(/not a valid int4/);
+    expect(() => encode("int8", 2n ** 63n)).toThrow(/not a valid int8/);
+    expect(() => encode("int8", "12x")).toThrow(/not a valid int8/);
+    expect(() => encode("timestamp", new Date(Number.NaN))).toThrow(/not a valid timestamp/);
+    expect(() => encode("float8", "abc")).toThrow(/not a valid float8/);
+    expect(encode("int8", -(2n ** 63n)).subarray(HEADER.length + 6, HEADER.length + 14)).toEqual(
+      Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 0]),
+    );
+  });
+
+  it("knows which PostgreSQL types it writes", () => {
+    expect(["text", "varchar", "int4", "int8", "float8", "bool", "timestamp"].map(binaryTypeOf)).not.toContain(null);
+    expect(["numeric", "jsonb", "timestamptz", "uuid", "bytea"].map(binaryTypeOf)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+});
