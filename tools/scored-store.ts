@@ -462,17 +462,11 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
     );
   })();
 
-  // Each customer's segment per registered segmentation, as the nightly persist stores them: RFM groups and
-  // lifecycle stages read the score row's own segment and stage (app/domain/segmentations/).
-  for (const [segmentationId, column] of [
-    ["rfm", "segment"],
-    ["lifecycle", "stage"],
-  ] as const) {
-    db.prepare(
-      `INSERT INTO "CustomerSegment" (storeId, segmentationId, customerId, segmentKey, previousKey, since, computedAt)
-       SELECT storeId, ?, customerId, "${column}", NULL, computedAt, computedAt FROM "CustomerScore" WHERE storeId = ?`,
-    ).run(segmentationId, storeId);
-  }
+  // RFM groups and lifecycle stages are segmentations stored in the score row: as a nightly job's first write leaves
+  // them, in their segment and stage since the scores' time, with no previous one (app/db/score-row-segmentations).
+  db.prepare(`UPDATE "CustomerScore" SET segmentSince = computedAt, stageSince = computedAt WHERE storeId = ?`).run(
+    storeId,
+  );
 
   // The sample customer gets a longer segment history.
   if (sampleIndex >= 0) {

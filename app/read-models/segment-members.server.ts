@@ -1,6 +1,7 @@
 /**
  * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
- * (storeId, segment) index of CustomerScore, or for any segmentation the (storeId, segmentationId, segmentKey) index of
+ * (storeId, segment) or (storeId, stage) index of CustomerScore (RFM groups, lifecycle stages: segmentations stored
+ * in the score row), or for any other segmentation the (storeId, segmentationId, segmentKey) index of
  * CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
  * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
@@ -11,6 +12,7 @@ import { memberPageMemo } from "./memo.server";
 import { MEMBER_SORTS, PAGE_SIZE, type MemberQuery } from "./member-query";
 import { toMinorString, toNumber } from "../db/sql-values";
 import { queryFragments } from "../db/dialect.server";
+import { scoreRowColumns } from "../db/score-row-segmentations.server";
 
 export interface MemberRow {
   customerId: string;
@@ -85,8 +87,9 @@ export function readMembers(db: Db, storeId: string, segmentSlug: string, query:
 }
 
 /**
- * The members of `segmentKey` in any segmentation: its customers through the (storeId, segmentationId,
- * segmentKey) index of CustomerSegment, each joined to its score row by (storeId, customerId).
+ * The members of `segmentKey` in any segmentation: straight from the score rows when the segmentation is stored
+ * there, else its customers through the (storeId, segmentationId, segmentKey) index of CustomerSegment, each joined
+ * to its score row by (storeId, customerId).
  */
 export function readSegmentationMembers(
   db: Db,
@@ -95,6 +98,13 @@ export function readSegmentationMembers(
   segmentKey: string,
   query: MemberQuery,
 ): Promise<MemberPage> {
+  const columns = scoreRowColumns(segmentationId);
+  if (columns)
+    return readPage(
+      db,
+      Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s.${Prisma.raw(`"${columns.key}"`)} = ${segmentKey}`,
+      query,
+    );
   return readPage(
     db,
     Prisma.sql`FROM "CustomerSegment" g

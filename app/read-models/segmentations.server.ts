@@ -1,10 +1,12 @@
 /**
  * Every registered segmentation as the admin shows it: its segments in order with their explanations and sizes
- * (from CustomerSegment, one GROUP BY per segmentation over its index, computed once per recompute), one
+ * (one GROUP BY per segmentation over its index — CustomerScore's (storeId, segment) / (storeId, stage) for those
+ * stored in the score row, CustomerSegment's for the others — computed once per recompute), one
  * segment's page (size, members, where its customers came from and went), and movement between segments. Nothing
  * here names a particular segmentation: a new one in app/domain/segmentations/ appears without page edits.
  */
 import type { Db } from "../db.server";
+import { scoreRowColumns } from "../db/score-row-segmentations.server";
 import {
   SEGMENTATIONS,
   segmentationById,
@@ -62,6 +64,12 @@ async function runVersion(db: Db, storeId: string): Promise<{ version: string; f
 }
 
 async function segmentCounts(db: Db, storeId: string, segmentationId: string): Promise<Map<string, number>> {
+  const columns = scoreRowColumns(segmentationId);
+  if (columns) {
+    // Over the score table's (storeId, segment) or (storeId, stage) index.
+    const rows = await db.customerScore.groupBy({ by: [columns.key], where: { storeId }, _count: { _all: true } });
+    return new Map(rows.map((row) => [row[columns.key], row._count._all]));
+  }
   // Over the (storeId, segmentationId, segmentKey) index.
   const rows = await db.customerSegment.groupBy({
     by: ["segmentKey"],
@@ -117,14 +125,31 @@ export async function segmentationMovement(
   after: Date,
 ): Promise<{ from: string; to: string; customers: number }[]> {
   // Through Prisma, which compares the stored timestamps in each database's own format.
+  const columns = scoreRowColumns(segmentation.id);
+  if (columns) {
+    const rows = await db.customerScore.groupBy({
+      by: [columns.previous, columns.key],
+      where: { storeId, [columns.previous]: { not: null }, [columns.since]: { gt: after } },
+      _count: { _all: true },
+    });
+    return moves(
+      rows.map((row) => ({ from: row[columns.previous], to: row[columns.key], customers: row._count._all })),
+    );
+  }
   const rows = await db.customerSegment.groupBy({
     by: ["previousKey", "segmentKey"],
     where: { storeId, segmentationId: segmentation.id, previousKey: { not: null }, since: { gt: after } },
     _count: { _all: true },
   });
+  return moves(rows.map((row) => ({ from: row.previousKey, to: row.segmentKey, customers: row._count._all })));
+}
+
+/** Real moves (a previous key, not the current one), most customers first. */
+function moves(
+  rows: { from: string | null; to: string; customers: number }[],
+): { from: string; to: string; customers: number }[] {
   return rows
-    .filter((row) => row.previousKey !== null && row.previousKey !== row.segmentKey)
-    .map((row) => ({ from: row.previousKey!, to: row.segmentKey, customers: row._count._all }))
+    .filter((row): row is { from: string; to: string; customers: number } => row.from !== null && row.from !== row.to)
     .sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
 

@@ -1,8 +1,9 @@
 /**
- * Segmentations stored per customer on real SQLite and PostgreSQL: the nightly job writes every registered
- * segmentation, the admin's read models show whatever is registered (a toy third segmentation, registered only
- * here, is stored, counted, paged and moved without any page code knowing it), `since` and the previous segment
- * move only when a customer's segment changes, and rows go with their store, their customer or their definition.
+ * Segmentations stored per customer on real SQLite and PostgreSQL: the nightly job stores every registered
+ * segmentation — RFM groups and lifecycle stages in the score row they are columns of, any other as CustomerSegment
+ * rows — and the admin's read models show whatever is registered (a toy third segmentation, registered only here, is
+ * stored, counted, paged and moved without any page code knowing it); `since` and the previous segment move only
+ * when a customer's segment changes, and rows go with their store, their customer or their definition.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
@@ -42,6 +43,9 @@ const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
 const LATER = new Date("2026-10-02T02:30:00Z");
 const NEXT_NIGHT = new Date("2026-10-03T02:30:00Z");
+// Months later (and with other RFM bins): many customers are in another RFM group and stage, others where they were.
+const MONTHS_LATER = new Date("2027-01-20T02:30:00Z");
+const DAY_MS = 86_400_000;
 const history = generateDemoHistory({ seed: 8, customers: 300, targetOrders: 900, years: 2, end: END });
 
 /** A toy segmentation by order count, with a threshold the test can move. */
@@ -100,19 +104,18 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     return { t, scores: scoreCustomerTable(t, toEpochDay(at)!) };
   };
 
-  it("the nightly job stores every customer's RFM group and lifecycle stage as segmentations", async () => {
+  it("the nightly job stores every customer's RFM group and lifecycle stage in the score row, not as rows", async () => {
     const scores = await database.db.customerScore.findMany({ where: { storeId: store.id } });
-    const rows = await database.db.customerSegment.findMany({ where: { storeId: store.id } });
     expect(scores.length).toBeGreaterThan(250);
-    expect(rows.length).toBe(scores.length * SEGMENTATIONS.length);
-    const key = new Map(rows.map((r) => [`${r.segmentationId}:${r.customerId}`, r]));
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(0);
+    // A first write: no previous segment or stage, in both since this run.
     for (const s of scores) {
-      expect(key.get(`rfm:${s.customerId}`)?.segmentKey).toBe(s.segment);
-      expect(key.get(`lifecycle:${s.customerId}`)?.segmentKey).toBe(s.stage);
-    }
-    for (const r of rows) {
-      expect(r.since.getTime()).toBe(NOW.getTime());
-      expect(r.previousKey).toBeNull();
+      expect([s.previousSegment, s.segmentSince?.getTime(), s.previousStage, s.stageSince?.getTime()]).toEqual([
+        null,
+        NOW.getTime(),
+        null,
+        NOW.getTime(),
+      ]);
     }
   });
 
@@ -136,7 +139,11 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     const registry = [...SEGMENTATIONS, toy];
     const { t, scores } = await table(store.id, NOW);
     const written = await persistSegmentations(bulk, store.id, t.ids, segmentationInput(t, scores), NOW, registry);
-    expect(written.rows).toBe(t.size * 3);
+    // Only the toy is stored as rows; RFM groups and stages are counted from the score rows just the same.
+    expect(written.rows).toBe(t.size);
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(t.size);
+    for (const id of ["rfm", "lifecycle"])
+      expect(Object.values(written.counts[id]!).reduce((n, c) => n + c, 0)).toBe(t.size);
     const expected = { none: 0, one: 0, some: 0, many: 0 } as Record<string, number>;
     for (let i = 0; i < t.size; i++) expected[toy.assign(segmentationInput(t, scores), i)]!++;
     expect(written.counts["order-count"]).toEqual(Object.fromEntries(Object.entries(expected).filter(([, n]) => n)));
@@ -217,13 +224,33 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     ).rejects.toThrow('Segmentation "broken" assigned "??"');
   });
 
+  it("rejects an RFM definition that assigns other than the score row's segment (the row could not hold it)", async () => {
+    const { t, scores } = await table(store.id, NOW);
+    const rfm = SEGMENTATIONS.find((s) => s.id === "rfm")!;
+    const everyoneChampion = { ...rfm, assign: () => "champions" };
+    await expect(
+      persistSegmentations(bulk, store.id, t.ids, segmentationInput(t, scores), LATER, [everyoneChampion]),
+    ).rejects.toThrow(/Segmentation "rfm" assigned "champions" where the score row holds "(?!champions)/);
+  });
+
   it("the next nightly run drops segmentations no longer registered and keeps the members page in step", async () => {
+    // RFM rows written before the score row held RFM groups: leftovers the run removes as well.
+    const leftover = await database.db.customerScore.findMany({ where: { storeId: store.id }, take: 3 });
+    await database.db.customerSegment.createMany({
+      data: leftover.map((s) => ({
+        storeId: store.id,
+        segmentationId: "rfm",
+        customerId: s.customerId,
+        segmentKey: s.segment,
+        since: NOW,
+        computedAt: NOW,
+      })),
+    });
     await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NEXT_NIGHT }, store.id, "manual");
     expect(
       await database.db.customerSegment.count({ where: { storeId: store.id, segmentationId: "order-count" } }),
     ).toBe(0);
-    const scores = await database.db.customerScore.count({ where: { storeId: store.id } });
-    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(scores * 2);
+    expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(0);
     const champions = await database.db.customerScore.findMany({
       where: { storeId: store.id, segment: "champions" },
       select: { customerId: true },
@@ -234,7 +261,76 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     for (const row of page.rows) expect(ids.has(row.customerId)).toBe(true);
   });
 
-  it("customers/redact erases the customer's stored segments in every segmentation", async () => {
+  it("RFM groups and stages move in the score row between two runs; movement and the segment page read them", async () => {
+    const before = new Map(
+      (await database.db.customerScore.findMany({ where: { storeId: store.id } })).map((s) => [s.customerId, s]),
+    );
+    // RFM scores are quantiles, which time alone barely moves: the merchant also chose three bins instead of five.
+    await database.db.storeSettings.upsert({
+      where: { storeId: store.id },
+      create: { storeId: store.id, thresholds: JSON.stringify({ rfmBins: 3 }) },
+      update: { thresholds: JSON.stringify({ rfmBins: 3 }) },
+    });
+    await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => MONTHS_LATER }, store.id, "manual");
+    const after = await database.db.customerScore.findMany({ where: { storeId: store.id } });
+    expect(after.length).toBe(before.size);
+    const COLUMNS = [
+      ["rfm", "segment", "previousSegment", "segmentSince"],
+      ["lifecycle", "stage", "previousStage", "stageSince"],
+    ] as const;
+    const expected: Record<string, Map<string, number>> = { rfm: new Map(), lifecycle: new Map() };
+    const unchanged: Record<string, number> = { rfm: 0, lifecycle: 0 };
+    for (const s of after) {
+      const was = before.get(s.customerId)!;
+      for (const [id, key, previous, since] of COLUMNS) {
+        if (was[key] !== s[key]) {
+          expect([s[previous], s[since]?.getTime()]).toEqual([was[key], MONTHS_LATER.getTime()]);
+          const move = `${was[key]} > ${s[key]}`;
+          expected[id]!.set(move, (expected[id]!.get(move) ?? 0) + 1);
+        } else {
+          // Unchanged: the previous key and since the earlier runs left stay as they were.
+          unchanged[id]!++;
+          expect([s[previous], s[since]?.getTime()]).toEqual([was[previous], was[since]?.getTime()]);
+          expect(s[since]!.getTime()).toBeLessThan(MONTHS_LATER.getTime());
+        }
+      }
+    }
+    for (const [id, key] of COLUMNS) {
+      expect(expected[id]!.size, id).toBeGreaterThan(0);
+      expect(unchanged[id], id).toBeGreaterThan(0);
+      const segmentation = SEGMENTATIONS.find((s) => s.id === id)!;
+      const moves = await segmentationMovement(
+        database.db,
+        store.id,
+        segmentation,
+        new Date(MONTHS_LATER.getTime() - 30 * DAY_MS),
+      );
+      expect(new Map(moves.map((m) => [`${m.from} > ${m.to}`, m.customers]))).toEqual(expected[id]);
+      // The page of the segment most customers moved into: its size, newcomers and members from the score rows.
+      const top = moves[0]!;
+      const page = await loadSegmentationSegment(
+        database.db,
+        store,
+        id,
+        top.to,
+        parseMemberQuery(new URLSearchParams()),
+      );
+      const members = after.filter((s) => s[key] === top.to);
+      expect(page!.segment.customers).toBe(members.length);
+      expect(page!.cameFrom).toContainEqual(expect.objectContaining({ key: top.from, customers: top.customers }));
+      expect(page!.members.rows.length).toBe(Math.min(50, members.length));
+      const ids = new Set(members.map((s) => s.customerId));
+      for (const row of page!.members.rows) expect(ids.has(row.customerId), row.customerId).toBe(true);
+      if (id === "lifecycle") for (const row of page!.members.rows) expect(row.stage).toBe(top.to);
+    }
+  });
+
+  it("customers/redact erases the customer's score row and stored segments in every segmentation", async () => {
+    const { t, scores } = await table(store.id, MONTHS_LATER);
+    await persistSegmentations(bulk, store.id, t.ids, segmentationInput(t, scores), MONTHS_LATER, [
+      ...SEGMENTATIONS,
+      orderCount(4),
+    ]);
     const stored = await database.db.customerSegment.findFirstOrThrow({ where: { storeId: store.id } });
     const customer = await database.db.customer.findUniqueOrThrow({
       where: { id: stored.customerId },
@@ -247,15 +343,26 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
       orderExternalIds: [],
       email: null,
     });
-    expect(await database.db.customerSegment.count({ where: { storeId: store.id, customerId: customer.id } })).toBe(0);
+    const where = { storeId: store.id, customerId: customer.id };
+    expect(await database.db.customerSegment.count({ where })).toBe(0);
+    expect(await database.db.customerScore.count({ where })).toBe(0);
     expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBeGreaterThan(0);
+    expect(await database.db.customerScore.count({ where: { storeId: store.id } })).toBeGreaterThan(0);
   });
 
   it("deleting a store's data removes its stored segments and no other store's", async () => {
+    const { t, scores } = await table(other.id, NOW);
+    await persistSegmentations(bulk, other.id, t.ids, segmentationInput(t, scores), NOW, [
+      ...SEGMENTATIONS,
+      orderCount(4),
+    ]);
     const result = await deleteStoreData(database.db, { id: store.id, domain: store.domain }, store.domain, kind);
     expect(result.ok && result.deleted.customerSegments).toBeGreaterThan(0);
+    expect(result.ok && result.deleted.customerScores).toBeGreaterThan(0);
     expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(0);
+    expect(await database.db.customerScore.count({ where: { storeId: store.id } })).toBe(0);
     expect(await database.db.customerSegment.count({ where: { storeId: other.id } })).toBeGreaterThan(0);
+    expect(await database.db.customerScore.count({ where: { storeId: other.id } })).toBeGreaterThan(0);
   });
 
   it("shop/redact erases the shop's stored segments with the store, and no other shop's", async () => {
@@ -263,5 +370,6 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     expect(before).toBeGreaterThan(0);
     await applyStoreEvent({ db: database.db, storeId: other.id, shopDomain: other.domain }, { kind: "shop.redact" });
     expect(await database.db.customerSegment.count({ where: { storeId: other.id } })).toBe(0);
+    expect(await database.db.customerScore.count({ where: { storeId: other.id } })).toBe(0);
   });
 });

@@ -21,11 +21,18 @@ export interface TestDatabase {
   drop: () => Promise<void>;
 }
 
-export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
+/**
+ * `migrationsBefore`: only the migrations whose folder name sorts before it, to check a later migration on a
+ * database holding rows (the Prisma client then knows columns the database does not have yet: write raw).
+ */
+export async function createTestDatabase(
+  kind: DbKind,
+  options: { migrationsBefore?: string } = {},
+): Promise<TestDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "ciclo-sqlite-"));
     const file = join(dir, "test.sqlite");
-    migrateSqliteFile(file);
+    migrateSqliteFile(file, options.migrationsBefore);
     const url = `file:${file}`;
     const db = createDb(url);
     await tuneDb(db, url);
@@ -48,7 +55,7 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(migrationSql("prisma/postgres/migrations"));
+  await client.query(migrationSql("prisma/postgres/migrations", options.migrationsBefore));
   await client.end();
   const db = createDb(url);
   return {

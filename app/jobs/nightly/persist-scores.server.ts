@@ -12,6 +12,11 @@ import { SEGMENTATIONS, type Segmentation } from "../../domain/segmentations";
 import { timeStep, type Steps } from "../step-timer";
 import { overlappedWrite } from "../../db/overlapped-write.server";
 import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
+import {
+  SCORE_ROW_SEGMENTATION_COLUMNS,
+  SCORE_ROW_SEGMENTATION_CONFLICT_SET,
+  scoreRowSegmentationValues,
+} from "../../db/score-row-segmentations.server";
 
 const MS_PER_DAY = 86_400_000;
 // One Date per calendar day (a million rows carry a few thousand distinct days).
@@ -62,6 +67,8 @@ const SCORE_COLUMNS: Column[] = [
   { name: "expectedAovMinor", type: "bigint" },
   { name: "nextOrderAt", type: "timestamp" },
   { name: "clvPercentile", type: "float" },
+  // The segmentations stored in the score row: previous key and since (first write: none, this run).
+  ...SCORE_ROW_SEGMENTATION_COLUMNS,
 ];
 
 const TRANSITION_COLUMNS: Column[] = [
@@ -99,8 +106,11 @@ export async function persistScores(
     table: "CustomerScore",
     columns: SCORE_COLUMNS,
     conflict: ["storeId", "customerId"],
+    // A customer whose segment or stage is unchanged keeps its previous key and since; a changed one moves them.
+    onConflictSet: SCORE_ROW_SEGMENTATION_CONFLICT_SET,
     newRows: !(await storeHasRows(bulk.reader, "CustomerScore", storeId)),
   };
+  const segmentationValues = scoreRowSegmentationValues(computedAt);
   const scoreWrite = overlappedWrite(bulk, scoreOptions);
   let rows: unknown[][] = [];
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
@@ -139,6 +149,7 @@ export async function persistScores(
         ? dateOfDay(nextDay)
         : null,
       predicted ? p.clvPercentile[i]! : null,
+      ...segmentationValues,
     ]);
     if (rows.length === CHUNK) {
       await scoreWrite.push(rows);
@@ -180,12 +191,13 @@ export async function persistScores(
     if (scoreOptions.newRows) return;
     await deleteRowsNotWrittenBy(bulk, "CustomerScore", storeId, computedAt);
   });
-  // Every registered segmentation's assignment per customer (the admin's segment pages read these).
+  // Every registered segmentation's assignment per customer (the admin's segment pages read these): RFM groups and
+  // lifecycle stages are already in the score rows just written; any other is stored as rows of its own, and rows
+  // of segmentations no longer registered are removed.
   const segmentations = options.segmentations ?? SEGMENTATIONS;
-  if (segmentations.length)
-    await timeStep(steps, "write_segmentations", () =>
-      persistSegmentations(bulk, storeId, table.ids, segmentationInput(table, scores), computedAt, segmentations),
-    );
+  await timeStep(steps, "write_segmentations", () =>
+    persistSegmentations(bulk, storeId, table.ids, segmentationInput(table, scores), computedAt, segmentations),
+  );
   await timeStep(steps, "write_transitions", () =>
     bulk.write({ table: "SegmentTransition", columns: TRANSITION_COLUMNS, generateIds: true }, transitions),
   );

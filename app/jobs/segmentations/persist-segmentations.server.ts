@@ -1,13 +1,17 @@
 /**
- * Stores every customer's segment in every registered segmentation (CustomerSegment), after the nightly job has
- * scored them. One upsert per customer and segmentation through the bulk writer (COPY + INSERT … SELECT on
- * PostgreSQL, short prepared-statement transactions on SQLite); the database leaves a row alone when the segment is
- * unchanged and moves `since` and `previousKey` when it changes, so no previous state is read into memory. Rows of
- * customers gone and of segmentations no longer registered are removed afterwards.
+ * Stores every customer's segment in every registered segmentation, after the nightly job has scored them.
+ * Segmentations whose key is a column of the score row (RFM groups, lifecycle stages) are already stored by the score
+ * write (app/db/score-row-segmentations.server.ts): here they are only counted and checked. Every other one gets a
+ * CustomerSegment row per customer: one upsert per customer and segmentation through the bulk writer (COPY +
+ * INSERT … SELECT on PostgreSQL, short prepared-statement transactions on SQLite); the database leaves a row alone
+ * when the segment is unchanged and moves `since` and `previousKey` when it changes, so no previous state is read
+ * into memory. Rows of customers gone and of segmentations not stored as rows (no longer registered, or kept in the
+ * score row) are removed afterwards.
  */
 import { storeHasRows } from "../../db/bulk-reader.server";
 import type { BulkWriter, Column } from "../../db/bulk-writer.server";
 import { overlappedWrite } from "../../db/overlapped-write.server";
+import { scoreRowColumns, scoreRowKey } from "../../db/score-row-segmentations.server";
 import { SEGMENTATIONS, type Segmentation, type SegmentationInput } from "../../domain/segmentations";
 import type { CustomerTable } from "../nightly/aggregate.server";
 import type { ScoreTable } from "../nightly/score-customers";
@@ -53,6 +57,7 @@ export function segmentationInput(table: CustomerTable, scores: ScoreTable): Seg
 }
 
 export interface SegmentationWriteResult {
+  /** CustomerSegment rows written (segmentations stored in the score row write none). */
   rows: number;
   /** Customers per segment key, per segmentation id. */
   counts: Record<string, Record<string, number>>;
@@ -70,11 +75,12 @@ export async function persistSegmentations(
   const CHUNK = 20_000;
   const known = segmentations.map((s) => new Set(s.segments.map((d) => d.key)));
   const counts = segmentations.map(() => new Map<string, number>());
+  const inScoreRow = segmentations.map((s) => scoreRowColumns(s.id));
+  const asRows = segmentations.filter((_, s) => inScoreRow[s] === null);
   // A store's first run (no rows yet) writes plain inserts (the bulk writer upserts any that collide after all).
-  const write = overlappedWrite(bulk, {
-    ...WRITE,
-    newRows: !(await storeHasRows(bulk.reader, "CustomerSegment", storeId)),
-  });
+  const write = asRows.length
+    ? overlappedWrite(bulk, { ...WRITE, newRows: !(await storeHasRows(bulk.reader, "CustomerSegment", storeId)) })
+    : null;
   let rows: unknown[][] = [];
   for (let i = 0; i < input.size; i++) {
     for (let s = 0; s < segmentations.length; s++) {
@@ -84,20 +90,30 @@ export async function persistSegmentations(
         throw new Error(`Segmentation "${segmentation.id}" assigned "${key}", which is not one of its segments`);
       }
       counts[s]!.set(key, (counts[s]!.get(key) ?? 0) + 1);
-      rows.push([storeId, segmentation.id, ids[i]!, key, null, computedAt, computedAt]);
+      const columns = inScoreRow[s] ?? null;
+      if (columns === null) rows.push([storeId, segmentation.id, ids[i]!, key, null, computedAt, computedAt]);
+      else if (key !== scoreRowKey(columns, input, i)) {
+        // The score row holds the scoring's own column: a definition that assigns anything else cannot live there.
+        throw new Error(
+          `Segmentation "${segmentation.id}" assigned "${key}" where the score row holds "${scoreRowKey(columns, input, i)}"`,
+        );
+      }
     }
-    if (rows.length >= CHUNK) {
+    if (write && rows.length >= CHUNK) {
       await write.push(rows);
       rows = [];
     }
   }
-  await write.push(rows);
-  const written = await write.done();
+  let written = 0;
+  if (write) {
+    await write.push(rows);
+    written = await write.done();
+  }
   // Rows of customers no longer scored (the score table was just rewritten: its rows are this run's customers) and
-  // of segmentations no longer registered: found with one read, deleted in short statements (dropping a
+  // of segmentations not stored as rows: found with one read, deleted in short statements (dropping a
   // segmentation leaves a row per customer).
-  const named = Object.fromEntries(segmentations.map((s, k) => [`segmentation${k}`, s.id]));
-  const registered = segmentations.length
+  const named = Object.fromEntries(asRows.map((s, k) => [`segmentation${k}`, s.id]));
+  const registered = asRows.length
     ? `g."segmentationId" NOT IN (${Object.keys(named)
         .map((k) => `$${k}`)
         .join(", ")})`
