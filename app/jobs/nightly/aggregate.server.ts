@@ -127,15 +127,6 @@ function interner() {
   };
 }
 
-/**
- * Rows per batch of the order read. The pass keeps nothing of a row beyond its numbers, so on SQLite (where a batch
- * is only an array in this thread) small batches let the rows die in V8's young generation instead of surviving
- * into the old one (a 20,000-row batch is larger than the recompute thread's young generation): about half the
- * garbage collection time of the pass at 200,000 customers. On PostgreSQL a batch is a cursor FETCH, one round
- * trip each, so it stays large.
- */
-const ORDER_BATCH: Record<Dialect, number> = { sqlite: 1024, postgres: 20_000 };
-
 const previousSql = `SELECT s."customerId", s."segment", s."stage" FROM "CustomerScore" s WHERE s."storeId" = $store`;
 
 /**
@@ -229,7 +220,7 @@ export async function aggregateCustomers(
   const titleFrom: string[] = [];
   let lastOrder: unknown = null;
   let skipping = false; // the rows of a deleted customer's order
-  for await (const batch of reader.rows(ordersSql(options.dialect), params, ORDER_BATCH[options.dialect])) {
+  for await (const batch of reader.scan(ordersSql(options.dialect), params)) {
     for (const row of batch) {
       const [customerId, rawDay, rawNet, orderId, productId, title] = row;
       if (orderId !== lastOrder) {
