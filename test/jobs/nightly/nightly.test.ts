@@ -331,4 +331,56 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     );
     expect(table.orders[i]).toBe(stored.length);
   });
+
+  it("names a product after its line in the greatest counted order id, the least external id among equals", async () => {
+    const customer = await database.db.order.findFirstOrThrow({
+      where: {
+        storeId,
+        customerId: { not: null },
+        countsForValue: true,
+        netMinor: { gt: 0 },
+        processedAt: { lte: NOW },
+      },
+    });
+    // Order ids chosen above every generated one; the greatest counted order holds the product twice, and a later
+    // order that does not count (processed after the reference) must not name it.
+    const orderWith = async (id: string, processedAt: Date, lines: [string, string | null][]) =>
+      database.db.order.create({
+        data: {
+          id,
+          storeId,
+          externalId: id,
+          customerId: customer.customerId,
+          currency: customer.currency,
+          grossMinor: 900n,
+          netMinor: 900n,
+          processedAt,
+          platformCreatedAt: processedAt,
+          platformUpdatedAt: processedAt,
+          lines: {
+            create: lines.map(([externalId, title]) => ({
+              storeId,
+              externalId,
+              productId: "p-renamed",
+              title,
+              quantity: 1,
+              priceMinor: 300n,
+            })),
+          },
+        },
+      });
+    const before = new Date(NOW.getTime() - 86_400_000);
+    await orderWith("zz-title-1", before, [["1", "First name"]]);
+    await orderWith("zz-title-2", before, [
+      ["b", "Second line's name"],
+      ["a", "Latest name"],
+    ]);
+    await orderWith("zz-title-3", new Date(NOW.getTime() + 86_400_000), [["1", "Not counted yet"]]);
+    const { baskets } = await aggregate();
+    expect(baskets.titles[baskets.productIds.indexOf("p-renamed")]).toBe("Latest name");
+    // A product whose naming line has no title is named after its id.
+    await database.db.orderLine.updateMany({ where: { orderId: "zz-title-2" }, data: { title: null } });
+    const untitled = await aggregate();
+    expect(untitled.baskets.titles[untitled.baskets.productIds.indexOf("p-renamed")]).toBe("Product p-renamed");
+  });
 });
