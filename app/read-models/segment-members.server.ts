@@ -12,7 +12,7 @@ import { memberPageMemo } from "./memo.server";
 import { MEMBER_SORTS, PAGE_SIZE, type MemberQuery } from "./member-query";
 import { toMinorString, toNumber } from "../db/sql-values";
 import { queryFragments } from "../db/dialect.server";
-import { scoreRowColumns } from "../db/score-row-segmentations.server";
+import { scoreRowColumns, type ScoreRowColumns } from "../db/score-row-segmentations.server";
 
 export interface MemberRow {
   customerId: string;
@@ -79,9 +79,20 @@ export function segmentMembers(
 
 /** The RFM group's members through the score table's own (storeId, segment) index (the Segment page). */
 export function readMembers(db: Db, storeId: string, segmentSlug: string, query: MemberQuery): Promise<MemberPage> {
+  return readScoreRowMembers(db, storeId, "segment", segmentSlug, query);
+}
+
+/** The members of a segment kept in a score column, through that column's (storeId, column) index. */
+function readScoreRowMembers(
+  db: Db,
+  storeId: string,
+  column: ScoreRowColumns["key"],
+  key: string,
+  query: MemberQuery,
+): Promise<MemberPage> {
   return readPage(
     db,
-    Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s."segment" = ${segmentSlug}`,
+    Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s.${Prisma.raw(`"${column}"`)} = ${key}`,
     query,
   );
 }
@@ -99,12 +110,7 @@ export function readSegmentationMembers(
   query: MemberQuery,
 ): Promise<MemberPage> {
   const columns = scoreRowColumns(segmentationId);
-  if (columns)
-    return readPage(
-      db,
-      Prisma.sql`FROM "CustomerScore" s WHERE s."storeId" = ${storeId} AND s.${Prisma.raw(`"${columns.key}"`)} = ${segmentKey}`,
-      query,
-    );
+  if (columns) return readScoreRowMembers(db, storeId, columns.key, segmentKey, query);
   return readPage(
     db,
     Prisma.sql`FROM "CustomerSegment" g

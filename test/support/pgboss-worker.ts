@@ -18,7 +18,7 @@ await queue.work("recompute", async ({ id, data }) => {
     worker,
   ]);
   const firstAttempt =
-    (await log.query(`SELECT 1 FROM job_log WHERE job = $1`, [id])).rowCount === 1 && data.storeId.startsWith("crash-");
+    data.storeId.startsWith("crash-") && (await log.query(`SELECT 1 FROM job_log WHERE job = $1`, [id])).rowCount === 1;
   await new Promise((r) => setTimeout(r, firstAttempt ? 600_000 : data.storeId.startsWith("hot-") ? 1000 : 150));
   await log.query(`UPDATE job_log SET finished = now() WHERE job = $1`, [id]);
 });
