@@ -83,6 +83,12 @@ export interface BulkWriter {
   deleteStoreRows(table: string, storeId: string): Promise<number>;
   /** Streams large reads of the same database (its own connection, opened on first use). */
   readonly reader: BulkReader;
+  /**
+   * A writer whose writes may run at the same time as this one's: on PostgreSQL a connection of its own (opened on
+   * first use, closed with this writer), so the server takes two streams of rows at once; on SQLite this writer
+   * itself, since the file has one writer and the two writes' chunks take turns.
+   */
+  beside(): BulkWriter;
   close(): void;
 }
 
@@ -302,6 +308,10 @@ class SqliteBulkWriter implements BulkWriter {
     }
   }
 
+  beside(): BulkWriter {
+    return this;
+  }
+
   async execute(sql: string, ...params: unknown[]): Promise<number> {
     const values = params.map((p) =>
       p instanceof Date ? sqliteValue(p, "timestamp") : typeof p === "boolean" ? (p ? 1 : 0) : p,
@@ -487,8 +497,14 @@ class PostgresBulkWriter implements BulkWriter {
     return this.query(text, params.map(pgValue));
   }
 
+  private besideWriter: PostgresBulkWriter | null = null;
+  beside(): BulkWriter {
+    return (this.besideWriter ??= new PostgresBulkWriter(this.databaseUrl, this.options));
+  }
+
   close() {
     void this.openedReader?.close();
+    this.besideWriter?.close();
     void this.client?.then((c) => c.end()).catch(() => undefined);
   }
 }

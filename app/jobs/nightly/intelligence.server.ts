@@ -6,9 +6,11 @@
  *  - "products": baskets from the order lines, pairs bought together (over orders and over each customer's
  *    history), the segments that buy each product and a next-product suggestion per customer;
  *  - "intelligence-write": the per-customer rows (CustomerInsight) and the summaries (StoreInsight, one JSON row
- *    per kind), which the Channels, Retention, Products, Journey and Shopify groups pages read.
+ *    per kind), which the Channels, Retention, Products, Journey and Shopify groups pages read; written beside
+ *    the run's tag diff, on a writer of its own (decision 167).
  * Every query is scoped to the one store. A failure here is logged and reported in the run's counts; it never
- * fails the recompute (the scores and tags are already written). Decision 137.
+ * fails the recompute (the scores are already written; the tags are planned from the stored suggestions).
+ * Decision 137.
  */
 import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
@@ -576,7 +578,7 @@ const INSIGHT_COLUMNS = [
   { name: "nextBecause", type: "text" },
 ] as const;
 
-async function write(
+async function writeResults(
   input: IntelligenceInput,
   loaded: Loaded,
   summaries: Summaries,
@@ -662,27 +664,66 @@ export interface IntelligenceResult {
    * failed: last night's stored suggestions, so a failed night never erases what was written back.
    */
   nextProduct: (i: number) => string | null;
+  /**
+   * Settles once the per-customer rows and the summaries are stored: they are written while the run goes on (the
+   * tag diff, on a writer of its own). `failed` when that write failed (recorded in `counts`): the stored
+   * suggestions are then not `nextProduct`'s but what the failed write left (storedSuggestions). Never rejects.
+   */
+  written: Promise<{ failed: boolean }>;
 }
 
-/** Runs the phases; each is recorded through `timed` so the run's phases (and bench:nightly) show it. */
+/**
+ * Runs the phases; each is recorded through `timed` so the run's phases (and bench:nightly) show it. Returns once
+ * the results are computed; their write goes on beside the caller's next phase (`written`).
+ */
 export async function runIntelligence(input: IntelligenceInput, timed: Timed): Promise<IntelligenceResult> {
-  const counts = await runPhases(input, timed);
-  if (!counts.error) return counts.result;
-  const previous = new Map(
+  const computed = await computePhases(input, timed);
+  if ("error" in computed) {
+    return {
+      counts: computed.counts,
+      nextProduct: await storedSuggestions(input.db, input.store.id, input.table.ids),
+      written: Promise.resolve({ failed: false }),
+    };
+  }
+  const { counts, nextProduct, write } = computed;
+  const written = timed("intelligence-write", write, (k) => k).then(
+    () => ({ failed: false }),
+    (error: unknown) => {
+      logger.error("customer intelligence write failed", { storeId: input.store.id, error: String(error) });
+      counts.error = String(error).slice(0, 300);
+      return { failed: true };
+    },
+  );
+  return { counts, nextProduct, written };
+}
+
+/** Customer i -> the next-product suggestion stored for them (CustomerInsight), or null. */
+export async function storedSuggestions(
+  db: Db,
+  storeId: string,
+  ids: readonly string[],
+): Promise<(i: number) => string | null> {
+  const stored = new Map(
     (
-      await input.db.customerInsight.findMany({
-        where: { storeId: input.store.id, nextProduct: { not: null } },
+      await db.customerInsight.findMany({
+        where: { storeId, nextProduct: { not: null } },
         select: { customerId: true, nextProduct: true },
       })
     ).map((r) => [r.customerId, r.nextProduct]),
   );
-  return { counts: counts.result.counts, nextProduct: (i) => previous.get(input.table.ids[i]!) ?? null };
+  return (i) => stored.get(ids[i]!) ?? null;
 }
 
-async function runPhases(
+async function computePhases(
   input: IntelligenceInput,
   timed: Timed,
-): Promise<{ result: IntelligenceResult; error: boolean }> {
+): Promise<
+  | { counts: IntelligenceCounts; nextProduct: (i: number) => string | null; write: () => Promise<number> }
+  | {
+      counts: IntelligenceCounts;
+      error: true;
+    }
+> {
   try {
     const steps: Steps = {};
     const { loaded, summaries } = await timed("intelligence", async () => {
@@ -699,14 +740,9 @@ async function runPhases(
       },
       (r) => r.productIds.length,
     );
-    await timed(
-      "intelligence-write",
-      () => write(input, loaded, summaries, product, steps),
-      (k) => k,
-    );
     let suggestions = 0;
     for (let i = 0; i < product.suggestion.length; i++) if (product.suggestion[i]! >= 0) suggestions++;
-    const counts = {
+    const counts: IntelligenceCounts = {
       customersWithChannel: loaded.channel.reduce((k, c) => k + (c === 255 ? 0 : 1), 0),
       products: product.productIds.length,
       baskets: product.baskets,
@@ -720,7 +756,9 @@ async function runPhases(
       if (k < 0 || (summaries.customerJourney[i] === NO_JOURNEY_STAGE && loaded.channel[i] === 255)) return null;
       return product.titles[k]!;
     };
-    return { result: { counts, nextProduct }, error: false };
+    // On the writer beside the run's own: the caller's tag diff writes at the same time.
+    const write = () => writeResults({ ...input, bulk: input.bulk.beside() }, loaded, summaries, product, steps);
+    return { counts, nextProduct, write };
   } catch (error) {
     input.products.cancel();
     logger.error("customer intelligence failed", { storeId: input.store.id, error: String(error) });
@@ -731,6 +769,6 @@ async function runPhases(
       suggestions: 0,
       error: String(error).slice(0, 300),
     };
-    return { result: { counts, nextProduct: () => null }, error: true };
+    return { counts, error: true };
   }
 }

@@ -17,7 +17,7 @@ import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
 import { parseThresholds } from "../../domain/settings";
-import { acquisitionCollector, runIntelligence } from "./intelligence.server";
+import { acquisitionCollector, runIntelligence, storedSuggestions } from "./intelligence.server";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -32,8 +32,16 @@ export interface RecomputeDeps {
 
 interface Phase {
   name: string;
+  /** When the phase began, in milliseconds from the run's start: the intelligence write and the tag diff overlap. */
+  startMs: number;
   ms: number;
   count?: number;
+  /**
+   * CPU time this process (all its threads) spent in the phase: against `ms`, how much of the phase was this
+   * process's own work and how much waiting for the database (on PostgreSQL, another process). Phases that run at
+   * the same time each count all of it.
+   */
+  cpuMs: number;
   /** The process's resident memory when the phase ended (MB): where a run's peak builds up. */
   rssMb: number;
 }
@@ -106,10 +114,22 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
   );
   const timed = async <T>(name: string, work: () => Promise<T> | T, count?: (t: T) => number): Promise<T> => {
     const t0 = performance.now();
-    const result = await work();
-    const ms = Math.round(performance.now() - t0);
-    const rssMb = Math.round(process.memoryUsage.rss() / 1_048_576);
-    phases.push({ name, ms, ...(count ? { count: count(result) } : {}), rssMb });
+    const cpu0 = process.cpuUsage();
+    // Listed in the order the phases started (two of them run at the same time); one that fails is not listed.
+    const phase: Phase = { name, startMs: Math.round(t0 - began), ms: 0, cpuMs: 0, rssMb: 0 };
+    phases.push(phase);
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      phases.splice(phases.indexOf(phase), 1);
+      throw error;
+    }
+    phase.ms = Math.round(performance.now() - t0);
+    const cpu = process.cpuUsage(cpu0);
+    phase.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    phase.rssMb = Math.round(process.memoryUsage.rss() / 1_048_576);
+    if (count) phase.count = count(result);
     return result;
   };
   let products: PendingProductInsights | null = null;
@@ -191,7 +211,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     const platform = platformDefinition(store.platform);
     const labelOptions = { pushMetafields: settings.pushMetafields };
     /** What the run says about customer i, in no platform's words. */
-    const labelsOf = (i: number): CustomerLabels => {
+    const labelsOf = (i: number, nextProduct: (i: number) => string | null): CustomerLabels => {
       const p = table.purchaseDays[i]! > 0 ? scores.predicted : null;
       const next = p?.nextOrderDay[i];
       return {
@@ -205,33 +225,45 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           next !== undefined && Number.isFinite(next) && next < referenceDay + 3650
             ? new Date(Math.round(next) * 86_400_000)
             : null,
-        nextProduct: intelligence.nextProduct(i),
+        nextProduct: nextProduct(i),
       };
     };
-    const plan = await timed(
-      "tag-diff",
-      () =>
-        planTagChanges(
-          db,
-          deps.bulk,
-          storeId,
-          run.id,
-          {
-            ids: table.ids,
-            externalIds: table.externalIds,
-            segment: scores.segment,
-            stage: scores.stage,
-            clvPercentile: (i) =>
-              scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
-            survey,
-            nextProduct: intelligence.nextProduct,
-            // The neutral labels; the store's platform encodes them (tags + metafields, or tags + meta).
-            encodeLabels: (i, tags) => platform.encodeLabels(labelsOf(i), tags, labelOptions),
-          },
-          { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
-        ),
-      (p) => p.changed,
-    );
+    const planTags = (nextProduct: (i: number) => string | null) =>
+      timed(
+        "tag-diff",
+        () =>
+          planTagChanges(
+            db,
+            deps.bulk,
+            storeId,
+            run.id,
+            {
+              ids: table.ids,
+              externalIds: table.externalIds,
+              segment: scores.segment,
+              stage: scores.stage,
+              clvPercentile: (i) =>
+                scores.predicted && table.purchaseDays[i]! > 0 ? scores.predicted.clvPercentile[i]! : null,
+              survey,
+              nextProduct,
+              // The neutral labels; the store's platform encodes them (tags + metafields, or tags + meta).
+              encodeLabels: (i, tags) => platform.encodeLabels(labelsOf(i, nextProduct), tags, labelOptions),
+            },
+            { prefix: settings.tagPrefix, families: parseTagFamilies(settings.tagFamilies) },
+          ),
+        (p) => p.changed,
+      );
+    // The tag diff runs while the intelligence results are written (on PostgreSQL each on a connection of its own:
+    // one mostly this thread's work, the other mostly the server's). It carries the suggestions being written;
+    // should that write fail, it is planned again from the ones stored, which the WooCommerce writer reads back.
+    let plan: Awaited<ReturnType<typeof planTags>>;
+    let written: { failed: boolean };
+    try {
+      plan = await planTags(intelligence.nextProduct);
+    } finally {
+      written = await intelligence.written;
+    }
+    if (written.failed) plan = await planTags(await storedSuggestions(db, storeId, table.ids));
     const counts = {
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,

@@ -120,7 +120,72 @@ describe.each(DB_KINDS)("next product written back to Shopify on %s", (kind) => 
     const one = customers.get(insights[0]!.customerId)!;
     expect(shop.metafieldsOf(one).some((m) => m.namespace === "ciclo" && m.key === "next_product")).toBe(true);
   }, 120_000);
+
+  it("a failed intelligence write still completes the run, and the tags follow the suggestions stored", async () => {
+    await database.db.storeSettings.upsert({
+      where: { storeId },
+      create: { storeId, pushMetafields: true },
+      update: { pushMetafields: true },
+    });
+    expect((await recompute()).state).toBe("completed");
+    await push();
+    // What last night stored differs from what tonight computes: tonight's write fails, so the table keeps last
+    // night's, and the outbox (what the WooCommerce writer cross-checks against the table) must carry those.
+    const KEPT = "Kept from last night";
+    await database.db.customerInsight.updateMany({
+      where: { storeId, nextProduct: { not: null } },
+      data: { nextProduct: KEPT },
+    });
+    const kept = await database.db.customerInsight.count({ where: { storeId, nextProduct: KEPT } });
+    expect(kept).toBeGreaterThan(50);
+    const failing = writerWhoseBesideFails(bulk, "CustomerInsight");
+    const run = await recomputeStore(
+      { db: database.db, bulk: failing, dialect: kind, now: () => NOW },
+      storeId,
+      "manual",
+    );
+    expect(run.state).toBe("completed");
+    const counts = JSON.parse(run.counts) as { intelligence: { error?: string; suggestions: number } };
+    expect(counts.intelligence.error).toContain("CustomerInsight write refused");
+    expect(counts.intelligence.suggestions).toBeGreaterThan(50);
+    // Planned once with tonight's suggestions, then again from the stored ones.
+    const phases = (JSON.parse(run.phases) as { name: string }[]).map((p) => p.name);
+    expect(phases.filter((p) => p === "tag-diff")).toHaveLength(2);
+    const items = await database.db.tagOutboxItem.findMany({ where: { storeId }, select: { metafields: true } });
+    const nextProducts = items
+      .map((i) => (JSON.parse(i.metafields ?? "{}") as Record<string, string>).next_product)
+      .filter((v) => v !== undefined);
+    expect(nextProducts.length).toBe(kept);
+    expect(new Set(nextProducts)).toEqual(new Set([KEPT]));
+    expect(await database.db.customerInsight.count({ where: { storeId, nextProduct: KEPT } })).toBe(kept);
+  }, 120_000);
 });
+
+/** The run's writer, except that writes beside it into `table` fail (as a lost connection would). */
+function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
+  const beside = bulk.beside();
+  const refusing: BulkWriter = {
+    write: (options, rows) =>
+      options.table === table ? Promise.reject(new Error(`${table} write refused`)) : beside.write(options, rows),
+    update: (options, rows) => beside.update(options, rows),
+    execute: (sql, ...params) => beside.execute(sql, ...params),
+    deleteIds: (t, ids) => beside.deleteIds(t, ids),
+    deleteStoreRows: (t, id) => beside.deleteStoreRows(t, id),
+    reader: beside.reader,
+    beside: () => refusing,
+    close: () => undefined,
+  };
+  return {
+    write: (options, rows) => bulk.write(options, rows),
+    update: (options, rows) => bulk.update(options, rows),
+    execute: (sql, ...params) => bulk.execute(sql, ...params),
+    deleteIds: (t, ids) => bulk.deleteIds(t, ids),
+    deleteStoreRows: (t, id) => bulk.deleteStoreRows(t, id),
+    reader: bulk.reader,
+    beside: () => refusing,
+    close: () => undefined,
+  };
+}
 
 describe.each(DB_KINDS)("next product written back to WooCommerce on %s", (kind) => {
   let h: WooHarness;
