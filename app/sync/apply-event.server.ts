@@ -15,6 +15,7 @@ import {
   writeRefund,
 } from "./order-writer.server";
 import { logger } from "../logger.server";
+import { deleteUnlinkedStoreRows } from "../db/unlinked-store-rows.server";
 
 export interface ApplyContext {
   db: Db;
@@ -164,6 +165,8 @@ export async function restoreOrders(db: Db, storeId: string, orders: StoreOrder[
 
 /** GDPR shop/redact (48 h after uninstall): every row of the shop goes, including the store itself. */
 async function redactShop(db: Db, storeId: string, shopDomain: string) {
+  // The tables without a foreign key to the store first: deleting the store does not reach them.
+  await deleteUnlinkedStoreRows(db, storeId);
   await db.$transaction([
     db.session.deleteMany({ where: { shop: shopDomain } }),
     db.store.delete({ where: { id: storeId } }), // cascades to every table that belongs to the store

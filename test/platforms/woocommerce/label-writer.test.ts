@@ -69,7 +69,7 @@ describe.each(DB_KINDS)("WooCommerce segment write-back on %s", (kind) => {
     expect(pushed.applied).toBe(registered);
     expect(metaOf(prospect.id)).toMatchObject({ _ciclo_segment: "prospects", _ciclo_stage: "prospect" });
 
-    const scores = await h.db.customerScore.findMany({ where: { storeId }, include: {} });
+    const scores = await h.db.customerScore.findMany({ where: { storeId } });
     const customers = await h.db.customer.findMany({ where: { storeId } });
     for (const person of people) {
       const row = customers.find((c) => c.externalId === String(person.id))!;
