@@ -85,10 +85,10 @@ export interface BulkWriter {
   readonly reader: BulkReader;
   /**
    * A writer whose writes may run at the same time as this one's: on PostgreSQL a connection of its own (opened on
-   * first use, closed with this writer), so the server takes two streams of rows at once; on SQLite this writer
-   * itself, since the file has one writer and the two writes' chunks take turns.
+   * first use, closed with this writer), so the server takes two streams of rows at once. Null on SQLite: the file
+   * has one writer, so two writes at once would only take turns (the caller writes one after the other).
    */
-  beside(): BulkWriter;
+  beside(): BulkWriter | null;
   close(): void;
 }
 
@@ -308,8 +308,8 @@ class SqliteBulkWriter implements BulkWriter {
     }
   }
 
-  beside(): BulkWriter {
-    return this;
+  beside(): null {
+    return null;
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {

@@ -12,8 +12,11 @@ export interface RecomputeSummary {
   clvStatus: string | null;
   error: string | null;
   customers: number | null;
-  /** Each phase's duration (and rows, where it has some), in order: aggregate, score, persist, backtest, tag-diff. */
-  phases: { name: string; ms: number; count?: number }[];
+  /**
+   * Each phase's duration (and rows, where it has some) in the order they started, with its start in milliseconds
+   * from the run's (runs recorded before it was kept have none): the intelligence write and the tag diff overlap.
+   */
+  phases: { name: string; ms: number; startMs?: number; count?: number }[];
   /** customers, scored, tagChanges, transitions, … as the run recorded them. */
   counts: Record<string, number>;
 }
@@ -41,9 +44,21 @@ function summary(run: {
     Object.entries(parseJson(run.counts, {})).filter((e): e is [string, number] => typeof e[1] === "number"),
   );
   const phases = parseJson<unknown[]>(run.phases, []).flatMap((p) => {
-    const { name, ms, count } = (p ?? {}) as { name?: unknown; ms?: unknown; count?: unknown };
+    const { name, ms, startMs, count } = (p ?? {}) as {
+      name?: unknown;
+      ms?: unknown;
+      startMs?: unknown;
+      count?: unknown;
+    };
     if (typeof name !== "string" || typeof ms !== "number") return [];
-    return [{ name, ms, ...(typeof count === "number" ? { count } : {}) }];
+    return [
+      {
+        name,
+        ms,
+        ...(typeof startMs === "number" ? { startMs } : {}),
+        ...(typeof count === "number" ? { count } : {}),
+      },
+    ];
   });
   return {
     id: run.id,

@@ -756,8 +756,9 @@ async function computePhases(
       if (k < 0 || (summaries.customerJourney[i] === NO_JOURNEY_STAGE && loaded.channel[i] === 255)) return null;
       return product.titles[k]!;
     };
-    // On the writer beside the run's own: the caller's tag diff writes at the same time.
-    const write = () => writeResults({ ...input, bulk: input.bulk.beside() }, loaded, summaries, product, steps);
+    // On a writer beside the run's own where the database has one (the caller's tag diff writes at the same time).
+    const write = () =>
+      writeResults({ ...input, bulk: input.bulk.beside() ?? input.bulk }, loaded, summaries, product, steps);
     return { counts, nextProduct, write };
   } catch (error) {
     input.products.cancel();

@@ -253,9 +253,11 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           ),
         (p) => p.changed,
       );
-    // The tag diff runs while the intelligence results are written (on PostgreSQL each on a connection of its own:
-    // one mostly this thread's work, the other mostly the server's). It carries the suggestions being written;
-    // should that write fail, it is planned again from the ones stored, which the WooCommerce writer reads back.
+    // The tag diff runs while the intelligence results are written, where the database takes two writers at once
+    // (PostgreSQL: each on a connection of its own, one mostly this thread's work, the other mostly the server's;
+    // SQLite's one writer does them one after the other). It carries the suggestions being written; should that
+    // write fail, it is planned again from the ones stored, which the WooCommerce writer reads back.
+    if (!deps.bulk.beside()) await intelligence.written;
     let plan: Awaited<ReturnType<typeof planTags>>;
     let written: { failed: boolean };
     try {

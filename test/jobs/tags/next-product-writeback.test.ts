@@ -163,7 +163,7 @@ describe.each(DB_KINDS)("next product written back to Shopify on %s", (kind) => 
 
 /** The run's writer, except that writes beside it into `table` fail (as a lost connection would). */
 function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
-  const beside = bulk.beside();
+  const beside = bulk.beside() ?? bulk;
   const refusing: BulkWriter = {
     write: (options, rows) =>
       options.table === table ? Promise.reject(new Error(`${table} write refused`)) : beside.write(options, rows),
