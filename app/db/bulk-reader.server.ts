@@ -12,7 +12,11 @@ import { bindNamed, type Dialect } from "./sql.server";
 
 export interface BulkReader {
   readonly dialect: Dialect;
-  /** The query's rows, `batchSize` at a time; named `$params` as in sql.server's bindNamed. */
+  /**
+   * The query's rows, `batchSize` at a time; named `$params` as in sql.server's bindNamed. Reads take turns on the
+   * reader's one connection: a read started while another is open waits until that one is finished (or abandoned),
+   * so a caller must not start a second read of the same reader inside the loop of a first.
+   */
   rows(sql: string, params: Record<string, unknown>, batchSize?: number): AsyncGenerator<unknown[][]>;
   /**
    * One pass over the rows of the largest read, for a caller that converts each value itself (Number, String):
@@ -38,6 +42,24 @@ export async function storeHasRows(reader: BulkReader, table: string, storeId: s
 }
 
 /**
+ * Turns on a connection that one read holds from its first row to its last (a cursor's transaction, a statement's
+ * iterator): `take()` resolves when the previous holder has released it, with the release.
+ */
+function readTurns(): { take(): Promise<() => void> } {
+  let last: Promise<void> = Promise.resolve();
+  return {
+    async take() {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const previous = last;
+      last = previous.then(() => held);
+      await previous;
+      return release;
+    },
+  };
+}
+
+/**
  * Rows per batch of `scan`: well under the recompute thread's young generation (a 20,000-row batch is larger than
  * it, so every row of it was copied into the old generation: about half the garbage collection time of the order
  * read at 200,000 customers, in one profile).
@@ -60,21 +82,29 @@ class SqliteBulkReader implements BulkReader {
     this.conn.pragma("cache_size = -16384");
   }
 
+  private readonly turns = readTurns();
+
   async *rows(sql: string, params: Record<string, unknown>, batchSize = 20_000): AsyncGenerator<unknown[][]> {
     const [text, values] = bindNamed(sql, "sqlite", params);
-    const iterator = this.conn
-      .prepare(text)
-      .raw(true)
-      .iterate(...values.map((v) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v)));
-    let batch: unknown[][] = [];
-    for (const row of iterator as Iterable<unknown[]>) {
-      batch.push(row);
-      if (batch.length === batchSize) {
-        yield batch;
-        batch = [];
+    // better-sqlite3 refuses a second statement while an iterator of the connection is open.
+    const release = await this.turns.take();
+    try {
+      const iterator = this.conn
+        .prepare(text)
+        .raw(true)
+        .iterate(...values.map((v) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v)));
+      let batch: unknown[][] = [];
+      for (const row of iterator as Iterable<unknown[]>) {
+        batch.push(row);
+        if (batch.length === batchSize) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length) yield batch;
+    } finally {
+      release();
     }
-    if (batch.length) yield batch;
   }
 
   scan(sql: string, params: Record<string, unknown>): AsyncGenerator<unknown[][]> {
@@ -90,6 +120,7 @@ class PostgresBulkReader implements BulkReader {
   readonly dialect = "postgres" as const;
   private client: pg.Client | null = null;
   private cursors = 0;
+  private readonly turns = readTurns();
 
   constructor(private readonly url: string) {}
 
@@ -105,9 +136,17 @@ class PostgresBulkReader implements BulkReader {
     const [text, bound] = bindNamed(sql, "postgres", params);
     // ISO text: a timestamp column keeps UTC wall times (the pg driver would send Dates in local time).
     const values = bound.map((v) => (v instanceof Date ? v.toISOString() : v));
-    const client = await this.connection();
+    // A second cursor's transaction on the connection would end this one's.
+    const release = await this.turns.take();
+    let client: pg.Client;
+    try {
+      client = await this.connection();
+      await client.query("BEGIN READ ONLY");
+    } catch (error) {
+      release();
+      throw error;
+    }
     const cursor = `ciclo_rows_${++this.cursors}`;
-    await client.query("BEGIN READ ONLY");
     let finished = false;
     try {
       await client.query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${text}`, values });
@@ -120,15 +159,24 @@ class PostgresBulkReader implements BulkReader {
     } finally {
       // Also when the caller stops reading early: the cursor's transaction must not stay open.
       await client.query(finished ? "COMMIT" : "ROLLBACK").catch(() => undefined);
+      release();
     }
   }
 
   async *scan(sql: string, params: Record<string, unknown>): AsyncGenerator<unknown[][]> {
-    const client = await this.connection();
-    // COPY takes no bound parameters: the values go in as literals, escaped by the driver.
-    const [text, bound] = bindNamed(sql, "postgres", params);
-    const query = text.replace(/\$(\d+)/g, (_m, k: string) => sqlLiteral(client, bound[Number(k) - 1]));
-    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    const release = await this.turns.take();
+    let client: pg.Client;
+    let stream: ReturnType<typeof copyTo>;
+    try {
+      client = await this.connection();
+      // COPY takes no bound parameters: the values go in as literals, escaped by the driver.
+      const [text, bound] = bindNamed(sql, "postgres", params);
+      const query = text.replace(/\$(\d+)/g, (_m, k: string) => sqlLiteral(client, bound[Number(k) - 1]));
+      stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    } catch (error) {
+      release();
+      throw error;
+    }
     let finished = false;
     try {
       let rest: Buffer | null = null;
@@ -159,6 +207,7 @@ class PostgresBulkReader implements BulkReader {
         this.client = null;
         await client.end().catch(() => undefined);
       }
+      release();
     }
   }
 

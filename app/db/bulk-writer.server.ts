@@ -89,6 +89,11 @@ export interface BulkWriter {
    * has one writer, so two writes at once would only take turns (the caller writes one after the other).
    */
   beside(): BulkWriter | null;
+  /**
+   * How many chunks a producer may hand over before the first is written (overlapped-write.server.ts): PostgreSQL
+   * writes them in its own process while this thread goes on; SQLite writes each on this thread when its turn comes.
+   */
+  readonly chunksAhead: number;
   close(): void;
 }
 
@@ -220,6 +225,7 @@ const CHUNK_TARGET_MS = isMainThread ? 25 : 100;
 const FIRST_CHUNK_ROWS = 500;
 
 class SqliteBulkWriter implements BulkWriter {
+  readonly chunksAhead = 1;
   private readonly conn: Database.Database;
   private readonly gate: WriteGate;
   private openedReader: BulkReader | null = null;
@@ -333,6 +339,8 @@ class SqliteBulkWriter implements BulkWriter {
  * score rows: 104 s through Prisma for what a raw insert of the same rows does in 10 s).
  */
 class PostgresBulkWriter implements BulkWriter {
+  /** At 20,000 rows a chunk: about two seconds of the server's work on score rows, ~100 MB held (rows and bytes). */
+  readonly chunksAhead = 8;
   private openedReader: BulkReader | null = null;
   private client: Promise<pg.Client> | null = null;
 

@@ -1,30 +1,32 @@
 /**
  * Writes the chunks of one bulk write as they are produced, each one sent while the caller builds the next: the
- * database (another process on PostgreSQL) takes a chunk while this thread builds the next one's rows and text,
- * instead of the two waiting for each other. At most two chunks are held at a time.
+ * database (another process on PostgreSQL) takes chunks while this thread builds the next ones' rows and bytes,
+ * instead of the two waiting for each other. Up to the writer's `chunksAhead` chunks are handed over before the
+ * first is written (on PostgreSQL several, so the server keeps working while this thread computes something else
+ * for a while; on SQLite one, as the chunk is written on this thread anyway).
  */
 import type { BulkWriteOptions, BulkWriter } from "./bulk-writer.server";
 
 export interface OverlappedWrite {
-  /** Sends `rows` once the previous chunk is written (its failure is thrown here). */
+  /** Sends `rows` once there is room (a failure of an earlier chunk is thrown here). */
   push(rows: unknown[][]): Promise<void>;
   /** Waits for the last chunk; returns the rows written. */
   done(): Promise<number>;
 }
 
 export function overlappedWrite(bulk: BulkWriter, options: BulkWriteOptions): OverlappedWrite {
-  let pending: Promise<number> = Promise.resolve(0);
+  const pending: Promise<number>[] = [];
   let written = 0;
   return {
     async push(rows) {
-      written += await pending;
-      pending = bulk.write(options, rows);
-      // Awaited by the next push or done(); until then a failure must not count as unhandled.
-      pending.catch(() => undefined);
+      while (pending.length >= Math.max(1, bulk.chunksAhead)) written += await pending.shift()!;
+      const write = bulk.write(options, rows);
+      // Awaited by a later push or done(); until then a failure must not count as unhandled.
+      write.catch(() => undefined);
+      pending.push(write);
     },
     async done() {
-      written += await pending;
-      pending = Promise.resolve(0);
+      while (pending.length) written += await pending.shift()!;
       return written;
     },
   };

@@ -1,7 +1,7 @@
 /**
  * BulkReader.scan on both databases: the same rows as `rows` (on PostgreSQL as text, through COPY's text format),
- * whatever characters the values hold, with parameters that are values and never SQL, and a reader that still
- * works after a caller stopped reading early.
+ * whatever characters the values hold, with parameters that are values and never SQL, a reader that still
+ * works after a caller stopped reading early, and reads started at once taking turns.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyTextFields, createBulkReader, type BulkReader } from "../../app/db/bulk-reader.server";
@@ -84,6 +84,21 @@ describe.each(DB_KINDS)("bulk reader scan on %s", (kind) => {
     }
     expect(await all(reader.scan(many, { store: "s1" }))).toHaveLength(AWKWARD.length + 1 + 3000);
     expect(await all(reader.rows(many, { store: "s1" }))).toHaveLength(AWKWARD.length + 1 + 3000);
+  });
+
+  it("reads started at the same time take turns on the connection, each whole and in order", async () => {
+    // Two phases of the nightly may read through one reader at once: on PostgreSQL a second cursor's transaction
+    // ended the first's ("cursor does not exist"), on SQLite a second statement met the open iterator.
+    const many = `SELECT c."id" FROM "Customer" c WHERE c."storeId" = $store ORDER BY c."id"`;
+    const expected = await all(reader.rows(many, { store: "s1" }, 500));
+    const [a, b, c, d] = await Promise.all([
+      all(reader.rows(many, { store: "s1" }, 500)),
+      all(reader.scan(many, { store: "s1" })),
+      all(reader.rows(many, { store: "s1" }, 700)),
+      all(reader.scan(many, { store: "s1" })),
+    ]);
+    expect(expected).toHaveLength(AWKWARD.length + 1 + 3000);
+    for (const read of [a, b, c, d]) expect(read).toEqual(expected);
   });
 });
 

@@ -133,6 +133,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     return result;
   };
   let products: PendingProductInsights | null = null;
+  let persisting: Promise<Awaited<ReturnType<typeof persistScores>>> | null = null;
   try {
     const settings = await settingsFor(db, storeId);
     const offset = utcOffsetMinutes(now, store.timezone);
@@ -182,11 +183,16 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       deps.productsInWorker,
     );
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
-    const persisted = await timed(
+    // Where the database writes in a process of its own (PostgreSQL), the scores are written while this thread goes
+    // on with the backtest and the intelligence phases, which read none of them (decision 169); on SQLite the write
+    // is this thread's own work and comes first.
+    persisting = timed(
       "persist",
       () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now, { recordTransitions }),
       (r) => r.scores,
     );
+    persisting.catch(() => undefined); // awaited below, also when a phase beside it fails
+    if (!deps.bulk.beside()) await persisting;
     const check = await timed("backtest", () => nightlyBacktest({ referenceDay }, table));
     // Customer intelligence: channels, retention, journey, products; never fails the run. Before the tag diff,
     // because the labels carry its next-product suggestion (metafield / meta, optional tag).
@@ -266,6 +272,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       written = await intelligence.written;
     }
     if (written.failed) plan = await planTags(await storedSuggestions(db, storeId, table.ids));
+    const persisted = await persisting;
     const counts = {
       customers: table.size,
       buyers: table.size - scores.segment.filter((s) => s === "prospects").length,
@@ -320,6 +327,8 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
   } catch (error) {
     clearInterval(heartbeat);
     products?.cancel();
+    // A write still going on beside the phase that failed finishes (or fails) before the run is recorded.
+    await persisting?.catch(() => undefined);
     logger.error("recompute failed", { storeId, error: String(error) });
     await db.recomputeRun.update({
       where: { id: run.id },

@@ -173,6 +173,7 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
     deleteStoreRows: (t, id) => beside.deleteStoreRows(t, id),
     reader: beside.reader,
     beside: () => refusing,
+    chunksAhead: beside.chunksAhead,
     close: () => undefined,
   };
   return {
@@ -183,6 +184,7 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
     deleteStoreRows: (t, id) => bulk.deleteStoreRows(t, id),
     reader: bulk.reader,
     beside: () => refusing,
+    chunksAhead: bulk.chunksAhead,
     close: () => undefined,
   };
 }
