@@ -32,7 +32,7 @@ export interface RecomputeDeps {
 
 interface Phase {
   name: string;
-  /** When the phase began, in milliseconds from the run's start: the intelligence write and the tag diff overlap. */
+  /** When the phase began, in milliseconds from the run's start: on PostgreSQL some phases overlap (decision 169). */
   startMs: number;
   ms: number;
   count?: number;
