@@ -13,6 +13,7 @@ import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
 import { timeStep, type Steps } from "../step-timer";
 import { overlappedWrite } from "../../db/overlapped-write.server";
+import { customerLocator } from "../customer-locator";
 
 export interface TagPlanInput {
   ids: string[];
@@ -31,21 +32,38 @@ export interface TagPlanInput {
 }
 
 /**
- * What the store last confirmed per customer: its tags as stored (a JSON array, parsed only for a customer whose
- * desired tags differ from it), and its metafields where it has any.
+ * What the store last confirmed per customer of the run (by index into its ids; undefined where none): its tags as
+ * stored (a JSON array, parsed only for a customer whose desired tags differ from it), and its metafields where it
+ * has any. Arrays by index rather than maps by id, and one copy of each distinct text (most customers share their
+ * tags with thousands of others): a million customers' labels held as maps were ~200 MB of the nightly's rerun.
  */
 export interface ConfirmedLabels {
-  tagsJson: Map<string, string>;
-  metafields: Map<string, string>;
+  tagsJson: (string | undefined)[];
+  metafields: (string | undefined)[];
 }
 
-export async function loadConfirmedLabels(reader: BulkReader, storeId: string): Promise<ConfirmedLabels> {
-  const labels: ConfirmedLabels = { tagsJson: new Map(), metafields: new Map() };
-  const sql = `SELECT "customerId", "tags", "metafields" FROM "CustomerLabels" WHERE "storeId" = $store`;
+export async function loadConfirmedLabels(
+  reader: BulkReader,
+  storeId: string,
+  ids: readonly string[],
+): Promise<ConfirmedLabels> {
+  const labels: ConfirmedLabels = { tagsJson: new Array(ids.length), metafields: new Array(ids.length) };
+  const locate = customerLocator(ids);
+  const distinct = new Map<string, string>();
+  const once = (text: string) => {
+    const known = distinct.get(text);
+    if (known !== undefined) return known;
+    if (distinct.size < 100_000) distinct.set(text, text);
+    return text;
+  };
+  // In customer id order, as the run's ids are: each lookup is a step ahead of the last.
+  const sql = `SELECT "customerId", "tags", "metafields" FROM "CustomerLabels" WHERE "storeId" = $store ORDER BY "customerId"`;
   for await (const batch of reader.rows(sql, { store: storeId })) {
     for (const [customerId, tags, metafields] of batch) {
-      labels.tagsJson.set(String(customerId), String(tags));
-      if (metafields !== null) labels.metafields.set(String(customerId), String(metafields));
+      const i = locate(String(customerId));
+      if (i < 0) continue; // a customer the run did not read (deleted since): nothing to plan for them
+      labels.tagsJson[i] = once(String(tags));
+      if (metafields !== null) labels.metafields[i] = String(metafields);
     }
   }
   return labels;
@@ -116,7 +134,7 @@ export async function planTagChanges(
 ): Promise<{ changed: number; unchanged: number; steps: Steps }> {
   const steps: Steps = {};
   const started = performance.now();
-  const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId));
+  const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId, input.ids));
   await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
   const planning = performance.now();
   const outbox = overlappedWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true });
@@ -142,14 +160,14 @@ export async function planTagChanges(
     );
     // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed. Most
     // customers keep their tags: the stored text equal to the desired list's (both sorted) settles it unparsed.
-    const heldJson = confirmed.tagsJson.get(id);
+    const heldJson = confirmed.tagsJson[i];
     const same = heldJson === undefined ? desired.length === 0 : heldJson === JSON.stringify(desired);
     const { add, remove } = same
       ? NO_CHANGE
       : tagDiff(heldJson ? (JSON.parse(heldJson) as string[]) : [], desired, [""]);
     const encoded = input.encodeLabels?.(i, desired) ?? null;
     const metafields = encoded?.carried ?? null;
-    if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(confirmed.metafields.get(id) ?? null)) {
+    if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(confirmed.metafields[i] ?? null)) {
       unchanged++;
       continue;
     }
