@@ -9,6 +9,7 @@
 import type { BulkReader } from "../../db/bulk-reader.server";
 import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 import { Float64Column, Int32Column } from "./growable-columns";
+import { interner } from "../interner";
 
 export type { Dialect } from "../../db/sql.server";
 
@@ -127,19 +128,6 @@ const TITLE_ORDERS_PER_QUERY = 500;
 
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-/** One copy of each distinct value (a million customers share a handful of Shopify group names). */
-function interner() {
-  const seen = new Map<string, string>();
-  return (value: unknown): string | null => {
-    if (value === null || value === undefined) return null;
-    const key = String(value);
-    const known = seen.get(key);
-    if (known !== undefined) return known;
-    seen.set(key, key);
-    return key;
-  };
-}
-
 const previousSql = `SELECT s."customerId", s."segment", s."stage" FROM "CustomerScore" s WHERE s."storeId" = $store`;
 
 /**
@@ -162,6 +150,7 @@ export async function aggregateCustomers(
   const consent: number[] = [];
   const shopifyGroup: (string | null)[] = [];
   const shopifyTier: (string | null)[] = [];
+  // A million customers share a handful of Shopify group names.
   const groupName = interner();
   for await (const batch of reader.rows(customersSql, { store: options.storeId })) {
     for (const [id, externalId, accepts, group, tier] of batch) {

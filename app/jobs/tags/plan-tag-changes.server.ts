@@ -14,6 +14,7 @@ import type { EncodedLabels } from "../../platforms/platform";
 import { timeStep, type Steps } from "../step-timer";
 import { overlappedWrite } from "../../db/overlapped-write.server";
 import { customerLocator } from "../customer-locator";
+import { interner } from "../interner";
 
 export interface TagPlanInput {
   ids: string[];
@@ -49,20 +50,14 @@ export async function loadConfirmedLabels(
 ): Promise<ConfirmedLabels> {
   const labels: ConfirmedLabels = { tagsJson: new Array(ids.length), metafields: new Array(ids.length) };
   const locate = customerLocator(ids);
-  const distinct = new Map<string, string>();
-  const once = (text: string) => {
-    const known = distinct.get(text);
-    if (known !== undefined) return known;
-    if (distinct.size < 100_000) distinct.set(text, text);
-    return text;
-  };
+  const tagText = interner(100_000);
   // In customer id order, as the run's ids are: each lookup is a step ahead of the last.
   const sql = `SELECT "customerId", "tags", "metafields" FROM "CustomerLabels" WHERE "storeId" = $store ORDER BY "customerId"`;
   for await (const batch of reader.rows(sql, { store: storeId })) {
     for (const [customerId, tags, metafields] of batch) {
       const i = locate(String(customerId));
       if (i < 0) continue; // a customer the run did not read (deleted since): nothing to plan for them
-      labels.tagsJson[i] = once(String(tags));
+      labels.tagsJson[i] = tagText(tags) ?? undefined;
       if (metafields !== null) labels.metafields[i] = String(metafields);
     }
   }
