@@ -183,16 +183,17 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       deps.productsInWorker,
     );
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
-    // Where the database writes in a process of its own (PostgreSQL), the scores are written while this thread goes
-    // on with the backtest and the intelligence phases, which read none of them (decision 169); on SQLite the write
-    // is this thread's own work and comes first.
+    // Whether the database takes writes beside this thread's work (PostgreSQL, in a process of its own). Then the
+    // scores are written while this thread goes on with the backtest and the intelligence phases, which read none of
+    // them (decision 169); on SQLite's one writer the write is this thread's own work and comes first.
+    const writesBeside = deps.bulk.beside() !== null;
     persisting = timed(
       "persist",
       () => persistScores(db, deps.bulk, storeId, table, scores, referenceDay, localDay, now, { recordTransitions }),
       (r) => r.scores,
     );
     persisting.catch(() => undefined); // awaited below, also when a phase beside it fails
-    if (!deps.bulk.beside()) await persisting;
+    if (!writesBeside) await persisting;
     const check = await timed("backtest", () => nightlyBacktest({ referenceDay }, table));
     // Customer intelligence: channels, retention, journey, products; never fails the run. Before the tag diff,
     // because the labels carry its next-product suggestion (metafield / meta, optional tag).
@@ -259,11 +260,11 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           ),
         (p) => p.changed,
       );
-    // The tag diff runs while the intelligence results are written, where the database takes two writers at once
-    // (PostgreSQL: each on a connection of its own, one mostly this thread's work, the other mostly the server's;
-    // SQLite's one writer does them one after the other). It carries the suggestions being written; should that
-    // write fail, it is planned again from the ones stored, which the WooCommerce writer reads back.
-    if (!deps.bulk.beside()) await intelligence.written;
+    // The tag diff runs while the intelligence results are written where the database takes writes beside (each on
+    // a connection of its own: one mostly this thread's work, the other mostly the server's), after them otherwise.
+    // It carries the suggestions being written; should that write fail, it is planned again from the ones stored,
+    // which the WooCommerce writer reads back.
+    if (!writesBeside) await intelligence.written;
     let plan: Awaited<ReturnType<typeof planTags>>;
     let written: { failed: boolean };
     try {
