@@ -3,14 +3,9 @@
  * holding rows as the release before it left them (SQLite rebuilds the tables, PostgreSQL drops the constraints):
  * every row and index is kept, and a row naming no existing store is no longer refused.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type Column } from "../../app/db/bulk-writer.server";
-import { ROOT } from "../../tools/root";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { applyMigration, createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 
 const MIGRATION = "20261205100000_nightly_tables_without_foreign_keys";
 const TABLES = ["CustomerScore", "CustomerInsight", "TagOutboxItem"] as const;
@@ -68,19 +63,6 @@ const ROWS: Record<(typeof TABLES)[number], unknown[][]> = {
   ],
 };
 
-async function run(database: TestDatabase, sql: string): Promise<void> {
-  if (database.kind === "sqlite") {
-    const db = new Database(database.url.replace(/^file:/, ""));
-    db.exec(sql);
-    db.close();
-    return;
-  }
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
-
 /** The tables' rows, every column, in key order, as plain values. */
 async function dump(database: TestDatabase): Promise<string> {
   const db = database.db;
@@ -121,8 +103,7 @@ describe.each(DB_KINDS)("dropping the nightly tables' foreign keys on %s", (kind
     bulk.close();
     before = await dump(database);
     indexesBefore = await indexes(database);
-    const folder = kind === "sqlite" ? "prisma/migrations" : "prisma/postgres/migrations";
-    await run(database, readFileSync(join(ROOT, folder, MIGRATION, "migration.sql"), "utf8"));
+    await applyMigration(database, MIGRATION);
   });
   afterAll(async () => {
     await database.drop();

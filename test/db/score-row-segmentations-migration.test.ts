@@ -4,14 +4,9 @@
  * previous key and since from the matching row, a row without one (or with a key the score row no longer has) takes
  * the score's time as since, the two segmentations' rows are gone and every other segmentation's stay.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter } from "../../app/db/bulk-writer.server";
-import { ROOT } from "../../tools/root";
-import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { applyMigration, createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 
 const MIGRATION = "20261205000000_score_row_segmentations";
 const COMPUTED = new Date("2026-11-20T03:00:00Z");
@@ -42,21 +37,6 @@ const SEGMENT_COLUMNS = [
 ] as const;
 const columns = (list: readonly (readonly [string, string])[]) =>
   list.map(([name, type]) => ({ name, type: type as "text" | "int" | "bigint" | "timestamp" }));
-
-async function applyMigration(database: TestDatabase): Promise<void> {
-  const folder = database.kind === "sqlite" ? "prisma/migrations" : "prisma/postgres/migrations";
-  const sql = readFileSync(join(ROOT, folder, MIGRATION, "migration.sql"), "utf8");
-  if (database.kind === "sqlite") {
-    const db = new Database(database.url.replace(/^file:/, ""));
-    db.exec(sql);
-    db.close();
-    return;
-  }
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  await client.query(sql);
-  await client.end();
-}
 
 describe.each(DB_KINDS)("moving RFM groups and stages into the score row on %s", (kind) => {
   let database: TestDatabase;
@@ -99,7 +79,7 @@ describe.each(DB_KINDS)("moving RFM groups and stages into the score row on %s",
       segment("s2", "order-count", "moved", "one", null, COMPUTED),
     ]);
     bulk.close();
-    await applyMigration(database);
+    await applyMigration(database, MIGRATION);
   });
   afterAll(async () => {
     await database.drop();

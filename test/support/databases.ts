@@ -3,13 +3,15 @@
  * same migration files production deploys. Use `forEachDatabase` to run a suite against both.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, tuneDb, type Db } from "../../app/db.server";
 import { migrateSqliteFile, migrationSql } from "../../tools/migrations";
+import { ROOT } from "../../tools/root";
 
 export type DbKind = "sqlite" | "postgres";
 export const DB_KINDS: DbKind[] = ["sqlite", "postgres"];
@@ -70,4 +72,23 @@ export async function createTestDatabase(
       await c.end();
     },
   };
+}
+
+/**
+ * Runs one migration (its folder name) on a test database created with `migrationsBefore` it, as a deploy would run
+ * it on a database the release before left: for tests of what a migration does to rows already stored.
+ */
+export async function applyMigration(database: TestDatabase, migration: string): Promise<void> {
+  const folder = database.kind === "sqlite" ? "prisma/migrations" : "prisma/postgres/migrations";
+  const sql = readFileSync(join(ROOT, folder, migration, "migration.sql"), "utf8");
+  if (database.kind === "sqlite") {
+    const db = new Database(database.url.replace(/^file:/, ""));
+    db.exec(sql);
+    db.close();
+    return;
+  }
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
 }
