@@ -22,6 +22,7 @@ import { giveWayToWaiters, retryBusy, writeGateFor, type WriteGate } from "./sql
 import { isPostgresUrl, type Db } from "../db.server";
 import { createBulkReader, type BulkReader } from "./bulk-reader.server";
 import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-binary";
+import { chunkRows, type ColumnChunk, type ColumnValues } from "./column-chunk";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
 
@@ -70,6 +71,8 @@ export interface BulkUpdateOptions {
 
 export interface BulkWriter {
   write(options: BulkWriteOptions, rows: unknown[][]): Promise<number>;
+  /** Writes rows given as columns (column-chunk.ts; no generated ids): no row array per row to build and collect. */
+  writeColumns(options: BulkWriteOptions, chunk: ColumnChunk): Promise<number>;
   /** Updates many rows by key, each with its own values: rows are [key, ...set values]. */
   update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number>;
   /** Runs a statement with positional `?` parameters (SQLite) or `$n` (PostgreSQL); returns changed rows. */
@@ -115,11 +118,13 @@ const PG_TYPES: Record<ColumnType, string> = {
  */
 const formatted = new Map<number, string>();
 function memoTimestamp(date: Date): string {
-  const ms = date.getTime();
+  return memoTimestampMs(date.getTime());
+}
+function memoTimestampMs(ms: number): string {
   let text = formatted.get(ms);
   if (text === undefined) {
     if (formatted.size > 100_000) formatted.clear();
-    text = sqliteTimestamp(date);
+    text = sqliteTimestamp(new Date(ms));
     formatted.set(ms, text);
   }
   return text;
@@ -131,6 +136,20 @@ function sqliteValue(value: unknown, type: ColumnType): unknown {
   if (type === "bool") return value ? 1 : 0;
   if (typeof value === "number" && !Number.isFinite(value)) return null;
   return value;
+}
+
+/** Reads one column of a chunk row by row as SQLite takes it (no Date, no array per row). */
+function sqliteColumnReader(values: ColumnValues, type: ColumnType): (row: number) => unknown {
+  if (values instanceof Float64Array) {
+    if (type === "timestamp") return (r) => (Number.isFinite(values[r]!) ? memoTimestampMs(values[r]!) : null);
+    if (type === "bool") return (r) => (Number.isFinite(values[r]!) ? (values[r] !== 0 ? 1 : 0) : null);
+    return (r) => (Number.isFinite(values[r]!) ? values[r]! : null);
+  }
+  if ("constant" in values) {
+    const value = sqliteValue(values.constant, type);
+    return () => value;
+  }
+  return (r) => values[r] ?? null;
 }
 
 /** Converts a row in place into a reused buffer (no array per row: a million rows made the collector work). */
@@ -244,22 +263,27 @@ class SqliteBulkWriter implements BulkWriter {
    * Runs `apply` over the rows in short BEGIN IMMEDIATE transactions, one at a time through the file's write gate,
    * giving way between chunks to writers waiting for the lock. A fixed `chunkSize` (tests) disables the sizing.
    */
-  private async inChunks(rows: unknown[][], fixedSize: number | undefined, apply: (chunk: unknown[][]) => number) {
+  private async inChunks(
+    count: number,
+    fixedSize: number | undefined,
+    apply: (start: number, end: number) => number,
+  ): Promise<number> {
     const transaction = this.conn.transaction(apply);
     let size = fixedSize ?? FIRST_CHUNK_ROWS;
     let total = 0;
-    for (let i = 0; i < rows.length;) {
-      const chunk = rows.slice(i, i + size);
+    for (let i = 0; i < count;) {
+      const start = i;
+      const end = Math.min(count, start + size);
       await giveWayToWaiters();
       const took = await this.gate.run("bulk chunk", () =>
         retryBusy(() => {
           const started = performance.now();
-          total += transaction.immediate(chunk);
+          total += transaction.immediate(start, end);
           return performance.now() - started;
         }),
       );
-      i += chunk.length;
-      if (fixedSize === undefined && chunk.length === size)
+      i = end;
+      if (fixedSize === undefined && end - start === size)
         size = Math.max(50, Math.min(20_000, Math.round((size * CHUNK_TARGET_MS) / Math.max(1, took))));
       // Let requests in (they need the thread as well as the lock).
       await new Promise((r) => setImmediate(r));
@@ -267,18 +291,37 @@ class SqliteBulkWriter implements BulkWriter {
     return total;
   }
 
-  async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
-    const [columns, rows] = withIds(options, input);
+  private insertStatement(options: BulkWriteOptions, columns: Column[]): Database.Statement {
     const names = columns.map((c) => `"${c.name}"`).join(", ");
-    const statement = this.conn.prepare(
+    return this.conn.prepare(
       `INSERT INTO "${options.table}" (${names}) VALUES (${columns.map(() => "?").join(", ")})${conflictClause(options, columns)}`,
     );
+  }
+
+  async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
+    const [columns, rows] = withIds(options, input);
+    const statement = this.insertStatement(options, columns);
     const buffer = new Array<unknown>(columns.length);
-    await this.inChunks(rows, options.chunkSize, (chunk) => {
-      for (const row of chunk) statement.run(sqliteRow(row, columns, buffer));
-      return chunk.length;
+    await this.inChunks(rows.length, options.chunkSize, (start, end) => {
+      for (let i = start; i < end; i++) statement.run(sqliteRow(rows[i]!, columns, buffer));
+      return end - start;
     });
     return rows.length;
+  }
+
+  async writeColumns(options: BulkWriteOptions, chunk: ColumnChunk): Promise<number> {
+    if (options.generateIds) throw new Error("column writes do not generate ids");
+    const statement = this.insertStatement(options, options.columns);
+    const read = chunk.columns.map((values, k) => sqliteColumnReader(values, options.columns[k]!.type));
+    const buffer = new Array<unknown>(read.length);
+    await this.inChunks(chunk.length, options.chunkSize, (start, end) => {
+      for (let r = start; r < end; r++) {
+        for (let k = 0; k < read.length; k++) buffer[k] = read[k]!(r);
+        statement.run(buffer);
+      }
+      return end - start;
+    });
+    return chunk.length;
   }
 
   async update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number> {
@@ -286,21 +329,23 @@ class SqliteBulkWriter implements BulkWriter {
       `UPDATE "${options.table}" SET ${assignments(options, () => "?")} WHERE "${options.key.name}" = ?`,
     );
     const columns = [...options.set, options.key];
-    return this.inChunks(rows, options.chunkSize, (chunk) => {
+    return this.inChunks(rows.length, options.chunkSize, (start, end) => {
       let changed = 0;
-      for (const [key, ...values] of chunk)
-        changed += statement.run([...values, key].map((v, i) => sqliteValue(v, columns[i]!.type))).changes;
+      for (let i = start; i < end; i++) {
+        const [key, ...values] = rows[i]!;
+        changed += statement.run([...values, key].map((v, k) => sqliteValue(v, columns[k]!.type))).changes;
+      }
       return changed;
     });
   }
 
   async deleteIds(table: string, ids: string[]): Promise<number> {
     const statement = this.conn.prepare(`DELETE FROM "${table}" WHERE "id" = ?`);
-    return this.inChunks(
-      ids.map((id) => [id]),
-      undefined,
-      (chunk) => chunk.reduce((n, [id]) => n + statement.run(id).changes, 0),
-    );
+    return this.inChunks(ids.length, undefined, (start, end) => {
+      let deleted = 0;
+      for (let i = start; i < end; i++) deleted += statement.run(ids[i]).changes;
+      return deleted;
+    });
   }
 
   async deleteStoreRows(table: string, storeId: string): Promise<number> {
@@ -411,56 +456,83 @@ class PostgresBulkWriter implements BulkWriter {
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
     const [columns, rows] = withIds(options, input);
     if (rows.length === 0) return 0;
-    const names = columns.map((c) => `"${c.name}"`).join(", ");
-    const stage = `ciclo_stage_${options.table.toLowerCase()}`;
     const size = options.chunkSize ?? 20_000;
     const types = await this.binaryTypesOf(options.table, columns);
     const encoder = types && new BinaryCopyEncoder(types);
-    const format = encoder ? " (FORMAT binary)" : "";
     // The next chunk's payload is built while the database takes the previous one.
     let previous: Promise<void> = Promise.resolve();
     for (let start = 0; start < rows.length; start += size) {
       const chunk = rows.slice(start, start + size);
       const payload = encoder ? encoder.encode(chunk) : copyTextOf(chunk, columns.length);
       await previous;
-      previous = this.exclusive(async (client) => {
-        // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
-        // INSERT … SELECT only serve the conflict clause (measured: see docs/decisions/158-first-writes-copy-straight-in.md).
-        if (!options.conflict || options.newRows) {
-          await client.query("BEGIN");
-          try {
-            await pipeline(
-              Readable.from([payload]),
-              client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN${format}`)),
-            );
-            await client.query("COMMIT");
-            return;
-          } catch (error) {
-            await client.query("ROLLBACK").catch(() => undefined);
-            if (!options.conflict || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-          }
-        }
-        await client.query("BEGIN");
-        try {
-          await client.query(
-            `CREATE TEMP TABLE "${stage}" ON COMMIT DROP AS SELECT ${names} FROM "${options.table}" WITH NO DATA`,
-          );
-          await pipeline(
-            Readable.from([payload]),
-            client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN${format}`)),
-          );
-          await client.query(
-            `INSERT INTO "${options.table}" (${names}) SELECT ${names} FROM "${stage}"${conflictClause(options, columns)}`,
-          );
-          await client.query("COMMIT");
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        }
-      });
+      previous = this.copyChunk(options, columns, payload, encoder !== null);
     }
     await previous;
     return rows.length;
+  }
+
+  /** One chunk of columns, encoded from them (no row arrays) and sent as one payload. */
+  async writeColumns(options: BulkWriteOptions, chunk: ColumnChunk): Promise<number> {
+    if (options.generateIds) throw new Error("column writes do not generate ids");
+    if (chunk.length === 0) return 0;
+    const types = await this.binaryTypesOf(options.table, options.columns);
+    if (!types)
+      return this.write(
+        options,
+        chunkRows(
+          chunk,
+          options.columns.map((c) => c.type),
+        ),
+      );
+    // One encoder per table and columns: its buffer starts each payload at the size the last one needed.
+    const key = `${options.table}\0${options.columns.map((c) => c.name).join("\0")}`;
+    let encoder = this.columnEncoders.get(key);
+    if (!encoder) this.columnEncoders.set(key, (encoder = new BinaryCopyEncoder(types)));
+    await this.copyChunk(options, options.columns, encoder.encodeColumns(chunk), true);
+    return chunk.length;
+  }
+  private readonly columnEncoders = new Map<string, BinaryCopyEncoder>();
+
+  /** Writes one chunk's COPY payload (binary or text), straight into the table or through a staging table. */
+  private copyChunk(options: BulkWriteOptions, columns: Column[], payload: Buffer | string, binary: boolean) {
+    const names = columns.map((c) => `"${c.name}"`).join(", ");
+    const stage = `ciclo_stage_${options.table.toLowerCase()}`;
+    const format = binary ? " (FORMAT binary)" : "";
+    return this.exclusive(async (client) => {
+      // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
+      // INSERT … SELECT only serve the conflict clause (measured: see docs/decisions/158-first-writes-copy-straight-in.md).
+      if (!options.conflict || options.newRows) {
+        await client.query("BEGIN");
+        try {
+          await pipeline(
+            Readable.from([payload]),
+            client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN${format}`)),
+          );
+          await client.query("COMMIT");
+          return;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          if (!options.conflict || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        }
+      }
+      await client.query("BEGIN");
+      try {
+        await client.query(
+          `CREATE TEMP TABLE "${stage}" ON COMMIT DROP AS SELECT ${names} FROM "${options.table}" WITH NO DATA`,
+        );
+        await pipeline(
+          Readable.from([payload]),
+          client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN${format}`)),
+        );
+        await client.query(
+          `INSERT INTO "${options.table}" (${names}) SELECT ${names} FROM "${stage}"${conflictClause(options, columns)}`,
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   async update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number> {

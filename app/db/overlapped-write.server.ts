@@ -6,28 +6,39 @@
  * for a while; on SQLite one, as the chunk is written on this thread anyway).
  */
 import type { BulkWriteOptions, BulkWriter } from "./bulk-writer.server";
+import type { ColumnChunk } from "./column-chunk";
 
-export interface OverlappedWrite {
-  /** Sends `rows` once there is room (a failure of an earlier chunk is thrown here). */
-  push(rows: unknown[][]): Promise<void>;
+export interface OverlappedWrite<Chunk> {
+  /** Sends `chunk` once there is room (a failure of an earlier chunk is thrown here). */
+  push(chunk: Chunk): Promise<void>;
   /** Waits for the last chunk; returns the rows written. */
   done(): Promise<number>;
 }
 
-export function overlappedWrite(bulk: BulkWriter, options: BulkWriteOptions): OverlappedWrite {
+function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<number>): OverlappedWrite<Chunk> {
   const pending: Promise<number>[] = [];
   let written = 0;
   return {
-    async push(rows) {
-      while (pending.length >= Math.max(1, bulk.chunksAhead)) written += await pending.shift()!;
-      const write = bulk.write(options, rows);
+    async push(chunk) {
+      while (pending.length >= Math.max(1, ahead)) written += await pending.shift()!;
+      const sent = write(chunk);
       // Awaited by a later push or done(); until then a failure must not count as unhandled.
-      write.catch(() => undefined);
-      pending.push(write);
+      sent.catch(() => undefined);
+      pending.push(sent);
     },
     async done() {
       while (pending.length) written += await pending.shift()!;
       return written;
     },
   };
+}
+
+/** Chunks of row arrays (BulkWriter.write). */
+export function overlappedWrite(bulk: BulkWriter, options: BulkWriteOptions): OverlappedWrite<unknown[][]> {
+  return overlapped(bulk.chunksAhead, (rows) => bulk.write(options, rows));
+}
+
+/** Chunks of columns (BulkWriter.writeColumns). */
+export function overlappedColumnWrite(bulk: BulkWriter, options: BulkWriteOptions): OverlappedWrite<ColumnChunk> {
+  return overlapped(bulk.chunksAhead, (chunk) => bulk.writeColumns(options, chunk));
 }

@@ -6,6 +6,8 @@
  * caller's declared ones: binary COPY refuses a value whose size does not match the column's type.
  */
 
+import type { ColumnChunk } from "./column-chunk";
+
 /** The column types this encoder writes; a table with any other type is written in the text format. */
 export type BinaryType = "text" | "int2" | "int4" | "int8" | "float4" | "float8" | "bool" | "timestamp";
 
@@ -72,21 +74,51 @@ export class BinaryCopyEncoder {
 
   /** The rows as one complete payload (header, tuples, trailer). Null, undefined, NaN and ±Infinity are NULL. */
   encode(rows: readonly (readonly unknown[])[]): Buffer {
+    this.begin();
+    const types = this.types;
+    const count = types.length;
+    for (const row of rows) {
+      this.beginRow(count);
+      for (let i = 0; i < count; i++) this.field(types[i]!, row[i]);
+    }
+    return this.finish();
+  }
+
+  /**
+   * The same from a chunk of columns (column-chunk.ts), value by value: no row array, and a number column's
+   * values stay unboxed (a timestamp's are epoch milliseconds).
+   */
+  encodeColumns(chunk: ColumnChunk): Buffer {
+    this.begin();
+    const types = this.types;
+    const count = types.length;
+    const numbers = chunk.columns.map((c) => (c instanceof Float64Array ? c : null));
+    const texts = chunk.columns.map((c) => (Array.isArray(c) ? (c as readonly (string | null)[]) : null));
+    const constants = chunk.columns.map((c) => ("constant" in c ? c.constant : null));
+    for (let r = 0; r < chunk.length; r++) {
+      this.beginRow(count);
+      for (let i = 0; i < count; i++) this.field(types[i]!, numbers[i]?.[r] ?? texts[i]?.[r] ?? constants[i]);
+    }
+    return this.finish();
+  }
+
+  private begin() {
     this.pos = 0;
     this.ensure(SIGNATURE.length + 8);
     SIGNATURE.copy(this.buffer, 0);
     this.buffer.writeInt32BE(0, SIGNATURE.length); // flags: no OIDs
     this.buffer.writeInt32BE(0, SIGNATURE.length + 4); // no header extension
     this.pos = SIGNATURE.length + 8;
-    const types = this.types;
-    const count = types.length;
-    for (const row of rows) {
-      // A text field makes room for itself and the row's other fields again.
-      this.ensure(this.rowRoom);
-      this.buffer.writeInt16BE(count, this.pos);
-      this.pos += 2;
-      for (let i = 0; i < count; i++) this.field(types[i]!, row[i]);
-    }
+  }
+
+  private beginRow(count: number) {
+    // A text field makes room for itself and the row's other fields again.
+    this.ensure(this.rowRoom);
+    this.buffer.writeInt16BE(count, this.pos);
+    this.pos += 2;
+  }
+
+  private finish(): Buffer {
     this.ensure(2);
     this.buffer.writeInt16BE(-1, this.pos);
     this.pos += 2;
@@ -149,7 +181,12 @@ export class BinaryCopyEncoder {
         this.pos += 5;
         return;
       case "timestamp": {
-        const ms = value instanceof Date ? value.getTime() : new Date(value as string | number).getTime();
+        const ms =
+          value instanceof Date
+            ? value.getTime()
+            : typeof value === "number"
+              ? value
+              : new Date(value as string).getTime();
         if (!Number.isFinite(ms)) refuse(type, value);
         buffer.writeInt32BE(8, this.pos);
         // Microseconds since 2000-01-01, the wall time in UTC (as the text path sends ISO strings).

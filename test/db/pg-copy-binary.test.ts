@@ -25,6 +25,31 @@ describe("binary COPY encoder", () => {
     expect(payload.equals(expected)).toBe(true);
   });
 
+  it("encodes a chunk of columns to the same bytes as the same rows", () => {
+    const types = ["text", "text", "int4", "int8", "float8", "bool", "timestamp", "timestamp"] as const;
+    const at = Date.UTC(2026, 10, 20, 3, 4, 5, 6);
+    const rows = [
+      ["s1", "a\tb", 7, 9_007_199_254_740_991, 0.25, true, new Date(at), new Date(at)],
+      ["s1", null, null, -3, null, false, null, new Date(at)],
+      ["s1", "ü🎉", 0, 0, -1e300, null, new Date(0), new Date(at)],
+    ];
+    const chunk = {
+      length: 3,
+      columns: [
+        { constant: "s1" },
+        ["a\tb", null, "ü🎉"],
+        Float64Array.of(7, NaN, 0),
+        Float64Array.of(9_007_199_254_740_991, -3, 0),
+        Float64Array.of(0.25, NaN, -1e300),
+        Float64Array.of(1, 0, NaN),
+        Float64Array.of(at, NaN, 0),
+        { constant: new Date(at) },
+      ],
+    };
+    const fromRows = new BinaryCopyEncoder(types).encode(rows);
+    expect(new BinaryCopyEncoder(types).encodeColumns(chunk).equals(fromRows)).toBe(true);
+  });
+
   it("grows for long text, and a payload stays intact while the next one is built", () => {
     const encoder = new BinaryCopyEncoder(["text", "int8"]);
     const long = "ü".repeat(400_000) + "🎉";

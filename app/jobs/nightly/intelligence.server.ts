@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import type { Db } from "../../db.server";
 import { storeHasRows } from "../../db/bulk-reader.server";
 import type { BulkWriter } from "../../db/bulk-writer.server";
-import { overlappedWrite } from "../../db/overlapped-write.server";
+import { overlappedColumnWrite } from "../../db/overlapped-write.server";
 import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
 import { isTrue, sqliteOffset, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
@@ -564,31 +564,34 @@ async function writeResults(
     // A store's first run: nothing to collide with, so PostgreSQL copies the rows straight in (decision 158).
     newRows: !(await storeHasRows(bulk.reader, "CustomerInsight", store.id)),
   };
-  const insights = overlappedWrite(bulk, options);
-  let rows: unknown[][] = [];
+  const insights = overlappedColumnWrite(bulk, options);
+  // Written as columns (column-chunk.ts), a chunk at a time: the customer id and the six texts after computedAt.
+  const textColumns = () => Array.from({ length: INSIGHT_COLUMNS.length - 2 }, () => [] as (string | null)[]);
+  let texts = textColumns();
+  const send = async () => {
+    const [customerIds, ...rest] = texts;
+    texts = textColumns();
+    if (customerIds!.length === 0) return;
+    const columns = [{ constant: store.id }, customerIds!, { constant: computedAt }, ...rest];
+    await insights.push({ length: customerIds!.length, columns });
+  };
   for (let i = 0; i < table.size; i++) {
     const stage = summaries.customerJourney[i]!;
     const code = loaded.channel[i]!;
     if (stage === NO_JOURNEY_STAGE && code === 255) continue;
     const next = product ? product.suggestion[i]! : -1;
     const because = product ? product.because[i]! : -1;
-    rows.push([
-      store.id,
-      table.ids[i]!,
-      computedAt,
-      code === 255 ? null : CHANNELS[code]!,
-      loaded.campaign[i],
-      stage === NO_JOURNEY_STAGE ? null : JOURNEY_STAGES[stage]!,
-      next >= 0 && product ? product.productIds[next]! : null,
-      next >= 0 && product ? product.titles[next]! : null,
-      because >= 0 && product ? product.titles[because]! : null,
-    ]);
-    if (rows.length === 20_000) {
-      await insights.push(rows);
-      rows = [];
-    }
+    const [ids, channels, campaigns, stages, nextIds, nextTitles, reasons] = texts;
+    ids!.push(table.ids[i]!);
+    channels!.push(code === 255 ? null : CHANNELS[code]!);
+    campaigns!.push(loaded.campaign[i] ?? null);
+    stages!.push(stage === NO_JOURNEY_STAGE ? null : JOURNEY_STAGES[stage]!);
+    nextIds!.push(next >= 0 && product ? product.productIds[next]! : null);
+    nextTitles!.push(next >= 0 && product ? product.titles[next]! : null);
+    reasons!.push(because >= 0 && product ? product.titles[because]! : null);
+    if (texts[0]!.length === 20_000) await send();
   }
-  await insights.push(rows);
+  await send();
   const written = await insights.done();
   mark("write_insights");
   // Customers this run did not classify (gone, redacted, no longer counted): a few thousand rows per statement, so

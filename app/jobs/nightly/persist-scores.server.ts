@@ -10,7 +10,8 @@ import type { ScoreTable } from "./score-customers";
 import { persistSegmentations, segmentationInput } from "../segmentations/persist-segmentations.server";
 import { SEGMENTATIONS, type Segmentation } from "../../domain/segmentations";
 import { timeStep, type Steps } from "../step-timer";
-import { overlappedWrite } from "../../db/overlapped-write.server";
+import { overlappedColumnWrite } from "../../db/overlapped-write.server";
+import type { ColumnChunk } from "../../db/column-chunk";
 import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
 import {
   SCORE_ROW_SEGMENTATION_COLUMNS,
@@ -19,18 +20,8 @@ import {
 } from "../../db/score-row-segmentations.server";
 
 const MS_PER_DAY = 86_400_000;
-// One Date per calendar day (a million rows carry a few thousand distinct days).
-const days = new Map<number, Date>();
-const dateOfDay = (epochDay: number) => {
-  const day = Math.round(epochDay);
-  let date = days.get(day);
-  if (!date) {
-    if (days.size > 50_000) days.clear();
-    date = new Date(day * MS_PER_DAY);
-    days.set(day, date);
-  }
-  return date;
-};
+/** A store day as the instant its score columns hold (UTC midnight, epoch milliseconds). */
+const dayMs = (epochDay: number) => Math.round(epochDay) * MS_PER_DAY;
 /** Money in minor units as a plain integer for the bulk writer (exact below 2^53; no BigInt per value). */
 const minor = (v: number) => Math.round(v);
 const FAR_FUTURE_DAYS = 3_650;
@@ -97,7 +88,7 @@ export async function persistScores(
   const recordTransitions = options.recordTransitions ?? true;
   const steps: Steps = {};
   const p = scores.predicted;
-  // Rows are built and written a chunk at a time: a million rows of 23 values would otherwise hold ~600 MB.
+  // Rows are built and written a chunk at a time, as columns (column-chunk.ts, decision 170): no array per row.
   const CHUNK = 20_000;
   const scoresStarted = performance.now();
   // A store's first run (no score rows yet) writes its rows as plain inserts (the bulk writer upserts any that
@@ -110,77 +101,128 @@ export async function persistScores(
     onConflictSet: SCORE_ROW_SEGMENTATION_CONFLICT_SET,
     newRows: !(await storeHasRows(bulk.reader, "CustomerScore", storeId)),
   };
-  const segmentationValues = scoreRowSegmentationValues(computedAt);
-  const scoreWrite = overlappedWrite(bulk, scoreOptions);
-  let rows: unknown[][] = [];
+  const scoreWrite = overlappedColumnWrite(bulk, scoreOptions);
+  const constants = {
+    storeId: { constant: storeId },
+    computedAt: { constant: computedAt },
+    segmentations: scoreRowSegmentationValues(computedAt).map((value) => ({ constant: value })),
+  };
+  /** Customers [start, end) as a chunk of the score columns (NaN = null). */
+  const scoreChunk = (start: number, end: number): ColumnChunk => {
+    const n = end - start;
+    const column = () => new Float64Array(n).fill(NaN);
+    const [first, last, recency, monetary, r, f, m, historic] = [
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+    ];
+    const [clv, pAlive, e30, e90, e365, aov, next, percentile] = [
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+      column(),
+    ];
+    for (let k = 0; k < n; k++) {
+      const i = start + k;
+      const bought = table.purchaseDays[i]! > 0;
+      if (bought) {
+        first[k] = dayMs(table.firstDay[i]!);
+        last[k] = dayMs(table.lastDay[i]!);
+        recency[k] = Math.round(scores.recencyDays[i]!);
+      }
+      monetary[k] = minor(table.totalSpend[i]!);
+      r[k] = scores.r[i]!;
+      f[k] = scores.f[i]!;
+      m[k] = scores.m[i]!;
+      historic[k] = minor(scores.historicClv[i]!);
+      if (p && bought) {
+        clv[k] = minor(p.clv[i]!);
+        pAlive[k] = p.pAlive[i]!;
+        e30[k] = p.expected30[i]!;
+        e90[k] = p.expected90[i]!;
+        e365[k] = p.expected365[i]!;
+        aov[k] = minor(p.expectedAov[i]!);
+        const nextDay = p.nextOrderDay[i]!;
+        if (Number.isFinite(nextDay) && nextDay < referenceDay + FAR_FUTURE_DAYS) next[k] = dayMs(nextDay);
+        percentile[k] = p.clvPercentile[i]!;
+      }
+    }
+    return {
+      length: n,
+      // In SCORE_COLUMNS' order.
+      columns: [
+        constants.storeId,
+        table.ids.slice(start, end),
+        constants.computedAt,
+        table.orders.slice(start, end),
+        table.purchaseDays.slice(start, end),
+        first,
+        last,
+        recency,
+        monetary,
+        r,
+        f,
+        m,
+        scores.segment.slice(start, end),
+        scores.stage.slice(start, end),
+        historic,
+        clv,
+        pAlive,
+        e30,
+        e90,
+        e365,
+        aov,
+        next,
+        percentile,
+        ...constants.segmentations,
+      ],
+    };
+  };
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
   const transitions: unknown[][] = [];
   // In the table's order, which is customer id order: the (storeId, customerId) index and the rows fill (or are
   // updated) one page after another; the segment and stage indexes take a few streams. No index is ordered by a
   // value that changes for everyone every night (see docs/decisions/091-score-table-indexes.md).
-  for (let i = 0; i < table.size; i++) {
-    const bought = table.purchaseDays[i]! > 0;
-    const predicted = p && bought;
-    const clv = p ? p.clv[i]! : scores.historicClv[i]!;
-    const nextDay = p?.nextOrderDay[i];
-    rows.push([
-      storeId,
-      table.ids[i]!,
-      computedAt,
-      table.orders[i]!,
-      table.purchaseDays[i]!,
-      bought ? dateOfDay(table.firstDay[i]!) : null,
-      bought ? dateOfDay(table.lastDay[i]!) : null,
-      bought ? Math.round(scores.recencyDays[i]!) : null,
-      minor(table.totalSpend[i]!),
-      scores.r[i]!,
-      scores.f[i]!,
-      scores.m[i]!,
-      scores.segment[i]!,
-      scores.stage[i]!,
-      minor(scores.historicClv[i]!),
-      predicted ? minor(p.clv[i]!) : null,
-      predicted ? p.pAlive[i]! : null,
-      predicted ? p.expected30[i]! : null,
-      predicted ? p.expected90[i]! : null,
-      predicted ? p.expected365[i]! : null,
-      predicted ? minor(p.expectedAov[i]!) : null,
-      predicted && nextDay !== undefined && Number.isFinite(nextDay) && nextDay < referenceDay + FAR_FUTURE_DAYS
-        ? dateOfDay(nextDay)
-        : null,
-      predicted ? p.clvPercentile[i]! : null,
-      ...segmentationValues,
-    ]);
-    if (rows.length === CHUNK) {
-      await scoreWrite.push(rows);
-      rows = [];
-    }
-    const seg = snapshot.get(scores.segment[i]!) ?? { customers: 0, revenue: 0, clv: 0 };
-    seg.customers++;
-    seg.revenue += table.totalSpend[i]!;
-    seg.clv += clv;
-    snapshot.set(scores.segment[i]!, seg);
-    const prevSegment = table.previousSegment[i];
-    const prevStage = table.previousStage[i];
-    if (
-      recordTransitions &&
-      prevSegment != null &&
-      (prevSegment !== scores.segment[i] || prevStage !== scores.stage[i])
-    ) {
-      transitions.push([
-        storeId,
-        table.ids[i]!,
-        localDay,
-        prevSegment,
-        scores.segment[i]!,
-        prevStage ?? null,
-        scores.stage[i]!,
-      ]);
+  for (let start = 0; start < table.size; start += CHUNK) {
+    const end = Math.min(table.size, start + CHUNK);
+    await scoreWrite.push(scoreChunk(start, end));
+    for (let i = start; i < end; i++) {
+      const clv = p ? p.clv[i]! : scores.historicClv[i]!;
+      const seg = snapshot.get(scores.segment[i]!) ?? { customers: 0, revenue: 0, clv: 0 };
+      seg.customers++;
+      seg.revenue += table.totalSpend[i]!;
+      seg.clv += clv;
+      snapshot.set(scores.segment[i]!, seg);
+      const prevSegment = table.previousSegment[i];
+      const prevStage = table.previousStage[i];
+      if (
+        recordTransitions &&
+        prevSegment != null &&
+        (prevSegment !== scores.segment[i] || prevStage !== scores.stage[i])
+      ) {
+        transitions.push([
+          storeId,
+          table.ids[i]!,
+          localDay,
+          prevSegment,
+          scores.segment[i]!,
+          prevStage ?? null,
+          scores.stage[i]!,
+        ]);
+      }
     }
   }
 
   // Each customer's row is replaced in place; rows of customers no longer present are removed afterwards.
-  await scoreWrite.push(rows);
   await scoreWrite.done();
   // Building the rows and writing them overlap: one step.
   steps.scores = Math.round(performance.now() - scoresStarted);

@@ -6,13 +6,13 @@
  */
 import type { Db } from "../../db.server";
 import type { BulkReader } from "../../db/bulk-reader.server";
-import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import { sequentialId, type BulkWriter, type Column } from "../../db/bulk-writer.server";
 import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
 import { timeStep, type Steps } from "../step-timer";
-import { overlappedWrite } from "../../db/overlapped-write.server";
+import { overlappedColumnWrite } from "../../db/overlapped-write.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
 
@@ -98,6 +98,7 @@ export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanIn
 const NO_CHANGE: { add: string[]; remove: string[] } = { add: [], remove: [] };
 
 const OUTBOX_COLUMNS: Column[] = [
+  { name: "id", type: "text" },
   { name: "storeId", type: "text" },
   { name: "runId", type: "text" },
   { name: "customerId", type: "text" },
@@ -132,10 +133,42 @@ export async function planTagChanges(
   const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId, input.ids));
   await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
   const planning = performance.now();
-  const outbox = overlappedWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS, generateIds: true });
-  let items: unknown[][] = [];
-  let changed = 0;
+  const outbox = overlappedColumnWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS });
+  // Items are written as columns (column-chunk.ts), a chunk at a time: a million items would hold ~300 MB.
   const now = new Date();
+  const constants = { store: { constant: storeId }, run: { constant: runId }, created: { constant: now } };
+  const textColumns = () => ({
+    ids: [] as string[],
+    customers: [] as string[],
+    externalIds: [] as string[],
+    adds: [] as string[],
+    removes: [] as string[],
+    metafields: [] as (string | null)[],
+  });
+  let items = textColumns();
+  const send = async () => {
+    const c = items;
+    items = textColumns();
+    if (c.ids.length === 0) return;
+    await outbox.push({
+      length: c.ids.length,
+      // In OUTBOX_COLUMNS' order.
+      columns: [
+        c.ids,
+        constants.store,
+        constants.run,
+        c.customers,
+        c.externalIds,
+        c.adds,
+        c.removes,
+        c.metafields,
+        { constant: "pending" },
+        { constant: 0 },
+        constants.created,
+      ],
+    });
+  };
+  let changed = 0;
   let unchanged = 0;
   for (let i = 0; i < input.ids.length; i++) {
     const id = input.ids[i]!;
@@ -161,31 +194,20 @@ export async function planTagChanges(
       ? NO_CHANGE
       : tagDiff(heldJson ? (JSON.parse(heldJson) as string[]) : [], desired, [""]);
     const encoded = input.encodeLabels?.(i, desired) ?? null;
-    const metafields = encoded?.carried ?? null;
     if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(confirmed.metafields[i] ?? null)) {
       unchanged++;
       continue;
     }
-    items.push([
-      storeId,
-      runId,
-      id,
-      input.externalIds[i]!,
-      JSON.stringify(add),
-      JSON.stringify(remove),
-      metafields,
-      "pending",
-      0,
-      now,
-    ]);
+    items.ids.push(sequentialId());
+    items.customers.push(id);
+    items.externalIds.push(input.externalIds[i]!);
+    items.adds.push(JSON.stringify(add));
+    items.removes.push(JSON.stringify(remove));
+    items.metafields.push(encoded?.carried ?? null);
     changed++;
-    if (items.length === 20_000) {
-      // Written as produced: a million items would hold ~300 MB.
-      await outbox.push(items);
-      items = [];
-    }
+    if (items.ids.length === 20_000) await send();
   }
-  await outbox.push(items);
+  await send();
   await outbox.done();
   // Building each customer's desired tags, diffing them and writing the differences (overlapped).
   steps.plan_and_write = Math.round(performance.now() - planning);

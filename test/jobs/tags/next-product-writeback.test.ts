@@ -167,6 +167,10 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
   const refusing: BulkWriter = {
     write: (options, rows) =>
       options.table === table ? Promise.reject(new Error(`${table} write refused`)) : beside.write(options, rows),
+    writeColumns: (options, chunk) =>
+      options.table === table
+        ? Promise.reject(new Error(`${table} write refused`))
+        : beside.writeColumns(options, chunk),
     update: (options, rows) => beside.update(options, rows),
     execute: (sql, ...params) => beside.execute(sql, ...params),
     deleteIds: (t, ids) => beside.deleteIds(t, ids),
@@ -178,6 +182,7 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
   };
   return {
     write: (options, rows) => bulk.write(options, rows),
+    writeColumns: (options, chunk) => bulk.writeColumns(options, chunk),
     update: (options, rows) => bulk.update(options, rows),
     execute: (sql, ...params) => bulk.execute(sql, ...params),
     deleteIds: (t, ids) => bulk.deleteIds(t, ids),

@@ -1,0 +1,126 @@
+/**
+ * BulkWriter.writeColumns: rows given as columns are stored exactly as the same rows given to `write`, on both
+ * databases; chunks are written in the order given, and a failing chunk is reported with the database's error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
+import type { ColumnChunk } from "../../app/db/column-chunk";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+
+const OUTBOX = {
+  table: "TagOutboxItem",
+  columns: [
+    { name: "id", type: "text" as const },
+    { name: "storeId", type: "text" as const },
+    { name: "customerId", type: "text" as const },
+    { name: "customerExternalId", type: "text" as const },
+    { name: "add", type: "text" as const },
+    { name: "remove", type: "text" as const },
+    { name: "metafields", type: "text" as const },
+    { name: "attempts", type: "int" as const },
+    { name: "appliedAt", type: "timestamp" as const },
+  ],
+};
+
+const AWKWARD = 'tab\there\nnew line\r\\back\\slash "quoted" \\N ünïcode 🎉';
+const WHEN = new Date("2026-11-25T01:02:03.456Z");
+
+/** Rows `prefix`0… as columns: ids and texts vary, the store and `remove` are constants; NaN and ±Infinity are null. */
+function outboxChunk(prefix: string, customers: (string | null)[], attempts: number[], applied: number[]): ColumnChunk {
+  const n = customers.length;
+  return {
+    length: n,
+    columns: [
+      customers.map((_, i) => `${prefix}${i}`),
+      { constant: "s1" },
+      customers,
+      customers.map((_, i) => String(i)),
+      customers.map((_, i) => (i % 2 ? AWKWARD : `["tag-${i}"]`)),
+      { constant: "[]" },
+      customers.map((_, i) => (i % 3 ? null : `{"k":${i}}`)),
+      Float64Array.from(attempts),
+      Float64Array.from(applied),
+    ],
+  };
+}
+
+describe.each(DB_KINDS)("column writes on %s", (kind) => {
+  let database: TestDatabase;
+  let bulk: BulkWriter;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    bulk = createBulkWriter(database.db, database.url);
+    await database.db.store.create({
+      data: { id: "s1", platform: "shopify", domain: "column-writes.myshopify.com", currency: "EUR", timezone: "UTC" },
+    });
+  });
+  afterAll(async () => {
+    bulk.close();
+    await database.drop();
+  });
+
+  const stored = async (prefix: string) =>
+    (await database.db.tagOutboxItem.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" } })).map(
+      (r) => [
+        r.id.slice(prefix.length),
+        r.storeId,
+        r.customerId,
+        r.customerExternalId,
+        r.add,
+        r.remove,
+        r.metafields,
+        r.attempts,
+        r.appliedAt?.toISOString() ?? null,
+      ],
+    );
+
+  it("stores the values a row write of the same rows stores: texts, nulls, integers, instants", async () => {
+    const customers = ["c0", "c1", "c2", "c3", "c4"];
+    const attempts = [0, 7, 2_000_000_000, 3, 1];
+    const applied = [WHEN.getTime(), NaN, 0, WHEN.getTime(), Infinity];
+    const chunk = outboxChunk("col-", customers, attempts, applied);
+    expect(await bulk.writeColumns({ ...OUTBOX, chunkSize: 2 }, chunk)).toBe(5);
+    await bulk.write(
+      OUTBOX,
+      customers.map((c, i) => [
+        `row-${i}`,
+        "s1",
+        c,
+        String(i),
+        i % 2 ? AWKWARD : `["tag-${i}"]`,
+        "[]",
+        i % 3 ? null : `{"k":${i}}`,
+        attempts[i],
+        Number.isFinite(applied[i]) ? new Date(applied[i]!) : null,
+      ]),
+    );
+    const columns = await stored("col-");
+    expect(columns).toHaveLength(5);
+    expect(columns).toEqual(await stored("row-"));
+    expect(columns[1]).toEqual(["1", "s1", "c1", "1", AWKWARD, "[]", null, 7, null]);
+    expect(columns[3]![8]).toBe(WHEN.toISOString());
+  });
+
+  it("writes chunks in the order given (a later chunk's row replaces an earlier one's) and reports a failing chunk", async () => {
+    const upsert = { ...OUTBOX, conflict: ["id"] };
+    const writes = [
+      bulk.writeColumns(upsert, outboxChunk("ord-", ["first", "first"], [1, 1], [NaN, NaN])),
+      bulk.writeColumns(upsert, outboxChunk("ord-", ["second"], [2], [NaN])),
+      // No customer: the NOT NULL constraint refuses the chunk.
+      bulk.writeColumns(OUTBOX, outboxChunk("bad-", [null], [0], [NaN])),
+      bulk.writeColumns(OUTBOX, outboxChunk("after-", ["c9"], [0], [NaN])),
+    ];
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    const refused = (results[2] as PromiseRejectedResult).reason as Error & { code?: string };
+    expect(refused.message).toMatch(/null/i);
+    if (kind === "sqlite") expect(refused.code).toBe("SQLITE_CONSTRAINT_NOTNULL");
+    expect((await stored("ord-")).map((r) => [r[0], r[2], r[7]])).toEqual([
+      ["0", "second", 2],
+      ["1", "first", 1],
+    ]);
+    expect(await stored("bad-")).toEqual([]);
+    expect(await stored("after-")).toHaveLength(1);
+  });
+});
