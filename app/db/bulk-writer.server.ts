@@ -79,11 +79,6 @@ export interface BulkWriter {
   execute(sql: string, ...params: unknown[]): Promise<number>;
   /** Deletes rows by id, in short chunks. */
   deleteIds(table: string, ids: string[]): Promise<number>;
-  /**
-   * Deletes every row of one store in a table with an "id" column (trusted name): on SQLite a few thousand per
-   * transaction, so the write lock is never held long; on PostgreSQL in one statement, which locks only those rows.
-   */
-  deleteStoreRows(table: string, storeId: string): Promise<number>;
   /** Streams large reads of the same database (its own connection, opened on first use). */
   readonly reader: BulkReader;
   /**
@@ -348,17 +343,6 @@ class SqliteBulkWriter implements BulkWriter {
     });
   }
 
-  async deleteStoreRows(table: string, storeId: string): Promise<number> {
-    const chunk = `DELETE FROM "${table}" WHERE "id" IN (SELECT "id" FROM "${table}" WHERE "storeId" = ? LIMIT 5000)`;
-    let total = 0;
-    for (;;) {
-      const deleted = await this.execute(chunk, storeId);
-      if (deleted === 0) return total;
-      total += deleted;
-      await new Promise((r) => setImmediate(r)); // requests need the thread as well as the lock
-    }
-  }
-
   beside(): null {
     return null;
   }
@@ -560,15 +544,6 @@ class PostgresBulkWriter implements BulkWriter {
         ids.slice(start, start + 20_000),
       ]);
     return deleted;
-  }
-
-  /**
-   * One statement. Chunks of `id IN (SELECT … LIMIT n)`, as on SQLite, re-read the rows earlier chunks had deleted
-   * (their dead versions stay in the heap and the index until vacuum): 200,000 outbox items took 2.6–11.9 s that
-   * way and 0.24–0.5 s in one statement.
-   */
-  async deleteStoreRows(table: string, storeId: string): Promise<number> {
-    return this.query(`DELETE FROM "${table}" WHERE "storeId" = $1`, [storeId]);
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {

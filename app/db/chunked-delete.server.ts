@@ -1,31 +1,25 @@
 /**
- * Deletes a store's rows of one table a few thousand at a time, each batch its own short statement: deleting a
- * large store's orders in one transaction would hold SQLite's write lock for minutes and stall every webhook.
- * Batches find their rows through the table's storeId index. A crash half way leaves fewer rows, never a broken
- * one; running it again finishes the job.
+ * Deletes a store's rows of one table, without holding SQLite's write lock for long: there a few thousand rows per
+ * statement, each batch found through the table's storeId index (a large store's orders in one transaction would
+ * stall every webhook for minutes). PostgreSQL deletes them in one statement, which locks only those rows (writers
+ * of other rows go on); batches of `key IN (SELECT … LIMIT n)` there re-read the rows earlier batches had deleted,
+ * whose dead versions stay in the heap and the index until vacuum (200,000 outbox items: 2.6–11.9 s in batches,
+ * 0.24–0.5 s in one statement). A crash half way leaves fewer rows, never a broken one; running it again finishes
+ * the job. The one way the app deletes a store's rows in bulk: "delete all data", shop/redact, the tag outbox.
  */
-import type { Db } from "../db.server";
+import { dialectOf, type Db } from "../db.server";
 import type { BulkWriter } from "./bulk-writer.server";
-import { bindNamed, type Dialect } from "./sql.server";
 
 const BATCH = 2_000;
 
-/** `key`: the column batches pick rows by ("customerId" for tables keyed by store and customer, without an id). */
-export async function deleteStoreRows(
-  db: Db,
-  dialect: Dialect,
-  table: string,
-  storeId: string,
-  key = "id",
-): Promise<number> {
-  const [sql, values] = bindNamed(
-    `DELETE FROM "${table}" WHERE "storeId" = $store AND "${key}" IN (SELECT "${key}" FROM "${table}" WHERE "storeId" = $store LIMIT $limit)`,
-    dialect,
-    { store: storeId, limit: BATCH },
-  );
+/** `key`: the column SQLite's batches pick rows by ("customerId" for tables keyed by store and customer). */
+export async function deleteStoreRows(db: Db, table: string, storeId: string, key = "id"): Promise<number> {
+  if (dialectOf(db) === "postgres") return db.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "storeId" = $1`, storeId);
+  const batch = `DELETE FROM "${table}" WHERE "storeId" = ? AND "${key}" IN (
+    SELECT "${key}" FROM "${table}" WHERE "storeId" = ? LIMIT ${BATCH})`;
   let total = 0;
   for (;;) {
-    const deleted = await db.$executeRawUnsafe(sql, ...values);
+    const deleted = await db.$executeRawUnsafe(batch, storeId, storeId);
     total += deleted;
     if (deleted < BATCH) return total;
     await new Promise((r) => setImmediate(r)); // let requests in between batches

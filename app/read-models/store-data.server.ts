@@ -7,7 +7,6 @@
  */
 import type { Db } from "../db.server";
 import { deleteStoreRows } from "../db/chunked-delete.server";
-import { dialect, type Dialect } from "../db/dialect.server";
 import { adminMemo } from "./memo.server";
 
 export const DELETE_CONFIRMATION_HINT = "Type the store's domain to confirm";
@@ -18,8 +17,6 @@ export async function deleteStoreData(
   db: Db,
   store: { id: string; domain: string },
   confirmation: string,
-  /** The database's dialect (default: the configured database's; tests pass their own database's). */
-  sqlDialect: Dialect = dialect(),
 ): Promise<DeleteResult> {
   if (confirmation.trim().toLowerCase() !== store.domain.toLowerCase()) {
     return { ok: false, error: `To delete, type ${store.domain} exactly.` };
@@ -47,7 +44,7 @@ export async function deleteStoreData(
   ];
   await db.store.update({ where: { id: store.id }, data: { historyCompleteAt: null } });
   const deleted: Record<string, number> = {};
-  for (const [name, table, key] of tables) deleted[name] = await deleteStoreRows(db, sqlDialect, table, store.id, key);
+  for (const [name, table, key] of tables) deleted[name] = await deleteStoreRows(db, table, store.id, key);
   deleted.settings = (await db.storeSettings.deleteMany({ where: { storeId: store.id } })).count;
   adminMemo.clear(`${store.id}:`);
   return { ok: true, deleted };

@@ -178,45 +178,6 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
   });
 });
 
-describe.each(DB_KINDS)("deleting a store's rows on %s", (kind) => {
-  let database: TestDatabase;
-  let bulk: BulkWriter;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    bulk = createBulkWriter(database.db, database.url);
-    for (const id of ["s1", "s2"])
-      await database.db.store.create({
-        data: { id, platform: "shopify", domain: `${id}.myshopify.com`, currency: "EUR", timezone: "UTC" },
-      });
-  });
-  afterAll(async () => {
-    bulk.close();
-    await database.drop();
-  });
-
-  it("deletes every row of the store (more than one SQLite chunk), and no other store's", async () => {
-    const columns = [
-      { name: "storeId", type: "text" as const },
-      { name: "customerId", type: "text" as const },
-      { name: "customerExternalId", type: "text" as const },
-      { name: "add", type: "text" as const },
-      { name: "remove", type: "text" as const },
-      { name: "state", type: "text" as const },
-    ];
-    const items = (store: string, n: number) =>
-      Array.from({ length: n }, (_, i) => [store, `c${i}`, `${i}`, "[]", "[]", i % 3 ? "applied" : "pending"]);
-    await bulk.write({ table: "TagOutboxItem", columns, generateIds: true }, [
-      ...items("s1", 12_001),
-      ...items("s2", 7),
-    ]);
-    expect(await bulk.deleteStoreRows("TagOutboxItem", "s1")).toBe(12_001);
-    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s1" } })).toBe(0);
-    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s2" } })).toBe(7);
-    expect(await bulk.deleteStoreRows("TagOutboxItem", "s1")).toBe(0);
-  });
-});
-
 describe("commits that flush later on PostgreSQL", () => {
   let database: TestDatabase;
   beforeAll(async () => {

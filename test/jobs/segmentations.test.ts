@@ -357,7 +357,7 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
       ...SEGMENTATIONS,
       orderCount(4),
     ]);
-    const result = await deleteStoreData(database.db, { id: store.id, domain: store.domain }, store.domain, kind);
+    const result = await deleteStoreData(database.db, { id: store.id, domain: store.domain }, store.domain);
     expect(result.ok && result.deleted.customerSegments).toBeGreaterThan(0);
     expect(result.ok && result.deleted.customerScores).toBeGreaterThan(0);
     expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBe(0);

@@ -13,6 +13,7 @@ import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
 import { timeStep, type Steps } from "../step-timer";
 import { overlappedColumnWrite } from "../../db/overlapped-write.server";
+import { deleteStoreRows } from "../../db/chunked-delete.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
 
@@ -116,8 +117,8 @@ const OUTBOX_COLUMNS: Column[] = [
  * the sync status shows the merchant: waiting, refused and why), not an ever-growing log — a refused change is
  * planned again the next night anyway.
  */
-async function clearOutbox(bulk: BulkWriter, storeId: string): Promise<void> {
-  await bulk.deleteStoreRows("TagOutboxItem", storeId);
+async function clearOutbox(db: Db, storeId: string): Promise<void> {
+  await deleteStoreRows(db, "TagOutboxItem", storeId);
 }
 
 export async function planTagChanges(
@@ -131,7 +132,7 @@ export async function planTagChanges(
   const steps: Steps = {};
   const started = performance.now();
   const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId, input.ids));
-  await timeStep(steps, "clear_outbox", () => clearOutbox(bulk, storeId));
+  await timeStep(steps, "clear_outbox", () => clearOutbox(db, storeId));
   const planning = performance.now();
   const outbox = overlappedColumnWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS });
   // Items are written as columns (column-chunk.ts), a chunk at a time: a million items would hold ~300 MB.

@@ -337,7 +337,7 @@ describe.each(DB_KINDS)("customer intelligence read models on %s", (kind) => {
   // deleteStoreData takes its SQL dialect from the app's DATABASE_URL (SQLite in the test process).
   it("deleting the store's data removes its insights and no other store's", async () => {
     await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, other.id, "manual");
-    const result = await deleteStoreData(database.db, store, store.domain, kind);
+    const result = await deleteStoreData(database.db, store, store.domain);
     expect(result.ok).toBe(true);
     expect(await database.db.storeInsight.count({ where: { storeId: store.id } })).toBe(0);
     expect(await database.db.customerInsight.count({ where: { storeId: store.id } })).toBe(0);

@@ -1,0 +1,67 @@
+/** deleteStoreRows on both databases: every row of one store goes (more than one SQLite batch), no other store's. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { deleteStoreRows } from "../../app/db/chunked-delete.server";
+import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+
+describe.each(DB_KINDS)("deleting a store's rows on %s", (kind) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    for (const id of ["s1", "s2"])
+      await database.db.store.create({
+        data: { id, platform: "shopify", domain: `${id}.myshopify.com`, currency: "EUR", timezone: "UTC" },
+      });
+  });
+  afterAll(() => database.drop());
+
+  it("deletes every row of the store, in batches on SQLite, and no other store's", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    const columns = [
+      { name: "storeId", type: "text" as const },
+      { name: "customerId", type: "text" as const },
+      { name: "customerExternalId", type: "text" as const },
+      { name: "add", type: "text" as const },
+      { name: "remove", type: "text" as const },
+    ];
+    const items = (store: string, n: number) =>
+      Array.from({ length: n }, (_, i) => [store, `c${i}`, `${i}`, "[]", "[]"]);
+    try {
+      await bulk.write({ table: "TagOutboxItem", columns, generateIds: true }, [
+        ...items("s1", 4_001),
+        ...items("s2", 7),
+      ]);
+    } finally {
+      bulk.close();
+    }
+    expect(await deleteStoreRows(database.db, "TagOutboxItem", "s1")).toBe(4_001);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s1" } })).toBe(0);
+    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s2" } })).toBe(7);
+    expect(await deleteStoreRows(database.db, "TagOutboxItem", "s1")).toBe(0);
+  });
+
+  it("picks rows by another key where a table has no id (score rows by customer)", async () => {
+    const at = new Date("2026-11-20T03:00:00Z");
+    const score = (storeId: string, customerId: string) => ({
+      storeId,
+      customerId,
+      computedAt: at,
+      orders: 1,
+      purchaseDays: 1,
+      monetaryMinor: 100n,
+      rScore: 3,
+      fScore: 3,
+      mScore: 3,
+      segment: "loyal",
+      stage: "active",
+      historicClvMinor: 100n,
+    });
+    await database.db.customerScore.createMany({
+      data: [...Array.from({ length: 2_500 }, (_, i) => score("s1", `c${i}`)), score("s2", "c0")],
+    });
+    expect(await deleteStoreRows(database.db, "CustomerScore", "s1", "customerId")).toBe(2_500);
+    expect(await database.db.customerScore.count({ where: { storeId: "s1" } })).toBe(0);
+    expect(await database.db.customerScore.count({ where: { storeId: "s2" } })).toBe(1);
+  });
+});
