@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
+import { OUTBOX_WRITE } from "../support/outbox-write";
 
 describe.each(DB_KINDS)("bulk update on %s", (kind) => {
   let database: TestDatabase;
@@ -62,20 +63,7 @@ describe.each(DB_KINDS)("bulk update on %s", (kind) => {
 describe.each(DB_KINDS)("bulk write on %s", (kind) => {
   let database: TestDatabase;
   let bulk: BulkWriter;
-  const outbox = {
-    table: "TagOutboxItem",
-    columns: [
-      { name: "id", type: "text" as const },
-      { name: "storeId", type: "text" as const },
-      { name: "customerId", type: "text" as const },
-      { name: "customerExternalId", type: "text" as const },
-      { name: "add", type: "text" as const },
-      { name: "remove", type: "text" as const },
-      { name: "metafields", type: "text" as const },
-      { name: "attempts", type: "int" as const },
-      { name: "appliedAt", type: "timestamp" as const },
-    ],
-  };
+  const outbox = OUTBOX_WRITE;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);

@@ -6,21 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import type { ColumnChunk } from "../../app/db/column-chunk";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-
-const OUTBOX = {
-  table: "TagOutboxItem",
-  columns: [
-    { name: "id", type: "text" as const },
-    { name: "storeId", type: "text" as const },
-    { name: "customerId", type: "text" as const },
-    { name: "customerExternalId", type: "text" as const },
-    { name: "add", type: "text" as const },
-    { name: "remove", type: "text" as const },
-    { name: "metafields", type: "text" as const },
-    { name: "attempts", type: "int" as const },
-    { name: "appliedAt", type: "timestamp" as const },
-  ],
-};
+import { OUTBOX_WRITE } from "../support/outbox-write";
 
 const AWKWARD = 'tab\there\nnew line\r\\back\\slash "quoted" \\N ünïcode 🎉';
 const WHEN = new Date("2026-11-25T01:02:03.456Z");
@@ -80,9 +66,9 @@ describe.each(DB_KINDS)("column writes on %s", (kind) => {
     const attempts = [0, 7, 2_000_000_000, 3, 1];
     const applied = [WHEN.getTime(), NaN, 0, WHEN.getTime(), Infinity];
     const chunk = outboxChunk("col-", customers, attempts, applied);
-    expect(await bulk.writeColumns({ ...OUTBOX, chunkSize: 2 }, chunk)).toBe(5);
+    expect(await bulk.writeColumns({ ...OUTBOX_WRITE, chunkSize: 2 }, chunk)).toBe(5);
     await bulk.write(
-      OUTBOX,
+      OUTBOX_WRITE,
       customers.map((c, i) => [
         `row-${i}`,
         "s1",
@@ -103,13 +89,13 @@ describe.each(DB_KINDS)("column writes on %s", (kind) => {
   });
 
   it("writes chunks in the order given (a later chunk's row replaces an earlier one's) and reports a failing chunk", async () => {
-    const upsert = { ...OUTBOX, conflict: ["id"] };
+    const upsert = { ...OUTBOX_WRITE, conflict: ["id"] };
     const writes = [
       bulk.writeColumns(upsert, outboxChunk("ord-", ["first", "first"], [1, 1], [NaN, NaN])),
       bulk.writeColumns(upsert, outboxChunk("ord-", ["second"], [2], [NaN])),
       // No customer: the NOT NULL constraint refuses the chunk.
-      bulk.writeColumns(OUTBOX, outboxChunk("bad-", [null], [0], [NaN])),
-      bulk.writeColumns(OUTBOX, outboxChunk("after-", ["c9"], [0], [NaN])),
+      bulk.writeColumns(OUTBOX_WRITE, outboxChunk("bad-", [null], [0], [NaN])),
+      bulk.writeColumns(OUTBOX_WRITE, outboxChunk("after-", ["c9"], [0], [NaN])),
     ];
     const results = await Promise.allSettled(writes);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
