@@ -12,6 +12,8 @@ await build({
     "recompute-worker-run": "app/jobs/nightly/recompute-worker-run.ts",
     // Started by the recompute for the products phase on large stores.
     "product-insights-worker": "app/jobs/nightly/product-insights-worker.ts",
+    // Started by the recompute to read a slice of a large store's orders.
+    "order-read-worker": "app/jobs/nightly/order-read-worker.ts",
     "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
   },
   outdir: "build/server",

@@ -12,6 +12,8 @@ import { bindNamed, type Dialect } from "./sql.server";
 
 export interface BulkReader {
   readonly dialect: Dialect;
+  /** The database it reads: a thread of its own opens a reader of the same (the nightly's sliced order read). */
+  readonly databaseUrl: string;
   /**
    * The query's rows, `batchSize` at a time; named `$params` as in sql.server's bindNamed. Reads take turns on the
    * reader's one connection: a read started while another is open waits until that one is finished (or abandoned),
@@ -74,7 +76,7 @@ class SqliteBulkReader implements BulkReader {
   readonly dialect = "sqlite" as const;
   private readonly conn;
 
-  constructor(databaseUrl: string) {
+  constructor(readonly databaseUrl: string) {
     this.conn = openSqlite(databaseUrl);
     // Large reads are scans, each page read once: the operating system's file cache serves a second pass, and a
     // big page cache of this connection's own only holds memory (a 128 MB cache: 160 MB more peak memory for the
@@ -122,11 +124,11 @@ class PostgresBulkReader implements BulkReader {
   private cursors = 0;
   private readonly turns = readTurns();
 
-  constructor(private readonly url: string) {}
+  constructor(readonly databaseUrl: string) {}
 
   private async connection(): Promise<pg.Client> {
     if (!this.client) {
-      this.client = new pg.Client({ connectionString: this.url });
+      this.client = new pg.Client({ connectionString: this.databaseUrl });
       await this.client.connect();
     }
     return this.client;

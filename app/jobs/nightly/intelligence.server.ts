@@ -21,20 +21,13 @@ import { deleteRowsNotWrittenBy } from "../../db/chunked-delete.server";
 import { isTrue, sqliteOffset, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { customerLocator } from "../customer-locator";
-import { platformDefinition } from "../../platforms/registry.server";
 import { asCountModel as bgNbdModel } from "../../domain/clv/bgnbd";
 import type { CountModel } from "../../domain/clv/countmodel";
 import { asCountModel as mbgNbdModel } from "../../domain/clv/mbgnbd";
 import { asCountModel as paretoNbdModel } from "../../domain/clv/paretonbd";
 import { classifyLifecycle, type LifecycleOptions } from "../../domain/lifecycle";
 import { RFM_SEGMENTS } from "../../domain/segments";
-import {
-  CHANNELS,
-  channelCode,
-  classifyAcquisition,
-  compareWithSurvey,
-  type Acquisition,
-} from "../../domain/intelligence/channels";
+import { CHANNELS, compareWithSurvey } from "../../domain/intelligence/channels";
 import { valueByCampaign, valueByChannel } from "../../domain/intelligence/channel-value";
 import { countAcquired, maxAcquisitionCost } from "../../domain/intelligence/acquisition-cost";
 import { roundOrNull as round } from "../../domain/math/round";
@@ -59,13 +52,8 @@ import {
   SHOPIFY_RFM_GROUPS,
   spendTierAgreement,
 } from "../../domain/intelligence/shopify-agreement";
-import type {
-  CustomerFacts,
-  CustomerTable,
-  FirstOrderSource,
-  FirstOrderVisitor,
-  OrderBaskets,
-} from "./aggregate.server";
+import type { CustomerFacts, CustomerTable, OrderBaskets } from "./aggregate.server";
+import type { Acquisitions } from "./acquisition-collector";
 import { Float64Column } from "./growable-columns";
 import { stepMarker, type Steps } from "../step-timer";
 import { segmentIndexOf, type ScoreTable } from "./score-customers";
@@ -89,7 +77,7 @@ export interface IntelligenceInput {
   dialect: Dialect;
   store: { id: string; platform: string; domain: string; timezone: string };
   table: CustomerTable & { facts: CustomerFacts; baskets: OrderBaskets };
-  /** The first orders' channels, classified while the one read streamed them (acquisitionCollector). */
+  /** The first orders' channels, classified while the one read streamed them (acquisition-collector.ts). */
   acquisition: Acquisitions;
   scores: ScoreTable;
   referenceDay: number;
@@ -116,15 +104,6 @@ const CAMPAIGNS_KEPT = 60;
 function countedOrderFilter(dialect: Dialect): string {
   return `o."storeId" = $store AND o."deletedAt" IS NULL AND ${isTrue(dialect, `o."countsForValue"`)}
       AND (o."netMinor" > 0 OR o."grossMinor" = 0) AND o."processedAt" <= $reference`;
-}
-
-function parseAttribution(value: unknown): Record<string, unknown> | null {
-  if (typeof value !== "string" || value.length === 0) return null;
-  try {
-    return JSON.parse(value) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
 }
 
 function countModel(name: string, params: Record<string, number>): CountModel | null {
@@ -165,60 +144,6 @@ interface Loaded {
   nps: Float64Array;
   guestKeys: (string | null)[];
   guestAmounts: Float64Array;
-}
-
-/** Each customer's acquisition channel (a CHANNELS code, 255 = none), campaign and first order's value. */
-export interface Acquisitions {
-  channel: Uint8Array;
-  campaign: (string | null)[];
-  firstOrderValue: Float64Array;
-}
-
-/**
- * Classifies each customer's first counted order as the nightly's one read streams it (aggregate.server): the
- * channel, campaign and value, without keeping the raw landing pages and referrers of a million customers.
- */
-export function acquisitionCollector(store: { platform: string; domain: string }): FirstOrderVisitor & {
-  result(): Acquisitions;
-} {
-  let acquisitions: Acquisitions = { channel: new Uint8Array(0), campaign: [], firstOrderValue: new Float64Array(0) };
-  const ownHosts = [store.domain];
-  // The stored sourceName is a channel on some platforms and a creation path on others (see PlatformDefinition).
-  const createdVia = platformDefinition(store.platform).orderSource === "created-via";
-  const seen = new Map<string, Acquisition>();
-  return {
-    begin(n) {
-      acquisitions = {
-        channel: new Uint8Array(n).fill(255),
-        campaign: new Array<string | null>(n).fill(null),
-        firstOrderValue: new Float64Array(n).fill(NaN),
-      };
-    },
-    visit(i, source: FirstOrderSource) {
-      const { sourceName, landingSite, referringSite, attribution } = source;
-      // Many first orders share their source (same landing page and referrer): classify each distinct one once.
-      const key = `${String(sourceName)}\u0000${String(landingSite)}\u0000${String(referringSite)}\u0000${String(attribution)}`;
-      let acquisition = seen.get(key);
-      if (acquisition === undefined) {
-        acquisition = classifyAcquisition(
-          {
-            sourceName: createdVia ? null : sourceName,
-            createdVia: createdVia ? sourceName : null,
-            landingSite,
-            referringSite,
-            wooAttribution: parseAttribution(attribution),
-          },
-          { ownHosts },
-        );
-        if (seen.size >= 100_000) seen.clear();
-        seen.set(key, acquisition);
-      }
-      acquisitions.channel[i] = channelCode(acquisition.channel);
-      acquisitions.campaign[i] = acquisition.campaign;
-      acquisitions.firstOrderValue[i] = source.netMinor;
-    },
-    result: () => acquisitions,
-  };
 }
 
 async function load(input: IntelligenceInput, steps: Steps): Promise<Loaded> {

@@ -17,7 +17,7 @@ import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
 import { parseThresholds } from "../../domain/settings";
-import { acquisitionCollector, runIntelligence, storedSuggestions } from "./intelligence.server";
+import { runIntelligence, storedSuggestions } from "./intelligence.server";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -141,7 +141,10 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     const localDay = localParts(now, store.timezone).day;
 
     // The first orders' channels are classified during the one read of the orders, for the intelligence phases.
-    const acquisition = acquisitionCollector(store);
+    const acquisition = {
+      ownHosts: [store.domain],
+      sourceIsCreatedVia: platformDefinition(store.platform).orderSource === "created-via",
+    };
     const table = await timed(
       "aggregate",
       () =>
@@ -152,7 +155,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
           reference: now,
           utcOffsetMinutes: offset,
           sampleSize: BACKTEST_SAMPLE,
-          firstOrders: acquisition,
+          acquisition,
         }),
       (t) => t.size,
     );
@@ -202,7 +205,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         ...deps,
         store,
         table,
-        acquisition: acquisition.result(),
+        acquisition: table.acquisitions,
         scores,
         referenceDay,
         reference: now,
