@@ -12,14 +12,33 @@ import type { BulkWriter } from "./bulk-writer.server";
 
 const BATCH = 2_000;
 
-/** `key`: the column SQLite's batches pick rows by ("customerId" for tables keyed by store and customer). */
-export async function deleteStoreRows(db: Db, table: string, storeId: string, key = "id"): Promise<number> {
+/**
+ * One SQLite batch: the rows picked through the store's index, each then deleted through the table's key. A table
+ * keyed by its own "id" is deleted by id alone — with the store in the outer condition too, SQLite walked all the
+ * store's rows for every batch to test each against the list (1M outbox items: 23 s instead of ~2 s).
+ */
+export function sqliteDeleteBatch(table: string, key: StoreRowKey): string {
+  const picked = `SELECT "${key}" FROM "${table}" WHERE "storeId" = ? LIMIT ${BATCH}`;
+  return key === "id"
+    ? `DELETE FROM "${table}" WHERE "id" IN (${picked})`
+    : `DELETE FROM "${table}" WHERE "storeId" = ? AND "${key}" IN (${picked})`;
+}
+
+/** The column SQLite's batches delete rows by: the table's "id", or "customerId" for tables keyed by store and customer. */
+export type StoreRowKey = "id" | "customerId";
+
+export async function deleteStoreRows(
+  db: Db,
+  table: string,
+  storeId: string,
+  key: StoreRowKey = "id",
+): Promise<number> {
   if (dialectOf(db) === "postgres") return db.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "storeId" = $1`, storeId);
-  const batch = `DELETE FROM "${table}" WHERE "storeId" = ? AND "${key}" IN (
-    SELECT "${key}" FROM "${table}" WHERE "storeId" = ? LIMIT ${BATCH})`;
+  const batch = sqliteDeleteBatch(table, key);
+  const values = key === "id" ? [storeId] : [storeId, storeId];
   let total = 0;
   for (;;) {
-    const deleted = await db.$executeRawUnsafe(batch, storeId, storeId);
+    const deleted = await db.$executeRawUnsafe(batch, ...values);
     total += deleted;
     if (deleted < BATCH) return total;
     await new Promise((r) => setImmediate(r)); // let requests in between batches

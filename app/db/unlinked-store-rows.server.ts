@@ -5,10 +5,10 @@
  * (docs/decisions/168-nightly-tables-without-foreign-keys.md).
  */
 import type { Db } from "../db.server";
-import { deleteStoreRows } from "./chunked-delete.server";
+import { deleteStoreRows, type StoreRowKey } from "./chunked-delete.server";
 
 /** Each table with the column SQLite's delete batches pick its rows by. */
-const UNLINKED_TABLES: readonly [table: string, key: string][] = [
+const UNLINKED_TABLES: readonly [table: string, key: StoreRowKey][] = [
   ["CustomerScore", "customerId"],
   ["CustomerInsight", "customerId"],
   ["TagOutboxItem", "id"],

@@ -6,7 +6,7 @@
  * history is no longer complete: nothing is recomputed until it is imported again.
  */
 import type { Db } from "../db.server";
-import { deleteStoreRows } from "../db/chunked-delete.server";
+import { deleteStoreRows, type StoreRowKey } from "../db/chunked-delete.server";
 import { adminMemo } from "./memo.server";
 
 export const DELETE_CONFIRMATION_HINT = "Type the store's domain to confirm";
@@ -22,7 +22,7 @@ export async function deleteStoreData(
     return { ok: false, error: `To delete, type ${store.domain} exactly.` };
   }
   // Children before parents (order lines before orders before customers).
-  const tables: [string, string, string?][] = [
+  const tables: [string, string, StoreRowKey?][] = [
     ["customerScores", "CustomerScore", "customerId"],
     ["customerSegments", "CustomerSegment", "customerId"],
     ["customerInsights", "CustomerInsight", "customerId"],
