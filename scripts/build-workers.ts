@@ -15,6 +15,8 @@ await build({
     // Started by the recompute to read a slice of a large store's orders.
     "order-read-worker": "app/jobs/nightly/order-read-worker.ts",
     "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
+    // Started by each PostgreSQL bulk writer to send its COPY chunks.
+    "pg-copy-worker": "app/db/pg-copy-worker.ts",
   },
   outdir: "build/server",
   bundle: true,

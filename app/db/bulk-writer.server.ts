@@ -5,16 +5,13 @@
  * through the file's write gate (docs/decisions/090-sqlite-writer-discipline.md).
  * PostgreSQL: each chunk is COPYed straight into the table (plain inserts, and rows known to be new), or into a
  * temporary staging table and moved with one `INSERT … SELECT … ON CONFLICT` (upserts), in COPY's binary format
- * (docs/decisions/166-postgres-bulk-writes-binary.md); updates and deletes by `unnest` arrays; on a pg connection
- * of the writer's own.
+ * (docs/decisions/166-postgres-bulk-writes-binary.md), sent by a thread of the writer's own (decision 173); updates
+ * and deletes by `unnest` arrays, on a pg connection of the writer's own.
  * Chunks keep each write lock short, so webhooks keep flowing while the nightly job writes; with
  * `conflict` columns every row is replaced atomically (readers see a customer's old or new row, never none).
  */
 import { randomUUID } from "node:crypto";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { isMainThread } from "node:worker_threads";
 import type Database from "better-sqlite3";
 import { openSqlite, sqliteTimestamp } from "./sqlite-connection.server";
@@ -23,6 +20,9 @@ import { isPostgresUrl, type Db } from "../db.server";
 import { createBulkReader, type BulkReader } from "./bulk-reader.server";
 import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-binary";
 import { chunkRows, type ColumnChunk, type ColumnValues } from "./column-chunk";
+import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
+import { startCopyThread, type CopyThread } from "./pg-copy-thread.server";
+import { logger } from "../logger.server";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
 
@@ -94,9 +94,6 @@ export interface BulkWriter {
   readonly chunksAhead: number;
   close(): void;
 }
-
-/** PostgreSQL's SQLSTATE for a duplicate key. */
-const UNIQUE_VIOLATION = "23505";
 
 const PG_TYPES: Record<ColumnType, string> = {
   text: "text",
@@ -397,7 +394,10 @@ class PostgresBulkWriter implements BulkWriter {
    */
   private tail: Promise<unknown> = Promise.resolve();
   private exclusive<T>(operation: (client: pg.Client) => Promise<T>): Promise<T> {
-    const result = this.tail.then(async () => operation(await this.connection()));
+    const result = this.tail.then(async () => {
+      await this.copies;
+      return operation(await this.connection());
+    });
     this.tail = result.catch(() => undefined);
     return result;
   }
@@ -477,46 +477,48 @@ class PostgresBulkWriter implements BulkWriter {
   }
   private readonly columnEncoders = new Map<string, BinaryCopyEncoder>();
 
-  /** Writes one chunk's COPY payload (binary or text), straight into the table or through a staging table. */
+  /**
+   * Writes one chunk's COPY payload (binary or text), straight into the table or through a staging table: on the
+   * writer's COPY thread where it has one (pg-copy-thread.server.ts), else on its own connection. Chunks keep their
+   * order with the writer's other statements: a chunk is sent once the statements before it are done, and a
+   * statement after chunks waits until they are committed.
+   */
   private copyChunk(options: BulkWriteOptions, columns: Column[], payload: Buffer | string, binary: boolean) {
-    const names = columns.map((c) => `"${c.name}"`).join(", ");
-    const stage = `ciclo_stage_${options.table.toLowerCase()}`;
-    const format = binary ? " (FORMAT binary)" : "";
-    return this.exclusive(async (client) => {
-      // Plain inserts, and upserts of rows known to be new, go straight into the table: the staging table and
-      // INSERT … SELECT only serve the conflict clause (measured: see docs/decisions/158-first-writes-copy-straight-in.md).
-      if (!options.conflict || options.newRows) {
-        await client.query("BEGIN");
-        try {
-          await pipeline(
-            Readable.from([payload]),
-            client.query(copyFrom(`COPY "${options.table}" (${names}) FROM STDIN${format}`)),
-          );
-          await client.query("COMMIT");
-          return;
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          if (!options.conflict || (error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        }
-      }
-      await client.query("BEGIN");
+    const plan: CopyChunkPlan = {
+      table: options.table,
+      names: columns.map((c) => `"${c.name}"`).join(", "),
+      binary,
+      straight: !options.conflict || Boolean(options.newRows),
+      conflict: options.conflict ? conflictClause(options, columns) : null,
+    };
+    const thread = this.copyThread();
+    if (!thread) return this.exclusive((client) => copyChunk(client, plan, payload));
+    // The chain moves on once the chunk is handed over (the thread queues it), not once it is committed.
+    const sent = this.tail.then(() => thread.send(plan, payload));
+    this.tail = sent.catch(() => undefined);
+    const done = sent.then((s) => s.done);
+    this.copies = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The chunks handed to the COPY thread so far, committed (or failed): what a later statement waits for. */
+  private copies: Promise<void> = Promise.resolve();
+  private thread: CopyThread | null | undefined;
+  private copyThread(): CopyThread | null {
+    if (this.thread === undefined) {
       try {
-        await client.query(
-          `CREATE TEMP TABLE "${stage}" ON COMMIT DROP AS SELECT ${names} FROM "${options.table}" WITH NO DATA`,
-        );
-        await pipeline(
-          Readable.from([payload]),
-          client.query(copyFrom(`COPY "${stage}" (${names}) FROM STDIN${format}`)),
-        );
-        await client.query(
-          `INSERT INTO "${options.table}" (${names}) SELECT ${names} FROM "${stage}"${conflictClause(options, columns)}`,
-        );
-        await client.query("COMMIT");
+        this.thread = startCopyThread({
+          databaseUrl: this.databaseUrl,
+          commitsFlushLater: Boolean(this.options.commitsFlushLater),
+        });
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
+        logger.warn("bulk writer could not start its COPY thread; copying on its own connection", {
+          error: String(error),
+        });
+        this.thread = null;
       }
-    });
+    }
+    return this.thread;
   }
 
   async update(options: BulkUpdateOptions, rows: unknown[][]): Promise<number> {
@@ -560,6 +562,7 @@ class PostgresBulkWriter implements BulkWriter {
   close() {
     void this.openedReader?.close();
     this.besideWriter?.close();
+    this.thread?.close();
     void this.client?.then((c) => c.end()).catch(() => undefined);
   }
 }

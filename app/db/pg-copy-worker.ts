@@ -1,0 +1,53 @@
+/**
+ * Worker-thread side of a PostgreSQL bulk writer's COPYs (pg-copy-thread.server.ts starts it): a connection of its
+ * own, the chunks in the order they arrive, each answered when committed (or failed). This thread's event loop does
+ * nothing else, so the server gets each chunk as fast as it takes it, however long the thread that built the
+ * chunks computes between two turns of its own event loop.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import pg from "pg";
+import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
+
+export interface CopyThreadInput {
+  databaseUrl: string;
+  commitsFlushLater: boolean;
+}
+
+export interface CopyRequest {
+  id: number;
+  plan: CopyChunkPlan;
+  payload: Uint8Array | string;
+}
+
+export type CopyReply = { id: number; ok: true } | { id: number; ok: false; error: string; code?: string };
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  const input = workerData as CopyThreadInput;
+  const connected = (async () => {
+    const client = new pg.Client({ connectionString: input.databaseUrl });
+    await client.connect();
+    if (input.commitsFlushLater) await client.query("SET synchronous_commit = off");
+    return client;
+  })();
+  connected.catch(() => undefined); // reported with each chunk
+  let queue: Promise<void> = Promise.resolve();
+  port.on("message", (request: CopyRequest) => {
+    queue = queue.then(async () => {
+      let reply: CopyReply;
+      try {
+        // Bytes arrive as a plain Uint8Array: the same memory as a Buffer, which the COPY stream writes.
+        const payload =
+          typeof request.payload === "string"
+            ? request.payload
+            : Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength);
+        await copyChunk(await connected, request.plan, payload);
+        reply = { id: request.id, ok: true };
+      } catch (error) {
+        reply = { id: request.id, ok: false, error: String(error), code: (error as { code?: string }).code };
+      }
+      port.postMessage(reply);
+    });
+  });
+  port.once("close", () => void connected.then((c) => c.end()).catch(() => undefined));
+}

@@ -1,0 +1,82 @@
+/**
+ * A PostgreSQL bulk writer sends its COPY chunks from a thread of its own: they reach the server and are committed
+ * while the calling thread computes without a single turn of its event loop, a statement issued after them waits
+ * until they are committed, and a failing chunk fails its write with the database's error.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { findPostgresBin } from "../../tools/postgres-server";
+import { createTestDatabase, type TestDatabase } from "../support/databases";
+import { OUTBOX_WRITE } from "../support/outbox-write";
+
+const rows = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "s1", `c${i}`, String(i), "[]", "[]", null, 0, null]);
+
+describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    await database.db.store.create({
+      data: { id: "s1", platform: "shopify", domain: "copy-thread.myshopify.com", currency: "EUR", timezone: "UTC" },
+    });
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  /** Rows whose id starts with `prefix`, counted by another process: works while this thread is busy. */
+  const countFromOutside = (prefix: string): number => {
+    const bin = findPostgresBin();
+    const psql = bin ? join(bin, "psql") : "psql";
+    const sql = `SELECT count(*) FROM "TagOutboxItem" WHERE "id" LIKE '${prefix}%'`;
+    return Number(execFileSync(psql, [database.url, "-Atc", sql]).toString().trim());
+  };
+
+  it("commits queued chunks while the calling thread computes without a turn of its event loop", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    try {
+      await bulk.write(OUTBOX_WRITE, rows("warm", 1)); // the thread is up
+      const writes = Array.from({ length: 10 }, (_, k) => bulk.write(OUTBOX_WRITE, rows(`busy${k}-`, 1_000)));
+      await new Promise((resolve) => setImmediate(resolve)); // each write has built and handed over its chunk
+      // From here no turn of this thread's event loop until all 10,000 rows are in (or 20 s have passed).
+      const deadline = Date.now() + 20_000;
+      let count = 0;
+      while (Date.now() < deadline && (count = countFromOutside("busy")) < 10_000);
+      expect(count).toBe(10_000);
+      await Promise.all(writes);
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it("runs a statement issued after chunks once they are committed", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    try {
+      await bulk.write(OUTBOX_WRITE, rows("warm-order", 1)); // the thread is up, the table's types known
+      const write = bulk.write(OUTBOX_WRITE, rows("order", 5_000));
+      await new Promise((resolve) => setImmediate(resolve)); // the chunk is handed over to the thread
+      // Issued before the write is done: it must find all of its rows.
+      const changed = await bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 7 WHERE "id" LIKE 'order%'`);
+      expect(changed).toBe(5_000);
+      await write;
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it("fails a write whose chunk the server refuses, with the server's error", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    try {
+      await bulk.write(OUTBOX_WRITE, rows("dup", 3));
+      // The same ids again, as plain inserts: the primary key refuses them.
+      await expect(bulk.write(OUTBOX_WRITE, rows("dup", 3))).rejects.toThrow(/duplicate key/);
+      // The writer goes on after a failed chunk.
+      await bulk.write(OUTBOX_WRITE, rows("after", 2));
+      expect(countFromOutside("after")).toBe(2);
+    } finally {
+      bulk.close();
+    }
+  });
+});
