@@ -1,12 +1,14 @@
 /**
  * A PostgreSQL bulk writer sends its COPY chunks from a thread of its own: they reach the server and are committed
  * while the calling thread computes without a single turn of its event loop, a statement issued after them waits
- * until they are committed, and a failing chunk fails its write with the database's error.
+ * until they are committed, and a failing chunk fails its write with the database's error. A producer handing
+ * chunks over gives the event loop a turn after each, so other work on its thread goes on beside a long write.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { overlappedWrite } from "../../app/db/overlapped-write.server";
 import { findPostgresBin } from "../../tools/postgres-server";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { OUTBOX_WRITE } from "../support/outbox-write";
@@ -75,6 +77,28 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       // The writer goes on after a failed chunk.
       await bulk.write(OUTBOX_WRITE, rows("after", 2));
       expect(countFromOutside("after")).toBe(2);
+    } finally {
+      bulk.close();
+    }
+  });
+
+  it("gives the event loop a turn after each chunk a producer hands over", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    try {
+      await bulk.write(OUTBOX_WRITE, rows("warm-turns", 1)); // the thread is up, the table's types known
+      const write = overlappedWrite(bulk, OUTBOX_WRITE);
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      // As many chunks as the writer takes ahead: none of these pushes waits for the database.
+      for (let k = 0; k < bulk.chunksAhead; k++) await write.push(rows(`turns${k}-`, 100));
+      ticking = false;
+      expect(turns).toBeGreaterThanOrEqual(bulk.chunksAhead);
+      expect(await write.done()).toBe(bulk.chunksAhead * 100);
     } finally {
       bulk.close();
     }
