@@ -394,8 +394,10 @@ class PostgresBulkWriter implements BulkWriter {
    */
   private tail: Promise<unknown> = Promise.resolve();
   private exclusive<T>(operation: (client: pg.Client) => Promise<T>): Promise<T> {
+    // The chunks handed over before this statement, not any handed over while it waits its turn: those wait for it.
+    const copiesBefore = this.copies;
     const result = this.tail.then(async () => {
-      await this.copies;
+      await copiesBefore;
       return operation(await this.connection());
     });
     this.tail = result.catch(() => undefined);

@@ -103,4 +103,25 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       bulk.close();
     }
   });
+
+  it("never deadlocks a statement between chunks: chunks, a statement and more chunks issued together all finish", async () => {
+    const bulk = createBulkWriter(database.db, database.url);
+    try {
+      await bulk.write(OUTBOX_WRITE, rows("warm-mix", 1));
+      for (let round = 0; round < 20; round++) {
+        const settled = Promise.all([
+          bulk.write(OUTBOX_WRITE, rows(`mix${round}a-`, 50)),
+          bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 1 WHERE "id" LIKE 'mix${round}a-%'`),
+          bulk.write(OUTBOX_WRITE, rows(`mix${round}b-`, 50)),
+          bulk.execute(`SELECT 1`),
+          bulk.write(OUTBOX_WRITE, rows(`mix${round}c-`, 50)),
+        ]);
+        const timeout = new Promise<"stuck">((resolve) => setTimeout(() => resolve("stuck"), 10_000).unref());
+        expect(await Promise.race([settled.then(() => "done" as const), timeout]), `round ${round}`).toBe("done");
+      }
+      expect(countFromOutside("mix")).toBe(20 * 150);
+    } finally {
+      bulk.close();
+    }
+  });
 });
