@@ -6,7 +6,7 @@
  * the thread's own; the caller's thread only builds them and hears when each is committed.
  */
 import { Worker } from "node:worker_threads";
-import { existsSync } from "node:fs";
+import { workerEntry } from "../worker-entry.server";
 import type { CopyChunkPlan } from "./pg-copy-chunk";
 import type { CopyReply, CopyRequest, CopyThreadInput } from "./pg-copy-worker";
 
@@ -16,19 +16,9 @@ export interface CopyThread {
   close(): void;
 }
 
-/** From source (tests, tsx) the TypeScript module run through tsx; from the build, the bundle beside this one. */
-function entry(): { url: URL; execArgv: string[] } {
-  const here = import.meta.url;
-  if (/\.tsx?$/.test(new URL(here).pathname))
-    return { url: new URL("./pg-copy-worker.ts", here), execArgv: ["--import", "tsx"] };
-  const bundled = new URL("./pg-copy-worker.js", here);
-  if (!existsSync(bundled)) throw new Error(`worker bundle missing: ${bundled.pathname} (run npm run build)`);
-  return { url: bundled, execArgv: [] };
-}
-
 /** Starts the thread; throws when it cannot start (the caller then copies on its own connection). */
 export function startCopyThread(input: CopyThreadInput): CopyThread {
-  const { url, execArgv } = entry();
+  const { url, execArgv } = workerEntry("pg-copy-worker", import.meta.url);
   const worker = new Worker(url, { execArgv, workerData: input });
   // The thread keeps the process alive while chunks are on their way, and not while it idles.
   worker.unref();

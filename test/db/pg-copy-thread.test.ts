@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBulkWriter } from "../../app/db/bulk-writer.server";
+import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { overlappedWrite } from "../../app/db/overlapped-write.server";
 import { findPostgresBin } from "../../tools/postgres-server";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
@@ -36,10 +36,20 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
     return Number(execFileSync(psql, [database.url, "-Atc", sql]).toString().trim());
   };
 
-  it("commits queued chunks while the calling thread computes without a turn of its event loop", async () => {
+  /** A writer whose COPY thread is up and whose table's types are known (one row written), closed after `run`. */
+  let warmed = 0;
+  const withWarmWriter = async (run: (bulk: BulkWriter) => Promise<void>) => {
     const bulk = createBulkWriter(database.db, database.url);
     try {
-      await bulk.write(OUTBOX_WRITE, rows("warm", 1)); // the thread is up
+      await bulk.write(OUTBOX_WRITE, rows(`warm${++warmed}-`, 1));
+      await run(bulk);
+    } finally {
+      bulk.close();
+    }
+  };
+
+  it("commits queued chunks while the calling thread computes without a turn of its event loop", async () => {
+    await withWarmWriter(async (bulk) => {
       const writes = Array.from({ length: 10 }, (_, k) => bulk.write(OUTBOX_WRITE, rows(`busy${k}-`, 1_000)));
       await new Promise((resolve) => setImmediate(resolve)); // each write has built and handed over its chunk
       // From here no turn of this thread's event loop until all 10,000 rows are in (or 20 s have passed).
@@ -48,44 +58,33 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       while (Date.now() < deadline && (count = countFromOutside("busy")) < 10_000);
       expect(count).toBe(10_000);
       await Promise.all(writes);
-    } finally {
-      bulk.close();
-    }
+    });
   });
 
   it("runs a statement issued after chunks once they are committed", async () => {
-    const bulk = createBulkWriter(database.db, database.url);
-    try {
-      await bulk.write(OUTBOX_WRITE, rows("warm-order", 1)); // the thread is up, the table's types known
+    await withWarmWriter(async (bulk) => {
       const write = bulk.write(OUTBOX_WRITE, rows("order", 5_000));
       await new Promise((resolve) => setImmediate(resolve)); // the chunk is handed over to the thread
       // Issued before the write is done: it must find all of its rows.
       const changed = await bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 7 WHERE "id" LIKE 'order%'`);
       expect(changed).toBe(5_000);
       await write;
-    } finally {
-      bulk.close();
-    }
+    });
   });
 
   it("fails a write whose chunk the server refuses, with the server's error", async () => {
-    const bulk = createBulkWriter(database.db, database.url);
-    try {
+    await withWarmWriter(async (bulk) => {
       await bulk.write(OUTBOX_WRITE, rows("dup", 3));
       // The same ids again, as plain inserts: the primary key refuses them.
       await expect(bulk.write(OUTBOX_WRITE, rows("dup", 3))).rejects.toThrow(/duplicate key/);
       // The writer goes on after a failed chunk.
       await bulk.write(OUTBOX_WRITE, rows("after", 2));
       expect(countFromOutside("after")).toBe(2);
-    } finally {
-      bulk.close();
-    }
+    });
   });
 
   it("gives the event loop a turn after each chunk a producer hands over", async () => {
-    const bulk = createBulkWriter(database.db, database.url);
-    try {
-      await bulk.write(OUTBOX_WRITE, rows("warm-turns", 1)); // the thread is up, the table's types known
+    await withWarmWriter(async (bulk) => {
       const write = overlappedWrite(bulk, OUTBOX_WRITE);
       let turns = 0;
       let ticking = true;
@@ -99,15 +98,11 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       ticking = false;
       expect(turns).toBeGreaterThanOrEqual(bulk.chunksAhead);
       expect(await write.done()).toBe(bulk.chunksAhead * 100);
-    } finally {
-      bulk.close();
-    }
+    });
   });
 
   it("never deadlocks a statement between chunks: chunks, a statement and more chunks issued together all finish", async () => {
-    const bulk = createBulkWriter(database.db, database.url);
-    try {
-      await bulk.write(OUTBOX_WRITE, rows("warm-mix", 1));
+    await withWarmWriter(async (bulk) => {
       for (let round = 0; round < 20; round++) {
         const settled = Promise.all([
           bulk.write(OUTBOX_WRITE, rows(`mix${round}a-`, 50)),
@@ -120,8 +115,6 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
         expect(await Promise.race([settled.then(() => "done" as const), timeout]), `round ${round}`).toBe("done");
       }
       expect(countFromOutside("mix")).toBe(20 * 150);
-    } finally {
-      bulk.close();
-    }
+    });
   });
 });

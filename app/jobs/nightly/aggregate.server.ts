@@ -14,7 +14,7 @@ import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db
 import { logger } from "../../logger.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
-import { workerEntry } from "../worker-entry.server";
+import { workerEntry } from "../../worker-entry.server";
 import type { AcquisitionContext, Acquisitions } from "./acquisition-collector";
 import {
   AGGREGATE_COLUMNS,

@@ -8,7 +8,7 @@
 import { Worker } from "node:worker_threads";
 import { logger } from "../../logger.server";
 import type { Steps } from "../step-timer";
-import { workerEntry } from "../worker-entry.server";
+import { workerEntry } from "../../worker-entry.server";
 import { computeProductInsights, type ProductInput, type ProductResults } from "./product-insights";
 import type { ProductInsightsOutput } from "./product-insights-worker";
 

@@ -5,7 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { sharedWaiters } from "../../db/sqlite-write-gate.server";
-import { workerEntry } from "../worker-entry.server";
+import { workerEntry } from "../../worker-entry.server";
 import type { RecomputeTrigger } from "./recompute.server";
 import type { RecomputeWorkerInput, RecomputeWorkerOutput } from "./recompute-worker";
 

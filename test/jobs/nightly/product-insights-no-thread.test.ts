@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 
-vi.mock("../../../app/jobs/worker-entry.server", () => ({
+vi.mock("../../../app/worker-entry.server", () => ({
   workerEntry: (name: string) => {
     throw new Error(`worker bundle missing: ${name}.js (run npm run build)`);
   },
