@@ -34,6 +34,16 @@ export function storeDayExpression(dialect: Dialect, column: string): string {
     : `(((${column} AT TIME ZONE 'UTC') AT TIME ZONE $tz)::date - DATE '1970-01-01')`;
 }
 
+/**
+ * A text key as the nightly's reads sort and compare it: by its bytes, on both databases. SQLite compares text
+ * bytewise already; PostgreSQL compares in the database's collation, a libc call per comparison for a libc locale
+ * (even C.UTF-8): sorting a million customers' orders by customer took ~1 s more of the server's time than in
+ * "C". Bytewise is also the order JavaScript's `<` gives ids, which the reads' customer lookups rely on.
+ */
+export function byteOrder(dialect: Dialect, column: string): string {
+  return dialect === "postgres" ? `${column} COLLATE "C"` : column;
+}
+
 /** The `$offset` value for `storeDayExpression` on SQLite. */
 export function sqliteOffset(utcOffsetMinutes: number): string {
   return `${utcOffsetMinutes >= 0 ? "+" : ""}${utcOffsetMinutes} minutes`;

@@ -26,10 +26,12 @@ export interface TestDatabase {
 /**
  * `migrationsBefore`: only the migrations whose folder name sorts before it, to check a later migration on a
  * database holding rows (the Prisma client then knows columns the database does not have yet: write raw).
+ * `icuLocale` (PostgreSQL): the database's collation is that ICU locale's (e.g. "en-US", which orders text
+ * ignoring case and punctuation at first) instead of the cluster's default.
  */
 export async function createTestDatabase(
   kind: DbKind,
-  options: { migrationsBefore?: string } = {},
+  options: { migrationsBefore?: string; icuLocale?: string } = {},
 ): Promise<TestDatabase> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "ciclo-sqlite-"));
@@ -52,7 +54,11 @@ export async function createTestDatabase(
   const name = `ciclo_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(
+    options.icuLocale
+      ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale}'`
+      : `CREATE DATABASE ${name}`,
+  );
   await admin.end();
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const client = new pg.Client({ connectionString: url });

@@ -10,7 +10,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BulkReader } from "../../db/bulk-reader.server";
-import { isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
+import { byteOrder, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
@@ -83,19 +83,24 @@ export interface AggregateOptions {
   slices?: number;
 }
 
-const customersSql = `
+/** The store's live customers, in the order the orders are read in (byte order of their ids). */
+function customersSql(dialect: Dialect): string {
+  return `
   SELECT c."id", c."externalId", c."acceptsMarketing", c."shopifyRfmGroup", c."shopifyPredictedSpendTier"
   FROM "Customer" c
   WHERE c."storeId" = $store AND c."deletedAt" IS NULL
-  ORDER BY c."id"`;
+  ORDER BY ${byteOrder(dialect, `c."id"`)}`;
+}
 
 function ordersSql(dialect: Dialect, from: boolean, to: boolean): string {
+  const customer = byteOrder(dialect, `o."customerId"`);
   // Counted orders only (the domain's rule, stored as countsForValue plus "not fully refunded"), in customer then
   // time order (the store's (storeId, customerId, processedAt) index serves it), each with its product lines (an
   // order without one comes once, with a null product); an order's lines must come together. SQLite joins by
   // nested loop over that index (equal keys in rowid order), so they do, with no sort; PostgreSQL may hash-join
   // and sort, so there the id orders ties too. No title: a product needs one, from one line (titlesSql), and
   // a string per line cost about a sixth of this read. A slice of the customer list reads its own id range.
+  // Customer ids are sorted and compared bytewise, as the customer list is (byteOrder).
   return `
     SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor", o."id",
            l."productId", o."sourceName", o."landingSite", o."referringSite", o."attribution"
@@ -103,8 +108,8 @@ function ordersSql(dialect: Dialect, from: boolean, to: boolean): string {
     LEFT JOIN "OrderLine" l ON l."orderId" = o."id" AND l."productId" IS NOT NULL
     WHERE o."storeId" = $store AND o."customerId" IS NOT NULL AND o."deletedAt" IS NULL
       AND ${isTrue(dialect, `o."countsForValue"`)} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
-      AND o."processedAt" <= $reference${from ? ` AND o."customerId" >= $from` : ""}${to ? ` AND o."customerId" < $to` : ""}
-    ORDER BY o."customerId", o."processedAt"${dialect === "postgres" ? `, o."id"` : ""}`;
+      AND o."processedAt" <= $reference${from ? ` AND ${customer} >= $from` : ""}${to ? ` AND ${customer} < $to` : ""}
+    ORDER BY ${customer}, o."processedAt"${dialect === "postgres" ? `, o."id"` : ""}`;
 }
 
 /**
@@ -142,7 +147,7 @@ export async function aggregateCustomers(
   const shopifyTier: (string | null)[] = [];
   // A million customers share a handful of Shopify group names.
   const groupName = interner();
-  for await (const batch of reader.rows(customersSql, { store: options.storeId })) {
+  for await (const batch of reader.rows(customersSql(options.dialect), { store: options.storeId })) {
     for (const [id, externalId, accepts, group, tier] of batch) {
       ids.push(String(id));
       externalIds.push(String(externalId));
@@ -233,7 +238,7 @@ async function readOrders(reader: BulkReader, options: AggregateOptions, ids: st
   const slice = (k: number) => {
     const start = bounds[k]!;
     const end = bounds[k + 1]!;
-    // By the customer list's own ids, compared in the database's collation (as it sorted the list).
+    // By the customer list's own ids, compared bytewise (as the list is sorted).
     const range = { from: k > 0 ? ids[start] : undefined, to: k < slices - 1 ? ids[end] : undefined };
     return {
       sql: ordersSql(options.dialect, range.from !== undefined, range.to !== undefined),
