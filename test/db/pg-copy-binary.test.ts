@@ -50,6 +50,45 @@ describe("binary COPY encoder", () => {
     expect(new BinaryCopyEncoder(types).encodeColumns(chunk).equals(fromRows)).toBe(true);
   });
 
+  it("encodes every type from columns as from rows: long constants, fractions and big integers included", () => {
+    const types = ["text", "int2", "float4", "bool", "int8", "int4", "timestamp", "text", "float8"] as const;
+    const long = "ü".repeat(3000);
+    const big = 2 ** 60; // an integer beyond 2^53: the int8 path for exact values
+    const rows = Array.from({ length: 500 }, (_, r) => [
+      long,
+      r % 7 === 0 ? null : r - 250,
+      r / 3,
+      r % 2 === 0,
+      r === 499 ? big : r * 1_000_003,
+      -r,
+      new Date(Date.UTC(2020, 0, 1) + r * 1_234_567),
+      r % 5 === 0 ? null : `x${r}é`,
+      r % 3 === 0 ? Number.NaN : -r / 7,
+    ]);
+    const chunk = {
+      length: rows.length,
+      columns: [
+        { constant: long },
+        Float64Array.from(rows, (row) => (row[1] === null ? NaN : (row[1] as number))),
+        Float64Array.from(rows, (row) => row[2] as number),
+        Float64Array.from(rows, (row) => (row[3] ? 1 : 0)),
+        Float64Array.from(rows, (row) => row[4] as number),
+        Float64Array.from(rows, (row) => row[5] as number),
+        Float64Array.from(rows, (row) => (row[6] as Date).getTime()),
+        rows.map((row) => row[7] as string | null),
+        Float64Array.from(rows, (row) => row[8] as number),
+      ],
+    };
+    const fromColumns = new BinaryCopyEncoder(types).encodeColumns(chunk);
+    expect(fromColumns.equals(new BinaryCopyEncoder(types).encode(rows))).toBe(true);
+    // A fraction where an integer belongs is refused from columns too.
+    const fraction = { length: 1, columns: [Float64Array.of(1.5)] };
+    expect(() => new BinaryCopyEncoder(["int4"]).encodeColumns(fraction)).toThrow(/1.5 is not a valid int4/);
+    expect(() => new BinaryCopyEncoder(["int8"]).encodeColumns(fraction)).toThrow(/1.5 is not a valid int8/);
+    const beyondInt4 = { length: 1, columns: [Float64Array.of(2 ** 31)] };
+    expect(() => new BinaryCopyEncoder(["int4"]).encodeColumns(beyondInt4)).toThrow(/not a valid int4/);
+  });
+
   it("grows for long text, and a payload stays intact while the next one is built", () => {
     const encoder = new BinaryCopyEncoder(["text", "int8"]);
     const long = "ü".repeat(400_000) + "🎉";

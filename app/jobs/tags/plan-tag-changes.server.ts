@@ -191,9 +191,13 @@ export async function planTagChanges(
     // customers keep their tags: the stored text equal to the desired list's (both sorted) settles it unparsed.
     const heldJson = confirmed.tagsJson[i];
     const same = heldJson === undefined ? desired.length === 0 : heldJson === JSON.stringify(desired);
+    // A customer with nothing confirmed yet (every customer of a store's first run) is given the desired tags as
+    // they are: sorted, and unique once equal neighbours are dropped.
     const { add, remove } = same
       ? NO_CHANGE
-      : tagDiff(heldJson ? (JSON.parse(heldJson) as string[]) : [], desired, [""]);
+      : !heldJson
+        ? { add: desired.filter((tag, k) => k === 0 || tag !== desired[k - 1]), remove: [] }
+        : tagDiff(JSON.parse(heldJson) as string[], desired, [""]);
     const encoded = input.encodeLabels?.(i, desired) ?? null;
     if (add.length === 0 && remove.length === 0 && !encoded?.changedFrom(confirmed.metafields[i] ?? null)) {
       unchanged++;
