@@ -9,6 +9,7 @@ import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { recomputeInWorker } from "../app/jobs/nightly/recompute-in-worker.server";
 import type { RecomputeTrigger } from "../app/jobs/nightly/recompute.server";
+import { ownCpuSeconds } from "./process-cpu";
 
 /**
  * glibc's allocator settings in package.json's `start`: big buffers (a million customers' columns) mapped and
@@ -24,14 +25,15 @@ interface Request {
   now: string;
 }
 type Reply =
-  { ok: true; runId: string; state: string; peakRssBytes: number; seconds: number } | { ok: false; error: string };
+  | { ok: true; runId: string; state: string; peakRssBytes: number; seconds: number; cpuSeconds: number }
+  | { ok: false; error: string };
 
 export function recomputeInProcess(options: {
   databaseUrl: string;
   storeId: string;
   trigger: RecomputeTrigger;
   now: Date;
-}): Promise<{ runId: string; state: string; peakRssBytes: number; seconds: number }> {
+}): Promise<{ runId: string; state: string; peakRssBytes: number; seconds: number; cpuSeconds: number }> {
   // The child inherits this process's execArgv, so tsx's loader runs the TypeScript entry too, and gets the
   // allocator settings `npm start` gives the app's process (decision 163), so its memory is the app's.
   const child = fork(fileURLToPath(import.meta.url), ["--child"], {
@@ -50,11 +52,20 @@ if (process.argv.includes("--child") && process.send) {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   process.once("message", (request: Request) => {
     const started = performance.now(); // the run itself, not this process's start-up
+    const cpu = ownCpuSeconds();
     recomputeInWorker({ ...request, now: new Date(request.now) })
       .then(({ runId, state }) => {
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().rss);
-        return { ok: true as const, runId, state, peakRssBytes: peak, seconds: (performance.now() - started) / 1000 };
+        return {
+          ok: true as const,
+          runId,
+          state,
+          peakRssBytes: peak,
+          seconds: (performance.now() - started) / 1000,
+          // Every thread of this process: the recompute's, its order-read, products and COPY threads.
+          cpuSeconds: ownCpuSeconds() - cpu,
+        };
       })
       .catch((error: unknown) => ({ ok: false as const, error: String(error) }))
       .then((reply: Reply) => process.send!(reply, () => process.exit(0)));
