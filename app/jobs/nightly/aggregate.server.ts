@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { BulkReader } from "../../db/bulk-reader.server";
+import { createBulkReader, type BulkReader } from "../../db/bulk-reader.server";
 import { byteOrder, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { customerLocator } from "../customer-locator";
@@ -140,6 +140,49 @@ export async function aggregateCustomers(
 ): Promise<
   CustomerTable & { sample: PurchaseSample; facts: CustomerFacts; baskets: OrderBaskets; acquisitions: Acquisitions }
 > {
+  const early = startOrderReadEarly(reader, options);
+  try {
+    return await aggregateWith(reader, options, early);
+  } finally {
+    // Stopped if the customer list failed before it was read; its connection closed either way.
+    await early?.batches.return(undefined).catch(() => undefined);
+    await early?.reader.close();
+  }
+}
+
+/**
+ * An order read already under way when the customer list is read (startOrderReadEarly): its first batch (asked
+ * for when it started) and the rest.
+ */
+interface EarlyOrderRead {
+  reader: BulkReader;
+  batches: AsyncGenerator<unknown[][]>;
+  first: Promise<IteratorResult<unknown[][]>>;
+}
+
+/**
+ * PostgreSQL sorts a store's orders before it sends the first one (seconds of its work at a million customers,
+ * while this thread would wait), so when the orders are read in one pass the read starts first, on a connection
+ * of its own, and the customer list is read while the server sorts. The slices of a sliced read need the list to
+ * be cut (PostgreSQL's read is one pass unless a test asks for slices, defaultSlices); SQLite runs its query on
+ * the reading thread, so there is nothing to read beside it.
+ */
+function startOrderReadEarly(reader: BulkReader, options: AggregateOptions): EarlyOrderRead | null {
+  if (options.dialect !== "postgres" || (options.slices ?? 1) > 1) return null;
+  const own = createBulkReader(reader.databaseUrl);
+  const batches = own.scan(ordersSql(options.dialect, false, false), orderParams(options, {}));
+  const first = batches.next();
+  first.catch(() => undefined); // awaited by the pass, or the read is stopped
+  return { reader: own, batches, first };
+}
+
+async function aggregateWith(
+  reader: BulkReader,
+  options: AggregateOptions,
+  early: EarlyOrderRead | null,
+): Promise<
+  CustomerTable & { sample: PurchaseSample; facts: CustomerFacts; baskets: OrderBaskets; acquisitions: Acquisitions }
+> {
   const ids: string[] = [];
   const externalIds: string[] = [];
   const consent: number[] = [];
@@ -160,7 +203,7 @@ export async function aggregateCustomers(
   const facts: CustomerFacts = { acceptsMarketing: Uint8Array.from(consent), shopifyGroup, shopifyTier };
   consent.length = 0;
 
-  const pass = await readOrders(reader, options, ids);
+  const pass = await readOrders(reader, options, ids, early);
   const readTitles = await productTitles(reader, options.storeId, pass.productIds, pass.titleFrom);
 
   // In customer id order, as the list: each lookup is a step ahead of the last.
@@ -225,8 +268,25 @@ function defaultSlices(dialect: Dialect, customers: number): number {
   return Math.min(MAX_READ_SLICES, availableParallelism());
 }
 
+/** The order read's parameters; `from` / `to` bound a slice's customer ids. */
+function orderParams(options: AggregateOptions, range: { from?: string; to?: string }): Record<string, unknown> {
+  return {
+    store: options.storeId,
+    reference: options.reference,
+    offset: sqliteOffset(options.utcOffsetMinutes),
+    tz: options.timeZone,
+    ...(range.from !== undefined ? { from: range.from } : {}),
+    ...(range.to !== undefined ? { to: range.to } : {}),
+  };
+}
+
 /** The store's counted orders through OrderPasses: the first slice on this thread, the others on threads of their own. */
-async function readOrders(reader: BulkReader, options: AggregateOptions, ids: string[]): Promise<OrderPassResult> {
+async function readOrders(
+  reader: BulkReader,
+  options: AggregateOptions,
+  ids: string[],
+  early: EarlyOrderRead | null,
+): Promise<OrderPassResult> {
   const n = ids.length;
   const slices = Math.max(1, Math.min(n, options.slices ?? defaultSlices(options.dialect, n)));
   const passOptions = (start: number): OrderPassOptions => ({
@@ -242,14 +302,7 @@ async function readOrders(reader: BulkReader, options: AggregateOptions, ids: st
     const range = { from: k > 0 ? ids[start] : undefined, to: k < slices - 1 ? ids[end] : undefined };
     return {
       sql: ordersSql(options.dialect, range.from !== undefined, range.to !== undefined),
-      params: {
-        store: options.storeId,
-        reference: options.reference,
-        offset: sqliteOffset(options.utcOffsetMinutes),
-        tz: options.timeZone,
-        ...(range.from !== undefined ? { from: range.from } : {}),
-        ...(range.to !== undefined ? { to: range.to } : {}),
-      },
+      params: orderParams(options, range),
       ids: slices === 1 ? ids : ids.slice(start, end),
       options: passOptions(start),
     };
@@ -257,7 +310,11 @@ async function readOrders(reader: BulkReader, options: AggregateOptions, ids: st
   const readHere = async (k: number) => {
     const { sql, params, ids: sliceIds, options: sliceOptions } = slice(k);
     const pass = new OrderPass(sliceIds, sliceOptions);
-    for await (const batch of reader.scan(sql, params)) pass.add(batch);
+    if (early && slices === 1) {
+      const first = await early.first;
+      if (!first.done) pass.add(first.value);
+      for await (const batch of early.batches) pass.add(batch);
+    } else for await (const batch of reader.scan(sql, params)) pass.add(batch);
     return pass.finish();
   };
   const others = Array.from({ length: slices - 1 }, (_, j) => {
