@@ -91,4 +91,10 @@ describe("order read started before the customer list, on postgres", () => {
     );
     expect(Number(copies.rows[0].n)).toBe(0);
   });
+
+  it("fails the read, without hanging, when the early read's connection cannot be opened", async () => {
+    const missing = database.url.replace(/\/([^/?]+)(\?|$)/, "/ciclo_missing_$1$2");
+    const unreachable = Object.create(bulk.reader, { databaseUrl: { value: missing } }) as BulkReader;
+    await expect(aggregate(unreachable)).rejects.toThrow(/does not exist/);
+  });
 });
