@@ -122,4 +122,20 @@ describe("seeded random numbers", () => {
     expect(Array.from(midrankFractions([3, 1, 3, 2]))).toEqual([0.75, 0.125, 0.75, 0.375]);
     expect(Array.from(midrankFractions([7, 7]))).toEqual([0.5, 0.5]);
   });
+
+  it("mid-rank fractions are (count below + half the count equal) / n, for skewed values with and without ties", () => {
+    const random = new SeededRandom(5);
+    const columns = [
+      Array.from({ length: 2000 }, () => Math.exp(random.uniform() * 30)), // many distinct, heavily skewed
+      Array.from({ length: 2000 }, () => Math.floor(random.uniform() * 7)), // few levels
+      Array.from({ length: 2000 }, () => (random.uniform() < 0.3 ? 0 : Math.round(random.uniform() * 1e6) / 100)),
+      [-Infinity, -1e-300, 0, 1e300, Infinity, 0],
+    ];
+    for (const values of columns) {
+      const expected = values.map(
+        (v) => (values.filter((w) => w < v).length + 0.5 * values.filter((w) => w === v).length) / values.length,
+      );
+      expect(Array.from(midrankFractions(values))).toEqual(expected);
+    }
+  });
 });
