@@ -2,6 +2,7 @@
  * A store in our database filled from a simulated shop's history through the real mapping and writer
  * (Shopify REST payloads -> mapRestOrder -> writeOrders), for tests of the nightly pipeline.
  */
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../../app/db.server";
 import type { StoreOrder } from "../../app/domain/types";
 import { mapRestOrder } from "../../app/platforms/shopify/map-webhook";
@@ -27,4 +28,19 @@ export async function importShop(db: Db, shop: SimulatedShop, storeId?: string, 
   const imported = orders.slice(0, options.limit ?? orders.length);
   for (let i = 0; i < imported.length; i += 500) await writeOrders(db, store.id, imported.slice(i, i + 500));
   return { store, orders };
+}
+
+/**
+ * The orders of customers the nightly counts (the domain's rule as stored: counted and not fully refunded), processed
+ * by the reference instant, as a Prisma filter: what tests compare the nightly's read with.
+ */
+export function countedOrders(storeId: string, reference: Date): Prisma.OrderWhereInput {
+  return {
+    storeId,
+    customerId: { not: null },
+    deletedAt: null,
+    countsForValue: true,
+    processedAt: { lte: reference },
+    OR: [{ netMinor: { gt: 0 } }, { grossMinor: 0 }],
+  };
 }

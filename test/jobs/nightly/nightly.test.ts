@@ -15,7 +15,7 @@ import type { StoreOrder } from "../../../app/domain/types";
 import { generateDemoHistory } from "../../../simulators/shopify";
 import { SimulatedShop } from "../../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
-import { importShop } from "../../support/store-fixture";
+import { countedOrders, importShop } from "../../support/store-fixture";
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
@@ -299,14 +299,7 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
         })),
       });
     const table = await aggregate();
-    const counted = {
-      storeId,
-      customerId: { not: null },
-      deletedAt: null,
-      countsForValue: true,
-      processedAt: { lte: NOW },
-      OR: [{ netMinor: { gt: 0 } }, { grossMinor: 0n }],
-    };
+    const counted = countedOrders(storeId, NOW);
     const { baskets } = table;
     // One basket per counted order, and every product line of a counted order attached to one.
     expect(baskets.customer.length).toBe(await database.db.order.count({ where: counted }));

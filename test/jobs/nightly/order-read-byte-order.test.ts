@@ -11,7 +11,7 @@ import { AGGREGATE_COLUMNS } from "../../../app/jobs/nightly/order-pass";
 import { generateDemoHistory } from "../../../simulators/shopify";
 import { SimulatedShop } from "../../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
-import { importShop } from "../../support/store-fixture";
+import { countedOrders, importShop } from "../../support/store-fixture";
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
@@ -65,14 +65,7 @@ describe.each(DB_KINDS)("order read in byte order on %s", (kind) => {
     expect(whole.ids).toEqual([...whole.ids].sort());
     const counted = await database.db.order.groupBy({
       by: ["customerId"],
-      where: {
-        storeId,
-        customerId: { not: null },
-        deletedAt: null,
-        countsForValue: true,
-        processedAt: { lte: NOW },
-        OR: [{ netMinor: { gt: 0 } }, { grossMinor: 0 }],
-      },
+      where: countedOrders(storeId, NOW),
       _count: { _all: true },
     });
     const expected = new Map(counted.map((c) => [c.customerId!, c._count._all]));

@@ -11,7 +11,7 @@ import { aggregateCustomers } from "../../../app/jobs/nightly/aggregate.server";
 import { generateDemoHistory } from "../../../simulators/shopify";
 import { SimulatedShop } from "../../../simulators/shopify/store";
 import { createTestDatabase, type TestDatabase } from "../../support/databases";
-import { importShop } from "../../support/store-fixture";
+import { countedOrders, importShop } from "../../support/store-fixture";
 
 const NOW = new Date("2026-10-01T02:30:00Z");
 const history = generateDemoHistory({ seed: 5, customers: 150, targetOrders: 500, years: 2, end: NOW });
@@ -59,16 +59,7 @@ describe("order read started before the customer list, on postgres", () => {
     await aggregate(bulk.reader); // the shared reader's connection exists from here on (it is reused)
     const before = await sessions();
     const table = await aggregate(bulk.reader);
-    const counted = await database.db.order.count({
-      where: {
-        storeId,
-        customerId: { not: null },
-        deletedAt: null,
-        countsForValue: true,
-        processedAt: { lte: NOW },
-        OR: [{ netMinor: { gt: 0 } }, { grossMinor: 0 }],
-      },
-    });
+    const counted = await database.db.order.count({ where: countedOrders(storeId, NOW) });
     expect(table.baskets.customer.length).toBe(counted);
     // The early read's own connection is gone.
     await expect.poll(sessions, { timeout: 10_000 }).toBe(before);
