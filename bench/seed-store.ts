@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { sqliteTimestamp } from "../app/db/sqlite-connection.server";
 import { isPostgresUrl } from "../app/db.server";
+import { productIdsOf } from "../app/sync/order-writer.server";
 import { Random } from "../simulators/random";
 
 const DAY = 86_400_000;
@@ -153,7 +154,7 @@ async function seedSqlite(options: SeedOptions): Promise<number> {
     `INSERT INTO "Customer" ("id","storeId","externalId","createdAt","updatedAt") VALUES (?,?,?,?,?)`,
   );
   const order = raw.prepare(
-    `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite") VALUES (?,?,?,?,?,'EUR',?,0,?,0,0,1,?,?,?,?,?,'paid',?,?,?)`,
+    `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite","productIds") VALUES (?,?,?,?,?,'EUR',?,0,?,0,0,1,?,?,?,?,?,'paid',?,?,?,?)`,
   );
   const line = raw.prepare(
     `INSERT INTO "OrderLine" ("id","storeId","orderId","externalId","productId","title","quantity","priceMinor") VALUES (?,?,?,?,?,?,1,?)`,
@@ -178,6 +179,7 @@ async function seedSqlite(options: SeedOptions): Promise<number> {
         o.sourceName,
         o.landingSite,
         o.referringSite,
+        productIdsOf(o.products.map((p) => ({ productId: String(p) }))),
       );
       o.products.forEach((p, k) =>
         line.run(
@@ -219,10 +221,10 @@ async function seedPostgres(options: SeedOptions): Promise<number> {
         [customers.map((c) => c.id), options.storeId, options.now.toISOString(), customers.map((c) => c.externalId)],
       );
       await client.query(
-        `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite")
-         SELECT id, $1, ext, cid, cext, 'EUR', gross, 0, gross, false, false, true, at, at, at, $2, $2, 'paid', src, landing, referrer
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamp(3)[], $9::text[], $10::text[], $11::text[])
-           AS t(id, ext, cid, cext, gross, at, src, landing, referrer)`,
+        `INSERT INTO "Order" ("id","storeId","externalId","customerId","customerExternalId","currency","grossMinor","refundedMinor","netMinor","cancelled","test","countsForValue","processedAt","platformCreatedAt","platformUpdatedAt","createdAt","updatedAt","financialStatus","sourceName","landingSite","referringSite","productIds")
+         SELECT id, $1, ext, cid, cext, 'EUR', gross, 0, gross, false, false, true, at, at, at, $2, $2, 'paid', src, landing, referrer, products
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamp(3)[], $9::text[], $10::text[], $11::text[], $12::text[])
+           AS t(id, ext, cid, cext, gross, at, src, landing, referrer, products)`,
         [
           options.storeId,
           options.now.toISOString(),
@@ -236,6 +238,7 @@ async function seedPostgres(options: SeedOptions): Promise<number> {
           orders.map((o) => o.sourceName),
           orders.map((o) => o.landingSite),
           orders.map((o) => o.referringSite),
+          orders.map((o) => productIdsOf(o.products.map((p) => ({ productId: String(p) })))),
         ],
       );
       const lines = orders.flatMap((o) =>

@@ -113,7 +113,7 @@ async function deleteOrder(db: Db, storeId: string, orderExternalId: string): Pr
       await tx.orderLine.deleteMany({ where: { storeId, orderId: order.id } });
       await tx.order.update({
         where: { id: order.id },
-        data: { deletedAt: now, countsForValue: false, email: null },
+        data: { deletedAt: now, countsForValue: false, email: null, productIds: null },
       });
     } else {
       // Delete before create (unordered delivery): leave a tombstone so the late create is ignored.

@@ -109,6 +109,7 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
       landingSite: order.landingSite,
       referringSite: order.referringSite,
       attribution: order.attribution ?? null,
+      productIds: productIdsOf(order.lines),
       processedAt: order.processedAt,
       platformCreatedAt: order.createdAt,
       platformUpdatedAt: order.updatedAt,
@@ -144,6 +145,16 @@ export async function writeOrdersTx(tx: Tx, storeId: string, input: StoreOrder[]
   if (updatedIds.length) await tx.orderLine.deleteMany({ where: { orderId: { in: updatedIds } } });
   if (lineRows.length) await tx.orderLine.createMany({ data: lineRows });
   return { written: fresh.length, skippedStale };
+}
+
+/**
+ * The order's lines' product ids as the order row keeps them beside its lines (a JSON array, null when no line
+ * names a product): the nightly reads them without joining the lines (decision 175). Written with the lines,
+ * always together, so the two never disagree.
+ */
+export function productIdsOf(lines: readonly { productId: string | null }[]): string | null {
+  const ids = lines.flatMap((line) => (line.productId === null ? [] : [line.productId]));
+  return ids.length === 0 ? null : JSON.stringify(ids);
 }
 
 /**

@@ -95,17 +95,15 @@ function customersSql(dialect: Dialect): string {
 function ordersSql(dialect: Dialect, from: boolean, to: boolean): string {
   const customer = byteOrder(dialect, `o."customerId"`);
   // Counted orders only (the domain's rule, stored as countsForValue plus "not fully refunded"), in customer then
-  // time order (the store's (storeId, customerId, processedAt) index serves it), each with its product lines (an
-  // order without one comes once, with a null product); an order's lines must come together. SQLite joins by
-  // nested loop over that index (equal keys in rowid order), so they do, with no sort; PostgreSQL may hash-join
-  // and sort, so there the id orders ties too. No title: a product needs one, from one line (titlesSql), and
-  // a string per line cost about a sixth of this read. A slice of the customer list reads its own id range.
-  // Customer ids are sorted and compared bytewise, as the customer list is (byteOrder).
+  // time order (the store's (storeId, customerId, processedAt) index serves it), each with its lines' product ids
+  // as the order writer stores them on the order (decision 175): no join with the order lines, whose lookup per
+  // order was most of this read's work on both databases. SQLite walks the index in order, with no sort; PostgreSQL
+  // may sort, so there the id orders ties too. A slice of the customer list reads its own id range. Customer ids
+  // are sorted and compared bytewise, as the customer list is (byteOrder).
   return `
     SELECT o."customerId", ${storeDayExpression(dialect, `o."processedAt"`)} AS day, o."netMinor", o."id",
-           l."productId", o."sourceName", o."landingSite", o."referringSite", o."attribution"
+           o."productIds", o."sourceName", o."landingSite", o."referringSite", o."attribution"
     FROM "Order" o
-    LEFT JOIN "OrderLine" l ON l."orderId" = o."id" AND l."productId" IS NOT NULL
     WHERE o."storeId" = $store AND o."customerId" IS NOT NULL AND o."deletedAt" IS NULL
       AND ${isTrue(dialect, `o."countsForValue"`)} AND (o."netMinor" > 0 OR o."grossMinor" = 0)
       AND o."processedAt" <= $reference${from ? ` AND ${customer} >= $from` : ""}${to ? ` AND ${customer} < $to` : ""}

@@ -1,6 +1,6 @@
 /**
  * One pass over the counted orders of a run of customers (a slice of the store's customer list), as the nightly's
- * read streams them in customer then time order with their product lines: the per-customer aggregates scoring
+ * read streams them in customer then time order, each with its lines' product ids: the per-customer aggregates scoring
  * needs, the baskets and lines of the intelligence phases, the backtest's sample and each customer's acquisition.
  * Pure: rows in, typed arrays out, so that the store's slices can be read on threads of their own and put together
  * (mergeOrderPasses). Customer indexes are the slice's own (0 … ids.length - 1).
@@ -9,7 +9,10 @@ import { customerLocator } from "../customer-locator";
 import { acquisitionCollector, type AcquisitionContext, type Acquisitions } from "./acquisition-collector";
 import { Float64Column, Int32Column } from "./growable-columns";
 
-/** The read's columns, in order: customer id, store day, net amount, order id, product id, then the sources. */
+/**
+ * The read's columns, in order: customer id, store day, net amount, order id, the order's product ids (a JSON array
+ * of the ids of its product lines, or null), then the sources.
+ */
 export type OrderRow = unknown[];
 
 /** A deterministic sample of customers' purchase days, gathered in the same pass for the nightly backtest. */
@@ -86,8 +89,6 @@ export class OrderPass {
   private readonly productIndex = new Map<string, number>();
   private readonly productIds: string[] = [];
   private readonly titleFrom: string[] = [];
-  private lastOrder: unknown = null;
-  private skipping = false; // the rows of a deleted customer's order
 
   constructor(
     private readonly ids: readonly string[],
@@ -125,54 +126,53 @@ export class OrderPass {
 
   add(batch: readonly OrderRow[]) {
     for (const row of batch) {
-      const [customerId, rawDay, rawNet, orderId, productId] = row;
-      if (orderId !== this.lastOrder) {
-        this.lastOrder = orderId;
-        const i =
-          this.current >= 0 && customerId === this.ids[this.current] ? this.current : this.locate(customerId as string);
-        this.skipping = i < 0;
-        if (i < 0) continue;
-        const d = Number(rawDay);
-        const net = Number(rawNet);
-        if (i !== this.current) {
-          this.closeCustomer();
-          this.current = i;
-          this.day = d;
-          this.daySpend = 0;
-          this.sampled = (this.options.indexOffset + i) % this.options.sampleStep === 0 ? [] : null;
-          if (this.sampled) {
-            this.sample.customerIds.push(this.ids[i]!);
-            this.sample.days.push(this.sampled);
-          }
-          this.acquisition.visit(i, {
-            sourceName: text(row[5]),
-            landingSite: text(row[6]),
-            referringSite: text(row[7]),
-            attribution: text(row[8]),
-            netMinor: net,
-          });
-        } else if (d !== this.day) {
-          this.closeDay();
-          this.day = d;
-          this.daySpend = 0;
+      const [customerId, rawDay, rawNet, orderId, productIds] = row;
+      const i =
+        this.current >= 0 && customerId === this.ids[this.current] ? this.current : this.locate(customerId as string);
+      if (i < 0) continue; // a customer deleted since the list was read
+      const d = Number(rawDay);
+      const net = Number(rawNet);
+      if (i !== this.current) {
+        this.closeCustomer();
+        this.current = i;
+        this.day = d;
+        this.daySpend = 0;
+        this.sampled = (this.options.indexOffset + i) % this.options.sampleStep === 0 ? [] : null;
+        if (this.sampled) {
+          this.sample.customerIds.push(this.ids[i]!);
+          this.sample.days.push(this.sampled);
         }
-        this.table.orders[i]!++;
-        this.daySpend += net;
-        this.basketCustomer.push(i);
-        this.basketDay.push(d);
-        this.basketAmount.push(net);
-      } else if (this.skipping) continue;
-      if (productId === null || productId === undefined) continue;
-      const key = String(productId);
-      let p = this.productIndex.get(key);
-      if (p === undefined) {
-        p = this.productIds.length;
-        this.productIndex.set(key, p);
-        this.productIds.push(key);
-        this.titleFrom.push(orderId as string);
-      } else if ((orderId as string) > this.titleFrom[p]!) this.titleFrom[p] = orderId as string;
-      this.lineBasket.push(this.basketCustomer.length - 1);
-      this.lineProduct.push(p);
+        this.acquisition.visit(i, {
+          sourceName: text(row[5]),
+          landingSite: text(row[6]),
+          referringSite: text(row[7]),
+          attribution: text(row[8]),
+          netMinor: net,
+        });
+      } else if (d !== this.day) {
+        this.closeDay();
+        this.day = d;
+        this.daySpend = 0;
+      }
+      this.table.orders[i]!++;
+      this.daySpend += net;
+      this.basketCustomer.push(i);
+      this.basketDay.push(d);
+      this.basketAmount.push(net);
+      if (productIds === null || productIds === undefined) continue;
+      // The order's product ids (one per product line), as the order writer stores them.
+      for (const productId of JSON.parse(String(productIds)) as unknown[]) {
+        const key = String(productId);
+        let p = this.productIndex.get(key);
+        if (p === undefined) {
+          p = this.productIds.length;
+          this.productIndex.set(key, p);
+          this.productIds.push(key);
+          this.titleFrom.push(orderId as string);
+        } else if ((orderId as string) > this.titleFrom[p]!) this.titleFrom[p] = orderId as string;
+        this.lineBasket.push(this.basketCustomer.length - 1);
+        this.lineProduct.push(p);
+      }
     }
   }
 

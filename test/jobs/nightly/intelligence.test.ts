@@ -145,6 +145,20 @@ describe.each(DB_KINDS)("customer intelligence on %s", (kind) => {
     for (let end = lines.length; end > 0; end -= 200) {
       await database.db.orderLine.createMany({ data: lines.slice(Math.max(0, end - 200), end).reverse() });
     }
+    // And each order's product ids (what the nightly reads) the other way round.
+    const orders = await database.db.order.findMany({
+      where: { storeId, productIds: { not: null } },
+      select: { id: true, productIds: true },
+    });
+    expect(orders.some((o) => (JSON.parse(o.productIds!) as string[]).length > 1)).toBe(true);
+    await database.db.$transaction(
+      orders.map((o) =>
+        database.db.order.update({
+          where: { id: o.id },
+          data: { productIds: JSON.stringify((JSON.parse(o.productIds!) as string[]).reverse()) },
+        }),
+      ),
+    );
     await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
     expect(await suggestions()).toEqual(before);
   });

@@ -11,6 +11,7 @@ import { aggregateCustomers } from "../../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
 import { storeStatus } from "../../../app/read-models/store-status.server";
 import { utcOffsetMinutes } from "../../../app/jobs/schedule";
+import { productIdsOf } from "../../../app/sync/order-writer.server";
 import type { StoreOrder } from "../../../app/domain/types";
 import { generateDemoHistory } from "../../../simulators/shopify";
 import { SimulatedShop } from "../../../simulators/shopify/store";
@@ -274,6 +275,8 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
         processedAt: existing.processedAt,
         platformCreatedAt: existing.processedAt,
         platformUpdatedAt: existing.processedAt,
+        // As the order writer stores an order's product ids beside its lines.
+        productIds: productIdsOf([{ productId: "p-one" }, { productId: "p-two" }]),
         lines: {
           create: ["p-one", "p-two"].map((productId, k) => ({
             storeId,
@@ -286,7 +289,7 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
         },
       },
     });
-    if (existing.lines.filter((l) => l.productId !== null).length < 2)
+    if (existing.lines.filter((l) => l.productId !== null).length < 2) {
       await database.db.orderLine.createMany({
         data: ["p-three", "p-four"].map((productId, k) => ({
           storeId,
@@ -298,6 +301,9 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
           priceMinor: 100n,
         })),
       });
+      const lines = await database.db.orderLine.findMany({ where: { orderId: existing.id } });
+      await database.db.order.update({ where: { id: existing.id }, data: { productIds: productIdsOf(lines) } });
+    }
     const table = await aggregate();
     const counted = countedOrders(storeId, NOW);
     const { baskets } = table;
@@ -353,6 +359,7 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
           processedAt,
           platformCreatedAt: processedAt,
           platformUpdatedAt: processedAt,
+          productIds: productIdsOf(lines.map(() => ({ productId: "p-renamed" }))),
           lines: {
             create: lines.map(([externalId, title]) => ({
               storeId,
