@@ -17,6 +17,8 @@ await build({
     "sqlite-checkpoint-worker": "app/db/sqlite-checkpoint-worker.ts",
     // Started by each PostgreSQL bulk writer to send its COPY chunks.
     "pg-copy-worker": "app/db/pg-copy-worker.ts",
+    // Started by the recompute's SQLite bulk writer to write its rows.
+    "sqlite-write-worker": "app/db/sqlite-write-worker.ts",
   },
   outdir: "build/server",
   bundle: true,

@@ -22,6 +22,7 @@ import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-bina
 import { chunkRows, type ColumnChunk, type ColumnValues } from "./column-chunk";
 import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
 import { startCopyThread, type CopyThread } from "./pg-copy-thread.server";
+import { startSqliteWriteThread, type SqliteWriteThread } from "./sqlite-write-thread.server";
 import { logger } from "../logger.server";
 
 export type ColumnType = "text" | "int" | "bigint" | "float" | "bool" | "timestamp";
@@ -185,10 +186,23 @@ export interface BulkWriterOptions {
    * elsewhere — the nightly recompute (docs/decisions/166-postgres-bulk-writes-binary.md). SQLite ignores it.
    */
   commitsFlushLater?: boolean;
+  /**
+   * SQLite: rows are written by a thread of the writer's own (sqlite-write-thread.server.ts, decision 174), so the
+   * caller's thread computes while they are written. For the nightly recompute, whose thread has the next phase's
+   * work to do; PostgreSQL's writes run in the server's processes anyway.
+   */
+  writeThread?: boolean;
 }
 
 export function createBulkWriter(db: Db, databaseUrl: string, options: BulkWriterOptions = {}): BulkWriter {
-  return isPostgresUrl(databaseUrl) ? new PostgresBulkWriter(databaseUrl, options) : new SqliteBulkWriter(databaseUrl);
+  return isPostgresUrl(databaseUrl)
+    ? new PostgresBulkWriter(databaseUrl, options)
+    : new SqliteBulkWriter(databaseUrl, options.writeThread ?? false);
+}
+
+/** A SQLite bulk writer that writes on the calling thread (what a write thread runs). */
+export function openSqliteBulkWriter(databaseUrl: string): BulkWriter {
+  return new SqliteBulkWriter(databaseUrl, false);
 }
 
 let sequence = 0;
@@ -236,19 +250,45 @@ const CHUNK_TARGET_MS = isMainThread ? 25 : 100;
 const FIRST_CHUNK_ROWS = 500;
 
 class SqliteBulkWriter implements BulkWriter {
-  readonly chunksAhead = 1;
   private readonly conn: Database.Database;
   private readonly gate: WriteGate;
   private openedReader: BulkReader | null = null;
+  /** The write thread, started on the first write; null when it could not start (then this thread writes). */
+  private thread: SqliteWriteThread | null | undefined;
 
   get reader(): BulkReader {
     return (this.openedReader ??= createBulkReader(this.databaseUrl));
   }
 
-  constructor(private readonly databaseUrl: string) {
+  /**
+   * On the calling thread one chunk at a time (it is written there anyway); with a write thread two, so the caller
+   * builds the next while the thread writes one (more held the run's peak memory over 1.5 GB at a million
+   * customers, for a few tenths of a second).
+   */
+  get chunksAhead(): number {
+    return this.threaded ? 2 : 1;
+  }
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly threaded: boolean,
+  ) {
     this.conn = openSqlite(databaseUrl);
     this.conn.pragma("cache_size = -131072"); // a million-row upsert touches five indexes: keep them cached
     this.gate = writeGateFor(databaseUrl);
+  }
+
+  private writeThread(): SqliteWriteThread | null {
+    if (!this.threaded) return null;
+    if (this.thread === undefined) {
+      try {
+        this.thread = startSqliteWriteThread(this.databaseUrl);
+      } catch (error) {
+        logger.warn("SQLite write thread did not start; writing on this thread", { error: String(error) });
+        this.thread = null;
+      }
+    }
+    return this.thread;
   }
 
   /**
@@ -291,6 +331,8 @@ class SqliteBulkWriter implements BulkWriter {
   }
 
   async write(options: BulkWriteOptions, input: unknown[][]): Promise<number> {
+    const thread = this.writeThread();
+    if (thread) return thread.write(options, input);
     const [columns, rows] = withIds(options, input);
     const statement = this.insertStatement(options, columns);
     const buffer = new Array<unknown>(columns.length);
@@ -303,6 +345,8 @@ class SqliteBulkWriter implements BulkWriter {
 
   async writeColumns(options: BulkWriteOptions, chunk: ColumnChunk): Promise<number> {
     if (options.generateIds) throw new Error("column writes do not generate ids");
+    const thread = this.writeThread();
+    if (thread) return thread.writeColumns(options, chunk);
     const statement = this.insertStatement(options, options.columns);
     const read = chunk.columns.map((values, k) => sqliteColumnReader(values, options.columns[k]!.type));
     const buffer = new Array<unknown>(read.length);
@@ -340,8 +384,9 @@ class SqliteBulkWriter implements BulkWriter {
     });
   }
 
-  beside(): null {
-    return null;
+  /** With a write thread, this writer: two writes at once take turns on the thread, beside the callers' work. */
+  beside(): BulkWriter | null {
+    return this.threaded ? this : null;
   }
 
   async execute(sql: string, ...params: unknown[]): Promise<number> {
@@ -355,6 +400,7 @@ class SqliteBulkWriter implements BulkWriter {
 
   close() {
     void this.openedReader?.close();
+    this.thread?.close();
     this.conn.close();
   }
 }

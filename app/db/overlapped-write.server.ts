@@ -15,9 +15,13 @@ export interface OverlappedWrite<Chunk> {
   done(): Promise<number>;
 }
 
+/** How long a producer may go on building and handing over chunks before it gives the event loop a turn. */
+const TURN_EVERY_MS = 50;
+
 function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<number>): OverlappedWrite<Chunk> {
   const pending: Promise<number>[] = [];
   let written = 0;
+  let lastTurn = performance.now();
   return {
     async push(chunk) {
       while (pending.length >= Math.max(1, ahead)) written += await pending.shift()!;
@@ -25,11 +29,15 @@ function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<numbe
       // Awaited by a later push or done(); until then a failure must not count as unhandled.
       sent.catch(() => undefined);
       pending.push(sent);
-      // A turn of the event loop before the caller builds the next chunk. A chunk handed to a writer's COPY thread
-      // (decision 173) leaves this thread nothing to wait for, and a producer whose pushes find room awaits only
-      // resolved promises (microtasks): without the turn, a million-customer tag diff ran as one task, and a
-      // two-statement transaction beside it timed out after 5 s on PostgreSQL.
-      await new Promise((resolve) => setImmediate(resolve));
+      // A turn of the event loop every TURN_EVERY_MS. A chunk handed to a writer's thread (decisions 173, 174)
+      // leaves this thread nothing to wait for, and a producer whose pushes find room awaits only resolved promises
+      // (microtasks): without turns, a million-customer tag diff ran as one task, and a two-statement transaction
+      // beside it timed out after 5 s on PostgreSQL. Not after every chunk: where the thread's other work (the
+      // intelligence phases) takes a turn for a whole step, the writer's thread got one chunk per step and waited.
+      if (performance.now() - lastTurn >= TURN_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
     },
     async done() {
       while (pending.length) written += await pending.shift()!;

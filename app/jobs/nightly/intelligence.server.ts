@@ -269,8 +269,14 @@ interface Summaries {
   insights: Partial<Record<InsightKind, unknown>>;
 }
 
-function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summaries {
-  const mark = stepMarker(steps);
+async function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Promise<Summaries> {
+  const marker = stepMarker(steps);
+  // A turn of the event loop after each step: the score write's chunks are built on this thread (on SQLite written
+  // by the writer's thread meanwhile, decision 174), and they are handed over only between steps.
+  const mark = async (name: string) => {
+    marker(name);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   const { table, scores, referenceDay } = input;
   const n = table.size;
   const p = scores.predicted;
@@ -310,7 +316,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
     tx[i] = table.lastDay[i]! - table.firstDay[i]!;
     T[i] = referenceDay - table.firstDay[i]!;
   }
-  mark("channel_value");
+  await mark("channel_value");
   const maxCac: Record<string, unknown> = {};
   for (const horizon of INSIGHT_HORIZONS) {
     const value = new Float64Array(n).fill(NaN);
@@ -346,12 +352,12 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   );
 
   // Retention: cohorts, churn per year and per segment, what-if per segment.
-  mark("max_cac");
+  await mark("max_cac");
   const cohorts = retentionCohorts(loaded.history, referenceDay);
   const churnYears = churnByYear(loaded.history, referenceDay, 3);
-  mark("cohorts_churn_year");
+  await mark("cohorts_churn_year");
   const churnSegments = churnByRfmSegment(loaded.history, referenceDay, { bins: input.rfmBins ?? 5 });
-  mark("churn_segment");
+  await mark("churn_segment");
   const whatIf: unknown[] = [];
   if (model && p) {
     for (let s = 0; s < RFM_SEGMENTS.length; s++) {
@@ -366,7 +372,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   }
 
   // Journey: the lifecycle again (same options) with the nine stages on top; Woo guests and Shopify guests as Ghosts.
-  mark("what_if");
+  await mark("what_if");
   const lifecycle = classifyLifecycle(
     {
       orders: table.orders,
@@ -396,7 +402,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
   const consentKnown = loaded.acceptsMarketing.some((v) => v !== 2);
 
   // Shopify's own groups, where read.
-  mark("journey");
+  await mark("journey");
   const withGroup = loaded.shopifyGroup.reduce((k, g) => k + (g === null ? 0 : 1), 0);
   const withTier = loaded.shopifyTier.reduce((k, g) => k + (g === null ? 0 : 1), 0);
   let shopifyGroups: unknown = { available: false, customers: n, withGroup, withTier };
@@ -419,7 +425,7 @@ function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps): Summ
     };
   }
 
-  mark("shopify_groups");
+  await mark("shopify_groups");
   return {
     customerJourney: journey.stage,
     journeyMoves: loaded.hadJourney ? journeyMoves(loaded.previousJourney, journey.stage) : [],
@@ -626,7 +632,7 @@ async function computePhases(
     const steps: Steps = {};
     const { loaded, summaries } = await timed("intelligence", async () => {
       const loadedData = await load(input, steps);
-      return { loaded: loadedData, summaries: summarize(input, loadedData, steps) };
+      return { loaded: loadedData, summaries: await summarize(input, loadedData, steps) };
     });
     // Where it ran on a thread of its own, this phase is the wait for it; its steps are that thread's own times.
     const product = await timed(

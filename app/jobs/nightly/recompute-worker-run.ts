@@ -25,8 +25,9 @@ export async function runRecomputeWorker(input: RecomputeWorkerInput): Promise<R
   adoptSharedWaiters(input.waiters);
   const db = createDb(input.databaseUrl);
   // A crash loses at most the last commits of a run that is then redone; the run's completion is a durable commit
-  // and flushes all of them (docs/decisions/166-postgres-bulk-writes-binary.md).
-  const bulk = createBulkWriter(db, input.databaseUrl, { commitsFlushLater: true });
+  // and flushes all of them (docs/decisions/166-postgres-bulk-writes-binary.md). On SQLite the rows are written by
+  // a thread of the writer's own while this one computes the next phase (decision 174).
+  const bulk = createBulkWriter(db, input.databaseUrl, { commitsFlushLater: true, writeThread: true });
   try {
     await tuneDb(db, input.databaseUrl);
     const now = new Date(input.now);
