@@ -211,9 +211,17 @@ const processTag = randomUUID().slice(0, 8);
  * Time-ordered unique ids: consecutive rows get neighbouring keys, so a million inserts append to the primary
  * key's B-tree instead of splitting random pages (random UUIDs made the score write several times slower).
  */
+let idMs = -1;
+let idTime = "";
 export function sequentialId(): string {
   sequence = (sequence + 1) % 2_176_782_336; // 36^6
-  return `${Date.now().toString(36).padStart(9, "0")}${sequence.toString(36).padStart(6, "0")}${processTag}`;
+  // The time part once per millisecond: a million outbox items are written in a few seconds.
+  const now = Date.now();
+  if (now !== idMs) {
+    idMs = now;
+    idTime = now.toString(36).padStart(9, "0");
+  }
+  return `${idTime}${sequence.toString(36).padStart(6, "0")}${processTag}`;
 }
 
 function withIds(options: BulkWriteOptions, rows: unknown[][]): [Column[], unknown[][]] {

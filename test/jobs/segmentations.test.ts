@@ -10,11 +10,19 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
-import { scoreCustomerTable } from "../../app/jobs/nightly/score-customers";
+import {
+  clvHistogram,
+  niceWidth,
+  scoreCustomerTable,
+  topCustomersByValue,
+} from "../../app/jobs/nightly/score-customers";
 import { persistSegmentations, segmentationInput } from "../../app/jobs/segmentations/persist-segmentations.server";
 import { utcOffsetMinutes } from "../../app/jobs/schedule";
 import { toEpochDay } from "../../app/domain/clv/summary";
 import { SEGMENTATIONS, type Segmentation } from "../../app/domain/segmentations";
+import { RFM_SEGMENTS } from "../../app/domain/segments";
+import { LIFECYCLE_STAGES, NO_STAGE } from "../../app/domain/lifecycle";
+import { toSlug } from "../../app/domain/names";
 import { parseMemberQuery } from "../../app/read-models/member-query";
 import { readMembers } from "../../app/read-models/segment-members.server";
 import {
@@ -118,6 +126,51 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
         NOW.getTime(),
       ]);
     }
+  });
+
+  it("the score table's segment indexes and lifecycle agree with its segment and stage names", async () => {
+    const { scores } = await table(store.id, NOW);
+    const slugs = RFM_SEGMENTS.map(toSlug);
+    const stages = LIFECYCLE_STAGES.map(toSlug);
+    expect(new Set(scores.segmentIndex).size).toBeGreaterThan(3);
+    scores.segment.forEach((segment, i) => {
+      expect(scores.segmentIndex[i]).toBe(slugs.includes(segment) ? slugs.indexOf(segment) : 255);
+      const stage = scores.lifecycle.stage[i]!;
+      expect(scores.stage[i]).toBe(stage === NO_STAGE ? "prospect" : stages[stage]);
+    });
+  });
+
+  it("the overview's most valuable customers are the first of all buyers sorted by value, ties by id", async () => {
+    const { t, scores } = await table(store.id, NOW);
+    const p = scores.predicted!;
+    // Ties made on purpose: the first buyers get the best buyer's value.
+    const buyers = t.ids.map((_, i) => i).filter((i) => t.purchaseDays[i]! > 0);
+    const best = Math.max(...buyers.map((i) => p.clv[i]!));
+    for (const i of buyers.slice(0, 3)) p.clv[i] = best;
+    const sorted = [...buyers].sort((a, b) => p.clv[b]! - p.clv[a]! || (t.ids[a]! < t.ids[b]! ? -1 : 1));
+    for (const n of [0, 1, 5, buyers.length + 2]) {
+      expect(topCustomersByValue(t, scores, n).map((c) => c.customerId)).toEqual(
+        sorted.slice(0, n).map((i) => t.ids[i]),
+      );
+    }
+  });
+
+  it("the overview's CLV histogram: ten buckets up to the 95th percentile of buyers' values and one above", async () => {
+    const { t, scores } = await table(store.id, NOW);
+    const values = t.ids
+      .map((_, i) => i)
+      .filter((i) => t.purchaseDays[i]! > 0)
+      .map((i) => Math.round(scores.predicted!.clv[i]!));
+    const descending = [...values].sort((a, b) => b - a);
+    const width = niceWidth(descending[Math.floor(values.length * 0.05)]!, 10);
+    const counts = new Array<number>(11).fill(0);
+    for (const v of values) counts[Math.min(10, Math.max(0, Math.floor(v / width)))]!++;
+    const histogram = clvHistogram(t, scores);
+    expect(histogram.basis).toBe("predicted");
+    expect(histogram.buckets.map((b) => [b.fromMinor, b.customers])).toEqual(
+      counts.map((n, k) => [String(k * width), n]),
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(values.length);
   });
 
   it("the admin lists every registered segmentation with sizes that add up to the store's customers", async () => {

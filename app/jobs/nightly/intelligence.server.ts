@@ -25,7 +25,6 @@ import { asCountModel as bgNbdModel } from "../../domain/clv/bgnbd";
 import type { CountModel } from "../../domain/clv/countmodel";
 import { asCountModel as mbgNbdModel } from "../../domain/clv/mbgnbd";
 import { asCountModel as paretoNbdModel } from "../../domain/clv/paretonbd";
-import { classifyLifecycle, type LifecycleOptions } from "../../domain/lifecycle";
 import { RFM_SEGMENTS } from "../../domain/segments";
 import { CHANNELS, compareWithSurvey } from "../../domain/intelligence/channels";
 import { valueByCampaign, valueByChannel } from "../../domain/intelligence/channel-value";
@@ -56,7 +55,7 @@ import type { CustomerFacts, CustomerTable, OrderBaskets } from "./aggregate.ser
 import type { Acquisitions } from "./acquisition-collector";
 import { Float64Column } from "./growable-columns";
 import { stepMarker, type Steps } from "../step-timer";
-import { segmentIndexOf, type ScoreTable } from "./score-customers";
+import type { ScoreTable } from "./score-customers";
 import type { ProductResults } from "./product-insights";
 import type { PendingProductInsights } from "./product-insights-in-worker.server";
 import {
@@ -85,7 +84,6 @@ export interface IntelligenceInput {
   utcOffsetMinutes: number;
   computedAt: Date;
   rfmBins?: number;
-  lifecycle?: LifecycleOptions;
   /** The products phase, started by the run once the scores were known (on a thread of its own at scale). */
   products: PendingProductInsights;
 }
@@ -280,7 +278,7 @@ async function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps)
   const { table, scores, referenceDay } = input;
   const n = table.size;
   const p = scores.predicted;
-  const segmentIndex = segmentIndexOf(scores.segment);
+  const segmentIndex = scores.segmentIndex;
   const firstDay = Float64Array.from({ length: n }, (_, i) => (table.purchaseDays[i]! > 0 ? table.firstDay[i]! : NaN));
   const secondDay = Float64Array.from({ length: n }, (_, i) => {
     const k = loaded.history.offsets[i]! + 1;
@@ -371,21 +369,9 @@ async function summarize(input: IntelligenceInput, loaded: Loaded, steps: Steps)
     }
   }
 
-  // Journey: the lifecycle again (same options) with the nine stages on top; Woo guests and Shopify guests as Ghosts.
+  // Journey: the run's lifecycle classification with the nine stages on top; Woo guests and Shopify guests as Ghosts.
   await mark("what_if");
-  const lifecycle = classifyLifecycle(
-    {
-      orders: table.orders,
-      firstOrderDay: table.firstDay,
-      lastOrderDay: table.lastDay,
-      netSpend: table.totalSpend,
-      ...(p
-        ? { pAlive: Float64Array.from({ length: n }, (_, i) => (table.purchaseDays[i]! > 0 ? p.pAlive[i]! : NaN)) }
-        : {}),
-    },
-    referenceDay,
-    input.lifecycle,
-  );
+  const lifecycle = scores.lifecycle;
   const journey = classifyJourney(
     {
       lifecycle,

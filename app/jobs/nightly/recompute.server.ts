@@ -11,7 +11,7 @@ import { parseTagFamilies } from "../tags/desired-tags";
 import { loadSurveyTags, planTagChanges } from "../tags/plan-tag-changes.server";
 import { aggregateCustomers, type Dialect } from "./aggregate.server";
 import { persistScores } from "./persist-scores.server";
-import { clvHistogram, rfGrid, scoreCustomerTable, segmentIndexOf, topCustomersByValue } from "./score-customers";
+import { clvHistogram, rfGrid, scoreCustomerTable, topCustomersByValue } from "./score-customers";
 import { startProductInsights, type PendingProductInsights } from "./product-insights-in-worker.server";
 import { BACKTEST_SAMPLE, nightlyBacktest } from "./backtest.server";
 import type { CustomerLabels } from "../../platforms/platform";
@@ -176,7 +176,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     products = startProductInsights(
       {
         customers: table.size,
-        segmentIndex: segmentIndexOf(scores.segment),
+        segmentIndex: scores.segmentIndex,
         basketCustomer: table.baskets.customer,
         lineBasket: table.baskets.lineBasket,
         lineProduct: table.baskets.lineProduct,
@@ -212,7 +212,6 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
         utcOffsetMinutes: offset,
         computedAt: now,
         rfmBins: thresholds.rfmBins,
-        lifecycle,
         products,
       },
       timed,

@@ -4,14 +4,24 @@
  */
 import { analyzeCustomerValue, type ClvAnalysis } from "../../domain/clv/analyze";
 import { toSlug } from "../../domain/names";
-import { classifyLifecycle, LIFECYCLE_STAGES, NO_STAGE, type LifecycleOptions } from "../../domain/lifecycle";
+import {
+  classifyLifecycle,
+  LIFECYCLE_STAGES,
+  NO_STAGE,
+  type LifecycleOptions,
+  type LifecycleResult,
+} from "../../domain/lifecycle";
 import { scoreRfm } from "../../domain/rfm";
 import { assignSegments, RFM_SEGMENTS } from "../../domain/segments";
 import type { CustomerTable } from "./aggregate.server";
 
 export interface ScoreTable {
   segment: string[];
+  /** Each customer's segment as its index into RFM_SEGMENTS (255: none), for the typed-array phases. */
+  segmentIndex: Uint8Array;
   stage: string[];
+  /** The lifecycle classification the stages come from (the journey phase builds on it). */
+  lifecycle: LifecycleResult;
   recencyDays: Float64Array;
   r: Uint8Array;
   f: Uint8Array;
@@ -38,14 +48,6 @@ export const slug = toSlug;
 
 const SEGMENT_SLUGS = RFM_SEGMENTS.map(slug);
 const STAGE_SLUGS = LIFECYCLE_STAGES.map(slug);
-
-/** Each customer's segment slug as its index into RFM_SEGMENTS (255: none), for the typed-array phases. */
-export function segmentIndexOf(segments: readonly string[]): Uint8Array {
-  return Uint8Array.from(segments, (s) => {
-    const k = SEGMENT_SLUGS.indexOf(s);
-    return k < 0 ? 255 : k;
-  });
-}
 
 export interface ScoreOptions {
   annualDiscountRate?: number;
@@ -97,15 +99,17 @@ export interface ClvHistogram {
  */
 export function clvHistogram(table: CustomerTable, scores: ScoreTable): ClvHistogram {
   const p = scores.predicted;
-  const values: number[] = [];
+  const all = new Float64Array(table.size);
+  let count = 0;
   for (let i = 0; i < table.size; i++) {
-    if (!p) values.push(Math.round(scores.historicClv[i]!));
-    else if (table.purchaseDays[i]! > 0) values.push(Math.round(p.clv[i]!));
+    if (!p) all[count++] = Math.round(scores.historicClv[i]!);
+    else if (table.purchaseDays[i]! > 0) all[count++] = Math.round(p.clv[i]!);
   }
   const basis = p ? "predicted" : "historic";
-  if (values.length === 0) return { basis, buckets: [] };
-  const descending = Float64Array.from(values).sort().reverse();
-  const width = niceWidth(descending[Math.floor(values.length * 0.05)] ?? 0, 10);
+  if (count === 0) return { basis, buckets: [] };
+  // Sorted in place (the buckets do not depend on the order): the 95th percentile from the top.
+  const values = all.subarray(0, count).sort();
+  const width = niceWidth(values[count - 1 - Math.floor(count * 0.05)] ?? 0, 10);
   const counts = new Array<number>(11).fill(0);
   for (const v of values) counts[v >= width * 10 ? 10 : v < 0 ? 0 : Math.floor(v / width)]!++;
   return {
@@ -126,10 +130,18 @@ export function topCustomersByValue(
 ): Array<{ customerId: string; segment: string; predictedClvMinor: string | null; historicClvMinor: string }> {
   const p = scores.predicted;
   const value = (i: number) => (p ? p.clv[i]! : scores.historicClv[i]!);
-  const candidates: number[] = [];
-  for (let i = 0; i < table.size; i++) if (!p || table.purchaseDays[i]! > 0) candidates.push(i);
   // Ties by id, so the list is stable from run to run.
-  candidates.sort((a, b) => value(b) - value(a) || (table.ids[a]! < table.ids[b]! ? -1 : 1));
+  const before = (a: number, b: number) =>
+    value(a) > value(b) || (value(a) === value(b) && table.ids[a]! < table.ids[b]!);
+  // The best n so far, best first: one pass, no sort of every customer.
+  const candidates: number[] = [];
+  for (let i = 0; i < table.size; i++) {
+    if (p && !(table.purchaseDays[i]! > 0)) continue;
+    if (candidates.length === n && !before(i, candidates[n - 1]!)) continue;
+    let k = Math.min(candidates.length, n - 1);
+    candidates[k] = i;
+    for (; k > 0 && before(i, candidates[k - 1]!); k--) [candidates[k], candidates[k - 1]] = [candidates[k - 1]!, i];
+  }
   return candidates.slice(0, n).map((i) => ({
     customerId: table.ids[i]!,
     segment: scores.segment[i]!,
@@ -213,15 +225,20 @@ export function scoreCustomerTable(table: CustomerTable, referenceDay: number, o
   );
 
   const segment = new Array<string>(n);
+  const segmentIndex = new Uint8Array(n);
   const stage = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    segment[i] = SEGMENT_SLUGS[segments[i]!] ?? "prospects";
+    const slug = SEGMENT_SLUGS[segments[i]!];
+    segment[i] = slug ?? "prospects";
+    segmentIndex[i] = slug === undefined ? 255 : segments[i]!;
     const s = lifecycle.stage[i]!;
     stage[i] = s === NO_STAGE ? "prospect" : (STAGE_SLUGS[s] ?? "prospect");
   }
   return {
     segment,
+    segmentIndex,
     stage,
+    lifecycle,
     recencyDays: rfm.recencyDays,
     r: rfm.recency,
     f: rfm.frequency,

@@ -67,6 +67,35 @@ export function desiredTags(input: CustomerTagInput, settings: TagSettings): str
   return tags.sort();
 }
 
+/** A customer's desired tags and their stored form (the JSON text CustomerLabels keeps). */
+export interface DesiredTags {
+  tags: readonly string[];
+  json: string;
+}
+
+/**
+ * desiredTags for a whole run: a customer without survey answers shares the list with every customer of the same
+ * segment, stage, CLV bucket and next product (a million customers have a few hundred lists), so each list is built,
+ * sorted and serialised once. The lists are shared: callers must not change them.
+ */
+export function desiredTagsOfRun(settings: TagSettings): (input: CustomerTagInput) => DesiredTags {
+  const lists = new Map<string, DesiredTags>();
+  const build = (input: CustomerTagInput): DesiredTags => {
+    const tags = desiredTags(input, settings);
+    return { tags, json: JSON.stringify(tags) };
+  };
+  return (input) => {
+    if (input.npsCategory || (input.jtbdAnswers?.length ?? 0) > 0) return build(input);
+    const key = `${input.segment}\u0000${input.stage}\u0000${clvBucket(input.clvPercentile) ?? ""}\u0000${input.nextProduct ?? ""}`;
+    let list = lists.get(key);
+    if (!list) {
+      if (lists.size >= 100_000) lists.clear(); // a store suggesting many products: bounded
+      lists.set(key, (list = build(input)));
+    }
+    return list;
+  };
+}
+
 /** What to add and remove so `current` becomes `desired`, touching only tags with our prefixes. */
 export function tagDiff(
   current: readonly string[],

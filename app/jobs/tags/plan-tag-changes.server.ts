@@ -7,7 +7,7 @@
 import type { Db } from "../../db.server";
 import type { BulkReader } from "../../db/bulk-reader.server";
 import { sequentialId, type BulkWriter, type Column } from "../../db/bulk-writer.server";
-import { desiredTags, tagDiff, type TagSettings } from "./desired-tags";
+import { desiredTagsOfRun, tagDiff, type TagSettings } from "./desired-tags";
 import { DEFAULT_CATALOGUE } from "../../domain/surveys/catalogue";
 import { storedAnswerTagChanges } from "../../domain/surveys/tags";
 import type { EncodedLabels } from "../../platforms/platform";
@@ -171,26 +171,24 @@ export async function planTagChanges(
   };
   let changed = 0;
   let unchanged = 0;
+  const desiredOf = desiredTagsOfRun(settings);
   for (let i = 0; i < input.ids.length; i++) {
     const id = input.ids[i]!;
     // Guests (WooCommerce groups them by a hash of their e-mail) have no account to write to: never tagged.
     if (input.externalIds[i]!.startsWith("guest:")) continue;
     const survey = input.survey.get(id);
-    const desired = desiredTags(
-      {
-        segment: input.segment[i]!,
-        stage: input.stage[i]!,
-        clvPercentile: input.clvPercentile(i),
-        npsCategory: survey?.npsCategory ?? null,
-        jtbdAnswers: survey?.jtbdAnswers ?? [],
-        nextProduct: input.nextProduct?.(i) ?? null,
-      },
-      settings,
-    );
+    const { tags: desired, json: desiredJson } = desiredOf({
+      segment: input.segment[i]!,
+      stage: input.stage[i]!,
+      clvPercentile: input.clvPercentile(i),
+      npsCategory: survey?.npsCategory ?? null,
+      jtbdAnswers: survey?.jtbdAnswers ?? [],
+      nextProduct: input.nextProduct?.(i) ?? null,
+    });
     // Everything in CustomerLabels is ours (even under an older prefix), so all of it may be removed. Most
     // customers keep their tags: the stored text equal to the desired list's (both sorted) settles it unparsed.
     const heldJson = confirmed.tagsJson[i];
-    const same = heldJson === undefined ? desired.length === 0 : heldJson === JSON.stringify(desired);
+    const same = heldJson === undefined ? desired.length === 0 : heldJson === desiredJson;
     // A customer with nothing confirmed yet (every customer of a store's first run) is given the desired tags as
     // they are: sorted, and unique once equal neighbours are dropped.
     const { add, remove } = same
@@ -206,8 +204,9 @@ export async function planTagChanges(
     items.ids.push(sequentialId());
     items.customers.push(id);
     items.externalIds.push(input.externalIds[i]!);
-    items.adds.push(JSON.stringify(add));
-    items.removes.push(JSON.stringify(remove));
+    // The desired list's own text where nothing was dropped from it (a first plan): no second serialisation.
+    items.adds.push(add.length === desired.length ? desiredJson : JSON.stringify(add));
+    items.removes.push(remove.length === 0 ? "[]" : JSON.stringify(remove));
     items.metafields.push(encoded?.carried ?? null);
     changed++;
     if (items.ids.length === 20_000) await send();
