@@ -271,10 +271,10 @@ class SqliteBulkWriter implements BulkWriter {
   /**
    * On the calling thread one chunk at a time (it is written there anyway); with a write thread two, so the caller
    * builds the next while the thread writes one (more held the run's peak memory over 1.5 GB at a million
-   * customers, for a few tenths of a second).
+   * customers, for a few tenths of a second). One again once the thread could not start.
    */
   get chunksAhead(): number {
-    return this.threaded ? 2 : 1;
+    return this.threaded && this.thread !== null ? 2 : 1;
   }
 
   constructor(
