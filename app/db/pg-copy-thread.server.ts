@@ -8,7 +8,8 @@
 import { Worker } from "node:worker_threads";
 import { workerEntry } from "../worker-entry.server";
 import type { CopyChunkPlan } from "./pg-copy-chunk";
-import type { CopyReply, CopyRequest, CopyThreadInput } from "./pg-copy-worker";
+import type { CopyRequest, CopyThreadInput } from "./pg-copy-worker";
+import { workerRequests } from "./worker-requests.server";
 
 export interface CopyThread {
   /** Queues the chunk behind the ones sent before; `done` settles when it is committed (or failed). */
@@ -21,40 +22,18 @@ export function startCopyThread(input: CopyThreadInput): CopyThread {
   const { url, execArgv } = workerEntry("pg-copy-worker", import.meta.url);
   const worker = new Worker(url, { execArgv, workerData: input });
   // The thread keeps the process alive while chunks are on their way, and not while it idles.
-  worker.unref();
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  let next = 0;
-  let failed: Error | null = null;
-  const failAll = (error: Error) => {
-    failed = error;
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-  worker.on("message", (reply: CopyReply) => {
-    const waiter = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (pending.size === 0) worker.unref();
-    if (!waiter) return;
-    if (reply.ok) waiter.resolve();
-    else waiter.reject(Object.assign(new Error(reply.error), reply.code ? { code: reply.code } : {}));
-  });
-  worker.once("error", (error) => failAll(error));
-  worker.once("exit", (code) => failAll(new Error(`COPY thread exited with code ${code}`)));
+  const requests = workerRequests(worker, "COPY thread");
   return {
     send(plan, payload) {
-      if (failed) return { done: Promise.reject(failed) };
-      const id = next++;
-      const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
-      if (pending.size === 1) worker.ref();
       // A binary payload's bytes are handed over, not copied: the encoder starts a new buffer for the next chunk.
-      const request: CopyRequest = { id, plan, payload };
       // (A small buffer may be a slice of Node's shared pool: that one is copied.)
-      if (typeof payload === "string" || payload.buffer.byteLength <= Buffer.poolSize) worker.postMessage(request);
-      else {
-        const bytes = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
-        worker.postMessage({ ...request, payload: bytes }, [bytes.buffer as ArrayBuffer]);
+      const request: Omit<CopyRequest, "id"> = { plan, payload };
+      const transfer: ArrayBuffer[] = [];
+      if (typeof payload !== "string" && payload.buffer.byteLength > Buffer.poolSize) {
+        request.payload = new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength);
+        transfer.push(payload.buffer as ArrayBuffer);
       }
-      return { done };
+      return { done: requests.send(request, transfer).then(() => undefined) };
     },
     close() {
       void worker.terminate();

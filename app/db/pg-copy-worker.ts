@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
+import type { WorkerReply } from "./worker-requests.server";
 
 export interface CopyThreadInput {
   databaseUrl: string;
@@ -19,7 +20,7 @@ export interface CopyRequest {
   payload: Uint8Array | string;
 }
 
-export type CopyReply = { id: number; ok: true } | { id: number; ok: false; error: string; code?: string };
+export type CopyReply = WorkerReply;
 
 if (parentPort && workerData) {
   const port = parentPort;

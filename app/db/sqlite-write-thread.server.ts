@@ -9,7 +9,8 @@ import { workerEntry } from "../worker-entry.server";
 import type { BulkWriteOptions } from "./bulk-writer.server";
 import type { ColumnChunk } from "./column-chunk";
 import { sharedWaiters } from "./sqlite-write-gate.server";
-import type { SqliteWriteReply, SqliteWriteRequest, SqliteWriteThreadInput } from "./sqlite-write-worker";
+import type { SqliteWrite, SqliteWriteRequest, SqliteWriteThreadInput } from "./sqlite-write-worker";
+import { workerRequests } from "./worker-requests.server";
 
 export interface SqliteWriteThread {
   /** Queues the write behind the ones sent before; settles with the rows written when it is committed. */
@@ -24,42 +25,15 @@ export function startSqliteWriteThread(databaseUrl: string): SqliteWriteThread {
   const input: SqliteWriteThreadInput = { databaseUrl, waiters: sharedWaiters() };
   const worker = new Worker(url, { execArgv, workerData: input });
   // The thread keeps the process alive while writes are on their way, and not while it idles.
-  worker.unref();
-  const pending = new Map<number, { resolve: (rows: number) => void; reject: (error: Error) => void }>();
-  let next = 0;
-  let failed: Error | null = null;
-  const failAll = (error: Error) => {
-    failed = error;
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-  worker.on("message", (reply: SqliteWriteReply) => {
-    const waiter = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (pending.size === 0) worker.unref();
-    if (!waiter) return;
-    if (reply.ok) waiter.resolve(reply.rows);
-    else waiter.reject(Object.assign(new Error(reply.error), reply.code ? { code: reply.code } : {}));
-  });
-  worker.once("error", (error) => failAll(error));
-  worker.once("exit", (code) => failAll(new Error(`SQLite write thread exited with code ${code}`)));
+  const requests = workerRequests<{ rows: number }>(worker, "SQLite write thread");
   // The request's arrays are copied to the thread (never transferred: a chunk's column may be the caller's own).
-  const send = (request: { options: BulkWriteOptions } & ({ chunk: ColumnChunk } | { rows: unknown[][] })) => {
-    if (failed) return Promise.reject(failed);
-    const id = next++;
-    const done = new Promise<number>((resolve, reject) => pending.set(id, { resolve, reject }));
-    if (pending.size === 1) worker.ref();
-    worker.postMessage({ ...request, id } satisfies SqliteWriteRequest);
-    return done;
-  };
+  const send = (request: SqliteWrite) => requests.send(request).then((reply) => reply.rows);
   return {
     writeColumns: (options, chunk) => send({ options, chunk }),
     write: (options, rows) => send({ options, rows }),
     close() {
       // The thread finishes the writes sent before, closes its connection and ends.
-      if (failed) return;
-      worker.postMessage({ close: true } satisfies SqliteWriteRequest);
-      failed = new Error("the SQLite write thread is closed");
+      requests.end({ close: true } satisfies SqliteWriteRequest, new Error("the SQLite write thread is closed"));
     },
   };
 }

@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openSqliteBulkWriter, type BulkWriteOptions } from "./bulk-writer.server";
 import type { ColumnChunk } from "./column-chunk";
 import { adoptSharedWaiters } from "./sqlite-write-gate.server";
+import type { WorkerReply } from "./worker-requests.server";
 
 export interface SqliteWriteThreadInput {
   databaseUrl: string;
@@ -15,13 +16,15 @@ export interface SqliteWriteThreadInput {
   waiters: SharedArrayBuffer;
 }
 
+/** One write: rows, or a chunk of columns. */
+export type SqliteWrite = { options: BulkWriteOptions } & ({ chunk: ColumnChunk } | { rows: unknown[][] });
+
 export type SqliteWriteRequest =
-  | ({ id: number; options: BulkWriteOptions } & ({ chunk: ColumnChunk } | { rows: unknown[][] }))
+  | (SqliteWrite & { id: number })
   /** The last message: close the connection once the writes before it are done, and end the thread. */
   | { close: true };
 
-export type SqliteWriteReply =
-  { id: number; ok: true; rows: number } | { id: number; ok: false; error: string; code?: string };
+export type SqliteWriteReply = WorkerReply<{ rows: number }>;
 
 if (parentPort && workerData) {
   const port = parentPort;
