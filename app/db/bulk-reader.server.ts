@@ -9,6 +9,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { isPostgresUrl } from "../db.server";
 import { openSqlite } from "./sqlite-connection.server";
 import { bindNamed, type Dialect } from "./sql.server";
+import { logger } from "../logger.server";
 
 export interface BulkReader {
   readonly dialect: Dialect;
@@ -128,8 +129,15 @@ class PostgresBulkReader implements BulkReader {
 
   private async connection(): Promise<pg.Client> {
     if (!this.client) {
-      this.client = new pg.Client({ connectionString: this.databaseUrl });
-      await this.client.connect();
+      const client = new pg.Client({ connectionString: this.databaseUrl });
+      // The server may end an idle connection (restart, failover, a dropped database): without a listener that is
+      // an uncaught exception of the process. The next read opens another connection.
+      client.on("error", (error) => {
+        logger.warn("bulk reader connection lost", { error: String(error) });
+        if (this.client === client) this.client = null;
+      });
+      this.client = client;
+      await client.connect();
     }
     return this.client;
   }

@@ -434,12 +434,19 @@ class PostgresBulkWriter implements BulkWriter {
   ) {}
 
   private connection(): Promise<pg.Client> {
-    return (this.client ??= (async () => {
+    const connecting = (this.client ??= (async () => {
       const client = new pg.Client({ connectionString: this.databaseUrl });
+      // The server may end an idle connection (restart, failover, a dropped database): without a listener that is
+      // an uncaught exception of the process. The next write opens another connection.
+      client.on("error", (error) => {
+        logger.warn("bulk writer connection lost", { error: String(error) });
+        if (this.client === connecting) this.client = null;
+      });
       await client.connect();
       if (this.options.commitsFlushLater) await client.query("SET synchronous_commit = off");
       return client;
     })());
+    return connecting;
   }
 
   /**

@@ -25,13 +25,22 @@ export type CopyReply = WorkerReply;
 if (parentPort && workerData) {
   const port = parentPort;
   const input = workerData as CopyThreadInput;
-  const connected = (async () => {
-    const client = new pg.Client({ connectionString: input.databaseUrl });
-    await client.connect();
-    if (input.commitsFlushLater) await client.query("SET synchronous_commit = off");
-    return client;
-  })();
-  connected.catch(() => undefined); // reported with each chunk
+  let connected: Promise<pg.Client> | null = null;
+  const connection = (): Promise<pg.Client> => {
+    const connecting = (connected ??= (async () => {
+      const client = new pg.Client({ connectionString: input.databaseUrl });
+      // The server may end the connection while it idles (restart, failover): without a listener that ends this
+      // thread; the next chunk opens another connection.
+      client.on("error", () => {
+        if (connected === connecting) connected = null;
+      });
+      await client.connect();
+      if (input.commitsFlushLater) await client.query("SET synchronous_commit = off");
+      return client;
+    })());
+    return connecting;
+  };
+  connection().catch(() => undefined); // connected ahead of the first chunk; a failure is reported with each chunk
   let queue: Promise<void> = Promise.resolve();
   port.on("message", (request: CopyRequest) => {
     queue = queue.then(async () => {
@@ -42,7 +51,7 @@ if (parentPort && workerData) {
           typeof request.payload === "string"
             ? request.payload
             : Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength);
-        await copyChunk(await connected, request.plan, payload);
+        await copyChunk(await connection(), request.plan, payload);
         reply = { id: request.id, ok: true };
       } catch (error) {
         reply = { id: request.id, ok: false, error: String(error), code: (error as { code?: string }).code };
@@ -50,5 +59,5 @@ if (parentPort && workerData) {
       port.postMessage(reply);
     });
   });
-  port.once("close", () => void connected.then((c) => c.end()).catch(() => undefined));
+  port.once("close", () => void connected?.then((c) => c.end()).catch(() => undefined));
 }
