@@ -154,7 +154,7 @@ log("app started; webhooks begin");
 
 const phaseNow = async () => {
   const run = await db.recomputeRun.findFirst({ where: { storeId: STORE_ID }, orderBy: { startedAt: "desc" } });
-  const pendingTags = await db.tagOutboxItem.count({ where: { storeId: STORE_ID, state: "pending" } });
+  const pendingTags = await db.tagOutboxPage.count({ where: { storeId: STORE_ID, state: "pending" } });
   return run?.state === "running" ? "recompute" : pendingTags > 0 ? "tag push" : (run?.state ?? "waiting");
 };
 
@@ -200,8 +200,8 @@ for (;;) {
     where: { OR: [{ status: "pending" }, { status: { startsWith: "processing:" } }] },
   });
   const latest = await db.recomputeRun.findFirst({ where: { storeId: STORE_ID }, orderBy: { startedAt: "desc" } });
-  const pendingTags = await db.tagOutboxItem.count({ where: { storeId: STORE_ID, state: "pending" } });
-  const planned = await db.tagOutboxItem.count({ where: { storeId: STORE_ID } });
+  const pendingTags = await db.tagOutboxPage.count({ where: { storeId: STORE_ID, state: "pending" } });
+  const planned = await db.tagOutboxPage.count({ where: { storeId: STORE_ID } });
   if (pendingReceipts === 0 && latest?.state === "completed" && planned > 0 && pendingTags === 0) break;
   if (Date.now() > deadline) throw new Error("the store did not settle within 20 minutes");
   await sleep(1000);

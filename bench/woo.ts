@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { createDb } from "../app/db.server";
 import { createBulkWriter } from "../app/db/bulk-writer.server";
 import { recomputeStore } from "../app/jobs/nightly/recompute.server";
-import { TagOutbox } from "../app/jobs/tags/tag-outbox.server";
+import { queueTagChanges, TagOutbox } from "../app/jobs/tags/tag-outbox.server";
 import { SecretBox } from "../app/security/secret-box.server";
 import { createWooLabelWriterFactory } from "../app/platforms/woocommerce/label-writer.server";
 import { sealKeys } from "../app/platforms/woocommerce/store-keys.server";
@@ -79,7 +79,7 @@ const orderRequests = sim.requests.slice(backfillStart).filter((r) => r.path.end
 say("scores and 10,000 changed customers…");
 await recomputeStore({ db, bulk, dialect: "sqlite" }, store.id, "nightly");
 // Every registered customer changed (the benchmark's premise): one outbox item each, whatever the recompute planned.
-await db.tagOutboxItem.deleteMany({ where: { storeId: store.id } });
+await db.tagOutboxPage.deleteMany({ where: { storeId: store.id } });
 const registered = await db.customer.findMany({
   where: { storeId: store.id, NOT: { externalId: { startsWith: "guest:" } } },
   select: { id: true, externalId: true },
@@ -90,15 +90,17 @@ const score = await db.customerScore.findMany({
   select: { customerId: true, segment: true },
 });
 const segmentOf = new Map(score.map((s) => [s.customerId, s.segment]));
-await db.tagOutboxItem.createMany({
-  data: changed.map((c) => ({
-    storeId: store.id,
+await queueTagChanges(
+  db,
+  store.id,
+  changed.map((c) => ({
     customerId: c.id,
     customerExternalId: c.externalId,
-    add: JSON.stringify([`ciclo:rfm-${segmentOf.get(c.id) ?? "new"}`]),
-    remove: "[]",
+    add: [`ciclo:rfm-${segmentOf.get(c.id) ?? "new"}`],
+    remove: [],
+    metafields: null,
   })),
-});
+);
 
 say("write-back…");
 const writebackStart = sim.requests.length;

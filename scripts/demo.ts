@@ -146,7 +146,7 @@ for (;;) {
   const run = db.prepare(`SELECT state, error FROM "RecomputeRun" ORDER BY "startedAt" DESC LIMIT 1`).get() as
     { state: string; error: string | null } | undefined;
   if (run?.state === "failed") throw new Error(`recompute failed: ${run.error}`);
-  const pendingTags = count(`SELECT COUNT(*) AS n FROM "TagOutboxItem" WHERE state = 'pending'`);
+  const pendingTags = count(`SELECT COUNT(*) AS n FROM "TagOutboxPage" WHERE state = 'pending'`);
   const pushDone = count(`SELECT COUNT(*) AS n FROM "Job" WHERE queue = 'push-tags' AND state = 'done'`) > 0;
   if (run?.state === "completed" && pendingTags === 0 && pushDone) break;
   await new Promise((r) => setTimeout(r, 500));

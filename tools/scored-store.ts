@@ -8,6 +8,14 @@
 import Database from "better-sqlite3";
 import { SEGMENT_GRID } from "../app/domain/segments";
 import { toSlug } from "../app/domain/names";
+import {
+  encodeChange,
+  outcomeCode,
+  PAGE_ITEMS,
+  pageItemsJson,
+  WAITING,
+  type ItemState,
+} from "../app/jobs/tags/outbox-page";
 
 const DAY_MS = 86_400_000;
 
@@ -184,10 +192,12 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
   const insertImpression = db.prepare(
     `INSERT INTO "SurveyImpression" (id, storeId, orderExternalId, customerId, target, createdAt) VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const insertOutbox = db.prepare(
-    `INSERT INTO "TagOutboxItem" (id, storeId, runId, customerId, customerExternalId, "add", "remove", state, attempts, error, createdAt, appliedAt)
-     VALUES (?, ?, 'run_latest', ?, ?, ?, '[]', ?, ?, ?, ?, ?)`,
+  const insertOutboxPage = db.prepare(
+    `INSERT INTO "TagOutboxPage" (id, storeId, runId, state, size, items, outcomes, applied, notFound, userErrors, problems, createdAt, settledAt)
+     VALUES (?, ?, 'run_latest', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // The latest push, part-way: its changes with what the store answered, written as the plan's pages afterwards.
+  const outbox: { customerId: string; externalId: string; add: string; state: ItemState }[] = [];
 
   const predictedClv = new Float64Array(n);
   const segmentOf: string[] = new Array(n);
@@ -435,22 +445,40 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
       if (!prospect && random() < 0.05) {
         const roll = random();
         const state = roll < 0.8 ? "applied" : roll < 0.93 ? "pending" : roll < 0.97 ? "user_error" : "not_found";
-        insertOutbox.run(
-          `tag_${i}`,
-          storeId,
-          id,
-          externalId,
-          JSON.stringify([`ciclo:rfm-${segment}`]),
-          state,
-          state === "pending" ? 0 : 1,
-          state === "user_error" ? "Tags is invalid" : state === "not_found" ? "Customer does not exist" : null,
-          iso(now - 5 * 36e5),
-          state === "applied" ? iso(now - 4 * 36e5) : null,
-        );
+        outbox.push({ customerId: id, externalId, add: JSON.stringify([`ciclo:rfm-${segment}`]), state });
       }
     }
   });
   for (let from = 0; from < n; from += BATCH) writeBatch(from, Math.min(n, from + BATCH));
+
+  db.transaction(() => {
+    for (let start = 0; start < outbox.length; start += PAGE_ITEMS) {
+      const page = outbox.slice(start, start + PAGE_ITEMS);
+      const outcomes = page.map((item) => outcomeCode(item.state)).join("");
+      const problems = page
+        .filter((item) => item.state === "user_error" || item.state === "not_found")
+        .map((item) => ({
+          customerExternalId: item.externalId,
+          state: item.state,
+          error: item.state === "user_error" ? "Tags is invalid" : "Customer does not exist",
+        }));
+      const count = (state: ItemState) => page.filter((item) => item.state === state).length;
+      insertOutboxPage.run(
+        `tagpage_${String(start).padStart(9, "0")}`,
+        storeId,
+        outcomes.includes(WAITING) ? "pending" : "settled",
+        page.length,
+        pageItemsJson(page.map((item) => encodeChange(item.customerId, item.externalId, item.add, "[]", null))),
+        outcomes,
+        count("applied"),
+        count("not_found"),
+        count("user_error"),
+        problems.length > 0 ? JSON.stringify(problems) : null,
+        iso(now - 5 * 36e5),
+        iso(now - 4 * 36e5),
+      );
+    }
+  })();
 
   // Percentile of predicted CLV among buyers, known only once everyone is scored.
   const ranked = Array.from({ length: n }, (_, i) => i).filter((i) => predictedClv[i]! >= 0);

@@ -215,7 +215,7 @@ let idMs = -1;
 let idTime = "";
 export function sequentialId(): string {
   sequence = (sequence + 1) % 2_176_782_336; // 36^6
-  // The time part once per millisecond: a million outbox items are written in a few seconds.
+  // The time part once per millisecond: a push records a million customers' labels in a few seconds.
   const now = Date.now();
   if (now !== idMs) {
     idMs = now;

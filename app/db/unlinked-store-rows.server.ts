@@ -1,6 +1,6 @@
 /**
- * CustomerScore, CustomerInsight and TagOutboxItem belong to a store without a foreign key to it (the nightly writes
- * a row per customer into each, and the key's check per row was a third of each write): deleting the store does
+ * CustomerScore, CustomerInsight and TagOutboxPage belong to a store without a foreign key to it (the nightly writes
+ * their rows by the million, and the key's check per row was a third of each write): deleting the store does
  * not cascade to them, so whatever deletes a store deletes their rows first, here
  * (docs/decisions/168-nightly-tables-without-foreign-keys.md).
  */
@@ -11,7 +11,7 @@ import { deleteStoreRows, type StoreRowKey } from "./chunked-delete.server";
 const UNLINKED_TABLES: readonly [table: string, key: StoreRowKey][] = [
   ["CustomerScore", "customerId"],
   ["CustomerInsight", "customerId"],
-  ["TagOutboxItem", "id"],
+  ["TagOutboxPage", "id"],
 ];
 
 export async function deleteUnlinkedStoreRows(db: Db, storeId: string): Promise<number> {

@@ -31,7 +31,7 @@ export async function deleteStoreData(
     ["segmentTransitions", "SegmentTransition"],
     ["recomputeRuns", "RecomputeRun"],
     ["customerLabels", "CustomerLabels"],
-    ["tagOutbox", "TagOutboxItem"],
+    ["tagOutbox", "TagOutboxPage"],
     ["surveyResponses", "SurveyResponse"],
     ["surveyImpressions", "SurveyImpression"],
     ["orderLines", "OrderLine"],

@@ -1,5 +1,12 @@
 /** Where the store's tag write-back stands: changes waiting, and the ones the platform refused (with reasons). */
 import type { Db } from "../db.server";
+import {
+  decodeItems,
+  decodeProblems,
+  stateOfOutcome,
+  type ItemState,
+  type OutboxChange,
+} from "../jobs/tags/outbox-page";
 import { platformDefinition } from "../platforms/registry.server";
 
 export interface TagSyncStatus {
@@ -11,19 +18,54 @@ export interface TagSyncStatus {
 }
 
 export async function tagSyncStatus(db: Db, storeId: string): Promise<TagSyncStatus> {
-  // Counts only the small states (index storeId,state); "applied" can be millions and says nothing new.
-  const [pending, failed, notFound, recentProblems] = await Promise.all([
-    db.tagOutboxItem.count({ where: { storeId, state: "pending" } }),
-    db.tagOutboxItem.count({ where: { storeId, state: "user_error" } }),
-    db.tagOutboxItem.count({ where: { storeId, state: "not_found" } }),
-    db.tagOutboxItem.findMany({
-      where: { storeId, state: { in: ["user_error", "not_found"] } },
-      orderBy: { appliedAt: "desc" },
+  // Counts from the pages' own tallies: a page per 1,000 changes, so a few hundred rows at most per store.
+  const [byState, withProblems] = await Promise.all([
+    db.tagOutboxPage.groupBy({
+      by: ["state"],
+      where: { storeId },
+      _sum: { size: true, applied: true, notFound: true, userErrors: true },
+    }),
+    db.tagOutboxPage.findMany({
+      where: { storeId, problems: { not: null } },
+      orderBy: { settledAt: "desc" },
       take: 3,
-      select: { customerExternalId: true, state: true, error: true },
+      select: { problems: true },
     }),
   ]);
+  let pending = 0;
+  let failed = 0;
+  let notFound = 0;
+  for (const { state, _sum: sum } of byState) {
+    failed += sum.userErrors ?? 0;
+    notFound += sum.notFound ?? 0;
+    if (state === "pending")
+      pending += (sum.size ?? 0) - (sum.applied ?? 0) - (sum.notFound ?? 0) - (sum.userErrors ?? 0);
+  }
+  // Each page lists its refusals in the order they came: the latest last.
+  const recentProblems = withProblems
+    .flatMap((page) => decodeProblems(page.problems).reverse())
+    .slice(0, 3)
+    .map(({ customerExternalId, state, error }) => ({ customerExternalId, state, error }));
   return { pending, failed, notFound, recentProblems };
+}
+
+/** One change of the outbox with what the platform answered for it. */
+export interface TagOutboxItem extends OutboxChange {
+  state: ItemState;
+  error: string | null;
+}
+
+/** The store's outbox change by change, in push order (support tooling and tests; the outbox is a few pages). */
+export async function tagOutboxItems(db: Db, storeId: string): Promise<TagOutboxItem[]> {
+  const pages = await db.tagOutboxPage.findMany({ where: { storeId }, orderBy: { id: "asc" } });
+  return pages.flatMap((page) => {
+    const reasons = new Map(decodeProblems(page.problems).map((p) => [p.customerExternalId, p.error]));
+    return decodeItems(page.items).map((change, i) => ({
+      ...change,
+      state: stateOfOutcome(page.outcomes[i]!),
+      error: reasons.get(change.customerExternalId) ?? null,
+    }));
+  });
 }
 
 /** The customers list in the store's admin, filtered by one of our tags. */

@@ -15,6 +15,7 @@ import type { Db } from "../db.server";
 import type { StoreOrder } from "../domain/types";
 import { logger } from "../logger.server";
 import { adminMemo, memberPageMemo } from "../read-models/memo.server";
+import { withoutItems } from "../jobs/tags/outbox-page";
 import { redactionHash } from "./redaction-hash.server";
 
 type Tx = Prisma.TransactionClient;
@@ -78,7 +79,7 @@ export async function redactCustomer(
         where: { storeId, OR: [...byCustomer, ...(orderIds.length ? [{ orderExternalId: { in: orderIds } }] : [])] },
         data: { customerId: null },
       });
-      await tx.tagOutboxItem.deleteMany({ where: { storeId, OR: [{ customerExternalId }, ...byCustomer] } });
+      await dropOutboxChanges(tx, storeId, customerExternalId, customer?.id ?? null);
       if (customer) {
         const where = { storeId, customerId: customer.id };
         await tx.customerLabels.deleteMany({ where });
@@ -115,6 +116,34 @@ export async function redactCustomer(
   adminMemo.clear(`${storeId}:`);
   memberPageMemo.clear(`${storeId}:`);
   logger.info("customer redacted", { storeId });
+}
+
+/**
+ * Takes the customer's changes (and refusals) out of the tag outbox's pages. A page names its customers inside its
+ * JSON: the pages are found by the ids' JSON text (a false match is harmless: the items are compared exactly).
+ */
+async function dropOutboxChanges(
+  tx: Tx,
+  storeId: string,
+  customerExternalId: string,
+  customerId: string | null,
+): Promise<void> {
+  const named = [customerExternalId, customerId].filter((id): id is string => id !== null);
+  const pages = await tx.tagOutboxPage.findMany({
+    where: {
+      storeId,
+      OR: named.flatMap((id) => [
+        { items: { contains: JSON.stringify(id) } },
+        { problems: { contains: JSON.stringify(id) } },
+      ]),
+    },
+    select: { id: true, items: true, outcomes: true, problems: true },
+  });
+  for (const page of pages) {
+    const kept = withoutItems(page, (c) => c.customerExternalId === customerExternalId || c.customerId === customerId);
+    if (!kept) await tx.tagOutboxPage.delete({ where: { id: page.id } });
+    else await tx.tagOutboxPage.update({ where: { id: page.id }, data: kept });
+  }
 }
 
 /** Inbox receipts not applied yet that mention the customer: their JSON is rewritten without the person. */

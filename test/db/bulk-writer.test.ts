@@ -14,14 +14,14 @@ describe.each(DB_KINDS)("bulk update on %s", (kind) => {
     await database.db.store.create({
       data: { id: "s1", platform: "shopify", domain: "bulk-update.myshopify.com", currency: "EUR", timezone: "UTC" },
     });
-    await database.db.tagOutboxItem.createMany({
+    await database.db.tagOutboxPage.createMany({
       data: ["a", "b", "c"].map((id) => ({
         id,
         storeId: "s1",
-        customerId: `cust-${id}`,
-        customerExternalId: id,
-        add: "[]",
-        remove: "[]",
+        runId: `run-${id}`,
+        size: 1,
+        items: "[]",
+        outcomes: ".",
       })),
     });
   });
@@ -34,28 +34,28 @@ describe.each(DB_KINDS)("bulk update on %s", (kind) => {
     const when = new Date("2026-11-25T01:02:03.456Z");
     const changed = await bulk.update(
       {
-        table: "TagOutboxItem",
+        table: "TagOutboxPage",
         key: { name: "id", type: "text" },
         set: [
           { name: "state", type: "text" },
-          { name: "error", type: "text" },
-          { name: "appliedAt", type: "timestamp" },
+          { name: "problems", type: "text" },
+          { name: "settledAt", type: "timestamp" },
         ],
-        assign: { attempts: `"attempts" + 1` },
+        assign: { applied: `"applied" + 1` },
         chunkSize: 2,
       },
       [
-        ["a", "applied", null, when],
-        ["c", "user_error", "Tag is invalid", when],
-        ["zz", "applied", null, when],
+        ["a", "settled", null, when],
+        ["c", "refused", '[{"error":"Tag is invalid"}]', when],
+        ["zz", "settled", null, when],
       ],
     );
     expect(changed).toBe(2);
-    const rows = await database.db.tagOutboxItem.findMany({ orderBy: { id: "asc" } });
-    expect(rows.map((r) => [r.id, r.state, r.error, r.attempts, r.appliedAt?.toISOString() ?? null])).toEqual([
-      ["a", "applied", null, 1, when.toISOString()],
+    const rows = await database.db.tagOutboxPage.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.id, r.state, r.problems, r.applied, r.settledAt?.toISOString() ?? null])).toEqual([
+      ["a", "settled", null, 1, when.toISOString()],
       ["b", "pending", null, 0, null],
-      ["c", "user_error", "Tag is invalid", 1, when.toISOString()],
+      ["c", "refused", '[{"error":"Tag is invalid"}]', 1, when.toISOString()],
     ]);
   });
 });
@@ -85,12 +85,12 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
       ["w2", "s1", "c2", "2", "", "\\N", "{}", 0, null],
       ["w3", "s1", "c3", "3", "[]", "[]", null, 2_000_000_000, when],
     ]);
-    const rows = await database.db.tagOutboxItem.findMany({
+    const rows = await database.db.tagOutboxPage.findMany({
       where: { id: { in: ["w1", "w2", "w3"] } },
       orderBy: { id: "asc" },
     });
     expect(
-      rows.map((r) => [r.id, r.add, r.remove, r.metafields, r.attempts, r.appliedAt?.toISOString() ?? null]),
+      rows.map((r) => [r.id, r.items, r.outcomes, r.problems, r.size, r.settledAt?.toISOString() ?? null]),
     ).toEqual([
       ["w1", awkward, "[]", null, 7, when.toISOString()],
       ["w2", "", "\\N", "{}", 0, null],
@@ -101,25 +101,25 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
   it("replaces colliding rows with `conflict`, and a failing chunk leaves the chunks before it written", async () => {
     await bulk.write(outbox, [["u1", "s1", "c1", "1", '["a"]', "[]", null, 0, null]]);
     await bulk.write({ ...outbox, conflict: ["id"] }, [["u1", "s1", "c1", "1", '["b"]', "[]", null, 1, null]]);
-    expect((await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: "u1" } })).add).toBe('["b"]');
-    // The second chunk's row has no customer: its NOT NULL constraint fails, the first chunk stays.
+    expect((await database.db.tagOutboxPage.findUniqueOrThrow({ where: { id: "u1" } })).items).toBe('["b"]');
+    // The second chunk's row has no state: its NOT NULL constraint fails, the first chunk stays.
     await expect(
       bulk.write({ ...outbox, chunkSize: 1 }, [
         ["f1", "s1", "c1", "1", "[]", "[]", null, 0, null],
         ["f2", "s1", null, "1", "[]", "[]", null, 0, null],
       ]),
     ).rejects.toThrow();
-    expect(await database.db.tagOutboxItem.count({ where: { id: { in: ["f1", "f2"] } } })).toBe(1);
+    expect(await database.db.tagOutboxPage.count({ where: { id: { in: ["f1", "f2"] } } })).toBe(1);
   });
 
   it("with `newRows`, a chunk whose rows turn out to exist is upserted after all, other chunks inserted", async () => {
     await bulk.write(outbox, [["n2", "s1", "c2", "2", '["old"]', "[]", null, 0, null]]);
     const written = await bulk.write(
-      // Only rows whose add changed are replaced: the fallback keeps the write's own conflict rules.
+      // Only rows whose items changed are replaced: the fallback keeps the write's own conflict rules.
       {
         ...outbox,
         conflict: ["id"],
-        onConflictWhere: `"TagOutboxItem"."add" <> excluded."add"`,
+        onConflictWhere: `"TagOutboxPage"."items" <> excluded."items"`,
         newRows: true,
         chunkSize: 2,
       },
@@ -131,11 +131,11 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
       ],
     );
     expect(written).toBe(4);
-    const rows = await database.db.tagOutboxItem.findMany({
+    const rows = await database.db.tagOutboxPage.findMany({
       where: { id: { startsWith: "n" } },
       orderBy: { id: "asc" },
     });
-    expect(rows.map((r) => [r.id, r.add, r.attempts])).toEqual([
+    expect(rows.map((r) => [r.id, r.items, r.size])).toEqual([
       ["n0", '["a"]', 0],
       ["n1", '["a"]', 0],
       ["n2", '["new"]', 5],
@@ -156,13 +156,13 @@ describe.each(DB_KINDS)("bulk write on %s", (kind) => {
         ...rows("q", 100),
         ["bad", "s1", null, "x", "[]", "[]", null, 0, null],
       ]),
-      bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 9 WHERE "id" = ?`, "w1"),
+      bulk.execute(`UPDATE "TagOutboxPage" SET "size" = 9 WHERE "id" = ?`, "w1"),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    expect(await database.db.tagOutboxItem.count({ where: { id: { startsWith: "p" } } })).toBe(500);
+    expect(await database.db.tagOutboxPage.count({ where: { id: { startsWith: "p" } } })).toBe(500);
     // The rejected write's earlier chunks (100 rows in two chunks) stay; only its failing chunk is rolled back.
-    expect(await database.db.tagOutboxItem.count({ where: { id: { startsWith: "q" } } })).toBe(100);
-    expect((await database.db.tagOutboxItem.findUniqueOrThrow({ where: { id: "w1" } })).attempts).toBe(9);
+    expect(await database.db.tagOutboxPage.count({ where: { id: { startsWith: "q" } } })).toBe(100);
+    expect((await database.db.tagOutboxPage.findUniqueOrThrow({ where: { id: "w1" } })).size).toBe(9);
   });
 });
 

@@ -23,25 +23,26 @@ describe.each(DB_KINDS)("deleting a store's rows on %s", (kind) => {
     const bulk = createBulkWriter(database.db, database.url);
     const columns = [
       { name: "storeId", type: "text" as const },
-      { name: "customerId", type: "text" as const },
-      { name: "customerExternalId", type: "text" as const },
-      { name: "add", type: "text" as const },
-      { name: "remove", type: "text" as const },
+      { name: "state", type: "text" as const },
+      { name: "runId", type: "text" as const },
+      { name: "items", type: "text" as const },
+      { name: "outcomes", type: "text" as const },
+      { name: "size", type: "int" as const },
     ];
-    const items = (store: string, n: number) =>
-      Array.from({ length: n }, (_, i) => [store, `c${i}`, `${i}`, "[]", "[]"]);
+    const pages = (store: string, n: number) =>
+      Array.from({ length: n }, (_, i) => [store, "pending", `r${i}`, "[]", ".", 1]);
     try {
-      await bulk.write({ table: "TagOutboxItem", columns, generateIds: true }, [
-        ...items("s1", 4_001),
-        ...items("s2", 7),
+      await bulk.write({ table: "TagOutboxPage", columns, generateIds: true }, [
+        ...pages("s1", 4_001),
+        ...pages("s2", 7),
       ]);
     } finally {
       bulk.close();
     }
-    expect(await deleteStoreRows(database.db, "TagOutboxItem", "s1")).toBe(4_001);
-    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s1" } })).toBe(0);
-    expect(await database.db.tagOutboxItem.count({ where: { storeId: "s2" } })).toBe(7);
-    expect(await deleteStoreRows(database.db, "TagOutboxItem", "s1")).toBe(0);
+    expect(await deleteStoreRows(database.db, "TagOutboxPage", "s1")).toBe(4_001);
+    expect(await database.db.tagOutboxPage.count({ where: { storeId: "s1" } })).toBe(0);
+    expect(await database.db.tagOutboxPage.count({ where: { storeId: "s2" } })).toBe(7);
+    expect(await deleteStoreRows(database.db, "TagOutboxPage", "s1")).toBe(0);
   });
 
   it("picks rows by another key where a table has no id (score rows by customer)", async () => {
@@ -78,7 +79,7 @@ describe("deleting a store's rows in SQLite batches", () => {
 
   it("deletes each batch through the table's key, not by walking the store's rows again", async () => {
     const cases: [string, StoreRowKey, RegExp][] = [
-      ["TagOutboxItem", "id", /\(id=\?\)/],
+      ["TagOutboxPage", "id", /\(id=\?\)/],
       ["Order", "id", /\(id=\?\)/],
       ["OrderLine", "id", /\(id=\?\)/],
       ["SurveyResponse", "id", /\(id=\?\)/],

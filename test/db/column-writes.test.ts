@@ -11,21 +11,21 @@ import { OUTBOX_WRITE } from "../support/outbox-write";
 const AWKWARD = 'tab\there\nnew line\r\\back\\slash "quoted" \\N ünïcode 🎉';
 const WHEN = new Date("2026-11-25T01:02:03.456Z");
 
-/** Rows `prefix`0… as columns: ids and texts vary, the store and `remove` are constants; NaN and ±Infinity are null. */
-function outboxChunk(prefix: string, customers: (string | null)[], attempts: number[], applied: number[]): ColumnChunk {
-  const n = customers.length;
+/** Rows `prefix`0… as columns: ids and texts vary, store and `outcomes` are constants; NaN and ±Infinity are null. */
+function outboxChunk(prefix: string, states: (string | null)[], sizes: number[], settled: number[]): ColumnChunk {
+  const n = states.length;
   return {
     length: n,
     columns: [
-      customers.map((_, i) => `${prefix}${i}`),
+      states.map((_, i) => `${prefix}${i}`),
       { constant: "s1" },
-      customers,
-      customers.map((_, i) => String(i)),
-      customers.map((_, i) => (i % 2 ? AWKWARD : `["tag-${i}"]`)),
+      states,
+      states.map((_, i) => String(i)),
+      states.map((_, i) => (i % 2 ? AWKWARD : `["tag-${i}"]`)),
       { constant: "[]" },
-      customers.map((_, i) => (i % 3 ? null : `{"k":${i}}`)),
-      Float64Array.from(attempts),
-      Float64Array.from(applied),
+      states.map((_, i) => (i % 3 ? null : `{"k":${i}}`)),
+      Float64Array.from(sizes),
+      Float64Array.from(settled),
     ],
   };
 }
@@ -47,29 +47,29 @@ describe.each(DB_KINDS)("column writes on %s", (kind) => {
   });
 
   const stored = async (prefix: string) =>
-    (await database.db.tagOutboxItem.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" } })).map(
+    (await database.db.tagOutboxPage.findMany({ where: { id: { startsWith: prefix } }, orderBy: { id: "asc" } })).map(
       (r) => [
         r.id.slice(prefix.length),
         r.storeId,
-        r.customerId,
-        r.customerExternalId,
-        r.add,
-        r.remove,
-        r.metafields,
-        r.attempts,
-        r.appliedAt?.toISOString() ?? null,
+        r.state,
+        r.runId,
+        r.items,
+        r.outcomes,
+        r.problems,
+        r.size,
+        r.settledAt?.toISOString() ?? null,
       ],
     );
 
   it("stores the values a row write of the same rows stores: texts, nulls, integers, instants", async () => {
-    const customers = ["c0", "c1", "c2", "c3", "c4"];
-    const attempts = [0, 7, 2_000_000_000, 3, 1];
-    const applied = [WHEN.getTime(), NaN, 0, WHEN.getTime(), Infinity];
-    const chunk = outboxChunk("col-", customers, attempts, applied);
+    const states = ["c0", "c1", "c2", "c3", "c4"];
+    const sizes = [0, 7, 2_000_000_000, 3, 1];
+    const settled = [WHEN.getTime(), NaN, 0, WHEN.getTime(), Infinity];
+    const chunk = outboxChunk("col-", states, sizes, settled);
     expect(await bulk.writeColumns({ ...OUTBOX_WRITE, chunkSize: 2 }, chunk)).toBe(5);
     await bulk.write(
       OUTBOX_WRITE,
-      customers.map((c, i) => [
+      states.map((c, i) => [
         `row-${i}`,
         "s1",
         c,
@@ -77,8 +77,8 @@ describe.each(DB_KINDS)("column writes on %s", (kind) => {
         i % 2 ? AWKWARD : `["tag-${i}"]`,
         "[]",
         i % 3 ? null : `{"k":${i}}`,
-        attempts[i],
-        Number.isFinite(applied[i]) ? new Date(applied[i]!) : null,
+        sizes[i],
+        Number.isFinite(settled[i]) ? new Date(settled[i]!) : null,
       ]),
     );
     const columns = await stored("col-");
@@ -93,7 +93,7 @@ describe.each(DB_KINDS)("column writes on %s", (kind) => {
     const writes = [
       bulk.writeColumns(upsert, outboxChunk("ord-", ["first", "first"], [1, 1], [NaN, NaN])),
       bulk.writeColumns(upsert, outboxChunk("ord-", ["second"], [2], [NaN])),
-      // No customer: the NOT NULL constraint refuses the chunk.
+      // No state: the NOT NULL constraint refuses the chunk.
       bulk.writeColumns(OUTBOX_WRITE, outboxChunk("bad-", [null], [0], [NaN])),
       bulk.writeColumns(OUTBOX_WRITE, outboxChunk("after-", ["c9"], [0], [NaN])),
     ];

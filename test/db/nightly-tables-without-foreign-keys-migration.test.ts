@@ -63,13 +63,17 @@ const ROWS: Record<(typeof TABLES)[number], unknown[][]> = {
   ],
 };
 
-/** The tables' rows, every column, in key order, as plain values. */
+/**
+ * The tables' rows, every column, in key order, as plain values. The Prisma client no longer has TagOutboxItem (a
+ * later migration replaced it with TagOutboxPage): its rows are read raw, every column the table has, sorted by name.
+ */
 async function dump(database: TestDatabase): Promise<string> {
   const db = database.db;
+  const outbox = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "TagOutboxItem" ORDER BY "id"`);
   const all = {
     scores: await db.customerScore.findMany({ orderBy: [{ storeId: "asc" }, { customerId: "asc" }] }),
     insights: await db.customerInsight.findMany({ orderBy: [{ storeId: "asc" }, { customerId: "asc" }] }),
-    outbox: await db.tagOutboxItem.findMany({ orderBy: { id: "asc" } }),
+    outbox: outbox.map((row) => Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)))),
   };
   return JSON.stringify(all, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }

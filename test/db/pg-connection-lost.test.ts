@@ -53,7 +53,7 @@ describe("a bulk connection the server ends", () => {
       expect(await bulk.execute(`UPDATE "Store" SET "currency" = 'EUR' WHERE "id" = 's1'`)).toBe(1);
       await bulk.write(OUTBOX_WRITE, rows("after-", 3));
       let read = 0;
-      for await (const batch of reader.rows(`SELECT count(*) FROM "TagOutboxItem" WHERE "id" LIKE 'after-%'`, {}))
+      for await (const batch of reader.rows(`SELECT count(*) FROM "TagOutboxPage" WHERE "id" LIKE 'after-%'`, {}))
         read = Number(batch[0]![0]);
       expect(read).toBe(3);
     } finally {

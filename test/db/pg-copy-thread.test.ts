@@ -32,7 +32,7 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
   const countFromOutside = (prefix: string): number => {
     const bin = findPostgresBin();
     const psql = bin ? join(bin, "psql") : "psql";
-    const sql = `SELECT count(*) FROM "TagOutboxItem" WHERE "id" LIKE '${prefix}%'`;
+    const sql = `SELECT count(*) FROM "TagOutboxPage" WHERE "id" LIKE '${prefix}%'`;
     return Number(execFileSync(psql, [database.url, "-Atc", sql]).toString().trim());
   };
 
@@ -66,7 +66,7 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       const write = bulk.write(OUTBOX_WRITE, rows("order", 5_000));
       await new Promise((resolve) => setImmediate(resolve)); // the chunk is handed over to the thread
       // Issued before the write is done: it must find all of its rows.
-      const changed = await bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 7 WHERE "id" LIKE 'order%'`);
+      const changed = await bulk.execute(`UPDATE "TagOutboxPage" SET "size" = 7 WHERE "id" LIKE 'order%'`);
       expect(changed).toBe(5_000);
       await write;
     });
@@ -117,7 +117,7 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       for (let round = 0; round < 20; round++) {
         const settled = Promise.all([
           bulk.write(OUTBOX_WRITE, rows(`mix${round}a-`, 50)),
-          bulk.execute(`UPDATE "TagOutboxItem" SET "attempts" = 1 WHERE "id" LIKE 'mix${round}a-%'`),
+          bulk.execute(`UPDATE "TagOutboxPage" SET "size" = 1 WHERE "id" LIKE 'mix${round}a-%'`),
           bulk.write(OUTBOX_WRITE, rows(`mix${round}b-`, 50)),
           bulk.execute(`SELECT 1`),
           bulk.write(OUTBOX_WRITE, rows(`mix${round}c-`, 50)),

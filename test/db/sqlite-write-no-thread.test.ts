@@ -50,7 +50,7 @@ describe("SQLite writes without their thread", () => {
       bulk.close();
     }
     const file = new Database(database.url.replace(/^file:/, ""), { readonly: true });
-    expect((file.prepare(`SELECT count(*) AS n FROM "TagOutboxItem"`).get() as { n: number }).n).toBe(300);
+    expect((file.prepare(`SELECT count(*) AS n FROM "TagOutboxPage"`).get() as { n: number }).n).toBe(300);
     file.close();
     expect(warn).toHaveBeenCalledWith(
       "SQLite write thread did not start; writing on this thread",

@@ -88,19 +88,20 @@ describe("SQLite writer discipline", () => {
     const bulk = createBulkWriter(db, url);
     const writer = createInboxWriter(url);
     try {
-      const rows = Array.from({ length: 60_000 }, (_, i) => ["s1", `cust-${i}`, `${i}`, "[]", "[]"]);
+      const rows = Array.from({ length: 60_000 }, (_, i) => ["s1", "pending", `run-${i}`, "[]", ".", 1]);
       let bulkDone = 0;
       const write = bulk
         .write(
           {
-            table: "TagOutboxItem",
+            table: "TagOutboxPage",
             generateIds: true,
             columns: [
               { name: "storeId", type: "text" },
-              { name: "customerId", type: "text" },
-              { name: "customerExternalId", type: "text" },
-              { name: "add", type: "text" },
-              { name: "remove", type: "text" },
+              { name: "state", type: "text" },
+              { name: "runId", type: "text" },
+              { name: "items", type: "text" },
+              { name: "outcomes", type: "text" },
+              { name: "size", type: "int" },
             ],
           },
           rows,
@@ -115,7 +116,7 @@ describe("SQLite writer discipline", () => {
       await write;
       // The receipt did not wait for the whole bulk write, only for the chunk in progress.
       expect(receiptAt).toBeLessThan(bulkDone);
-      expect(await db.tagOutboxItem.count()).toBe(60_000);
+      expect(await db.tagOutboxPage.count()).toBe(60_000);
     } finally {
       writer.close();
       bulk.close();

@@ -430,7 +430,7 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
       Object.fromEntries(await Promise.all(models.map(async (m) => [m, await db[m]!.count({ where: { storeId } })])));
     const before = await rowsOf(other.id);
     // The nightly's tables without a foreign key (decision 168) hold rows, so their deletion is what is tested.
-    for (const m of ["customerScore", "customerInsight", "tagOutboxItem", "customerSegment"])
+    for (const m of ["customerScore", "customerInsight", "tagOutboxPage", "customerSegment"])
       expect(before[m], m).toBeGreaterThan(0);
     const untouched = await rowsOf(store.id);
     await applyStoreEvent({ db: database.db, storeId: other.id, shopDomain: other.domain }, { kind: "shop.redact" });

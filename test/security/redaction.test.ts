@@ -10,6 +10,9 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signCheckoutSessionToken } from "../../scripts/demo-surveys";
 import { SimulatedShop, type WebhookEvent } from "../../simulators/shopify";
+import { queueTagChanges } from "../../app/jobs/tags/tag-outbox.server";
+import { encodeItems } from "../../app/jobs/tags/outbox-page";
+import { tagOutboxItems, tagSyncStatus } from "../../app/read-models/tag-sync.server";
 import { DB_KINDS } from "../support/databases";
 import {
   API_KEY,
@@ -112,13 +115,27 @@ describe.each(DB_KINDS)("customers/redact on %s", (kind) => {
     await db.customerInsight.create({
       data: { storeId: store.id, customerId: eveRow.id, computedAt: new Date(), channel: "Email", nextProduct: "Tent" },
     });
-    await db.tagOutboxItem.create({
+    // Her change shares an outbox page with the bystander's; a refusal of hers sits in a settled page.
+    const ottoRow = await db.customer.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId: store.id, externalId: String(bystander.id) } },
+    });
+    const change = (customerId: string, externalId: number) => ({
+      customerId,
+      customerExternalId: String(externalId),
+      add: ["ciclo:rfm-champions"],
+      remove: [],
+      metafields: null,
+    });
+    await queueTagChanges(db, store.id, [change(eveRow.id, eve.id), change(ottoRow.id, bystander.id)]);
+    await db.tagOutboxPage.create({
       data: {
         storeId: store.id,
-        customerId: eveRow.id,
-        customerExternalId: String(eve.id),
-        add: JSON.stringify(["ciclo:rfm-champions"]),
-        remove: "[]",
+        state: "settled",
+        size: 1,
+        items: encodeItems([change(eveRow.id, eve.id)]),
+        outcomes: "u",
+        userErrors: 1,
+        problems: JSON.stringify([{ customerExternalId: String(eve.id), state: "user_error", error: "refused" }]),
       },
     });
     await db.recomputeRun.create({
@@ -204,6 +221,11 @@ describe.each(DB_KINDS)("customers/redact on %s", (kind) => {
     expect(dump).not.toMatch(new RegExp(`(?<![0-9])${eve.id}(?![0-9])`));
     // The bystander is untouched, and every model really was scanned.
     expect(dump).toContain("other@example.com");
+    // Her outbox changes are gone, the bystander's waits in its page as before.
+    expect(await tagOutboxItems(db, store.id)).toEqual([
+      expect.objectContaining({ customerId: ottoRow.id, customerExternalId: String(bystander.id), state: "pending" }),
+    ]);
+    expect(await tagSyncStatus(db, store.id)).toMatchObject({ pending: 1, failed: 0, recentProblems: [] });
     expect(schemaModels()).toEqual(expect.arrayContaining(["webhookReceipt", "surveyResponse", "redactedOrder"]));
 
     // The sales still count, anonymously; the answer's score-free choice stays without its text.

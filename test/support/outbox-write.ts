@@ -1,15 +1,19 @@
-/** A bulk write into TagOutboxItem with a column of each kind the writers convert (text, int, timestamp). */
+/**
+ * A bulk write into TagOutboxPage with a column of each kind the writers convert (text, nullable text, int,
+ * timestamp). A row: [id, storeId, state, runId, items, outcomes, problems, size, settledAt]; `state` is NOT NULL
+ * (a null there is refused), `runId`, `problems` and `settledAt` may be null.
+ */
 export const OUTBOX_WRITE = {
-  table: "TagOutboxItem",
+  table: "TagOutboxPage",
   columns: [
     { name: "id", type: "text" as const },
     { name: "storeId", type: "text" as const },
-    { name: "customerId", type: "text" as const },
-    { name: "customerExternalId", type: "text" as const },
-    { name: "add", type: "text" as const },
-    { name: "remove", type: "text" as const },
-    { name: "metafields", type: "text" as const },
-    { name: "attempts", type: "int" as const },
-    { name: "appliedAt", type: "timestamp" as const },
+    { name: "state", type: "text" as const },
+    { name: "runId", type: "text" as const },
+    { name: "items", type: "text" as const },
+    { name: "outcomes", type: "text" as const },
+    { name: "problems", type: "text" as const },
+    { name: "size", type: "int" as const },
+    { name: "settledAt", type: "timestamp" as const },
   ],
 };

@@ -1,8 +1,8 @@
 /**
  * Diff-only tag planning: compares each customer's desired Ciclo tags with the ones we last confirmed in the store
- * (CustomerLabels) and queues only the differences in the tag outbox. An unchanged customer costs nothing.
- * The previous run's items are replaced: pending ones are recomputed from the same confirmed state, settled ones
- * have done their job (see clearOutbox).
+ * (CustomerLabels) and queues only the differences in the tag outbox, up to 1,000 customers' changes per row
+ * (outbox-page.ts). An unchanged customer costs nothing. The previous run's pages are replaced: pending changes are
+ * recomputed from the same confirmed state, settled ones have done their job (see clearOutbox).
  */
 import type { Db } from "../../db.server";
 import type { BulkReader } from "../../db/bulk-reader.server";
@@ -16,6 +16,7 @@ import { overlappedColumnWrite } from "../../db/overlapped-write.server";
 import { deleteStoreRows } from "../../db/chunked-delete.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
+import { encodeChange, PAGE_ITEMS, pageItemsJson, WAITING } from "./outbox-page";
 
 export interface TagPlanInput {
   ids: string[];
@@ -98,27 +99,27 @@ export async function loadSurveyTags(db: Db, storeId: string): Promise<TagPlanIn
 
 const NO_CHANGE: { add: string[]; remove: string[] } = { add: [], remove: [] };
 
-const OUTBOX_COLUMNS: Column[] = [
+const PAGE_COLUMNS: Column[] = [
   { name: "id", type: "text" },
   { name: "storeId", type: "text" },
   { name: "runId", type: "text" },
-  { name: "customerId", type: "text" },
-  { name: "customerExternalId", type: "text" },
-  { name: "add", type: "text" },
-  { name: "remove", type: "text" },
-  { name: "metafields", type: "text" },
   { name: "state", type: "text" },
-  { name: "attempts", type: "int" },
+  { name: "size", type: "int" },
+  { name: "items", type: "text" },
+  { name: "outcomes", type: "text" },
   { name: "createdAt", type: "timestamp" },
 ];
 
+/** Pages handed to the writer at a time (overlapped with planning the next ones). */
+const PAGES_PER_WRITE = 20;
+
 /**
- * Each plan replaces the previous run's items, settled ones included: the outbox describes the latest push (what
+ * Each plan replaces the previous run's pages, settled ones included: the outbox describes the latest push (what
  * the sync status shows the merchant: waiting, refused and why), not an ever-growing log — a refused change is
  * planned again the next night anyway.
  */
 async function clearOutbox(db: Db, storeId: string): Promise<void> {
-  await deleteStoreRows(db, "TagOutboxItem", storeId);
+  await deleteStoreRows(db, "TagOutboxPage", storeId);
 }
 
 export async function planTagChanges(
@@ -134,40 +135,37 @@ export async function planTagChanges(
   const confirmed = await timeStep(steps, "read_labels", () => loadConfirmedLabels(bulk.reader, storeId, input.ids));
   await timeStep(steps, "clear_outbox", () => clearOutbox(db, storeId));
   const planning = performance.now();
-  const outbox = overlappedColumnWrite(bulk, { table: "TagOutboxItem", columns: OUTBOX_COLUMNS });
-  // Items are written as columns (column-chunk.ts), a chunk at a time: a million items would hold ~300 MB.
+  const outbox = overlappedColumnWrite(bulk, { table: "TagOutboxPage", columns: PAGE_COLUMNS });
   const now = new Date();
-  const constants = { store: { constant: storeId }, run: { constant: runId }, created: { constant: now } };
-  const textColumns = () => ({
-    ids: [] as string[],
-    customers: [] as string[],
-    externalIds: [] as string[],
-    adds: [] as string[],
-    removes: [] as string[],
-    metafields: [] as (string | null)[],
-  });
-  let items = textColumns();
+  let page: string[] = [];
+  let pages = { ids: [] as string[], sizes: [] as number[], items: [] as string[], outcomes: [] as string[] };
   const send = async () => {
-    const c = items;
-    items = textColumns();
+    const c = pages;
+    pages = { ids: [], sizes: [], items: [], outcomes: [] };
     if (c.ids.length === 0) return;
     await outbox.push({
       length: c.ids.length,
-      // In OUTBOX_COLUMNS' order.
+      // In PAGE_COLUMNS' order.
       columns: [
         c.ids,
-        constants.store,
-        constants.run,
-        c.customers,
-        c.externalIds,
-        c.adds,
-        c.removes,
-        c.metafields,
+        { constant: storeId },
+        { constant: runId },
         { constant: "pending" },
-        { constant: 0 },
-        constants.created,
+        Float64Array.from(c.sizes),
+        c.items,
+        c.outcomes,
+        { constant: now },
       ],
     });
+  };
+  const closePage = async () => {
+    if (page.length === 0) return;
+    pages.ids.push(sequentialId());
+    pages.sizes.push(page.length);
+    pages.items.push(pageItemsJson(page));
+    pages.outcomes.push(WAITING.repeat(page.length));
+    page = [];
+    if (pages.ids.length === PAGES_PER_WRITE) await send();
   };
   let changed = 0;
   let unchanged = 0;
@@ -201,16 +199,20 @@ export async function planTagChanges(
       unchanged++;
       continue;
     }
-    items.ids.push(sequentialId());
-    items.customers.push(id);
-    items.externalIds.push(input.externalIds[i]!);
-    // The desired list's own text where nothing was dropped from it (a first plan): no second serialisation.
-    items.adds.push(add.length === desired.length ? desiredJson : JSON.stringify(add));
-    items.removes.push(remove.length === 0 ? "[]" : JSON.stringify(remove));
-    items.metafields.push(encoded?.carried ?? null);
+    page.push(
+      encodeChange(
+        id,
+        input.externalIds[i]!,
+        // The desired list's own text where nothing was dropped from it (a first plan): no second serialisation.
+        add.length === desired.length ? desiredJson : JSON.stringify(add),
+        remove.length === 0 ? "[]" : JSON.stringify(remove),
+        encoded?.carried ?? null,
+      ),
+    );
     changed++;
-    if (items.ids.length === 20_000) await send();
+    if (page.length === PAGE_ITEMS) await closePage();
   }
+  await closePage();
   await send();
   await outbox.done();
   // Building each customer's desired tags, diffing them and writing the differences (overlapped).

@@ -1,7 +1,8 @@
 /**
  * Pushes a store's pending tag changes through its platform's label writer and records what happened.
- * Resumable: an item stays "pending" until the platform confirmed it; confirmed tags go to CustomerLabels, the
- * base of the next diff. A crash mid-push re-sends only unconfirmed items, and re-sending is harmless (adding a
+ * The outbox holds the changes in pages of up to 1,000 (outbox-page.ts); a push page is the next `pageSize`
+ * unanswered items of them, in page order. Resumable: an item is sent until the platform answered it (its outcome
+ * character); confirmed tags go to CustomerLabels, the base of the next diff. A crash mid-push re-sends only unconfirmed items, and re-sending is harmless (adding a
  * tag that is there or removing one that is not changes nothing). Deleted customers and userErrors are recorded
  * with their reason and not retried. An uninstalled store is skipped entirely.
  *
@@ -11,10 +12,21 @@
  */
 import type { Store } from "@prisma/client";
 import type { Db } from "../../db.server";
-import type { BulkWriter, Column } from "../../db/bulk-writer.server";
+import type { BulkReader } from "../../db/bulk-reader.server";
+import { sequentialId, type BulkWriter, type Column } from "../../db/bulk-writer.server";
 import type { Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { YIELD_EVERY, yieldToRequests } from "../yield-to-requests";
+import {
+  decodeItems,
+  decodeProblems,
+  encodeItems,
+  outcomeCode,
+  PAGE_ITEMS,
+  WAITING,
+  type OutboxChange,
+  type OutboxProblem,
+} from "./outbox-page";
 
 export interface LabelChange {
   customerExternalId: string;
@@ -61,36 +73,72 @@ const LABEL_COLUMNS: Column[] = [
   { name: "updatedAt", type: "timestamp" },
 ];
 
-/** What `record` sets on an outbox item the platform answered for. */
-const SETTLED_COLUMNS: Column[] = [
+/** What `record` sets on an outbox page some of whose items the platform answered. */
+const ANSWERED_COLUMNS: Column[] = [
   { name: "state", type: "text" },
-  { name: "error", type: "text" },
-  { name: "appliedAt", type: "timestamp" },
+  { name: "outcomes", type: "text" },
+  { name: "applied", type: "int" },
+  { name: "notFound", type: "int" },
+  { name: "userErrors", type: "int" },
+  { name: "problems", type: "text" },
+  { name: "settledAt", type: "timestamp" },
 ];
-const ATTEMPTED = { attempts: `"attempts" + 1` };
 
-/** A pending item with the customer's confirmed tags (what the platform has now). */
-interface PageItem {
+/** A pending outbox page as the push holds it while its items are with the platform. */
+interface OpenPage {
   id: string;
-  customerId: string;
-  customerExternalId: string;
-  add: string[];
-  remove: string[];
-  metafields: string | null;
+  outcomes: string[];
+  applied: number;
+  notFound: number;
+  userErrors: number;
+  problems: OutboxProblem[];
+}
+
+/** An unanswered item, with the customer's confirmed tags (what the platform has now). */
+interface PageItem {
+  page: OpenPage;
+  index: number;
+  change: OutboxChange;
   confirmed: string[];
 }
 
-/** Rows of a page parsed between two turns for requests (see readPage). */
-const READ_SLICE_ROWS = 100;
+/** Outbox pages read at a time; each is parsed between two turns for requests. */
+const PAGES_PER_READ = 5;
+/** Customers whose confirmed tags are read per query (one bound parameter each). */
+const LABELS_PER_READ = 500;
 
-// Keyset pagination on (storeId, state, id): each page is an index range, whatever the outbox's size.
-const PAGE_SQL = `
-  SELECT o."id", o."customerId", o."customerExternalId", o."add", o."remove", o."metafields", l."tags" AS "confirmed"
-  FROM "TagOutboxItem" o
-  LEFT JOIN "CustomerLabels" l ON l."storeId" = o."storeId" AND l."customerId" = o."customerId"
-  WHERE o."storeId" = $store AND o."state" = 'pending' AND o."id" > $after
-  ORDER BY o."id"
+// Keyset pagination on (storeId, state, id): each read is an index range, whatever the outbox's size.
+const PAGES_SQL = `
+  SELECT "id", "items", "outcomes", "applied", "notFound", "userErrors", "problems" FROM "TagOutboxPage"
+  WHERE "storeId" = $store AND "state" = 'pending' AND "id" > $after
+  ORDER BY "id"
   LIMIT $limit`;
+const LABELS_SQL = `SELECT "customerId", "tags" FROM "CustomerLabels" WHERE "storeId" = $store AND "customerId" IN ($ids)`;
+
+/**
+ * Queues changes outside a nightly plan (which writes its own pages as it goes), in pages of `PAGE_ITEMS`, in the
+ * order given.
+ */
+export async function queueTagChanges(
+  db: Db,
+  storeId: string,
+  changes: readonly OutboxChange[],
+  runId: string | null = null,
+): Promise<void> {
+  const pages = [];
+  for (let start = 0; start < changes.length; start += PAGE_ITEMS) {
+    const page = changes.slice(start, start + PAGE_ITEMS);
+    pages.push({
+      id: sequentialId(),
+      storeId,
+      runId,
+      size: page.length,
+      items: encodeItems(page),
+      outcomes: WAITING.repeat(page.length),
+    });
+  }
+  await db.tagOutboxPage.createMany({ data: pages });
+}
 
 export class TagOutbox {
   private readonly pageSize: number;
@@ -106,8 +154,13 @@ export class TagOutbox {
     this.flushEvery = options.flushEvery ?? 5_000;
   }
 
+  /** Items not answered yet. */
   async pending(storeId: string): Promise<number> {
-    return this.db.tagOutboxItem.count({ where: { storeId, state: "pending" } });
+    const { _sum: sum } = await this.db.tagOutboxPage.aggregate({
+      where: { storeId, state: "pending" },
+      _sum: { size: true, applied: true, notFound: true, userErrors: true },
+    });
+    return (sum.size ?? 0) - (sum.applied ?? 0) - (sum.notFound ?? 0) - (sum.userErrors ?? 0);
   }
 
   async push(storeId: string): Promise<PushResult> {
@@ -135,16 +188,15 @@ export class TagOutbox {
 
     const withPlatform = new Set<Promise<void>>();
     const recorded: Promise<void>[] = [];
-    let after = "";
+    const unanswered = new UnansweredItems(this.bulk.reader, storeId);
     try {
       while (!failure) {
         // Back-pressure: at most `pagesInFlight` pages with the platform, and as many again waiting to be recorded.
         if (withPlatform.size >= pagesInFlight) await Promise.race(withPlatform);
         if (recorded.length >= 2 * pagesInFlight) await recorded[recorded.length - 2 * pagesInFlight];
         if (failure) break;
-        const items = await this.readPage(storeId, after);
+        const items = await unanswered.take(this.pageSize);
         if (items.length === 0) break;
-        after = items[items.length - 1]!.id;
         let lastRecord = Promise.resolve();
         const page: Promise<void> = this.pushPage(prefix, items, writerOf, (batch, byId, outcome) => {
           lastRecord = record(batch, byId, outcome);
@@ -167,31 +219,6 @@ export class TagOutbox {
     return totals;
   }
 
-  /**
-   * One page of pending items, read through the bulk reader 100 rows at a time: the push runs on the request
-   * thread, and parsing a whole 25,000-row page in one go (Prisma's row mapping, then the JSON) held it for several
-   * hundred milliseconds; at 500 rows a turn the push's first pages still kept webhooks waiting ~1 s in bench:soak
-   * (a webhook needs several turns, and each turn was a 500-row slice plus the collector).
-   */
-  private async readPage(storeId: string, after: string): Promise<PageItem[]> {
-    const items: PageItem[] = [];
-    const params = { store: storeId, after, limit: this.pageSize };
-    for await (const batch of this.bulk.reader.rows(PAGE_SQL, params, READ_SLICE_ROWS)) {
-      for (const [id, customerId, customerExternalId, add, remove, metafields, confirmed] of batch)
-        items.push({
-          id: String(id),
-          customerId: String(customerId),
-          customerExternalId: String(customerExternalId),
-          add: JSON.parse(String(add)) as string[],
-          remove: JSON.parse(String(remove)) as string[],
-          metafields: metafields === null ? null : String(metafields),
-          confirmed: confirmed ? (JSON.parse(String(confirmed)) as string[]) : [],
-        });
-      await new Promise((r) => setImmediate(r)); // let requests in between batches
-    }
-    return items;
-  }
-
   /** Sends one page to the platform; hands results to `record` in batches, in the order they come back. */
   private async pushPage(
     prefix: string,
@@ -199,7 +226,7 @@ export class TagOutbox {
     writerOf: (prefix: string) => Promise<LabelWriter>,
     record: (batch: LabelResult[], items: Map<string, PageItem>, outcome: Map<string, LabelResult>) => void,
   ): Promise<void> {
-    const byExternal = new Map(items.map((i) => [i.customerExternalId, i]));
+    const byExternal = new Map(items.map((i) => [i.change.customerExternalId, i]));
     // Tags under an older prefix (the merchant changed it) are still ours to remove: one writer per prefix.
     const groups = new Map<string, LabelChange[]>([[prefix, []]]);
     const groupFor = (p: string) => {
@@ -207,17 +234,17 @@ export class TagOutbox {
       if (!list) groups.set(p, (list = []));
       return list;
     };
-    for (const [k, item] of items.entries()) {
+    for (const [k, { change }] of items.entries()) {
       if (k > 0 && k % YIELD_EVERY === 0) await yieldToRequests();
       groupFor(prefix).push({
-        customerExternalId: item.customerExternalId,
-        add: item.add,
-        remove: item.remove.filter((t) => t.startsWith(prefix)),
-        ...(item.metafields ? { metafields: JSON.parse(item.metafields) as Record<string, string> } : {}),
+        customerExternalId: change.customerExternalId,
+        add: change.add,
+        remove: change.remove.filter((t) => t.startsWith(prefix)),
+        ...(change.metafields ? { metafields: JSON.parse(change.metafields) as Record<string, string> } : {}),
       });
-      for (const old of item.remove.filter((t) => !t.startsWith(prefix))) {
+      for (const old of change.remove.filter((t) => !t.startsWith(prefix))) {
         const oldPrefix = old.slice(0, old.indexOf(":") + 1) || old;
-        groupFor(oldPrefix).push({ customerExternalId: item.customerExternalId, add: [], remove: [old] });
+        groupFor(oldPrefix).push({ customerExternalId: change.customerExternalId, add: [], remove: [old] });
       }
     }
     const outcome = new Map<string, LabelResult>();
@@ -248,6 +275,10 @@ export class TagOutbox {
     }
   }
 
+  /**
+   * Records a batch of answers: confirmed tags to CustomerLabels, then each touched page's outcomes (a page whose
+   * items are all answered is settled). An item is recorded once: a second answer for it changes nothing.
+   */
   private async record(
     storeId: string,
     results: LabelResult[],
@@ -257,27 +288,36 @@ export class TagOutbox {
   ): Promise<void> {
     if (results.length === 0) return;
     const now = new Date();
-    const settled: unknown[][] = [];
     const labels: unknown[][] = [];
     const labelsWithMeta: unknown[][] = [];
+    const touched = new Set<OpenPage>();
     for (const r of results) {
       const item = items.get(r.customerExternalId);
-      if (!item) continue;
+      if (!item || item.page.outcomes[item.index] !== WAITING) continue;
+      const { page, change } = item;
       const final = outcome.get(r.customerExternalId) ?? r;
+      page.outcomes[item.index] = outcomeCode(final.status);
+      touched.add(page);
       if (final.status === "applied") {
-        settled.push([item.id, "applied", null, now]);
-        const remove = new Set(item.remove);
+        const remove = new Set(change.remove);
         const tags = new Set(item.confirmed.filter((t) => !remove.has(t)));
-        for (const t of item.add) tags.add(t);
-        const row = [storeId, item.customerId, JSON.stringify([...tags].sort()), now];
+        for (const t of change.add) tags.add(t);
+        const row = [storeId, change.customerId, JSON.stringify([...tags].sort()), now];
         // Confirmed metafields become the base of the next diff; without any, the stored ones are left alone.
-        if (item.metafields) labelsWithMeta.push([...row, item.metafields]);
+        if (change.metafields) labelsWithMeta.push([...row, change.metafields]);
         else labels.push(row);
+        page.applied++;
         totals.applied++;
       } else {
-        if (final.status === "not_found") totals.notFound++;
-        else totals.userErrors++;
-        settled.push([item.id, final.status, (final.reason ?? final.status).slice(0, 500), now]);
+        if (final.status === "not_found") {
+          page.notFound++;
+          totals.notFound++;
+        } else {
+          page.userErrors++;
+          totals.userErrors++;
+        }
+        const error = (final.reason ?? final.status).slice(0, 500);
+        page.problems.push({ customerExternalId: change.customerExternalId, state: final.status, error });
       }
     }
     await this.bulk.write(
@@ -293,9 +333,74 @@ export class TagOutbox {
       },
       labelsWithMeta,
     );
-    await this.bulk.update(
-      { table: "TagOutboxItem", key: { name: "id", type: "text" }, set: SETTLED_COLUMNS, assign: ATTEMPTED },
-      settled,
-    );
+    const pages = [...touched].map((p) => [
+      p.id,
+      p.outcomes.includes(WAITING) ? "pending" : "settled",
+      p.outcomes.join(""),
+      p.applied,
+      p.notFound,
+      p.userErrors,
+      p.problems.length > 0 ? JSON.stringify(p.problems) : null,
+      now,
+    ]);
+    await this.bulk.update({ table: "TagOutboxPage", key: { name: "id", type: "text" }, set: ANSWERED_COLUMNS }, pages);
+  }
+}
+
+/**
+ * A store's unanswered items in page order, read a few outbox pages ahead of what the push takes. The push runs
+ * on the request thread: each page is parsed, and its customers' confirmed tags read, between turns for requests.
+ */
+class UnansweredItems {
+  private buffer: PageItem[] = [];
+  private after = "";
+  private exhausted = false;
+
+  constructor(
+    private readonly reader: BulkReader,
+    private readonly storeId: string,
+  ) {}
+
+  async take(count: number): Promise<PageItem[]> {
+    while (this.buffer.length < count && !this.exhausted) await this.readPages();
+    return this.buffer.splice(0, count);
+  }
+
+  private async readPages(): Promise<void> {
+    const rows: unknown[][] = [];
+    const params = { store: this.storeId, after: this.after, limit: PAGES_PER_READ };
+    for await (const batch of this.reader.rows(PAGES_SQL, params, 1)) rows.push(...batch);
+    if (rows.length < PAGES_PER_READ) this.exhausted = true;
+    for (const [id, items, outcomes, applied, notFound, userErrors, problems] of rows) {
+      this.after = String(id);
+      const page: OpenPage = {
+        id: String(id),
+        outcomes: [...String(outcomes)],
+        applied: Number(applied),
+        notFound: Number(notFound),
+        userErrors: Number(userErrors),
+        problems: decodeProblems(problems === null ? null : String(problems)),
+      };
+      const waiting: PageItem[] = [];
+      decodeItems(String(items)).forEach((change, index) => {
+        if (page.outcomes[index] === WAITING) waiting.push({ page, index, change, confirmed: [] });
+      });
+      await this.readConfirmed(waiting);
+      this.buffer.push(...waiting);
+      await new Promise((r) => setImmediate(r)); // let requests in between pages
+    }
+  }
+
+  private async readConfirmed(items: PageItem[]): Promise<void> {
+    for (let start = 0; start < items.length; start += LABELS_PER_READ) {
+      const slice = items.slice(start, start + LABELS_PER_READ);
+      const byCustomer = new Map(slice.map((item) => [item.change.customerId, item]));
+      const params = { store: this.storeId, ids: [...byCustomer.keys()] };
+      for await (const batch of this.reader.rows(LABELS_SQL, params, 100))
+        for (const [customerId, tags] of batch) {
+          const item = byCustomer.get(String(customerId));
+          if (item) item.confirmed = JSON.parse(String(tags)) as string[];
+        }
+    }
   }
 }

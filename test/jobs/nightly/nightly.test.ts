@@ -10,6 +10,7 @@ import { toEpochDay } from "../../../app/domain/clv/summary";
 import { aggregateCustomers } from "../../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../../app/jobs/nightly/recompute.server";
 import { storeStatus } from "../../../app/read-models/store-status.server";
+import { tagOutboxItems } from "../../../app/read-models/tag-sync.server";
 import { utcOffsetMinutes } from "../../../app/jobs/schedule";
 import { productIdsOf } from "../../../app/sync/order-writer.server";
 import type { StoreOrder } from "../../../app/domain/types";
@@ -28,6 +29,7 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
   let storeId: string;
   let orders: StoreOrder[];
   let timezone: string;
+  const waiting = async () => (await tagOutboxItems(database.db, storeId)).filter((i) => i.state === "pending");
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -118,10 +120,10 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     expect(model.selection.candidates.map((c) => c.name)).toEqual(["bgnbd", "mbgnbd"]);
     expect(model.sufficiency.customers).toBeGreaterThan(300);
     expect(counts.transitions).toBe(0); // first run: nothing to compare with
-    const items = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    const items = await waiting();
     expect(items.length).toBe(counts.tagChanges);
     for (const item of items.slice(0, 50)) {
-      for (const tag of JSON.parse(item.add) as string[]) expect(tag.startsWith("ciclo:")).toBe(true);
+      for (const tag of item.add) expect(tag.startsWith("ciclo:")).toBe(true);
     }
     const champion = await database.db.customerScore.findFirst({ where: { storeId, segment: "champions" } });
     expect(champion?.rScore).toBeGreaterThanOrEqual(4);
@@ -164,15 +166,15 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
 
   it("plans nothing for customers whose confirmed tags already match", async () => {
     // Pretend the push confirmed every change, then recompute at the same moment: no tag changes.
-    const items = await database.db.tagOutboxItem.findMany({ where: { storeId, state: "pending" } });
+    const items = await waiting();
     await database.db.customerLabels.createMany({
-      data: items.map((i) => ({ storeId, customerId: i.customerId, tags: JSON.stringify(JSON.parse(i.add)) })),
+      data: items.map((i) => ({ storeId, customerId: i.customerId, tags: JSON.stringify(i.add) })),
     });
-    await database.db.tagOutboxItem.updateMany({ where: { storeId }, data: { state: "applied" } });
+    await database.db.tagOutboxPage.updateMany({ where: { storeId }, data: { state: "settled" } });
     const run = await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
     expect(JSON.parse(run.counts).tagChanges).toBe(0);
-    // The new plan replaced the previous run's items, settled ones included.
-    expect(await database.db.tagOutboxItem.count({ where: { storeId } })).toBe(0);
+    // The new plan replaced the previous run's pages, settled ones included.
+    expect(await database.db.tagOutboxPage.count({ where: { storeId } })).toBe(0);
   });
 
   it("records segment transitions as time passes", async () => {
@@ -225,11 +227,9 @@ describe.each(DB_KINDS)("nightly recompute on %s", (kind) => {
     await answer(b!.id, "9003", "jtbd-job", { answerId: "other" }); // catch-alls make no tag
     await database.db.storeSettings.update({ where: { storeId }, data: { tagFamilies: "rfm,stage,clv,nps,jtbd" } });
     await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => NOW }, storeId, "manual");
-    const itemA = await database.db.tagOutboxItem.findFirstOrThrow({
-      where: { storeId, customerId: a!.id, state: "pending" },
-    });
-    expect(JSON.parse(itemA.add)).toEqual(["ciclo:jtbd-hobby", "ciclo:nps-promoter"]);
-    expect(await database.db.tagOutboxItem.count({ where: { storeId, customerId: b!.id, state: "pending" } })).toBe(0);
+    const planned = await waiting();
+    expect(planned.find((i) => i.customerId === a!.id)?.add).toEqual(["ciclo:jtbd-hobby", "ciclo:nps-promoter"]);
+    expect(planned.filter((i) => i.customerId === b!.id)).toEqual([]);
     await database.db.storeSettings.update({ where: { storeId }, data: { tagFamilies: "rfm,stage,clv" } });
   });
 

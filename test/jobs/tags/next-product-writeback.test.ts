@@ -20,6 +20,7 @@ import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/d
 import { simulatorAdmin } from "../../support/simulator-admin";
 import { importShop } from "../../support/store-fixture";
 import { WooHarness } from "../../support/woo-harness";
+import { tagOutboxItems } from "../../../app/read-models/tag-sync.server";
 
 const NOW = new Date("2026-10-01T02:30:00Z");
 
@@ -151,7 +152,7 @@ describe.each(DB_KINDS)("next product written back to Shopify on %s", (kind) => 
     // Planned once with tonight's suggestions, then again from the stored ones.
     const phases = (JSON.parse(run.phases) as { name: string }[]).map((p) => p.name);
     expect(phases.filter((p) => p === "tag-diff")).toHaveLength(2);
-    const items = await database.db.tagOutboxItem.findMany({ where: { storeId }, select: { metafields: true } });
+    const items = await tagOutboxItems(database.db, storeId);
     const nextProducts = items
       .map((i) => (JSON.parse(i.metafields ?? "{}") as Record<string, string>).next_product)
       .filter((v) => v !== undefined);
