@@ -65,7 +65,7 @@ export interface BulkUpdateOptions {
   key: Column;
   /** Columns set from each row's remaining values, in order. */
   set: Column[];
-  /** The same SQL assignment for every row, e.g. { attempts: `"attempts" + 1` } (trusted text, no user input). */
+  /** The same SQL assignment for every row, e.g. { version: `"version" + 1` } (trusted text, no user input). */
   assign?: Record<string, string>;
   chunkSize?: number;
 }

@@ -1,8 +1,8 @@
 /**
  * Rows handed to the bulk writer as columns: how the nightly gives it its large writes (a score row and an insight
- * row per customer, an outbox page per thousand changes). A chunk's numbers are typed arrays and the values every row shares
- * are given once, so no array per row and no boxed number per value is built, kept for a while and collected: the
- * SQLite writer binds straight from the columns, PostgreSQL's encodes its binary COPY from them
+ * row per customer, an outbox page per thousand changes). A chunk's numbers are typed arrays and the values every
+ * row shares are given once, so no array per row and no boxed number per value is built, kept for a while and
+ * collected: the SQLite writer binds straight from the columns, PostgreSQL's encodes its binary COPY from them
  * (docs/decisions/170-nightly-writes-as-columns.md).
  */
 import type { ColumnType } from "./bulk-writer.server";

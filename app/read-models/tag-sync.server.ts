@@ -18,7 +18,8 @@ export interface TagSyncStatus {
 }
 
 export async function tagSyncStatus(db: Db, storeId: string): Promise<TagSyncStatus> {
-  // Counts from the pages' own tallies: a page per 1,000 changes, so a few hundred rows at most per store.
+  // Counts from the pages' own tallies: a page per 1,000 changes (a thousand rows after a million-customer first
+  // plan), read without their long texts.
   const [byState, withProblems] = await Promise.all([
     db.tagOutboxPage.groupBy({
       by: ["state"],
@@ -41,7 +42,7 @@ export async function tagSyncStatus(db: Db, storeId: string): Promise<TagSyncSta
     if (state === "pending")
       pending += (sum.size ?? 0) - (sum.applied ?? 0) - (sum.notFound ?? 0) - (sum.userErrors ?? 0);
   }
-  // Each page lists its refusals in the order they came: the latest last.
+  // A page lists its refusals in the order they came (the latest last; pages migrated from items: any order).
   const recentProblems = withProblems
     .flatMap((page) => decodeProblems(page.problems).reverse())
     .slice(0, 3)
@@ -55,7 +56,10 @@ export interface TagOutboxItem extends OutboxChange {
   error: string | null;
 }
 
-/** The store's outbox change by change, in push order (support tooling and tests; the outbox is a few pages). */
+/**
+ * The store's outbox change by change, in push order: for support tooling and tests, never a request path (it
+ * parses every page: ~100 MB of JSON after a million-customer first plan).
+ */
 export async function tagOutboxItems(db: Db, storeId: string): Promise<TagOutboxItem[]> {
   const pages = await db.tagOutboxPage.findMany({ where: { storeId }, orderBy: { id: "asc" } });
   return pages.flatMap((page) => {

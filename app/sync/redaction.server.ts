@@ -120,7 +120,9 @@ export async function redactCustomer(
 
 /**
  * Takes the customer's changes (and refusals) out of the tag outbox's pages. A page names its customers inside its
- * JSON: the pages are found by the ids' JSON text (a false match is harmless: the items are compared exactly).
+ * JSON: the pages are found by the ids' text (an id JSON would escape, or LIKE read as an escape, is looked for in
+ * every page of the store; a false match is harmless: the items are compared exactly). Each page changed moves to
+ * a new version, so a push running meanwhile records nothing more for the customer (tag-outbox.server.ts).
  */
 async function dropOutboxChanges(
   tx: Tx,
@@ -129,20 +131,20 @@ async function dropOutboxChanges(
   customerId: string | null,
 ): Promise<void> {
   const named = [customerExternalId, customerId].filter((id): id is string => id !== null);
+  const plain = named.every((id) => ![...id].some((ch) => ch === '"' || ch === "\\" || ch < " "));
   const pages = await tx.tagOutboxPage.findMany({
-    where: {
-      storeId,
-      OR: named.flatMap((id) => [
-        { items: { contains: JSON.stringify(id) } },
-        { problems: { contains: JSON.stringify(id) } },
-      ]),
-    },
-    select: { id: true, items: true, outcomes: true, problems: true },
+    where: { storeId, ...(plain ? { OR: named.map((id) => ({ items: { contains: id } })) } : {}) },
+    select: { id: true, size: true, items: true, outcomes: true, problems: true },
   });
+  const now = new Date();
   for (const page of pages) {
     const kept = withoutItems(page, (c) => c.customerExternalId === customerExternalId || c.customerId === customerId);
     if (!kept) await tx.tagOutboxPage.delete({ where: { id: page.id } });
-    else await tx.tagOutboxPage.update({ where: { id: page.id }, data: kept });
+    else if (kept.size < page.size)
+      await tx.tagOutboxPage.update({
+        where: { id: page.id },
+        data: { ...kept, version: { increment: 1 }, ...(kept.state === "settled" ? { settledAt: now } : {}) },
+      });
   }
 }
 

@@ -2,9 +2,10 @@
  * Pushes a store's pending tag changes through its platform's label writer and records what happened.
  * The outbox holds the changes in pages of up to 1,000 (outbox-page.ts); a push page is the next `pageSize`
  * unanswered items of them, in page order. Resumable: an item is sent until the platform answered it (its outcome
- * character); confirmed tags go to CustomerLabels, the base of the next diff. A crash mid-push re-sends only unconfirmed items, and re-sending is harmless (adding a
- * tag that is there or removing one that is not changes nothing). Deleted customers and userErrors are recorded
- * with their reason and not retried. An uninstalled store is skipped entirely.
+ * character); confirmed tags go to CustomerLabels, the base of the next diff. A crash mid-push re-sends only
+ * unconfirmed items, and re-sending is harmless (adding a tag that is there or removing one that is not changes
+ * nothing). Deleted customers and userErrors are recorded with their reason and not retried. An uninstalled store
+ * is skipped entirely.
  *
  * Large pushes go page by page; a writer that takes several pages at once (Shopify runs bulk mutations in
  * parallel) gets the next page while the platform is still working on the previous one, so reading, uploading and
@@ -60,7 +61,7 @@ export interface PushResult {
 
 export interface TagOutboxOptions {
   dialect: Dialect;
-  /** Items per page; on Shopify one page is one bulk mutation per write kind (default 25 000). */
+  /** Items per push page; on Shopify one push page is one bulk mutation per write kind (default 25 000). */
   pageSize?: number;
   /** Results are recorded in batches: big batches are cheap, small ones lose less work in a crash (default 5 000). */
   flushEvery?: number;
@@ -73,20 +74,17 @@ const LABEL_COLUMNS: Column[] = [
   { name: "updatedAt", type: "timestamp" },
 ];
 
-/** What `record` sets on an outbox page some of whose items the platform answered. */
-const ANSWERED_COLUMNS: Column[] = [
-  { name: "state", type: "text" },
-  { name: "outcomes", type: "text" },
-  { name: "applied", type: "int" },
-  { name: "notFound", type: "int" },
-  { name: "userErrors", type: "int" },
-  { name: "problems", type: "text" },
-  { name: "settledAt", type: "timestamp" },
-];
-
 /** A pending outbox page as the push holds it while its items are with the platform. */
-interface OpenPage {
+interface OpenPage extends PageAnswers {
   id: string;
+  /** The row's version this state was read or written at (a redaction meanwhile moves it on). */
+  version: number;
+  /** Each item's position, by customer: a redaction may take an item out of the page while the push runs. */
+  position: Map<string, number>;
+}
+
+/** What a page records of its items' answers. */
+interface PageAnswers {
   outcomes: string[];
   applied: number;
   notFound: number;
@@ -97,7 +95,6 @@ interface OpenPage {
 /** An unanswered item, with the customer's confirmed tags (what the platform has now). */
 interface PageItem {
   page: OpenPage;
-  index: number;
   change: OutboxChange;
   confirmed: string[];
 }
@@ -109,11 +106,12 @@ const LABELS_PER_READ = 500;
 
 // Keyset pagination on (storeId, state, id): each read is an index range, whatever the outbox's size.
 const PAGES_SQL = `
-  SELECT "id", "items", "outcomes", "applied", "notFound", "userErrors", "problems" FROM "TagOutboxPage"
+  SELECT "id", "version", "outcomes", "applied", "notFound", "userErrors", "problems", "items" FROM "TagOutboxPage"
   WHERE "storeId" = $store AND "state" = 'pending' AND "id" > $after
   ORDER BY "id"
   LIMIT $limit`;
-const LABELS_SQL = `SELECT "customerId", "tags" FROM "CustomerLabels" WHERE "storeId" = $store AND "customerId" IN ($ids)`;
+const LABELS_SQL = `
+  SELECT "customerId", "tags" FROM "CustomerLabels" WHERE "storeId" = $store AND "customerId" IN ($ids)`;
 
 /**
  * Queues changes outside a nightly plan (which writes its own pages as it goes), in pages of `PAGE_ITEMS`, in the
@@ -276,8 +274,11 @@ export class TagOutbox {
   }
 
   /**
-   * Records a batch of answers: confirmed tags to CustomerLabels, then each touched page's outcomes (a page whose
-   * items are all answered is settled). An item is recorded once: a second answer for it changes nothing.
+   * Records a batch of answers: each touched page's outcomes and tallies (a page with nothing left waiting is
+   * settled), then the confirmed tags in CustomerLabels. An item is recorded once. A page is written only at the
+   * version this push last read or wrote: when a redaction changed it meanwhile, the page is read again and only
+   * its remaining customers' answers are recorded, and confirmed tags written back for a customer a redaction took
+   * out in between are deleted again.
    */
   private async record(
     storeId: string,
@@ -288,37 +289,77 @@ export class TagOutbox {
   ): Promise<void> {
     if (results.length === 0) return;
     const now = new Date();
-    const labels: unknown[][] = [];
-    const labelsWithMeta: unknown[][] = [];
-    const touched = new Set<OpenPage>();
+    const byPage = new Map<OpenPage, [PageItem, LabelResult][]>();
     for (const r of results) {
       const item = items.get(r.customerExternalId);
-      if (!item || item.page.outcomes[item.index] !== WAITING) continue;
-      const { page, change } = item;
-      const final = outcome.get(r.customerExternalId) ?? r;
-      page.outcomes[item.index] = outcomeCode(final.status);
-      touched.add(page);
-      if (final.status === "applied") {
-        const remove = new Set(change.remove);
-        const tags = new Set(item.confirmed.filter((t) => !remove.has(t)));
-        for (const t of change.add) tags.add(t);
-        const row = [storeId, change.customerId, JSON.stringify([...tags].sort()), now];
-        // Confirmed metafields become the base of the next diff; without any, the stored ones are left alone.
-        if (change.metafields) labelsWithMeta.push([...row, change.metafields]);
-        else labels.push(row);
-        page.applied++;
-        totals.applied++;
-      } else {
-        if (final.status === "not_found") {
-          page.notFound++;
-          totals.notFound++;
-        } else {
-          page.userErrors++;
-          totals.userErrors++;
+      if (!item) continue;
+      const answers = byPage.get(item.page) ?? [];
+      answers.push([item, outcome.get(r.customerExternalId) ?? r]);
+      byPage.set(item.page, answers);
+    }
+    const confirmed: PageItem[] = [];
+    for (const [page, answers] of byPage) {
+      for (;;) {
+        const { state, answered } = answer(page, answers);
+        if (answered.length === 0) break;
+        const { count } = await this.db.tagOutboxPage.updateMany({
+          where: { id: page.id, version: page.version },
+          data: {
+            state: state.outcomes.includes(WAITING) ? "pending" : "settled",
+            outcomes: state.outcomes.join(""),
+            applied: state.applied,
+            notFound: state.notFound,
+            userErrors: state.userErrors,
+            problems: state.problems.length > 0 ? JSON.stringify(state.problems) : null,
+            settledAt: now,
+            version: page.version + 1,
+          },
+        });
+        if (count === 0) {
+          if (await this.reload(page)) continue;
+          break; // the page is gone (replaced by a new plan, or redacted to nothing): nothing of it to record
         }
-        const error = (final.reason ?? final.status).slice(0, 500);
-        page.problems.push({ customerExternalId: change.customerExternalId, state: final.status, error });
+        Object.assign(page, state, { version: page.version + 1 });
+        for (const [item, final] of answered) {
+          if (final.status === "applied") {
+            totals.applied++;
+            confirmed.push(item);
+          } else if (final.status === "not_found") totals.notFound++;
+          else totals.userErrors++;
+        }
+        break;
       }
+    }
+    await this.writeConfirmed(storeId, confirmed, now);
+    const recorded = [...byPage.keys()];
+    const current = await this.db.tagOutboxPage.findMany({
+      where: { id: { in: recorded.map((p) => p.id) } },
+      select: { id: true, version: true },
+    });
+    const versions = new Map(current.map((p) => [p.id, p.version]));
+    const moved = recorded.filter((p) => versions.get(p.id) !== p.version);
+    for (const page of moved) await this.reload(page);
+    const redacted = confirmed.filter(
+      (item) => moved.includes(item.page) && !item.page.position.has(item.change.customerExternalId),
+    );
+    if (redacted.length > 0)
+      await this.db.customerLabels.deleteMany({
+        where: { storeId, customerId: { in: redacted.map((item) => item.change.customerId) } },
+      });
+  }
+
+  /** The confirmed tags (and metafields) of applied changes: the base of the next night's diff. */
+  private async writeConfirmed(storeId: string, applied: PageItem[], now: Date): Promise<void> {
+    const labels: unknown[][] = [];
+    const labelsWithMeta: unknown[][] = [];
+    for (const { change, confirmed } of applied) {
+      const remove = new Set(change.remove);
+      const tags = new Set(confirmed.filter((t) => !remove.has(t)));
+      for (const t of change.add) tags.add(t);
+      const row = [storeId, change.customerId, JSON.stringify([...tags].sort()), now];
+      // Confirmed metafields become the base of the next diff; without any, the stored ones are left alone.
+      if (change.metafields) labelsWithMeta.push([...row, change.metafields]);
+      else labels.push(row);
     }
     await this.bulk.write(
       { table: "CustomerLabels", columns: LABEL_COLUMNS, conflict: ["storeId", "customerId"], generateIds: true },
@@ -333,18 +374,72 @@ export class TagOutbox {
       },
       labelsWithMeta,
     );
-    const pages = [...touched].map((p) => [
-      p.id,
-      p.outcomes.includes(WAITING) ? "pending" : "settled",
-      p.outcomes.join(""),
-      p.applied,
-      p.notFound,
-      p.userErrors,
-      p.problems.length > 0 ? JSON.stringify(p.problems) : null,
-      now,
-    ]);
-    await this.bulk.update({ table: "TagOutboxPage", key: { name: "id", type: "text" }, set: ANSWERED_COLUMNS }, pages);
   }
+
+  /** The page as stored now; false when it is gone. */
+  private async reload(page: OpenPage): Promise<boolean> {
+    const row = await this.db.tagOutboxPage.findUnique({ where: { id: page.id } });
+    if (!row) {
+      page.position.clear();
+      return false;
+    }
+    Object.assign(page, openPage(row).page);
+    return true;
+  }
+}
+
+/** The page's answers with this batch's added: the item of each answered customer still in it and still waiting. */
+function answer(
+  page: OpenPage,
+  answers: [PageItem, LabelResult][],
+): { state: PageAnswers; answered: [PageItem, LabelResult][] } {
+  const state: PageAnswers = {
+    outcomes: [...page.outcomes],
+    applied: page.applied,
+    notFound: page.notFound,
+    userErrors: page.userErrors,
+    problems: [...page.problems],
+  };
+  const answered: [PageItem, LabelResult][] = [];
+  for (const [item, final] of answers) {
+    const at = page.position.get(item.change.customerExternalId);
+    if (at === undefined || state.outcomes[at] !== WAITING) continue;
+    state.outcomes[at] = outcomeCode(final.status);
+    if (final.status === "applied") state.applied++;
+    else {
+      if (final.status === "not_found") state.notFound++;
+      else state.userErrors++;
+      const error = (final.reason ?? final.status).slice(0, 500);
+      state.problems.push({ customerExternalId: item.change.customerExternalId, state: final.status, error });
+    }
+    answered.push([item, final]);
+  }
+  return { state, answered };
+}
+
+/** A page row's state as the push holds it. */
+function openPage(row: {
+  id: string;
+  version: number;
+  outcomes: string;
+  applied: number;
+  notFound: number;
+  userErrors: number;
+  problems: string | null;
+  items: string;
+}): { page: OpenPage; changes: OutboxChange[] } {
+  const changes = decodeItems(row.items);
+  const page: OpenPage = {
+    id: row.id,
+    version: row.version,
+    position: new Map(changes.map((c, i) => [c.customerExternalId, i])),
+    outcomes: [...row.outcomes],
+    applied: row.applied,
+    notFound: row.notFound,
+    userErrors: row.userErrors,
+    problems: decodeProblems(row.problems),
+  };
+  return { page, changes };
 }
 
 /**
@@ -371,19 +466,21 @@ class UnansweredItems {
     const params = { store: this.storeId, after: this.after, limit: PAGES_PER_READ };
     for await (const batch of this.reader.rows(PAGES_SQL, params, 1)) rows.push(...batch);
     if (rows.length < PAGES_PER_READ) this.exhausted = true;
-    for (const [id, items, outcomes, applied, notFound, userErrors, problems] of rows) {
+    for (const [id, version, outcomes, applied, notFound, userErrors, problems, items] of rows) {
       this.after = String(id);
-      const page: OpenPage = {
+      const { page, changes } = openPage({
         id: String(id),
-        outcomes: [...String(outcomes)],
+        version: Number(version),
+        outcomes: String(outcomes),
         applied: Number(applied),
         notFound: Number(notFound),
         userErrors: Number(userErrors),
-        problems: decodeProblems(problems === null ? null : String(problems)),
-      };
+        problems: problems === null ? null : String(problems),
+        items: String(items),
+      });
       const waiting: PageItem[] = [];
-      decodeItems(String(items)).forEach((change, index) => {
-        if (page.outcomes[index] === WAITING) waiting.push({ page, index, change, confirmed: [] });
+      changes.forEach((change, index) => {
+        if (page.outcomes[index] === WAITING) waiting.push({ page, change, confirmed: [] });
       });
       await this.readConfirmed(waiting);
       this.buffer.push(...waiting);

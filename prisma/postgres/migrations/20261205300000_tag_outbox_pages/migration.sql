@@ -1,21 +1,24 @@
 -- The tag outbox holds pages of up to 1,000 customers' changes instead of a row each
 -- (docs/decisions/176-tag-outbox-pages.md). Items still waiting become pending pages, refused ones settled pages
 -- that keep their reasons (the Sync page lists them); applied items are history (CustomerLabels holds what they
--- confirmed) and go. Metafields stay the JSON text they were (compared as text with the confirmed labels). Item i of a page is answered by character i of its outcomes: both are ordered by item id.
+-- confirmed) and go. Metafields stay the JSON text they were (compared as text with the confirmed labels). Item i of
+-- a page is answered by character i of its outcomes: both are ordered by item id. The long texts are the last
+-- columns: SQLite reads a row's columns in order, through the overflow pages of any text before the one it wants.
 CREATE TABLE "TagOutboxPage" (
     "id" TEXT NOT NULL,
     "storeId" TEXT NOT NULL,
     "runId" TEXT,
     "state" TEXT NOT NULL DEFAULT 'pending',
     "size" INTEGER NOT NULL,
-    "items" TEXT NOT NULL,
     "outcomes" TEXT NOT NULL,
     "applied" INTEGER NOT NULL DEFAULT 0,
     "notFound" INTEGER NOT NULL DEFAULT 0,
     "userErrors" INTEGER NOT NULL DEFAULT 0,
-    "problems" TEXT,
+    "version" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "settledAt" TIMESTAMP(3),
+    "problems" TEXT,
+    "items" TEXT NOT NULL,
 
     CONSTRAINT "TagOutboxPage_pkey" PRIMARY KEY ("id")
 );
