@@ -25,6 +25,16 @@ export function bindNamed(sql: string, dialect: Dialect, values: Record<string, 
 }
 
 /**
+ * `column` is one of the texts of the JSON array given as the parameter `$name`: one bound value however many
+ * texts (an IN list binds one per value, and PostgreSQL parses and plans a statement of each length anew).
+ */
+export function inJsonArray(dialect: Dialect, column: string, name: string): string {
+  return dialect === "sqlite"
+    ? `${column} IN (SELECT value FROM json_each($${name}))`
+    : `${column} = ANY (SELECT json_array_elements_text($${name}::json))`;
+}
+
+/**
  * Epoch day of a timestamp column in the store's calendar. Parameters: `$offset` on SQLite, which has no time-zone
  * database (the store's current UTC offset, e.g. "+60 minutes"), `$tz` on PostgreSQL (the IANA zone).
  */

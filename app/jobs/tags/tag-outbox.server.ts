@@ -15,7 +15,7 @@ import type { Store } from "@prisma/client";
 import type { Db } from "../../db.server";
 import type { BulkReader } from "../../db/bulk-reader.server";
 import { sequentialId, type BulkWriter, type Column } from "../../db/bulk-writer.server";
-import type { Dialect } from "../../db/sql.server";
+import { inJsonArray, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { YIELD_EVERY, yieldToRequests } from "../yield-to-requests";
 import {
@@ -99,10 +99,10 @@ interface PageItem {
   confirmed: string[];
 }
 
-/** Outbox pages read at a time; each is parsed between two turns for requests. */
+/** Outbox pages read at a time (their customers' confirmed tags in one query); each parsed on a turn of its own. */
 const PAGES_PER_READ = 5;
-/** Customers whose confirmed tags are read per query (one bound parameter each). */
-const LABELS_PER_READ = 500;
+/** Rows of confirmed tags parsed between two turns for requests. */
+const LABEL_ROWS_PER_TURN = 500;
 
 // Keyset pagination on (storeId, state, id): each read is an index range, whatever the outbox's size.
 const PAGES_SQL = `
@@ -110,8 +110,9 @@ const PAGES_SQL = `
   WHERE "storeId" = $store AND "state" = 'pending' AND "id" > $after
   ORDER BY "id"
   LIMIT $limit`;
-const LABELS_SQL = `
-  SELECT "customerId", "tags" FROM "CustomerLabels" WHERE "storeId" = $store AND "customerId" IN ($ids)`;
+const labelsSql = (dialect: Dialect) => `
+  SELECT "customerId", "tags" FROM "CustomerLabels"
+  WHERE "storeId" = $store AND ${inJsonArray(dialect, `"customerId"`, "ids")}`;
 
 /**
  * Queues changes outside a nightly plan (which writes its own pages as it goes), in pages of `PAGE_ITEMS`, in the
@@ -464,8 +465,9 @@ class UnansweredItems {
   private async readPages(): Promise<void> {
     const rows: unknown[][] = [];
     const params = { store: this.storeId, after: this.after, limit: PAGES_PER_READ };
-    for await (const batch of this.reader.rows(PAGES_SQL, params, 1)) rows.push(...batch);
+    for await (const batch of this.reader.rows(PAGES_SQL, params, PAGES_PER_READ)) rows.push(...batch);
     if (rows.length < PAGES_PER_READ) this.exhausted = true;
+    const waiting: PageItem[] = [];
     for (const [id, version, outcomes, applied, notFound, userErrors, problems, items] of rows) {
       this.after = String(id);
       const { page, changes } = openPage({
@@ -478,26 +480,23 @@ class UnansweredItems {
         problems: problems === null ? null : String(problems),
         items: String(items),
       });
-      const waiting: PageItem[] = [];
       changes.forEach((change, index) => {
         if (page.outcomes[index] === WAITING) waiting.push({ page, change, confirmed: [] });
       });
-      await this.readConfirmed(waiting);
-      this.buffer.push(...waiting);
       await new Promise((r) => setImmediate(r)); // let requests in between pages
     }
+    await this.readConfirmed(waiting);
+    this.buffer.push(...waiting);
   }
 
   private async readConfirmed(items: PageItem[]): Promise<void> {
-    for (let start = 0; start < items.length; start += LABELS_PER_READ) {
-      const slice = items.slice(start, start + LABELS_PER_READ);
-      const byCustomer = new Map(slice.map((item) => [item.change.customerId, item]));
-      const params = { store: this.storeId, ids: [...byCustomer.keys()] };
-      for await (const batch of this.reader.rows(LABELS_SQL, params, 100))
-        for (const [customerId, tags] of batch) {
-          const item = byCustomer.get(String(customerId));
-          if (item) item.confirmed = JSON.parse(String(tags)) as string[];
-        }
-    }
+    if (items.length === 0) return;
+    const byCustomer = new Map(items.map((item) => [item.change.customerId, item]));
+    const params = { store: this.storeId, ids: JSON.stringify([...byCustomer.keys()]) };
+    for await (const batch of this.reader.rows(labelsSql(this.reader.dialect), params, LABEL_ROWS_PER_TURN))
+      for (const [customerId, tags] of batch) {
+        const item = byCustomer.get(String(customerId));
+        if (item) item.confirmed = JSON.parse(String(tags)) as string[];
+      }
   }
 }
