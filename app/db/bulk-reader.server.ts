@@ -8,6 +8,7 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { isPostgresUrl } from "../db.server";
 import { openSqlite } from "./sqlite-connection.server";
+import { pgConnection, type PgConnection } from "./pg-connection";
 import { bindNamed, type Dialect } from "./sql.server";
 import { logger } from "../logger.server";
 
@@ -121,25 +122,14 @@ class SqliteBulkReader implements BulkReader {
 
 class PostgresBulkReader implements BulkReader {
   readonly dialect = "postgres" as const;
-  private client: pg.Client | null = null;
+  private readonly connection: PgConnection;
   private cursors = 0;
   private readonly turns = readTurns();
 
-  constructor(readonly databaseUrl: string) {}
-
-  private async connection(): Promise<pg.Client> {
-    if (!this.client) {
-      const client = new pg.Client({ connectionString: this.databaseUrl });
-      // The server may end an idle connection (restart, failover, a dropped database): without a listener that is
-      // an uncaught exception of the process. The next read opens another connection.
-      client.on("error", (error) => {
-        logger.warn("bulk reader connection lost", { error: String(error) });
-        if (this.client === client) this.client = null;
-      });
-      this.client = client;
-      await client.connect();
-    }
-    return this.client;
+  constructor(readonly databaseUrl: string) {
+    this.connection = pgConnection(databaseUrl, {
+      lost: (error) => logger.warn("bulk reader connection lost", { error: String(error) }),
+    });
   }
 
   async *rows(sql: string, params: Record<string, unknown>, batchSize = 20_000): AsyncGenerator<unknown[][]> {
@@ -150,7 +140,7 @@ class PostgresBulkReader implements BulkReader {
     const release = await this.turns.take();
     let client: pg.Client;
     try {
-      client = await this.connection();
+      client = await this.connection.get();
       await client.query("BEGIN READ ONLY");
     } catch (error) {
       release();
@@ -178,7 +168,7 @@ class PostgresBulkReader implements BulkReader {
     let client: pg.Client;
     let stream: ReturnType<typeof copyTo>;
     try {
-      client = await this.connection();
+      client = await this.connection.get();
       // COPY takes no bound parameters: the values go in as literals, escaped by the driver.
       const [text, bound] = bindNamed(sql, "postgres", params);
       const query = text.replace(/\$(\d+)/g, (_m, k: string) => sqlLiteral(client, bound[Number(k) - 1]));
@@ -214,16 +204,14 @@ class PostgresBulkReader implements BulkReader {
       // A caller that stops early leaves the connection inside the COPY: drop it, the next read opens another.
       if (!finished) {
         stream.destroy();
-        this.client = null;
-        await client.end().catch(() => undefined);
+        await this.connection.drop();
       }
       release();
     }
   }
 
   async close() {
-    await this.client?.end();
-    this.client = null;
+    await this.connection.close();
   }
 }
 

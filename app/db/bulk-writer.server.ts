@@ -21,6 +21,7 @@ import { createBulkReader, type BulkReader } from "./bulk-reader.server";
 import { BinaryCopyEncoder, binaryTypeOf, type BinaryType } from "./pg-copy-binary";
 import { chunkRows, type ColumnChunk, type ColumnValues } from "./column-chunk";
 import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
+import { pgConnection, type PgConnection } from "./pg-connection";
 import { startCopyThread, type CopyThread } from "./pg-copy-thread.server";
 import { startSqliteWriteThread, type SqliteWriteThread } from "./sqlite-write-thread.server";
 import { logger } from "../logger.server";
@@ -422,7 +423,7 @@ class PostgresBulkWriter implements BulkWriter {
   /** At 20,000 rows a chunk: about two seconds of the server's work on score rows, ~100 MB held (rows and bytes). */
   readonly chunksAhead = 8;
   private openedReader: BulkReader | null = null;
-  private client: Promise<pg.Client> | null = null;
+  private readonly connection: PgConnection;
 
   get reader(): BulkReader {
     return (this.openedReader ??= createBulkReader(this.databaseUrl));
@@ -431,22 +432,13 @@ class PostgresBulkWriter implements BulkWriter {
   constructor(
     private readonly databaseUrl: string,
     private readonly options: BulkWriterOptions,
-  ) {}
-
-  private connection(): Promise<pg.Client> {
-    const connecting = (this.client ??= (async () => {
-      const client = new pg.Client({ connectionString: this.databaseUrl });
-      // The server may end an idle connection (restart, failover, a dropped database): without a listener that is
-      // an uncaught exception of the process. The next write opens another connection.
-      client.on("error", (error) => {
-        logger.warn("bulk writer connection lost", { error: String(error) });
-        if (this.client === connecting) this.client = null;
-      });
-      await client.connect();
-      if (this.options.commitsFlushLater) await client.query("SET synchronous_commit = off");
-      return client;
-    })());
-    return connecting;
+  ) {
+    this.connection = pgConnection(databaseUrl, {
+      setup: async (client) => {
+        if (options.commitsFlushLater) await client.query("SET synchronous_commit = off");
+      },
+      lost: (error) => logger.warn("bulk writer connection lost", { error: String(error) }),
+    });
   }
 
   /**
@@ -459,7 +451,7 @@ class PostgresBulkWriter implements BulkWriter {
     const copiesBefore = this.copies;
     const result = this.tail.then(async () => {
       await copiesBefore;
-      return operation(await this.connection());
+      return operation(await this.connection.get());
     });
     this.tail = result.catch(() => undefined);
     return result;
@@ -626,6 +618,6 @@ class PostgresBulkWriter implements BulkWriter {
     void this.openedReader?.close();
     this.besideWriter?.close();
     this.thread?.close();
-    void this.client?.then((c) => c.end()).catch(() => undefined);
+    void this.connection.close().catch(() => undefined);
   }
 }

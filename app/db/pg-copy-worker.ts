@@ -5,8 +5,8 @@
  * chunks computes between two turns of its own event loop.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import pg from "pg";
 import { copyChunk, type CopyChunkPlan } from "./pg-copy-chunk";
+import { pgConnection } from "./pg-connection";
 import type { WorkerReply } from "./worker-requests.server";
 
 export interface CopyThreadInput {
@@ -25,22 +25,13 @@ export type CopyReply = WorkerReply;
 if (parentPort && workerData) {
   const port = parentPort;
   const input = workerData as CopyThreadInput;
-  let connected: Promise<pg.Client> | null = null;
-  const connection = (): Promise<pg.Client> => {
-    const connecting = (connected ??= (async () => {
-      const client = new pg.Client({ connectionString: input.databaseUrl });
-      // The server may end the connection while it idles (restart, failover): without a listener that ends this
-      // thread; the next chunk opens another connection.
-      client.on("error", () => {
-        if (connected === connecting) connected = null;
-      });
-      await client.connect();
+  // A connection the server ended while it idled (restart, failover) is opened again by the next chunk.
+  const connection = pgConnection(input.databaseUrl, {
+    setup: async (client) => {
       if (input.commitsFlushLater) await client.query("SET synchronous_commit = off");
-      return client;
-    })());
-    return connecting;
-  };
-  connection().catch(() => undefined); // connected ahead of the first chunk; a failure is reported with each chunk
+    },
+  });
+  connection.get().catch(() => undefined); // connected ahead of the first chunk; a failure is reported with each chunk
   let queue: Promise<void> = Promise.resolve();
   port.on("message", (request: CopyRequest) => {
     queue = queue.then(async () => {
@@ -51,7 +42,7 @@ if (parentPort && workerData) {
           typeof request.payload === "string"
             ? request.payload
             : Buffer.from(request.payload.buffer, request.payload.byteOffset, request.payload.byteLength);
-        await copyChunk(await connection(), request.plan, payload);
+        await copyChunk(await connection.get(), request.plan, payload);
         reply = { id: request.id, ok: true };
       } catch (error) {
         reply = { id: request.id, ok: false, error: String(error), code: (error as { code?: string }).code };
@@ -59,5 +50,5 @@ if (parentPort && workerData) {
       port.postMessage(reply);
     });
   });
-  port.once("close", () => void connected?.then((c) => c.end()).catch(() => undefined));
+  port.once("close", () => void connection.close().catch(() => undefined));
 }
