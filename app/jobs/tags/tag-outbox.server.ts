@@ -331,8 +331,10 @@ export class TagOutbox {
         break;
       }
     }
+    // Only tags written back can need undoing; a page moved meanwhile is read again by its next write anyway.
+    if (confirmed.length === 0) return;
     await this.writeConfirmed(storeId, confirmed, now);
-    const recorded = [...byPage.keys()];
+    const recorded = [...new Set(confirmed.map((item) => item.page))];
     const current = await this.db.tagOutboxPage.findMany({
       where: { id: { in: recorded.map((p) => p.id) } },
       select: { id: true, version: true },
