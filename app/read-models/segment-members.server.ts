@@ -1,8 +1,8 @@
 /**
- * One page of a segment's members, sorted and filtered in the database: the segment's rows through the
- * (storeId, segment) or (storeId, stage) index of CustomerScore (RFM groups, lifecycle stages: segmentations stored
- * in the score row), or for any other segmentation the (storeId, segmentationId, segmentKey) index of
- * CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
+ * One page of a segment's members, sorted and filtered in the database: the segment's rows of CustomerScore (RFM
+ * groups, lifecycle stages: segmentations stored in the score row; PostgreSQL through the (storeId, segment) or
+ * (storeId, stage) index, SQLite through the store's primary-key range, decision 177), or for any other segmentation
+ * the (storeId, segmentationId, segmentKey) index of CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
  * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
@@ -77,12 +77,12 @@ export function segmentMembers(
   );
 }
 
-/** The RFM group's members through the score table's own (storeId, segment) index (the Segment page). */
+/** The RFM group's members from the score table's rows (the Segment page). */
 export function readMembers(db: Db, storeId: string, segmentSlug: string, query: MemberQuery): Promise<MemberPage> {
   return readScoreRowMembers(db, storeId, "segment", segmentSlug, query);
 }
 
-/** The members of a segment kept in a score column, through that column's (storeId, column) index. */
+/** The members of a segment kept in a score column. */
 function readScoreRowMembers(
   db: Db,
   storeId: string,

@@ -66,7 +66,8 @@ async function runVersion(db: Db, storeId: string): Promise<{ version: string; f
 async function segmentCounts(db: Db, storeId: string, segmentationId: string): Promise<Map<string, number>> {
   const columns = scoreRowColumns(segmentationId);
   if (columns) {
-    // Over the score table's (storeId, segment) or (storeId, stage) index.
+    // PostgreSQL: over the score table's (storeId, segment) or (storeId, stage) index; SQLite: a scan of the store's
+    // rows, memoised once per run (docs/decisions/177-sqlite-score-rows-without-segment-indexes.md).
     const rows = await db.customerScore.groupBy({ by: [columns.key], where: { storeId }, _count: { _all: true } });
     return new Map(rows.map((row) => [row[columns.key], row._count._all]));
   }
