@@ -1,16 +1,16 @@
 /**
- * Starts the nightly's products phase as soon as the scores are known. It is seconds of CPU and needs nothing the
- * database still has to write, so on a large store it runs on a thread of its own while the recompute's thread
- * writes the scores (which, on SQLite, keeps that thread busy inside synchronous database calls): on a machine
- * with a free core the phase then costs the run little more than the wait for its result. A small store computes
- * it in place when asked for: starting a thread would cost more than the work (decision 160).
+ * Starts the nightly's products phase as soon as the orders are read. It is seconds of CPU and needs nothing the
+ * database still has to write, so on a large store it runs on a thread of its own: its first part (baskets, pairs
+ * bought together) beside the scoring, which keeps one core busy; its second part once the segments come, beside
+ * the writes. On a machine with a free core the phase then costs the run little more than the wait for its result.
+ * A small store computes it in place when asked for: starting a thread would cost more than the work (decision 160).
  */
 import { Worker } from "node:worker_threads";
 import { logger } from "../../logger.server";
 import type { Steps } from "../step-timer";
 import { workerEntry } from "../../worker-entry.server";
-import { computeProductInsights, type ProductInput, type ProductResults } from "./product-insights";
-import type { ProductInsightsOutput } from "./product-insights-worker";
+import { computeProductInsights, type BasketInput, type ProductResults } from "./product-insights";
+import type { ProductInsightsOutput, ProductInsightsSegments } from "./product-insights-worker";
 
 /** Order lines from which the phase runs on a thread of its own (below, starting one costs more than it saves). */
 export const PRODUCT_WORKER_MIN_LINES = 200_000;
@@ -22,18 +22,22 @@ export interface PendingProductInsights {
   cancel(): void;
 }
 
+/** The baskets now; each customer's RFM segment (an index into RFM_SEGMENTS) when the scoring has them. */
+export type ProductPhaseInput = BasketInput & { segmentIndex: Uint8Array | Promise<Uint8Array> };
+
 /**
  * `inWorker` forces either way (tests); by default a thread is used from PRODUCT_WORKER_MIN_LINES lines. On a
  * thread, the line arrays are handed over to it (transferred, not copied): nothing else in the run reads them.
  */
-export function startProductInsights(input: ProductInput, inWorker?: boolean): PendingProductInsights {
+export function startProductInsights(input: ProductPhaseInput, inWorker?: boolean): PendingProductInsights {
   if (!(inWorker ?? input.lineBasket.length >= PRODUCT_WORKER_MIN_LINES)) return inPlace(input);
+  const { segmentIndex, ...baskets } = input;
   let worker: Worker;
   try {
     const { url, execArgv } = workerEntry("product-insights-worker", import.meta.url);
     worker = new Worker(url, {
       execArgv,
-      workerData: input,
+      workerData: baskets satisfies BasketInput,
       transferList: [input.lineBasket.buffer as ArrayBuffer, input.lineProduct.buffer as ArrayBuffer],
     });
   } catch (error) {
@@ -41,6 +45,11 @@ export function startProductInsights(input: ProductInput, inWorker?: boolean): P
     logger.warn("products phase could not start its thread; computing in place", { error: String(error) });
     return inPlace(input);
   }
+  // The thread computes the pairs meanwhile; the segments reach it as a message (queued until it asks for them).
+  void Promise.resolve(segmentIndex).then(
+    (segments) => worker.postMessage({ segmentIndex: segments } satisfies ProductInsightsSegments),
+    () => void worker.terminate(),
+  );
   const done = new Promise<{ products: ProductResults; steps: Steps }>((resolve, reject) => {
     worker.once("message", (out: ProductInsightsOutput) => {
       if (out.ok) resolve({ products: out.products, steps: out.steps });
@@ -57,13 +66,13 @@ export function startProductInsights(input: ProductInput, inWorker?: boolean): P
 }
 
 /** Computed on the caller's thread when its results are first asked for. */
-function inPlace(input: ProductInput): PendingProductInsights {
+function inPlace(input: ProductPhaseInput): PendingProductInsights {
   let computed: Promise<{ products: ProductResults; steps: Steps }> | null = null;
   return {
     result: () =>
-      (computed ??= new Promise((resolve) => {
+      (computed ??= Promise.resolve(input.segmentIndex).then((segmentIndex) => {
         const steps: Steps = {};
-        resolve({ products: computeProductInsights(input, steps), steps });
+        return { products: computeProductInsights({ ...input, segmentIndex }, steps), steps };
       })),
     cancel: () => undefined,
   };

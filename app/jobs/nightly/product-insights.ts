@@ -4,8 +4,19 @@
  */
 import { RFM_SEGMENTS } from "../../domain/segments";
 import { roundOrNull as round } from "../../domain/math/round";
-import { basketsFromLines, customerHistories, productBasketCounts } from "../../domain/intelligence/baskets";
-import { companionsOf, findCompanions, topPairs, type PairRow } from "../../domain/intelligence/co-purchase";
+import {
+  basketsFromLines,
+  customerHistories,
+  productBasketCounts,
+  type Baskets,
+} from "../../domain/intelligence/baskets";
+import {
+  companionsOf,
+  findCompanions,
+  topPairs,
+  type Companions,
+  type PairRow,
+} from "../../domain/intelligence/co-purchase";
 import { productSegmentTable, segmentsForProduct } from "../../domain/intelligence/product-segments";
 import { suggestNextProducts, SUGGESTION_SOURCES } from "../../domain/intelligence/next-product";
 import { stepMarker, type Steps } from "../step-timer";
@@ -15,11 +26,9 @@ const PRODUCTS_KEPT = 1000;
 const COMPANIONS_KEPT = 8;
 const PAIRS_KEPT = 100;
 
-/** The run's baskets and lines (from the one read of the orders) and each customer's RFM segment. */
-export interface ProductInput {
+/** The run's baskets and lines, from the one read of the orders. */
+export interface BasketInput {
   customers: number;
-  /** Customer i's RFM segment (an index into RFM_SEGMENTS; 255: none). */
-  segmentIndex: Uint8Array;
   /** Per counted order (basket k): the customer's index. */
   basketCustomer: Int32Array;
   /** Per order line with a product: its basket and its product (an index into productIds). */
@@ -27,6 +36,12 @@ export interface ProductInput {
   lineProduct: Int32Array;
   productIds: string[];
   titles: string[];
+}
+
+/** The baskets and lines, and each customer's RFM segment. */
+export interface ProductInput extends BasketInput {
+  /** Customer i's RFM segment (an index into RFM_SEGMENTS; 255: none). */
+  segmentIndex: Uint8Array;
 }
 
 /** What the products phase gives the run: the suggestion per customer and the summary the Products page reads. */
@@ -44,15 +59,37 @@ export interface ProductResults {
  * and a next-product suggestion per customer. CPU only: it runs in a thread of its own at scale (products-worker.ts).
  */
 export function computeProductInsights(input: ProductInput, steps: Steps): ProductResults {
+  return finishProductInsights(productPairs(input, steps), input.segmentIndex, steps);
+}
+
+/** What the phase computes before it needs the segments: baskets, each customer's history, pairs bought together. */
+export interface ProductPairs {
+  input: BasketInput;
+  baskets: Baskets;
+  histories: Baskets;
+  orderPairs: Companions;
+  historyPairs: Companions;
+}
+
+/** The first part of the phase: it needs no scores, so it can start as soon as the orders are read. */
+export function productPairs(input: BasketInput, steps: Steps): ProductPairs {
   const mark = stepMarker(steps);
-  const { customers: n, segmentIndex, lineBasket, lineProduct, productIds, titles, basketCustomer } = input;
-  const P = productIds.length;
-  const baskets = basketsFromLines(lineBasket, lineProduct, basketCustomer.length, P);
+  const { customers: n, lineBasket, lineProduct, productIds, basketCustomer } = input;
+  const baskets = basketsFromLines(lineBasket, lineProduct, basketCustomer.length, productIds.length);
   const histories = customerHistories(baskets, basketCustomer, n);
   mark("baskets");
   const orderPairs = findCompanions(baskets, { topK: 20 });
   const historyPairs = findCompanions(histories, { topK: 20 });
   mark("pairs");
+  return { input, baskets, histories, orderPairs, historyPairs };
+}
+
+/** The rest, once each customer's segment is known: segments per product, suggestions, the summary. */
+export function finishProductInsights(pairs: ProductPairs, segmentIndex: Uint8Array, steps: Steps): ProductResults {
+  const mark = stepMarker(steps);
+  const { input, baskets, histories, orderPairs, historyPairs } = pairs;
+  const { customers: n, productIds, titles } = input;
+  const P = productIds.length;
   const segments = productSegmentTable(histories, segmentIndex, RFM_SEGMENTS.length);
   const next = suggestNextProducts(histories, segmentIndex, RFM_SEGMENTS.length, { storeCompanions: historyPairs });
   mark("next_product");

@@ -167,16 +167,14 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       lostPAlive: thresholds.lostPAlive,
       heroShare: thresholds.heroShare,
     };
-    const scores = await timed(
-      "score",
-      () => scoreCustomerTable(table, referenceDay, { rfmBins: thresholds.rfmBins, lifecycle }),
-      () => table.size,
-    );
-    // The products phase needs only the baskets and the segments: it starts now, beside the writes (decision 160).
+    // Scoring is one core's work. Beside it the writer's thread starts, ready for the first write, and the products
+    // phase, which needs the baskets now and the segments once scored, computes its pairs (decision 160).
+    deps.bulk.warmUp();
+    let scored: (segmentIndex: Uint8Array) => void = () => undefined;
     products = startProductInsights(
       {
         customers: table.size,
-        segmentIndex: scores.segmentIndex,
+        segmentIndex: new Promise<Uint8Array>((resolve) => (scored = resolve)),
         basketCustomer: table.baskets.customer,
         lineBasket: table.baskets.lineBasket,
         lineProduct: table.baskets.lineProduct,
@@ -185,6 +183,12 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       },
       deps.productsInWorker,
     );
+    const scores = await timed(
+      "score",
+      () => scoreCustomerTable(table, referenceDay, { rfmBins: thresholds.rfmBins, lifecycle }),
+      () => table.size,
+    );
+    scored(scores.segmentIndex);
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
     // Whether the database takes writes beside this thread's work (PostgreSQL, in a process of its own). Then the
     // scores are written while this thread goes on with the backtest and the intelligence phases, which read none of

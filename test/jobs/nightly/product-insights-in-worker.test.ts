@@ -50,6 +50,22 @@ describe("products phase on a thread of its own", () => {
     expect(input.lineProduct.length).toBe(0);
   });
 
+  it("computes the pairs before the segments come, and finishes with them when they do", async () => {
+    const inPlace = await startProductInsights(syntheticStore(3_000, 11), false).result();
+    const { segmentIndex, ...baskets } = syntheticStore(3_000, 11);
+    let scored: (segments: Uint8Array) => void = () => undefined;
+    const pending = startProductInsights(
+      { ...baskets, segmentIndex: new Promise<Uint8Array>((resolve) => (scored = resolve)) },
+      true,
+    );
+    const early = await Promise.race([pending.result(), new Promise((resolve) => setTimeout(resolve, 300, "waiting"))]);
+    expect(early).toBe("waiting"); // no result without the segments
+    scored(segmentIndex);
+    const threaded = await pending.result();
+    expect(Array.from(threaded.products.suggestion)).toEqual(Array.from(inPlace.products.suggestion));
+    expect(threaded.products.summary).toEqual(inPlace.products.summary);
+  });
+
   it("a failure on the thread rejects the result with its message", async () => {
     const broken = { ...syntheticStore(50, 3), segmentIndex: null } as unknown as ProductInput;
     await expect(startProductInsights(broken, true).result()).rejects.toThrow(/null|segment|undefined/i);

@@ -178,6 +178,7 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
     reader: beside.reader,
     beside: () => refusing,
     chunksAhead: beside.chunksAhead,
+    warmUp: () => beside.warmUp(),
     close: () => undefined,
   };
   return {
@@ -189,6 +190,7 @@ function writerWhoseBesideFails(bulk: BulkWriter, table: string): BulkWriter {
     reader: bulk.reader,
     beside: () => refusing,
     chunksAhead: bulk.chunksAhead,
+    warmUp: () => bulk.warmUp(),
     close: () => undefined,
   };
 }
