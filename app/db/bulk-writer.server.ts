@@ -276,14 +276,13 @@ class SqliteBulkWriter implements BulkWriter {
   }
 
   /**
-   * On the calling thread one chunk at a time (it is written there anyway); with a write thread eight, as many as
-   * PostgreSQL's writer takes: the thread then has a second of writing queued while the caller's thread is inside a
-   * long step of the intelligence phases (with two queued it waited 1.2–1.8 s per run for the next chunk; with
-   * eight, 0.3–0.5 s, for ~130 MB more peak memory at a million customers). One again once the thread could not
-   * start.
+   * On the calling thread one chunk at a time (it is written there anyway); with a write thread two, so the caller
+   * builds the next while the thread writes one (more, for every write of the run, held its peak memory near 1.5 GB
+   * at a million customers; a producer that needs more asks for it, see persist-scores.server.ts). One again once
+   * the thread could not start.
    */
   get chunksAhead(): number {
-    return this.threaded && this.thread !== null ? 8 : 1;
+    return this.threaded && this.thread !== null ? 2 : 1;
   }
 
   constructor(

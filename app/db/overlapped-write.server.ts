@@ -51,7 +51,14 @@ export function overlappedWrite(bulk: BulkWriter, options: BulkWriteOptions): Ov
   return overlapped(bulk.chunksAhead, (rows) => bulk.write(options, rows));
 }
 
-/** Chunks of columns (BulkWriter.writeColumns). */
-export function overlappedColumnWrite(bulk: BulkWriter, options: BulkWriteOptions): OverlappedWrite<ColumnChunk> {
-  return overlapped(bulk.chunksAhead, (chunk) => bulk.writeColumns(options, chunk));
+/**
+ * Chunks of columns (BulkWriter.writeColumns). `atLeastAhead`: a producer whose thread has long steps of other work
+ * between its pushes may hand over more chunks than the writer asks for, so the writer is not left waiting.
+ */
+export function overlappedColumnWrite(
+  bulk: BulkWriter,
+  options: BulkWriteOptions,
+  atLeastAhead = 1,
+): OverlappedWrite<ColumnChunk> {
+  return overlapped(Math.max(bulk.chunksAhead, atLeastAhead), (chunk) => bulk.writeColumns(options, chunk));
 }

@@ -1,0 +1,51 @@
+/**
+ * An overlapped column write hands a writer as many chunks before the first is written as the writer takes, or as
+ * the producer asks for when that is more (the score write, whose thread has long steps of other work).
+ */
+import { describe, expect, it } from "vitest";
+import type { BulkWriter } from "../../app/db/bulk-writer.server";
+import type { ColumnChunk } from "../../app/db/column-chunk";
+import { overlappedColumnWrite } from "../../app/db/overlapped-write.server";
+
+/** A writer that holds every chunk until released, counting how many it holds. */
+function holdingWriter(chunksAhead: number) {
+  const held: (() => void)[] = [];
+  const bulk = {
+    chunksAhead,
+    writeColumns: (_options: unknown, chunk: ColumnChunk) =>
+      new Promise<number>((resolve) => held.push(() => resolve(chunk.length))),
+  } as unknown as BulkWriter;
+  return { bulk, held };
+}
+
+const chunk = (length: number): ColumnChunk => ({ length, columns: [] });
+const options = { table: "T", columns: [] };
+
+describe("overlapped column write", () => {
+  for (const [writerAhead, asked, expected] of [
+    [2, 1, 2],
+    [2, 8, 8],
+    [8, 2, 8],
+  ] as const) {
+    it(`hands over ${expected} chunks when the writer takes ${writerAhead} and the producer asks for ${asked}`, async () => {
+      const { bulk, held } = holdingWriter(writerAhead);
+      const write = overlappedColumnWrite(bulk, options, asked);
+      let pushed = 0;
+      const producing = (async () => {
+        for (let k = 0; k < 12; k++) {
+          await write.push(chunk(10));
+          pushed++;
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(held.length).toBe(expected); // no more are sent until the first is written
+      expect(pushed).toBe(expected);
+      while (held.length) {
+        held.shift()!();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await producing;
+      expect(await write.done()).toBe(120);
+    });
+  }
+});
