@@ -3,7 +3,7 @@
  * database (another process on PostgreSQL) takes chunks while this thread builds the next ones' rows and bytes,
  * instead of the two waiting for each other. Up to the writer's `chunksAhead` chunks are handed over before the
  * first is written (on PostgreSQL several, so the server keeps working while this thread computes something else
- * for a while; on SQLite one, as the chunk is written on this thread anyway).
+ * for a while; on SQLite two with a write thread, or one when the chunk is written on this thread anyway).
  */
 import type { BulkWriteOptions, BulkWriter } from "./bulk-writer.server";
 import type { ColumnChunk } from "./column-chunk";
@@ -53,12 +53,15 @@ export function overlappedWrite(bulk: BulkWriter, options: BulkWriteOptions): Ov
 
 /**
  * Chunks of columns (BulkWriter.writeColumns). `atLeastAhead`: a producer whose thread has long steps of other work
- * between its pushes may hand over more chunks than the writer asks for, so the writer is not left waiting.
+ * between its pushes may hand a writer with a thread (or server) of its own more chunks than it asks for, so the
+ * writer is not left waiting.
  */
 export function overlappedColumnWrite(
   bulk: BulkWriter,
   options: BulkWriteOptions,
   atLeastAhead = 1,
 ): OverlappedWrite<ColumnChunk> {
-  return overlapped(Math.max(bulk.chunksAhead, atLeastAhead), (chunk) => bulk.writeColumns(options, chunk));
+  // A writer that takes one chunk at a time writes on the caller's thread: more at once would only interleave.
+  const ahead = bulk.chunksAhead > 1 ? Math.max(bulk.chunksAhead, atLeastAhead) : 1;
+  return overlapped(ahead, (chunk) => bulk.writeColumns(options, chunk));
 }

@@ -17,7 +17,6 @@ export interface WorkerRequests<Done extends object> {
 }
 
 export function workerRequests<Done extends object>(worker: Worker, name: string): WorkerRequests<Done> {
-  worker.unref();
   const pending = new Map<
     number,
     { resolve: (reply: { id: number; ok: true } & Done) => void; reject: (error: Error) => void }
@@ -39,6 +38,9 @@ export function workerRequests<Done extends object>(worker: Worker, name: string
   });
   worker.once("error", (error) => failAll(error));
   worker.once("exit", (code) => failAll(new Error(`${name} exited with code ${code}`)));
+  // After the listeners: adding a "message" listener to an unreferenced worker references it again, and a thread
+  // started ahead of its first request (BulkWriter.warmUp) would then keep the process alive.
+  worker.unref();
   return {
     send(message, transfer) {
       if (failed) return Promise.reject(failed);

@@ -8,7 +8,7 @@ import { Prisma } from "@prisma/client";
 import type { Db } from "../db.server";
 import { niceWidth } from "../jobs/nightly/score-customers";
 import { backfillProgress } from "../platforms/shopify/backfill.server";
-import { dialect, queryFragments } from "../db/dialect.server";
+import { queryFragments } from "../db/dialect.server";
 import { adminMemo } from "./memo.server";
 import { SEGMENTS, segmentBySlug, segmentName, type SegmentInfo } from "../domain/names";
 import { recomputeStatus, type RecomputeStatus } from "./recompute-status.server";
@@ -142,13 +142,11 @@ function rfGridFromRun(counts: unknown): RfCell[] | null {
 async function rfGrid(db: Db, storeId: string, runCounts: unknown): Promise<RfCell[]> {
   const fromRun = rfGridFromRun(runCounts);
   if (fromRun) return fromRun;
-  // SQLite would otherwise walk an unrelated index with a row lookup each; a plain scan is 2-3x faster.
-  const store = dialect() === "sqlite" ? Prisma.sql`+"storeId"` : Prisma.sql`"storeId"`;
   const rows = await queryFragments<{ r: unknown; f: unknown; customers: unknown; avgSpend: unknown }[]>(
     db,
     Prisma.sql`
     SELECT "rScore" AS "r", "fScore" AS "f", COUNT(*) AS "customers", AVG("monetaryMinor") AS "avgSpend"
-    FROM "CustomerScore" WHERE ${store} = ${storeId} AND "rScore" > 0
+    FROM "CustomerScore" WHERE "storeId" = ${storeId} AND "rScore" > 0
     GROUP BY "rScore", "fScore"`,
   );
   return rows.map((row) => ({

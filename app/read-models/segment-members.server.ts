@@ -2,8 +2,8 @@
  * One page of a segment's members, sorted and filtered in the database: the segment's rows of CustomerScore (RFM
  * groups, lifecycle stages: segmentations stored in the score row; PostgreSQL through the (storeId, segment) or
  * (storeId, stage) index, SQLite through the store's primary-key range, decision 177), or for any other segmentation
- * the (storeId, segmentationId, segmentKey) index of CustomerSegment, then a top-N sort (no index is ordered by CLV: docs/decisions/091). Offset pagination;
- * the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
+ * the (storeId, segmentationId, segmentKey) index of CustomerSegment, then a top-N sort (no index is ordered by CLV:
+ * docs/decisions/091). Offset pagination; the id breaks ties so pages never overlap or skip. Page size is fixed and the offset is capped, so no request
  * walks an unbounded number of rows, and each page is computed once per recompute (memo).
  */
 import { Prisma } from "@prisma/client";

@@ -1,7 +1,7 @@
 /**
  * Every registered segmentation as the admin shows it: its segments in order with their explanations and sizes
- * (one GROUP BY per segmentation over its index — CustomerScore's (storeId, segment) / (storeId, stage) for those
- * stored in the score row, CustomerSegment's for the others — computed once per recompute), one
+ * (for those stored in the score row, as the recompute counted them; for the others one GROUP BY over
+ * CustomerSegment's index; computed once per recompute), one
  * segment's page (size, members, where its customers came from and went), and movement between segments. Nothing
  * here names a particular segmentation: a new one in app/domain/segmentations/ appears without page edits.
  */
@@ -45,12 +45,19 @@ export interface SegmentMove {
 
 const DAY_MS = 86_400_000;
 
+interface RunVersion {
+  version: string;
+  finishedAt: Date | null;
+  /** The run's own counts per score-row segmentation column, when nothing was redacted since (else null). */
+  scoreRowCounts: Partial<Record<"segment" | "stage", Record<string, number>>> | null;
+}
+
 /** The latest completed recompute: what every figure here is as of (the memo version). */
-async function runVersion(db: Db, storeId: string): Promise<{ version: string; finishedAt: Date | null }> {
+async function runVersion(db: Db, storeId: string): Promise<RunVersion> {
   const run = await db.recomputeRun.findFirst({
     where: { storeId, state: "completed" },
     orderBy: { startedAt: "desc" },
-    select: { id: true, finishedAt: true },
+    select: { id: true, finishedAt: true, counts: true },
   });
   const redaction = await db.redactedCustomer.findFirst({
     where: { storeId },
@@ -60,14 +67,37 @@ async function runVersion(db: Db, storeId: string): Promise<{ version: string; f
   return {
     version: `${run?.id ?? "none"}|${run?.finishedAt?.toISOString() ?? ""}|${redaction?.redactedAt.toISOString() ?? ""}`,
     finishedAt: run?.finishedAt ?? null,
+    scoreRowCounts: run ? scoreRowCountsOf(run.counts, redaction?.redactedAt.toISOString() ?? null) : null,
   };
 }
 
-async function segmentCounts(db: Db, storeId: string, segmentationId: string): Promise<Map<string, number>> {
+/**
+ * The run's counts, if the latest redaction is the one the run saw before it read anything: a customer redacted
+ * since is gone from the rows but still counted there (the run's clock may differ from the redactions', so the
+ * redaction is compared with the one the run recorded, not with the run's times).
+ */
+function scoreRowCountsOf(counts: string, lastRedaction: string | null): RunVersion["scoreRowCounts"] {
+  try {
+    const recorded = (JSON.parse(counts) as { scoreRowCounts?: { lastRedaction?: unknown } }).scoreRowCounts;
+    if (!recorded || typeof recorded !== "object" || recorded.lastRedaction !== lastRedaction) return null;
+    return recorded as RunVersion["scoreRowCounts"];
+  } catch {
+    return null;
+  }
+}
+
+async function segmentCounts(
+  db: Db,
+  storeId: string,
+  segmentationId: string,
+  run: RunVersion,
+): Promise<Map<string, number>> {
   const columns = scoreRowColumns(segmentationId);
+  const fromRun = columns ? run.scoreRowCounts?.[columns.key] : undefined;
+  if (fromRun) return new Map(Object.entries(fromRun).filter(([, n]) => typeof n === "number"));
   if (columns) {
-    // PostgreSQL: over the score table's (storeId, segment) or (storeId, stage) index; SQLite: a scan of the store's
-    // rows, memoised once per run (docs/decisions/177-sqlite-score-rows-without-segment-indexes.md).
+    // Runs recorded before the counts were kept, or a redaction since: over the score table's (storeId, segment) or
+    // (storeId, stage) index on PostgreSQL, a scan of the store's rows on SQLite (decision 177).
     const rows = await db.customerScore.groupBy({ by: [columns.key], where: { storeId }, _count: { _all: true } });
     return new Map(rows.map((row) => [row[columns.key], row._count._all]));
   }
@@ -102,13 +132,13 @@ export async function loadSegmentations(
   storeId: string,
   segmentations: readonly Segmentation[] = SEGMENTATIONS,
 ): Promise<SegmentationSummary[]> {
-  const { version } = await runVersion(db, storeId);
+  const run = await runVersion(db, storeId);
   return Promise.all(
     segmentations.map(async (segmentation) =>
       summarize(
         segmentation,
-        await adminMemo.get(`${storeId}:segmentation:${segmentation.id}`, version, () =>
-          segmentCounts(db, storeId, segmentation.id),
+        await adminMemo.get(`${storeId}:segmentation:${segmentation.id}`, run.version, () =>
+          segmentCounts(db, storeId, segmentation.id, run),
         ),
       ),
     ),
@@ -180,9 +210,10 @@ export async function loadSegmentationSegment(
   const segmentation = segmentationById(segmentationId, segmentations);
   const definition = segmentation && segmentOf(segmentation, segmentKey);
   if (!segmentation || !definition) return null;
-  const [settings, { version, finishedAt }] = await Promise.all([readSettings(db, store.id), runVersion(db, store.id)]);
+  const [settings, run] = await Promise.all([readSettings(db, store.id), runVersion(db, store.id)]);
+  const { version, finishedAt } = run;
   const counts = await adminMemo.get(`${store.id}:segmentation:${segmentation.id}`, version, () =>
-    segmentCounts(db, store.id, segmentation.id),
+    segmentCounts(db, store.id, segmentation.id, run),
   );
   const { segments, ...summary } = summarize(segmentation, counts);
   const after = new Date((finishedAt ?? new Date()).getTime() - 30 * DAY_MS);

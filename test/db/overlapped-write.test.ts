@@ -26,6 +26,7 @@ describe("overlapped column write", () => {
     [2, 1, 2],
     [2, 8, 8],
     [8, 2, 8],
+    [1, 8, 1], // a writer without a thread writes each chunk on the caller's thread: one at a time
   ] as const) {
     it(`hands over ${expected} chunks when the writer takes ${writerAhead} and the producer asks for ${asked}`, async () => {
       const { bulk, held } = holdingWriter(writerAhead);

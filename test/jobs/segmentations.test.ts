@@ -188,6 +188,26 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     }
   });
 
+  it("RFM and stage sizes are the recompute's own counts (no scan of the score rows)", async () => {
+    const run = await database.db.recomputeRun.findFirstOrThrow({
+      where: { storeId: store.id, state: "completed" },
+      orderBy: { startedAt: "desc" },
+    });
+    const recorded = (JSON.parse(run.counts) as { scoreRowCounts: Record<string, Record<string, number>> })
+      .scoreRowCounts;
+    const listed = await loadSegmentations(database.db, store.id);
+    const sizes = (i: number) =>
+      Object.fromEntries(listed[i]!.segments.filter((s) => s.customers > 0).map((s) => [s.key, s.customers]));
+    expect(sizes(0)).toEqual(recorded.segment);
+    expect(sizes(1)).toEqual(recorded.stage);
+    const rows = await database.db.customerScore.groupBy({
+      by: ["stage"],
+      where: { storeId: store.id },
+      _count: { _all: true },
+    });
+    expect(recorded.stage).toEqual(Object.fromEntries(rows.map((r) => [r.stage, r._count._all])));
+  });
+
   it("a third segmentation registered only here is stored, listed and paged without page code", async () => {
     const toy = orderCount(4);
     const registry = [...SEGMENTATIONS, toy];
@@ -400,6 +420,13 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     const where = { storeId: store.id, customerId: customer.id };
     expect(await database.db.customerSegment.count({ where })).toBe(0);
     expect(await database.db.customerScore.count({ where })).toBe(0);
+    // Redacted after the run: the sizes come from the rows left, not from the run's counts, which still hold her.
+    const left = await database.db.customerScore.count({ where: { storeId: store.id } });
+    for (const listed of (await loadSegmentations(database.db, store.id)).slice(0, 2))
+      expect(
+        listed.segments.reduce((n, x) => n + x.customers, 0),
+        listed.id,
+      ).toBe(left);
     expect(await database.db.customerSegment.count({ where: { storeId: store.id } })).toBeGreaterThan(0);
     expect(await database.db.customerScore.count({ where: { storeId: store.id } })).toBeGreaterThan(0);
   });

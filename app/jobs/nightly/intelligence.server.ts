@@ -84,7 +84,7 @@ export interface IntelligenceInput {
   utcOffsetMinutes: number;
   computedAt: Date;
   rfmBins?: number;
-  /** The products phase, started by the run once the scores were known (on a thread of its own at scale). */
+  /** The products phase, started by the run once the orders were read (on a thread of its own at scale). */
   products: PendingProductInsights;
 }
 

@@ -193,9 +193,9 @@ export async function persistScores(
   };
   const snapshot = new Map<string, { customers: number; revenue: number; clv: number }>();
   const transitions: unknown[][] = [];
-  // In the table's order, which is customer id order: the (storeId, customerId) index and the rows fill (or are
-  // updated) one page after another; the segment and stage indexes take a few streams. No index is ordered by a
-  // value that changes for everyone every night (see docs/decisions/091-score-table-indexes.md).
+  // In the table's order, which is customer id order: the (storeId, customerId) key and the rows fill (or are
+  // updated) one page after another; PostgreSQL's segment and stage indexes take a few streams (SQLite has none,
+  // decision 177). No index is ordered by a value that changes for everyone every night (decision 091).
   for (let start = 0; start < table.size; start += CHUNK) {
     const end = Math.min(table.size, start + CHUNK);
     await scoreWrite.push(scoreChunk(start, end));

@@ -46,17 +46,23 @@ export function startProductInsights(input: ProductPhaseInput, inWorker?: boolea
     return inPlace(input);
   }
   // The thread computes the pairs meanwhile; the segments reach it as a message (queued until it asks for them).
-  void Promise.resolve(segmentIndex).then(
-    (segments) => worker.postMessage({ segmentIndex: segments } satisfies ProductInsightsSegments),
-    () => void worker.terminate(),
-  );
+  // Without segments (the scoring failed) the thread is stopped, and the result fails with the reason.
+  let stopped: Error | null = null;
+  Promise.resolve(segmentIndex)
+    .then((segments) => worker.postMessage({ segmentIndex: segments } satisfies ProductInsightsSegments))
+    .catch((error: unknown) => {
+      stopped = error instanceof Error ? error : new Error(String(error));
+      void worker.terminate();
+    });
   const done = new Promise<{ products: ProductResults; steps: Steps }>((resolve, reject) => {
     worker.once("message", (out: ProductInsightsOutput) => {
       if (out.ok) resolve({ products: out.products, steps: out.steps });
       else reject(new Error(out.error));
     });
     worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`products worker exited with code ${code} before it finished`)));
+    worker.once("exit", (code) =>
+      reject(stopped ?? new Error(`products worker exited with code ${code} before it finished`)),
+    );
   });
   done.catch(() => undefined); // awaited by result(); a failure before then is not an unhandled rejection
   return {

@@ -1,6 +1,7 @@
 /**
  * The nightly's products phase as a pure computation over the one read's baskets and lines (no I/O), so it can run
- * on a thread of its own while the recompute's thread writes the scores (products-in-worker.server.ts).
+ * on a thread of its own beside the scoring and the score writes (product-insights-in-worker.server.ts): the pairs
+ * first, which need no scores, then what needs each customer's segment.
  */
 import { RFM_SEGMENTS } from "../../domain/segments";
 import { roundOrNull as round } from "../../domain/math/round";
@@ -56,7 +57,7 @@ export interface ProductResults {
 
 /**
  * Baskets, pairs bought together (over orders and over each customer's history), the segments that buy each product
- * and a next-product suggestion per customer. CPU only: it runs in a thread of its own at scale (products-worker.ts).
+ * and a next-product suggestion per customer. CPU only: it runs in a thread of its own at scale (product-insights-worker.ts).
  */
 export function computeProductInsights(input: ProductInput, steps: Steps): ProductResults {
   return finishProductInsights(productPairs(input, steps), input.segmentIndex, steps);

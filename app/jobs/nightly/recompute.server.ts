@@ -140,6 +140,13 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     const referenceDay = toEpochDay(new Date(now.getTime() + offset * 60_000))!;
     const localDay = localParts(now, store.timezone).day;
 
+    // The latest redaction before the run reads anything: the Segments page uses the run's counts only while there
+    // has been none since.
+    const redactedBefore = await db.redactedCustomer.findFirst({
+      where: { storeId },
+      orderBy: { redactedAt: "desc" },
+      select: { redactedAt: true },
+    });
     // The first orders' channels are classified during the one read of the orders, for the intelligence phases.
     const acquisition = {
       ownHosts: [store.domain],
@@ -299,6 +306,13 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       // Where the writing phases spend their time (milliseconds per write).
       persistSteps: persisted.steps,
       tagDiffSteps: plan.steps,
+      // Customers per RFM group and per lifecycle stage (the score row's own segmentations), for the Segments page:
+      // counted from the rows would be a scan of the store's scores on SQLite (decision 177).
+      scoreRowCounts: {
+        segment: tally(scores.segment),
+        stage: tally(scores.stage),
+        lastRedaction: redactedBefore?.redactedAt.toISOString() ?? null,
+      },
       ...overview,
       intelligence: intelligence.counts,
     };
@@ -353,4 +367,11 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     });
     throw error;
   }
+}
+
+/** How many times each key occurs. */
+function tally(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }

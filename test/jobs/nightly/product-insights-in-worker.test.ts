@@ -71,6 +71,15 @@ describe("products phase on a thread of its own", () => {
     await expect(startProductInsights(broken, true).result()).rejects.toThrow(/null|segment|undefined/i);
   });
 
+  it("segments that never come (the scoring failed) stop the thread, and the result says why", async () => {
+    const { segmentIndex: _unused, ...baskets } = syntheticStore(2_000, 13);
+    const pending = startProductInsights(
+      { ...baskets, segmentIndex: Promise.reject(new Error("scoring failed")) },
+      true,
+    );
+    await expect(pending.result()).rejects.toThrow(/scoring failed/);
+  });
+
   it("a cancelled thread ends and its result rejects", async () => {
     const pending = startProductInsights(syntheticStore(20_000, 5), true);
     pending.cancel();
