@@ -11,6 +11,7 @@ import { readSettings } from "./settings.server";
 import { shiftDay } from "../db/sql-values";
 import type { StoreView } from "./store-view";
 import { adminCustomersUrl, tagSyncStatus, type TagSyncStatus } from "./tag-sync.server";
+import { latestRedactionAt } from "../sync/redaction.server";
 
 export interface SegmentPageData {
   store: StoreView;
@@ -51,18 +52,14 @@ export async function loadSegmentPage(
       select: { id: true, clvStatus: true, finishedAt: true },
     }),
     // Member pages list names and e-mails: a customers/redact (in any process) must not be served from memory.
-    db.redactedCustomer.findFirst({
-      where: { storeId: store.id },
-      orderBy: { redactedAt: "desc" },
-      select: { redactedAt: true },
-    }),
+    latestRedactionAt(db, store.id),
   ]);
   const members = await segmentMembers(
     db,
     store.id,
     slug,
     query,
-    `${lastRun?.id ?? "none"}|${lastRun?.finishedAt?.toISOString() ?? ""}|${latest?.day ?? ""}|${lastRedaction?.redactedAt.toISOString() ?? ""}`,
+    `${lastRun?.id ?? "none"}|${lastRun?.finishedAt?.toISOString() ?? ""}|${latest?.day ?? ""}|${lastRedaction?.toISOString() ?? ""}`,
   );
   const day = latest?.day ?? null;
   const weekAgo = day

@@ -21,6 +21,7 @@ import type { MemberQuery } from "./member-query";
 import { segmentMembers, type MemberPage } from "./segment-members.server";
 import { readSettings } from "./settings.server";
 import type { StoreView } from "./store-view";
+import { latestRedactionAt } from "../sync/redaction.server";
 
 export interface SegmentSummary extends SegmentDefinition {
   customers: number;
@@ -59,15 +60,11 @@ async function runVersion(db: Db, storeId: string): Promise<RunVersion> {
     orderBy: { startedAt: "desc" },
     select: { id: true, finishedAt: true, counts: true },
   });
-  const redaction = await db.redactedCustomer.findFirst({
-    where: { storeId },
-    orderBy: { redactedAt: "desc" },
-    select: { redactedAt: true },
-  });
+  const redaction = (await latestRedactionAt(db, storeId))?.toISOString() ?? null;
   return {
-    version: `${run?.id ?? "none"}|${run?.finishedAt?.toISOString() ?? ""}|${redaction?.redactedAt.toISOString() ?? ""}`,
+    version: `${run?.id ?? "none"}|${run?.finishedAt?.toISOString() ?? ""}|${redaction ?? ""}`,
     finishedAt: run?.finishedAt ?? null,
-    scoreRowCounts: run ? scoreRowCountsOf(run.counts, redaction?.redactedAt.toISOString() ?? null) : null,
+    scoreRowCounts: run ? scoreRowCountsOf(run.counts, redaction) : null,
   };
 }
 

@@ -4,7 +4,7 @@
  * stored answers. Grouped in SQL, refreshed at most once a minute, and shared by the Overview and Surveys pages.
  */
 import { Prisma } from "@prisma/client";
-import type { Db } from "../db.server";
+import { dialectOf, type Db } from "../db.server";
 import {
   answerDistributionsBySegment,
   npsByMonth,
@@ -18,7 +18,7 @@ import {
 } from "../domain/surveys";
 import { adminMemo } from "./memo.server";
 import { toNumber } from "../db/sql-values";
-import { dialect, queryFragments } from "../db/dialect.server";
+import { queryFragments } from "../db/dialect.server";
 import { DISTRIBUTION_QUESTIONS } from "./survey-labels";
 import { toSurveyRecord } from "./survey-records.server";
 
@@ -61,7 +61,7 @@ interface GroupedRow {
  */
 async function groupedAnswers(db: Db, storeId: string): Promise<GroupedRow[]> {
   const hour =
-    dialect() === "postgres"
+    dialectOf(db) === "postgres"
       ? Prisma.raw(`to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')`)
       : Prisma.raw(`substr(strftime('%Y-%m-%dT%H', "createdAt"), 1, 13)`);
   return queryFragments<GroupedRow[]>(

@@ -25,6 +25,19 @@ export function redactedOrderHash(storeId: string, orderExternalId: string): str
 }
 
 /** What identifies the person in free-form data (payloads). */
+/**
+ * When the store's latest customer redaction was recorded (null: none). Figures kept from before it may still count
+ * the redacted customer, and memoised pages may still show her.
+ */
+export async function latestRedactionAt(db: Db, storeId: string): Promise<Date | null> {
+  const latest = await db.redactedCustomer.findFirst({
+    where: { storeId },
+    orderBy: { redactedAt: "desc" },
+    select: { redactedAt: true },
+  });
+  return latest?.redactedAt ?? null;
+}
+
 export interface PersonMarkers {
   customerExternalId: string;
   emails: string[];

@@ -4,19 +4,9 @@
  * (docs/decisions/177-sqlite-score-rows-without-segment-indexes.md). Either way the segment counts and a member
  * page come out the same.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMembers } from "../../app/read-models/segment-members.server";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
-
-// The members page's raw query takes its SQL dialect from the app's DATABASE_URL: point it at the database under test.
-const appDatabase = vi.hoisted(() => ({ url: "" }));
-vi.mock("../../app/config.server", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../app/config.server")>();
-  return {
-    ...actual,
-    config: () => ({ ...actual.config(), databaseUrl: appDatabase.url || actual.config().databaseUrl }),
-  };
-});
 
 const SEGMENT_INDEXES = ["CustomerScore_storeId_segment_idx", "CustomerScore_storeId_stage_idx"];
 
@@ -25,7 +15,6 @@ describe.each(DB_KINDS)("score table indexes on %s", (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    appDatabase.url = database.url;
     for (const id of ["s1", "s2"])
       await database.db.store.create({ data: { id, platform: "shopify", domain: `${id}-scores.myshopify.com` } });
     const computedAt = new Date("2026-11-20T03:00:00Z");

@@ -6,7 +6,7 @@
  * when a customer's segment changes, and rows go with their store, their customer or their definition.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { aggregateCustomers } from "../../app/jobs/nightly/aggregate.server";
 import { recomputeStore } from "../../app/jobs/nightly/recompute.server";
@@ -37,16 +37,6 @@ import { generateDemoHistory } from "../../simulators/shopify";
 import { SimulatedShop } from "../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../support/databases";
 import { importShop } from "../support/store-fixture";
-
-// The members page's raw query takes its SQL dialect from the app's DATABASE_URL: point it at the database under test.
-const appDatabase = vi.hoisted(() => ({ url: "" }));
-vi.mock("../../app/config.server", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../app/config.server")>();
-  return {
-    ...actual,
-    config: () => ({ ...actual.config(), databaseUrl: appDatabase.url || actual.config().databaseUrl }),
-  };
-});
 
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
@@ -85,7 +75,6 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    appDatabase.url = database.url;
     bulk = createBulkWriter(database.db, database.url);
     for (const [i, domain] of [`seg-${kind}.myshopify.com`, `seg-other-${kind}.myshopify.com`].entries()) {
       const shop = new SimulatedShop({ domain, timezone: "UTC", seed: i + 1 });

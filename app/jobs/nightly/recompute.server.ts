@@ -18,6 +18,7 @@ import type { CustomerLabels } from "../../platforms/platform";
 import { platformDefinition } from "../../platforms/registry.server";
 import { parseThresholds } from "../../domain/settings";
 import { runIntelligence, storedSuggestions } from "./intelligence.server";
+import { latestRedactionAt } from "../../sync/redaction.server";
 
 export type RecomputeTrigger = "nightly" | "manual" | "backfill";
 
@@ -142,11 +143,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
 
     // The latest redaction before the run reads anything: the Segments page uses the run's counts only while there
     // has been none since.
-    const redactedBefore = await db.redactedCustomer.findFirst({
-      where: { storeId },
-      orderBy: { redactedAt: "desc" },
-      select: { redactedAt: true },
-    });
+    const redactedBefore = await latestRedactionAt(db, storeId);
     // The first orders' channels are classified during the one read of the orders, for the intelligence phases.
     const acquisition = {
       ownHosts: [store.domain],
@@ -311,7 +308,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       scoreRowCounts: {
         segment: tally(scores.segment),
         stage: tally(scores.stage),
-        lastRedaction: redactedBefore?.redactedAt.toISOString() ?? null,
+        lastRedaction: redactedBefore?.toISOString() ?? null,
       },
       ...overview,
       intelligence: intelligence.counts,
