@@ -8,13 +8,11 @@
  * "not fully refunded". Days are the store's calendar days.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { createBulkReader, type BulkReader } from "../../db/bulk-reader.server";
 import { byteOrder, isTrue, sqliteOffset, storeDayExpression, type Dialect } from "../../db/sql.server";
 import { logger } from "../../logger.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
-import { workerEntry } from "../../worker-entry.server";
 import type { AcquisitionContext, Acquisitions } from "./acquisition-collector";
 import {
   AGGREGATE_COLUMNS,
@@ -25,7 +23,7 @@ import {
   type OrderPassResult,
   type PurchaseSample,
 } from "./order-pass";
-import type { OrderReadInput, OrderReadOutput } from "./order-read-worker";
+import { startOrderReadThread, type OrderReadThread } from "./order-read-thread.server";
 
 export type { Dialect } from "../../db/sql.server";
 export type { PurchaseSample } from "./order-pass";
@@ -139,9 +137,11 @@ export async function aggregateCustomers(
   CustomerTable & { sample: PurchaseSample; facts: CustomerFacts; baskets: OrderBaskets; acquisitions: Acquisitions }
 > {
   const early = startOrderReadEarly(reader, options);
+  const threads: OrderReadThread[] = [];
   try {
-    return await aggregateWith(reader, options, early);
+    return await aggregateWith(reader, options, early, threads);
   } finally {
+    for (const thread of threads) thread.stop(); // those never given a slice
     // Stopped if the customer list failed before it was read; its connection closed either way.
     await early?.batches.return(undefined).catch(() => undefined);
     await early?.reader.close();
@@ -178,9 +178,16 @@ async function aggregateWith(
   reader: BulkReader,
   options: AggregateOptions,
   early: EarlyOrderRead | null,
+  threads: OrderReadThread[],
 ): Promise<
   CustomerTable & { sample: PurchaseSample; facts: CustomerFacts; baskets: OrderBaskets; acquisitions: Acquisitions }
 > {
+  // The slices' threads start as soon as the list is known to be long enough: they load while the rest is read.
+  const startThreads = (listed: number) => {
+    const wanted = plannedSlices(options, listed) - 1;
+    while (threads.length < wanted) threads.push(startOrderReadThread());
+  };
+  startThreads(0);
   const ids: string[] = [];
   const externalIds: string[] = [];
   const consent: number[] = [];
@@ -196,12 +203,13 @@ async function aggregateWith(
       shopifyGroup.push(groupName(group));
       shopifyTier.push(groupName(tier));
     }
+    startThreads(ids.length);
   }
   const n = ids.length;
   const facts: CustomerFacts = { acceptsMarketing: Uint8Array.from(consent), shopifyGroup, shopifyTier };
   consent.length = 0;
 
-  const pass = await readOrders(reader, options, ids, early);
+  const pass = await readOrders(reader, options, ids, early, threads);
   const readTitles = await productTitles(reader, options.storeId, pass.productIds, pass.titleFrom);
 
   // In customer id order, as the list: each lookup is a step ahead of the last.
@@ -266,6 +274,11 @@ function defaultSlices(dialect: Dialect, customers: number): number {
   return Math.min(MAX_READ_SLICES, availableParallelism());
 }
 
+/** In how many slices the orders of a list of `customers` are read (options.slices, else defaultSlices). */
+function plannedSlices(options: AggregateOptions, customers: number): number {
+  return Math.max(1, options.slices ?? defaultSlices(options.dialect, customers));
+}
+
 /** The order read's parameters; `from` / `to` bound a slice's customer ids. */
 function orderParams(options: AggregateOptions, range: { from?: string; to?: string }): Record<string, unknown> {
   return {
@@ -284,9 +297,10 @@ async function readOrders(
   options: AggregateOptions,
   ids: string[],
   early: EarlyOrderRead | null,
+  threads: OrderReadThread[],
 ): Promise<OrderPassResult> {
   const n = ids.length;
-  const slices = Math.max(1, Math.min(n, options.slices ?? defaultSlices(options.dialect, n)));
+  const slices = Math.min(Math.max(1, n), plannedSlices(options, n));
   const passOptions = (start: number): OrderPassOptions => ({
     indexOffset: start,
     sampleStep: Math.max(1, Math.floor(n / (options.sampleSize ?? 20_000))),
@@ -317,8 +331,10 @@ async function readOrders(
   };
   const others = Array.from({ length: slices - 1 }, (_, j) => {
     const k = j + 1;
-    // A slice whose thread could not start or failed is read here, after this thread's own.
-    const pending = readInWorker({ databaseUrl: reader.databaseUrl, ...slice(k) }).catch((error: unknown) => {
+    // Its thread started while the list was read (startThreads). A slice whose thread could not start or failed is
+    // read here, after this thread's own.
+    const thread = threads[j] ?? (threads[j] = startOrderReadThread());
+    const pending = thread.read({ databaseUrl: reader.databaseUrl, ...slice(k) }).catch((error: unknown) => {
       logger.warn("order read thread failed; reading its slice in place", { error: String(error) });
       return null;
     });
@@ -327,19 +343,6 @@ async function readOrders(
   const passes = [await readHere(0)];
   for (const { k, pending } of others) passes.push((await pending) ?? (await readHere(k)));
   return mergeOrderPasses(passes);
-}
-
-function readInWorker(input: OrderReadInput): Promise<OrderPassResult> {
-  return new Promise((resolve, reject) => {
-    const { url, execArgv } = workerEntry("order-read-worker", import.meta.url);
-    const worker = new Worker(url, { execArgv, workerData: input });
-    worker.once("message", (out: OrderReadOutput) => {
-      if (out.ok) resolve(out.pass);
-      else reject(new Error(out.error));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`order read thread exited with code ${code} before it finished`)));
-  });
 }
 
 /** Each product's title from its line in the greatest order id holding it (the latest name the store gave it). */

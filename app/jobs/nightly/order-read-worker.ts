@@ -1,11 +1,14 @@
 /**
- * Worker-thread entry of one slice of the nightly's order read (aggregate.server.ts starts it): the slice's orders
- * streamed on a connection of this thread's own, through an OrderPass, and the pass's arrays handed back. The
- * thread runs at the recompute's lowered priority (set here too, for a start from a thread at normal priority).
+ * Worker-thread entry of one slice of the nightly's order read (order-read-thread.server.ts starts it before the
+ * slice is known; the slice is its first message): the slice's orders streamed on a connection of this thread's
+ * own, through an OrderPass, and the pass's arrays handed back. The thread runs at the recompute's lowered priority
+ * (set here too, for a start from a thread at normal priority).
  */
+import { once } from "node:events";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createBulkReader } from "../../db/bulk-reader.server";
+import { ORDER_READ_THREAD } from "./order-read-thread.server";
 import { OrderPass, passBuffers, type OrderPassOptions, type OrderPassResult } from "./order-pass";
 
 export interface OrderReadInput {
@@ -36,10 +39,12 @@ async function readSlice(input: OrderReadInput): Promise<OrderPassResult> {
   }
 }
 
-if (parentPort && workerData) {
+// Started before its slice is known (order-read-thread.server.ts): the slice comes as the first message.
+if (parentPort && workerData === ORDER_READ_THREAD) {
   const port = parentPort;
   try {
-    const pass = await readSlice(workerData as OrderReadInput);
+    const [input] = (await once(port, "message")) as [OrderReadInput];
+    const pass = await readSlice(input);
     port.postMessage({ ok: true, pass } satisfies OrderReadOutput, passBuffers(pass));
   } catch (error) {
     port.postMessage({ ok: false, error: String(error) } satisfies OrderReadOutput);

@@ -3,8 +3,11 @@
  * exactly what one pass over the whole list gives: the same aggregates, acquisitions, backtest sample, baskets and
  * products (the lines of one order come in no guaranteed order on PostgreSQL, so each basket's products are
  * compared as a set). A deleted customer's orders are left out whichever slice they fall in. A slice whose thread
- * cannot read is read in place.
+ * cannot read is read in place. The slices' threads start while the list is read: should the list fail, they are
+ * stopped, and the process can end.
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BulkReader } from "../../../app/db/bulk-reader.server";
 import { createBulkWriter, type BulkWriter } from "../../../app/db/bulk-writer.server";
@@ -16,6 +19,7 @@ import { SimulatedShop } from "../../../simulators/shopify/store";
 import { createTestDatabase, DB_KINDS, type TestDatabase } from "../../support/databases";
 import { countedOrders, importShop } from "../../support/store-fixture";
 
+const LIST_FAILS = fileURLToPath(new URL("../../support/order-read-list-fails.ts", import.meta.url));
 const END = new Date("2026-10-01T00:00:00Z");
 const NOW = new Date("2026-10-01T02:30:00Z");
 const history = generateDemoHistory({ seed: 33, customers: 400, targetOrders: 1300, years: 2, end: END });
@@ -113,4 +117,16 @@ describe.each(DB_KINDS)("order read in slices on %s", (kind) => {
     expect(sliced.baskets.customer.length).toBe(counted);
     expect(sliced.orders.reduce((sum, n) => sum + n, 0)).toBe(counted);
   });
+
+  it("stops the slices' threads when the customer list fails, so the process can end", () => {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ["--import", "tsx", LIST_FAILS, database.url, kind, storeId], {
+      timeout: 20_000,
+      encoding: "utf8",
+    });
+    expect(child.signal, child.stderr).toBeNull(); // not killed by the timeout
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toContain("failed: the customer list could not be read");
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 30_000);
 });
