@@ -141,7 +141,7 @@ export async function aggregateCustomers(
   try {
     return await aggregateWith(reader, options, early, threads);
   } finally {
-    for (const thread of threads) thread.stop(); // those never given a slice
+    for (const thread of threads) thread.stop(); // those never given a slice, or still reading after a failure
     // Stopped if the customer list failed before it was read; its connection closed either way.
     await early?.batches.return(undefined).catch(() => undefined);
     await early?.reader.close();

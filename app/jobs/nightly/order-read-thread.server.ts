@@ -15,7 +15,10 @@ export const ORDER_READ_THREAD = "order-read-thread";
 export interface OrderReadThread {
   /** Reads the slice on the thread; rejects when the thread failed, or exited before it answered. */
   read(input: OrderReadInput): Promise<OrderPassResult>;
-  /** Ends a thread that was never given a slice (the list turned out to need fewer). */
+  /**
+   * Ends the thread: one never given a slice (the list failed, or a test's slices outnumber its customers), or one
+   * still reading after the read failed elsewhere.
+   */
   stop(): void;
 }
 
@@ -34,15 +37,19 @@ export function startOrderReadThread(): OrderReadThread {
     worker.once("exit", (code) => reject(new Error(`order read thread exited with code ${code} before it finished`)));
   });
   outcome.catch(() => undefined); // a thread that fails before it is given a slice is reported by read, or stopped
-  let given = false;
   return {
     read(input) {
-      given = true;
-      worker.postMessage(input);
+      try {
+        worker.postMessage(input);
+      } catch (error) {
+        void worker.terminate();
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
       return outcome;
     },
     stop() {
-      if (!given) void worker.terminate();
+      // Its slice answered by now, or the read failed and no one waits for it: either way the thread can go.
+      void worker.terminate();
     },
   };
 }
