@@ -167,6 +167,8 @@ console.log(
     api_calls: stats.requests,
     // The rerun rewrites every customer's rows over the stored ones (upserts rather than inserts).
     second_run_s: round(secondRecompute.seconds, 2),
+    // What every night after a store's first takes: it also holds the stored labels and the previous run's keys.
+    second_run_peak_rss_mb: Math.round(secondRecompute.peakRssBytes / 1_048_576),
     second_run_phases: JSON.parse(second.phases),
     second_run_persist_steps: JSON.parse(second.counts).persistSteps ?? null,
     second_run_tag_diff_steps: JSON.parse(second.counts).tagDiffSteps ?? null,
