@@ -16,14 +16,19 @@ import type { ProductInsightsOutput, ProductInsightsSegments } from "./product-i
 export const PRODUCT_WORKER_MIN_LINES = 200_000;
 
 export interface PendingProductInsights {
-  /** The phase's results and step times (the thread's own when it ran on one). */
+  /**
+   * Gives the phase each customer's RFM segment (an index into RFM_SEGMENTS). Posted to the thread at once: the
+   * scoring calls it midway and goes on computing, without a turn of its event loop in which a promise could.
+   */
+  segments(segmentIndex: Uint8Array): void;
+  /** The phase's results and step times (the thread's own when it ran on one), once it has its segments. */
   result(): Promise<{ products: ProductResults; steps: Steps }>;
-  /** Stops a thread still running (the run failed before it needed the results). */
-  cancel(): void;
+  /** Stops a thread still running (the run failed before it needed the results); the result rejects with `reason`. */
+  cancel(reason?: Error): void;
 }
 
-/** The baskets now; each customer's RFM segment (an index into RFM_SEGMENTS) when the scoring has them. */
-export type ProductPhaseInput = BasketInput & { segmentIndex: Uint8Array | Promise<Uint8Array> };
+/** The baskets, and each customer's segment when already known (else given later through segments()). */
+export type ProductPhaseInput = BasketInput & { segmentIndex?: Uint8Array };
 
 /**
  * `inWorker` forces either way (tests); by default a thread is used from PRODUCT_WORKER_MIN_LINES lines. On a
@@ -46,14 +51,9 @@ export function startProductInsights(input: ProductPhaseInput, inWorker?: boolea
     return inPlace(input);
   }
   // The thread computes the pairs meanwhile; the segments reach it as a message (queued until it asks for them).
-  // Without segments (the scoring failed) the thread is stopped, and the result fails with the reason.
   let stopped: Error | null = null;
-  Promise.resolve(segmentIndex)
-    .then((segments) => worker.postMessage({ segmentIndex: segments } satisfies ProductInsightsSegments))
-    .catch((error: unknown) => {
-      stopped = error instanceof Error ? error : new Error(String(error));
-      void worker.terminate();
-    });
+  const segments = (index: Uint8Array) => worker.postMessage({ segmentIndex: index } satisfies ProductInsightsSegments);
+  if (segmentIndex) segments(segmentIndex);
   const done = new Promise<{ products: ProductResults; steps: Steps }>((resolve, reject) => {
     worker.once("message", (out: ProductInsightsOutput) => {
       if (out.ok) resolve({ products: out.products, steps: out.steps });
@@ -66,20 +66,33 @@ export function startProductInsights(input: ProductPhaseInput, inWorker?: boolea
   });
   done.catch(() => undefined); // awaited by result(); a failure before then is not an unhandled rejection
   return {
+    segments,
     result: () => done,
-    cancel: () => void worker.terminate(),
+    cancel: (reason) => {
+      stopped = reason ?? null;
+      void worker.terminate();
+    },
   };
 }
 
-/** Computed on the caller's thread when its results are first asked for. */
+/** Computed on the caller's thread when its results are first asked for (after its segments came). */
 function inPlace(input: ProductPhaseInput): PendingProductInsights {
+  let given: (segmentIndex: Uint8Array) => void = () => undefined;
+  let refused: (reason: Error) => void = () => undefined;
+  const segmentIndex = new Promise<Uint8Array>((resolve, reject) => {
+    given = resolve;
+    refused = reject;
+  });
+  segmentIndex.catch(() => undefined);
+  if (input.segmentIndex) given(input.segmentIndex);
   let computed: Promise<{ products: ProductResults; steps: Steps }> | null = null;
   return {
+    segments: (index) => given(index),
     result: () =>
-      (computed ??= Promise.resolve(input.segmentIndex).then((segmentIndex) => {
+      (computed ??= segmentIndex.then((index) => {
         const steps: Steps = {};
-        return { products: computeProductInsights({ ...input, segmentIndex }, steps), steps };
+        return { products: computeProductInsights({ ...input, segmentIndex: index }, steps), steps };
       })),
-    cancel: () => undefined,
+    cancel: (reason) => refused(reason ?? new Error("products phase cancelled")),
   };
 }

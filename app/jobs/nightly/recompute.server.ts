@@ -172,13 +172,12 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       heroShare: thresholds.heroShare,
     };
     // Scoring is one core's work. Beside it the writer's thread starts, ready for the first write, and the products
-    // phase, which needs the baskets now and the segments once scored, computes its pairs (decision 160).
+    // phase computes its pairs from the baskets, then the rest from the segments, which the scoring hands it first
+    // (decision 160): the phase is then done before the score write, which it would otherwise slow.
     deps.bulk.warmUp();
-    let scored: (segmentIndex: Uint8Array) => void = () => undefined;
-    products = startProductInsights(
+    const productPhase = startProductInsights(
       {
         customers: table.size,
-        segmentIndex: new Promise<Uint8Array>((resolve) => (scored = resolve)),
         basketCustomer: table.baskets.customer,
         lineBasket: table.baskets.lineBasket,
         lineProduct: table.baskets.lineProduct,
@@ -187,12 +186,17 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
       },
       deps.productsInWorker,
     );
+    products = productPhase;
     const scores = await timed(
       "score",
-      () => scoreCustomerTable(table, referenceDay, { rfmBins: thresholds.rfmBins, lifecycle }),
+      () =>
+        scoreCustomerTable(table, referenceDay, {
+          rfmBins: thresholds.rfmBins,
+          lifecycle,
+          onSegments: (segmentIndex) => productPhase.segments(segmentIndex),
+        }),
       () => table.size,
     );
-    scored(scores.segmentIndex);
     const recordTransitions = await hasBaseline(db, storeId, store.historyCompleteAt, run.id);
     // Whether the database takes writes beside this thread's work (PostgreSQL, in a process of its own). Then the
     // scores are written while this thread goes on with the backtest and the intelligence phases, which read none of
@@ -349,7 +353,7 @@ export async function recomputeStore(deps: RecomputeDeps, storeId: string, trigg
     });
   } catch (error) {
     clearInterval(heartbeat);
-    products?.cancel();
+    products?.cancel(error instanceof Error ? error : new Error(String(error)));
     // A write still going on beside the phase that failed finishes (or fails) before the run is recorded.
     await persisting?.catch(() => undefined);
     logger.error("recompute failed", { storeId, error: String(error) });

@@ -54,6 +54,11 @@ export interface ScoreOptions {
   rfmBins?: number;
   /** The merchant's lifecycle thresholds (Settings); defaults are the domain's. */
   lifecycle?: LifecycleOptions;
+  /**
+   * Called with ScoreTable.segmentIndex as soon as the RFM segments are assigned, before the CLV model is fitted
+   * (most of the scoring): the products phase needs nothing else, and can go on beside the rest.
+   */
+  onSegments?: (segmentIndex: Uint8Array) => void;
 }
 
 /** Customers and average spend per (R, F) score cell: the overview's RFM grid, computed once per run. */
@@ -152,6 +157,17 @@ export function topCustomersByValue(
 
 export function scoreCustomerTable(table: CustomerTable, referenceDay: number, options: ScoreOptions = {}): ScoreTable {
   const n = table.size;
+  // RFM first: it needs only the aggregates, and the products phase waits for its segments (onSegments).
+  const rfm = scoreRfm(
+    { orders: table.orders, lastOrderDay: table.lastDay, netSpend: table.totalSpend },
+    referenceDay,
+    { bins: options.rfmBins ?? 5 },
+  );
+  const segments = assignSegments(rfm);
+  const segmentIndex = new Uint8Array(n);
+  for (let i = 0; i < n; i++) segmentIndex[i] = SEGMENT_SLUGS[segments[i]!] === undefined ? 255 : segments[i]!;
+  options.onSegments?.(segmentIndex);
+
   // Buyers only go to the CLV model; their positions map back into the full table.
   let buyerCount = 0;
   for (let i = 0; i < n; i++) if (table.purchaseDays[i]! > 0) buyerCount++;
@@ -206,12 +222,6 @@ export function scoreCustomerTable(table: CustomerTable, referenceDay: number, o
     predicted.clvPercentile[row] = s.clvPercentile[k]!;
   });
 
-  const rfm = scoreRfm(
-    { orders: table.orders, lastOrderDay: table.lastDay, netSpend: table.totalSpend },
-    referenceDay,
-    { bins: options.rfmBins ?? 5 },
-  );
-  const segments = assignSegments(rfm);
   const lifecycle = classifyLifecycle(
     {
       orders: table.orders,
@@ -225,12 +235,9 @@ export function scoreCustomerTable(table: CustomerTable, referenceDay: number, o
   );
 
   const segment = new Array<string>(n);
-  const segmentIndex = new Uint8Array(n);
   const stage = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const slug = SEGMENT_SLUGS[segments[i]!];
-    segment[i] = slug ?? "prospects";
-    segmentIndex[i] = slug === undefined ? 255 : segments[i]!;
+    segment[i] = SEGMENT_SLUGS[segments[i]!] ?? "prospects";
     const s = lifecycle.stage[i]!;
     stage[i] = s === NO_STAGE ? "prospect" : (STAGE_SLUGS[s] ?? "prospect");
   }

@@ -53,31 +53,61 @@ describe("products phase on a thread of its own", () => {
   it("computes the pairs before the segments come, and finishes with them when they do", async () => {
     const inPlace = await startProductInsights(syntheticStore(3_000, 11), false).result();
     const { segmentIndex, ...baskets } = syntheticStore(3_000, 11);
-    let scored: (segments: Uint8Array) => void = () => undefined;
-    const pending = startProductInsights(
-      { ...baskets, segmentIndex: new Promise<Uint8Array>((resolve) => (scored = resolve)) },
-      true,
-    );
+    const pending = startProductInsights(baskets, true);
     const early = await Promise.race([pending.result(), new Promise((resolve) => setTimeout(resolve, 300, "waiting"))]);
     expect(early).toBe("waiting"); // no result without the segments
-    scored(segmentIndex);
+    pending.segments(segmentIndex);
     const threaded = await pending.result();
     expect(Array.from(threaded.products.suggestion)).toEqual(Array.from(inPlace.products.suggestion));
     expect(threaded.products.summary).toEqual(inPlace.products.summary);
   });
 
+  it("takes the segments at once from a caller that goes on computing without a turn of its event loop", async () => {
+    // As the scoring does: it hands the segments over midway and computes for seconds more.
+    const { segmentIndex, ...baskets } = syntheticStore(100_000, 17);
+    const pending = startProductInsights(baskets, true);
+    pending.segments(segmentIndex);
+    // The rest of the scoring: time for the thread to start, compute its pairs and then the part after the segments.
+    const busyUntil = performance.now() + 6_000;
+    while (performance.now() < busyUntil) {
+      // computing
+    }
+    const resumed = performance.now();
+    const { steps } = await pending.result();
+    const waited = performance.now() - resumed;
+    const afterSegments = Object.entries(steps)
+      .filter(([name]) => name !== "baskets" && name !== "pairs")
+      .reduce((sum, [, ms]) => sum + ms, 0);
+    // Had the segments been posted only when this thread got back to its event loop, the result could not come
+    // sooner than the part after them takes.
+    expect(afterSegments).toBeGreaterThan(20);
+    expect(waited).toBeLessThan(afterSegments);
+  }, 20_000);
+
+  it("in place, the result waits for the segments too", async () => {
+    const expected = await startProductInsights(syntheticStore(2_000, 19), false).result();
+    const { segmentIndex, ...baskets } = syntheticStore(2_000, 19);
+    const pending = startProductInsights(baskets, false);
+    const early = await Promise.race([pending.result(), new Promise((resolve) => setTimeout(resolve, 100, "waiting"))]);
+    expect(early).toBe("waiting");
+    pending.segments(segmentIndex);
+    expect((await pending.result()).products.summary).toEqual(expected.products.summary);
+  });
+
   it("a failure on the thread rejects the result with its message", async () => {
-    const broken = { ...syntheticStore(50, 3), segmentIndex: null } as unknown as ProductInput;
-    await expect(startProductInsights(broken, true).result()).rejects.toThrow(/null|segment|undefined/i);
+    const { segmentIndex: _unused, ...baskets } = syntheticStore(50, 3);
+    const pending = startProductInsights(baskets, true);
+    pending.segments(null as unknown as Uint8Array); // segments the thread cannot read
+    await expect(pending.result()).rejects.toThrow(/null|segment|undefined/i);
   });
 
   it("segments that never come (the scoring failed) stop the thread, and the result says why", async () => {
     const { segmentIndex: _unused, ...baskets } = syntheticStore(2_000, 13);
-    const pending = startProductInsights(
-      { ...baskets, segmentIndex: Promise.reject(new Error("scoring failed")) },
-      true,
-    );
-    await expect(pending.result()).rejects.toThrow(/scoring failed/);
+    for (const inWorker of [true, false]) {
+      const pending = startProductInsights(baskets, inWorker);
+      pending.cancel(new Error("scoring failed"));
+      await expect(pending.result()).rejects.toThrow(/scoring failed/);
+    }
   });
 
   it("a cancelled thread ends and its result rejects", async () => {
