@@ -474,6 +474,36 @@ async function writeResults(
 ): Promise<number> {
   const { db, bulk, table, store, computedAt } = input;
   const mark = stepMarker(steps);
+  // The store-wide insights first: on SQLite the rows below queue behind the score rows on the write thread, and this
+  // thread would only wait for them; written last, these few statements were part of the run's last second.
+  const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
+  for (const [kind, data] of Object.entries(kinds)) {
+    const json = toJson(data);
+    await db.storeInsight.upsert({
+      where: { storeId_kind: { storeId: store.id, kind } },
+      create: { storeId: store.id, kind, data: json, computedAt },
+      update: { data: json, computedAt },
+    });
+  }
+  // Journey stage moves join the days already recorded (the run's local day, as segment movement's days).
+  const held = await db.storeInsight.findUnique({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    select: { data: true },
+  });
+  let days: JourneyMovesDay[] = [];
+  try {
+    days = held ? ((JSON.parse(held.data) as { days?: JourneyMovesDay[] }).days ?? []) : [];
+  } catch {
+    days = []; // unreadable: start over rather than fail the phase
+  }
+  const day = new Date(input.referenceDay * 86_400_000).toISOString().slice(0, 10);
+  const moves = JSON.stringify({ days: mergeJourneyMoves(days, day, summaries.journeyMoves) });
+  await db.storeInsight.upsert({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
+    update: { data: moves, computedAt },
+  });
+  mark("write_store_insights");
   const options = {
     table: "CustomerInsight",
     columns: INSIGHT_COLUMNS.map((c) => ({ ...c })),
@@ -512,37 +542,10 @@ async function writeResults(
   const written = await insights.done();
   mark("write_insights");
   // Customers this run did not classify (gone, redacted, no longer counted): a few thousand rows per statement, so
-  // the write lock is never held long.
-  await deleteRowsNotWrittenBy(bulk, "CustomerInsight", store.id, computedAt);
+  // the write lock is never held long. A store's first run has none, and the search would scan every row it just
+  // wrote (a third of a second at a million customers on SQLite, at the run's very end) to find nothing.
+  if (!options.newRows) await deleteRowsNotWrittenBy(bulk, "CustomerInsight", store.id, computedAt);
   mark("delete_stale_insights");
-  const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
-  for (const [kind, data] of Object.entries(kinds)) {
-    const json = toJson(data);
-    await db.storeInsight.upsert({
-      where: { storeId_kind: { storeId: store.id, kind } },
-      create: { storeId: store.id, kind, data: json, computedAt },
-      update: { data: json, computedAt },
-    });
-  }
-  // Journey stage moves join the days already recorded (the run's local day, as segment movement's days).
-  const held = await db.storeInsight.findUnique({
-    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
-    select: { data: true },
-  });
-  let days: JourneyMovesDay[] = [];
-  try {
-    days = held ? ((JSON.parse(held.data) as { days?: JourneyMovesDay[] }).days ?? []) : [];
-  } catch {
-    days = []; // unreadable: start over rather than fail the phase
-  }
-  const day = new Date(input.referenceDay * 86_400_000).toISOString().slice(0, 10);
-  const moves = JSON.stringify({ days: mergeJourneyMoves(days, day, summaries.journeyMoves) });
-  await db.storeInsight.upsert({
-    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
-    create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
-    update: { data: moves, computedAt },
-  });
-  mark("write_store_insights");
   return written;
 }
 
