@@ -74,23 +74,40 @@ export interface DesiredTags {
 }
 
 /**
- * desiredTags for a whole run: a customer without survey answers shares the list with every customer of the same
- * segment, stage, CLV bucket and next product (a million customers have a few hundred lists), so each list is built,
- * sorted and serialised once. The lists are shared: callers must not change them.
+ * desiredTags for a whole run: a customer without survey answers shares the list with every customer alike in what
+ * the merchant's tag families use (segment, stage, CLV bucket, and the suggested product only when "next" is on: a
+ * million customers have a few dozen lists, or a few thousand with "next"), so each list is built, sorted and
+ * serialised once. The lists are shared: callers must not change them.
  */
 export function desiredTagsOfRun(settings: TagSettings): (input: CustomerTagInput) => DesiredTags {
-  const lists = new Map<string, DesiredTags>();
+  const { families } = settings;
   const build = (input: CustomerTagInput): DesiredTags => {
     const tags = desiredTags(input, settings);
     return { tags, json: JSON.stringify(tags) };
   };
+  // By segment, then stage, then CLV bucket, then product: lookups by the run's own strings, whose hashes V8 keeps,
+  // instead of a key text built per customer. A part no family uses is left out ("").
+  const lists = new Map<string, Map<string, Map<string, Map<string, DesiredTags>>>>();
+  let size = 0;
+  const level = <V>(map: Map<string, V>, key: string, make: () => V): V => {
+    let value = map.get(key);
+    if (value === undefined) map.set(key, (value = make()));
+    return value;
+  };
   return (input) => {
     if (input.npsCategory || (input.jtbdAnswers?.length ?? 0) > 0) return build(input);
-    const key = `${input.segment}\u0000${input.stage}\u0000${clvBucket(input.clvPercentile) ?? ""}\u0000${input.nextProduct ?? ""}`;
-    let list = lists.get(key);
+    const bySegment = level(lists, families.has("rfm") ? input.segment : "", () => new Map());
+    const byStage = level(bySegment, families.has("stage") ? input.stage : "", () => new Map());
+    const byBucket = level(byStage, families.has("clv") ? (clvBucket(input.clvPercentile) ?? "") : "", () => new Map());
+    const product = families.has("next") ? (input.nextProduct ?? "") : "";
+    let list = byBucket.get(product);
     if (!list) {
-      if (lists.size >= 100_000) lists.clear(); // a store suggesting many products: bounded
-      lists.set(key, (list = build(input)));
+      if (size++ >= 100_000) {
+        lists.clear(); // a store suggesting many products: bounded
+        size = 0;
+        return build(input);
+      }
+      byBucket.set(product, (list = build(input)));
     }
     return list;
   };

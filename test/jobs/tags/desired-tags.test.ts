@@ -4,7 +4,7 @@
  * survey answers get their own.
  */
 import { describe, expect, it } from "vitest";
-import { desiredTags, desiredTagsOfRun, type TagSettings } from "../../../app/jobs/tags/desired-tags";
+import { desiredTags, desiredTagsOfRun, type TagFamily, type TagSettings } from "../../../app/jobs/tags/desired-tags";
 import { RFM_SEGMENTS } from "../../../app/domain/segments";
 import { LIFECYCLE_STAGES } from "../../../app/domain/lifecycle";
 import { toSlug } from "../../../app/domain/names";
@@ -48,5 +48,29 @@ describe("a run's desired tags", () => {
     const tagsOnly = desiredTagsOfRun({ prefix: "ciclo:", families: new Set(["rfm"]) })(input);
     expect(tagsOnly.tags).toEqual(["ciclo:rfm-champions"]);
     expect(desiredTagsOfRun(settings)(input).tags).toEqual(desiredTags(input, settings));
+  });
+
+  it("share one list between customers who differ only in what no family of the merchant's turns into a tag", () => {
+    const parts: TagFamily[] = ["rfm", "stage", "clv", "next"];
+    const inputs = [
+      { segment: "champions", stage: "hero", clvPercentile: 99.5, nextProduct: "Trail Mug (350 ml)" },
+      { segment: "champions", stage: "lost", clvPercentile: 92, nextProduct: "Café crème" },
+      { segment: "at-risk", stage: "hero", clvPercentile: 10, nextProduct: null },
+      { segment: "at-risk", stage: "lost", clvPercentile: null, nextProduct: "Trail Mug (350 ml)" },
+    ];
+    // Every subset of the families that tell customers apart.
+    for (let mask = 0; mask < 1 << parts.length; mask++) {
+      const own: TagSettings = { prefix: "ciclo:", families: new Set(parts.filter((_, k) => mask & (1 << k))) };
+      const desiredOf = desiredTagsOfRun(own);
+      const seen = new Map<string, ReturnType<typeof desiredOf>>();
+      for (const input of inputs) {
+        const list = desiredOf(input);
+        expect(list.tags).toEqual(desiredTags(input, own));
+        // The same tags come as the same shared list: nothing a family does not use keeps them apart.
+        const earlier = seen.get(list.json);
+        if (earlier) expect(list).toBe(earlier);
+        seen.set(list.json, list);
+      }
+    }
   });
 });
