@@ -8,14 +8,7 @@
 import Database from "better-sqlite3";
 import { SEGMENT_GRID } from "../app/domain/segments";
 import { toSlug } from "../app/domain/names";
-import {
-  encodeChange,
-  outcomeCode,
-  PAGE_ITEMS,
-  pageItemsJson,
-  WAITING,
-  type ItemState,
-} from "../app/jobs/tags/outbox-page";
+import { outcomeCode, PAGE_ITEMS, PageItems, WAITING, type ItemState } from "../app/jobs/tags/outbox-page";
 
 const DAY_MS = 86_400_000;
 
@@ -451,6 +444,11 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
   });
   for (let from = 0; from < n; from += BATCH) writeBatch(from, Math.min(n, from + BATCH));
 
+  const pageJson = (page: typeof outbox) => {
+    const items = new PageItems();
+    for (const item of page) items.add(item.customerId, item.externalId, item.add, "[]", null);
+    return items.json();
+  };
   db.transaction(() => {
     for (let start = 0; start < outbox.length; start += PAGE_ITEMS) {
       const page = outbox.slice(start, start + PAGE_ITEMS);
@@ -468,7 +466,7 @@ export function seedStore(file: string, options: SeedOptions = {}): SeededStore 
         storeId,
         outcomes.includes(WAITING) ? "pending" : "settled",
         page.length,
-        pageItemsJson(page.map((item) => encodeChange(item.customerId, item.externalId, item.add, "[]", null))),
+        pageJson(page),
         outcomes,
         count("applied"),
         count("not_found"),

@@ -3,9 +3,12 @@
  * platform answered for each (docs/decisions/176-tag-outbox-pages.md). A row per customer made the outbox a third
  * of the nightly's SQLite write at a million customers; a page costs about as much to write as one such row.
  *
- * `items` is JSON, one array per change: [customerId, customerExternalId, add, remove, metafields | null], the
- * metafields as the plan's JSON text (kept as text: it is compared with the confirmed labels' text next night).
- * `outcomes` has one character per item, in item order: what the push records.
+ * `items` is JSON: `{"lists": [tag list, …], "items": [[customerId, customerExternalId, add, remove, metafields |
+ * null], …]}`, `add` and `remove` as positions in the page's `lists` (a page's thousand customers share a few dozen
+ * lists: each written once, the page is less than half the size), the metafields as the plan's JSON text (kept as
+ * text: it is compared with the confirmed labels' text next night). Pages written before hold the items' array
+ * with the lists in place, and are still read. `outcomes` has one character per item, in item order: what the push
+ * records.
  */
 
 export const PAGE_ITEMS = 1_000;
@@ -44,42 +47,81 @@ export interface OutboxProblem {
 }
 
 /**
- * One change as page JSON. The tag lists come as JSON text: the plan has them serialised already (most customers
- * share their list with thousands of others, serialised once per run).
+ * A page's items as they are added, and its JSON text. The tag lists come as JSON text: the plan has them serialised
+ * already (most customers share their list with thousands of others, serialised once per run), and each distinct
+ * text is written once per page.
  */
-export function encodeChange(
-  customerId: string,
-  customerExternalId: string,
-  addJson: string,
-  removeJson: string,
-  metafields: string | null,
-): string {
-  const meta = metafields === null ? "null" : JSON.stringify(metafields);
-  return `[${JSON.stringify(customerId)},${JSON.stringify(customerExternalId)},${addJson},${removeJson},${meta}]`;
-}
+export class PageItems {
+  private readonly position = new Map<string, number>();
+  private readonly lists: string[] = [];
+  private readonly items: string[] = [];
 
-export function pageItemsJson(encodedChanges: readonly string[]): string {
-  return `[${encodedChanges.join(",")}]`;
+  get size(): number {
+    return this.items.length;
+  }
+
+  add(
+    customerId: string,
+    customerExternalId: string,
+    addJson: string,
+    removeJson: string,
+    metafields: string | null,
+  ): void {
+    const meta = metafields === null ? "null" : JSON.stringify(metafields);
+    const add = this.list(addJson);
+    const remove = this.list(removeJson);
+    this.items.push(`[${JSON.stringify(customerId)},${JSON.stringify(customerExternalId)},${add},${remove},${meta}]`);
+  }
+
+  json(): string {
+    return `{"lists":[${this.lists.join(",")}],"items":[${this.items.join(",")}]}`;
+  }
+
+  private list(json: string): number {
+    let at = this.position.get(json);
+    if (at === undefined) {
+      at = this.lists.length;
+      this.lists.push(json);
+      this.position.set(json, at);
+    }
+    return at;
+  }
 }
 
 type StoredChange = [string, string, string[], string[], string | null];
+type ListedChange = [string, string, number, number, string | null];
 
 export function decodeItems(itemsJson: string): OutboxChange[] {
-  return (JSON.parse(itemsJson) as StoredChange[]).map(([customerId, customerExternalId, add, remove, metafields]) => ({
+  const stored = JSON.parse(itemsJson) as StoredChange[] | { lists: string[][]; items: ListedChange[] };
+  if (Array.isArray(stored)) {
+    // A page written before the lists were shared.
+    return stored.map(([customerId, customerExternalId, add, remove, metafields]) => ({
+      customerId,
+      customerExternalId,
+      add,
+      remove,
+      metafields,
+    }));
+  }
+  const list = (at: number) => {
+    const tags = stored.lists[at];
+    if (!Array.isArray(tags)) throw new Error(`tag outbox page names tag list ${at}, which it does not hold`);
+    return [...tags]; // each change its own array: a caller may change it
+  };
+  return stored.items.map(([customerId, customerExternalId, add, remove, metafields]) => ({
     customerId,
     customerExternalId,
-    add,
-    remove,
+    add: list(add),
+    remove: list(remove),
     metafields,
   }));
 }
 
 export function encodeItems(changes: readonly OutboxChange[]): string {
-  return pageItemsJson(
-    changes.map((c) =>
-      encodeChange(c.customerId, c.customerExternalId, JSON.stringify(c.add), JSON.stringify(c.remove), c.metafields),
-    ),
-  );
+  const page = new PageItems();
+  for (const c of changes)
+    page.add(c.customerId, c.customerExternalId, JSON.stringify(c.add), JSON.stringify(c.remove), c.metafields);
+  return page.json();
 }
 
 export function decodeProblems(problemsJson: string | null): OutboxProblem[] {

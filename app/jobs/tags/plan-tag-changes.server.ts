@@ -16,7 +16,7 @@ import { overlappedColumnWrite } from "../../db/overlapped-write.server";
 import { deleteStoreRows } from "../../db/chunked-delete.server";
 import { customerLocator } from "../customer-locator";
 import { interner } from "../interner";
-import { encodeChange, PAGE_ITEMS, pageItemsJson, WAITING } from "./outbox-page";
+import { PAGE_ITEMS, PageItems, WAITING } from "./outbox-page";
 
 export interface TagPlanInput {
   ids: string[];
@@ -137,7 +137,7 @@ export async function planTagChanges(
   const planning = performance.now();
   const outbox = overlappedColumnWrite(bulk, { table: "TagOutboxPage", columns: PAGE_COLUMNS });
   const now = new Date();
-  let page: string[] = [];
+  let page = new PageItems();
   let pages = { ids: [] as string[], sizes: [] as number[], items: [] as string[], outcomes: [] as string[] };
   const send = async () => {
     const c = pages;
@@ -159,12 +159,12 @@ export async function planTagChanges(
     });
   };
   const closePage = async () => {
-    if (page.length === 0) return;
+    if (page.size === 0) return;
     pages.ids.push(sequentialId());
-    pages.sizes.push(page.length);
-    pages.items.push(pageItemsJson(page));
-    pages.outcomes.push(WAITING.repeat(page.length));
-    page = [];
+    pages.sizes.push(page.size);
+    pages.items.push(page.json());
+    pages.outcomes.push(WAITING.repeat(page.size));
+    page = new PageItems();
     if (pages.ids.length === PAGES_PER_WRITE) await send();
   };
   let changed = 0;
@@ -199,18 +199,16 @@ export async function planTagChanges(
       unchanged++;
       continue;
     }
-    page.push(
-      encodeChange(
-        id,
-        input.externalIds[i]!,
-        // The desired list's own text where nothing was dropped from it (a first plan): no second serialisation.
-        add.length === desired.length ? desiredJson : JSON.stringify(add),
-        remove.length === 0 ? "[]" : JSON.stringify(remove),
-        encoded?.carried ?? null,
-      ),
+    page.add(
+      id,
+      input.externalIds[i]!,
+      // The desired list's own text where nothing was dropped from it (a first plan): no second serialisation.
+      add.length === desired.length ? desiredJson : JSON.stringify(add),
+      remove.length === 0 ? "[]" : JSON.stringify(remove),
+      encoded?.carried ?? null,
     );
     changed++;
-    if (page.length === PAGE_ITEMS) await closePage();
+    if (page.size === PAGE_ITEMS) await closePage();
   }
   await closePage();
   await send();

@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   decodeItems,
   decodeProblems,
-  encodeChange,
   encodeItems,
-  pageItemsJson,
+  PageItems,
   stateOfOutcome,
   withoutItems,
   type OutboxChange,
@@ -30,13 +29,47 @@ describe("tag outbox pages", () => {
     ];
     expect(decodeItems(encodeItems(changes))).toEqual(changes);
     // The plan's own path (tag lists given as JSON text) writes the same text.
-    const fromPlan = pageItemsJson(
-      changes.map((c) =>
-        encodeChange(c.customerId, c.customerExternalId, JSON.stringify(c.add), JSON.stringify(c.remove), c.metafields),
-      ),
-    );
+    const page = new PageItems();
+    for (const c of changes)
+      page.add(c.customerId, c.customerExternalId, JSON.stringify(c.add), JSON.stringify(c.remove), c.metafields);
+    const fromPlan = page.json();
+    expect(page.size).toBe(4);
     expect(fromPlan).toBe(encodeItems(changes));
     expect(decodeItems(fromPlan)[2]!.metafields).toBe('{"segment":"champions","clv":"0.9"}');
+  });
+
+  it("writes each tag list once per page, and less than half the text of a list per item", () => {
+    const lists = [
+      ["ciclo:clv-top-10", "ciclo:rfm-champions", "ciclo:stage-hero"],
+      ["ciclo:rfm-lost", "ciclo:stage-lost"],
+    ];
+    const changes = Array.from({ length: 1_000 }, (_, n) =>
+      change(n, { customerExternalId: String(7_000_000_000_000 + n), add: lists[n % 2]!, remove: [] }),
+    );
+    const json = encodeItems(changes);
+    expect(json.split("ciclo:rfm-champions").length - 1).toBe(1);
+    // The same changes with each item's lists in place (the form pages had before).
+    const inPlace = JSON.stringify(changes.map((c) => [c.customerId, c.customerExternalId, c.add, c.remove, null]));
+    expect(json.length).toBeLessThan(inPlace.length / 2);
+    const decoded = decodeItems(json);
+    expect(decoded).toEqual(changes);
+    // Each change its own lists: changing one leaves the others as stored.
+    decoded[0]!.add.push("ciclo:x");
+    expect(decoded[2]!.add).toEqual(lists[0]);
+  });
+
+  it("still reads a page written with each item's lists in place", () => {
+    const changes = [change(1), change(2, { metafields: '{"clv":"1"}' })];
+    const stored = JSON.stringify(
+      changes.map((c) => [c.customerId, c.customerExternalId, c.add, c.remove, c.metafields]),
+    );
+    expect(decodeItems(stored)).toEqual(changes);
+    const page = { items: stored, outcomes: "a.", problems: null };
+    expect(decodeItems(withoutItems(page, (c) => c.customerId === "c1")!.items)).toEqual([changes[1]]);
+  });
+
+  it("refuses a page whose item names a list it does not hold", () => {
+    expect(() => decodeItems('{"lists":[["ciclo:a"]],"items":[["c1","101",0,1,null]]}')).toThrow(/list 1/);
   });
 
   it("knows each outcome character and refuses others", () => {
