@@ -58,7 +58,7 @@ export interface TagOutboxItem extends OutboxChange {
 
 /**
  * The store's outbox change by change, in push order: for support tooling and tests, never a request path (it
- * parses every page: ~100 MB of JSON after a million-customer first plan).
+ * parses every page: ~40 MB of JSON after a million-customer first plan).
  */
 export async function tagOutboxItems(db: Db, storeId: string): Promise<TagOutboxItem[]> {
   const pages = await db.tagOutboxPage.findMany({ where: { storeId }, orderBy: { id: "asc" } });

@@ -129,17 +129,6 @@ describe.each(DB_KINDS)("segmentations stored per customer on %s", (kind) => {
     });
   });
 
-  it("hands the segments over once, midway, as final as the table it returns holds them", async () => {
-    const { t } = await table(store.id, NOW);
-    const given: Uint8Array[] = [];
-    // Copied when given: the products phase reads them at once, while the scoring goes on.
-    const scores = scoreCustomerTable(t, toEpochDay(NOW)!, {
-      onSegments: (index) => given.push(Uint8Array.from(index)),
-    });
-    expect(given).toHaveLength(1);
-    expect(Array.from(given[0]!)).toEqual(Array.from(scores.segmentIndex));
-  });
-
   it("the overview's most valuable customers are the first of all buyers sorted by value, ties by id", async () => {
     const { t, scores } = await table(store.id, NOW);
     const p = scores.predicted!;

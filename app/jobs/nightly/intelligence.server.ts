@@ -474,8 +474,9 @@ async function writeResults(
 ): Promise<number> {
   const { db, bulk, table, store, computedAt } = input;
   const mark = stepMarker(steps);
-  // The store-wide insights first: on SQLite the rows below queue behind the score rows on the write thread, and this
-  // thread would only wait for them; written last, these few statements were part of the run's last second.
+  // The store-wide insights first (all but the journey moves, below): on SQLite the rows below queue behind the score
+  // rows on the write thread, and this thread would only wait for them; written last, these few statements were part
+  // of the run's last second.
   const kinds = { ...summaries.insights, ...(product ? { products: product.summary } : {}) };
   for (const [kind, data] of Object.entries(kinds)) {
     const json = toJson(data);
@@ -485,24 +486,6 @@ async function writeResults(
       update: { data: json, computedAt },
     });
   }
-  // Journey stage moves join the days already recorded (the run's local day, as segment movement's days).
-  const held = await db.storeInsight.findUnique({
-    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
-    select: { data: true },
-  });
-  let days: JourneyMovesDay[] = [];
-  try {
-    days = held ? ((JSON.parse(held.data) as { days?: JourneyMovesDay[] }).days ?? []) : [];
-  } catch {
-    days = []; // unreadable: start over rather than fail the phase
-  }
-  const day = new Date(input.referenceDay * 86_400_000).toISOString().slice(0, 10);
-  const moves = JSON.stringify({ days: mergeJourneyMoves(days, day, summaries.journeyMoves) });
-  await db.storeInsight.upsert({
-    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
-    create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
-    update: { data: moves, computedAt },
-  });
   mark("write_store_insights");
   const options = {
     table: "CustomerInsight",
@@ -546,6 +529,26 @@ async function writeResults(
   // wrote (a third of a second at a million customers on SQLite, at the run's very end) to find nothing.
   if (!options.newRows) await deleteRowsNotWrittenBy(bulk, "CustomerInsight", store.id, computedAt);
   mark("delete_stale_insights");
+  // Journey stage moves join the days already recorded (the run's local day, as segment movement's days). Only once
+  // the rows hold the stages they were counted against: the next run counts its moves from those.
+  const held = await db.storeInsight.findUnique({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    select: { data: true },
+  });
+  let days: JourneyMovesDay[] = [];
+  try {
+    days = held ? ((JSON.parse(held.data) as { days?: JourneyMovesDay[] }).days ?? []) : [];
+  } catch {
+    days = []; // unreadable: start over rather than fail the phase
+  }
+  const day = new Date(input.referenceDay * 86_400_000).toISOString().slice(0, 10);
+  const moves = JSON.stringify({ days: mergeJourneyMoves(days, day, summaries.journeyMoves) });
+  await db.storeInsight.upsert({
+    where: { storeId_kind: { storeId: store.id, kind: JOURNEY_MOVES_KIND } },
+    create: { storeId: store.id, kind: JOURNEY_MOVES_KIND, data: moves, computedAt },
+    update: { data: moves, computedAt },
+  });
+  mark("write_journey_moves");
   return written;
 }
 

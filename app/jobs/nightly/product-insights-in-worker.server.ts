@@ -1,8 +1,9 @@
 /**
  * Starts the nightly's products phase as soon as the orders are read. It is seconds of CPU and needs nothing the
  * database still has to write, so on a large store it runs on a thread of its own: its first part (baskets, pairs
- * bought together) beside the scoring, which keeps one core busy; its second part once the segments come, beside
- * the writes. On a machine with a free core the phase then costs the run little more than the wait for its result.
+ * bought together) beside the scoring, which keeps one core busy; its second part once the scoring hands it the
+ * segments (before it fits the CLV model), beside the rest of the scoring. On a machine with a free core the phase
+ * then costs the run little more than the wait for its result.
  * A small store computes it in place when asked for: starting a thread would cost more than the work (decision 160).
  */
 import { Worker } from "node:worker_threads";

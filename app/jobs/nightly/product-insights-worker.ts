@@ -30,7 +30,10 @@ if (parentPort && workerData) {
   try {
     const steps: Steps = {};
     const pairs = productPairs(workerData as BasketInput, steps);
+    // How long the thread then sat idle until the scoring handed it the segments (0 when they were already there).
+    const asked = performance.now();
     const [message] = (await once(port, "message")) as [ProductInsightsSegments];
+    steps.segments_wait = Math.round(performance.now() - asked);
     const products = finishProductInsights(pairs, message.segmentIndex, steps);
     output = { ok: true, products, steps };
     transfer.push(products.suggestion.buffer as ArrayBuffer, products.because.buffer as ArrayBuffer);

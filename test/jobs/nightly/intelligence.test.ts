@@ -208,6 +208,35 @@ describe.each(DB_KINDS)("customer intelligence on %s", (kind) => {
     expect(await database.db.customerInsight.count({ where: { storeId, computedAt: later } })).toBe(kept);
     expect(await database.db.customerInsight.count({ where: { storeId: otherStoreId } })).toBe(1);
   });
+
+  it("a failed write of the customers' rows leaves the journey moves as they were: the next run counts them once", async () => {
+    const moves = async () =>
+      (await database.db.storeInsight.findUnique({ where: { storeId_kind: { storeId, kind: "journey-moves" } } }))
+        ?.data;
+    const before = await moves();
+    // The database refuses every customer insight row (as a full disk or a lost connection would).
+    const refuse =
+      kind === "sqlite"
+        ? [`CREATE TRIGGER refuse_insight BEFORE INSERT ON "CustomerInsight" BEGIN SELECT RAISE(ABORT, 'refused'); END`]
+        : [
+            `CREATE FUNCTION refuse_insight() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql`,
+            `CREATE TRIGGER refuse_insight BEFORE INSERT OR UPDATE ON "CustomerInsight" FOR EACH ROW EXECUTE FUNCTION refuse_insight()`,
+          ];
+    for (const sql of refuse) await database.db.$executeRawUnsafe(sql);
+    try {
+      // Two months on: many customers' journey stages move.
+      const later = new Date(NOW.getTime() + 60 * 86_400_000);
+      const run = await recomputeStore({ db: database.db, bulk, dialect: kind, now: () => later }, storeId, "manual");
+      expect(run.state).toBe("completed"); // the intelligence phases never fail the run
+      expect((JSON.parse(run.counts) as { intelligence: { error?: string } }).intelligence.error).toMatch(/refused/);
+      expect(await moves()).toBe(before);
+    } finally {
+      await database.db.$executeRawUnsafe(
+        `DROP TRIGGER refuse_insight${kind === "sqlite" ? "" : ` ON "CustomerInsight"`}`,
+      );
+      if (kind !== "sqlite") await database.db.$executeRawUnsafe(`DROP FUNCTION refuse_insight()`);
+    }
+  });
 });
 
 describe.each(DB_KINDS)("customer intelligence read models on %s", (kind) => {

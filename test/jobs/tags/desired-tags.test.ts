@@ -1,7 +1,7 @@
 /**
  * A run's desired tags (desiredTagsOfRun): for every kind of customer exactly the list desiredTags builds, and its
- * stored text; customers with the same segment, stage, CLV bucket and next product share one list, customers with
- * survey answers get their own.
+ * stored text; customers alike in what the merchant's tag families use (segment, stage, CLV bucket, next product)
+ * share one list, customers with survey answers get their own.
  */
 import { describe, expect, it } from "vitest";
 import { desiredTags, desiredTagsOfRun, type TagFamily, type TagSettings } from "../../../app/jobs/tags/desired-tags";
