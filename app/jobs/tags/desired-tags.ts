@@ -89,16 +89,17 @@ export function desiredTagsOfRun(settings: TagSettings): (input: CustomerTagInpu
   // instead of a key text built per customer. A part no family uses is left out ("").
   const lists = new Map<string, Map<string, Map<string, Map<string, DesiredTags>>>>();
   let size = 0;
-  const level = <V>(map: Map<string, V>, key: string, make: () => V): V => {
+  // The map below `key`, made on first need (one function for every level: none is made per customer).
+  const level = <V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> => {
     let value = map.get(key);
-    if (value === undefined) map.set(key, (value = make()));
+    if (value === undefined) map.set(key, (value = new Map()));
     return value;
   };
   return (input) => {
     if (input.npsCategory || (input.jtbdAnswers?.length ?? 0) > 0) return build(input);
-    const bySegment = level(lists, families.has("rfm") ? input.segment : "", () => new Map());
-    const byStage = level(bySegment, families.has("stage") ? input.stage : "", () => new Map());
-    const byBucket = level(byStage, families.has("clv") ? (clvBucket(input.clvPercentile) ?? "") : "", () => new Map());
+    const bySegment = level(lists, families.has("rfm") ? input.segment : "");
+    const byStage = level(bySegment, families.has("stage") ? input.stage : "");
+    const byBucket = level(byStage, families.has("clv") ? (clvBucket(input.clvPercentile) ?? "") : "");
     const product = families.has("next") ? (input.nextProduct ?? "") : "";
     let list = byBucket.get(product);
     if (!list) {
