@@ -15,8 +15,10 @@ export interface OverlappedWrite<Chunk> {
   done(): Promise<number>;
 }
 
-/** How long a producer may go on building and handing over chunks before it gives the event loop a turn. */
+/** How long a producer may go on building and handing over chunks before it gives the event loop a turn... */
 const TURN_EVERY_MS = 50;
+/** ...once the writer has as many chunks as it takes ahead; with room left, it goes on for up to this long. */
+const TURN_AT_LEAST_EVERY_MS = 500;
 
 function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<number>): OverlappedWrite<Chunk> {
   const pending: Promise<number>[] = [];
@@ -29,12 +31,13 @@ function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<numbe
       // Awaited by a later push or done(); until then a failure must not count as unhandled.
       sent.catch(() => undefined);
       pending.push(sent);
-      // A turn of the event loop every TURN_EVERY_MS. A chunk handed to a writer's thread (decisions 173, 174)
-      // leaves this thread nothing to wait for, and a producer whose pushes find room awaits only resolved promises
-      // (microtasks): without turns, a million-customer tag diff ran as one task, and a two-statement transaction
-      // beside it timed out after 5 s on PostgreSQL. Not after every chunk: where the thread's other work (the
-      // intelligence phases) takes a turn for a whole step, the writer's thread got one chunk per step and waited.
-      if (performance.now() - lastTurn >= TURN_EVERY_MS) {
+      // Turns of the event loop. A chunk handed to a writer's thread (decisions 173, 174) leaves this thread nothing
+      // to wait for, and a producer whose pushes find room awaits only resolved promises (microtasks): without turns,
+      // a million-customer tag diff ran as one task, and a two-statement transaction beside it timed out after 5 s on
+      // PostgreSQL. But a turn lets the thread's other work (an intelligence step) run for up to a second: given
+      // while the writer still had room, the writer's thread wrote what it had and then waited (decision 178).
+      const since = performance.now() - lastTurn;
+      if ((since >= TURN_EVERY_MS && pending.length >= Math.max(1, ahead)) || since >= TURN_AT_LEAST_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastTurn = performance.now();
       }

@@ -1,6 +1,7 @@
 /**
  * An overlapped column write hands a writer as many chunks before the first is written as the writer takes, or as
- * the producer asks for when that is more (the score write, whose thread has long steps of other work).
+ * the producer asks for when that is more (the score write, whose thread has long steps of other work). The producer
+ * gives its thread's other work a turn once the writer has all it takes, and at least every half second.
  */
 import { describe, expect, it } from "vitest";
 import type { BulkWriter } from "../../app/db/bulk-writer.server";
@@ -49,4 +50,42 @@ describe("overlapped column write", () => {
       expect(await write.done()).toBe(120);
     });
   }
+
+  /** Pushes chunks that take `buildMs` each to build; returns how many the writer held when the event loop had a turn. */
+  async function chunksBeforeATurn(writerAhead: number, buildMs: number, chunks: number) {
+    const { bulk, held } = holdingWriter(writerAhead);
+    const write = overlappedColumnWrite(bulk, options);
+    let pushed = 0;
+    let atTurn = -1;
+    setImmediate(() => (atTurn = held.length));
+    const producing = (async () => {
+      for (let k = 0; k < chunks; k++) {
+        const until = performance.now() + buildMs;
+        while (performance.now() < until); // building the chunk: this thread's own work
+        await write.push(chunk(10));
+        pushed++;
+      }
+    })();
+    while (atTurn < 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (held.length || pushed < chunks) {
+      held.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await producing;
+    await write.done();
+    return atTurn;
+  }
+
+  it("gives the thread's other work a turn only once the writer has every chunk it takes ahead", async () => {
+    // 25 ms per chunk: a turn every 50 ms would come after the second chunk, with the writer holding four more
+    // chunks' room (its thread would wait through the other work's whole step).
+    expect(await chunksBeforeATurn(6, 25, 10)).toBe(6);
+  });
+
+  it("gives a turn at least every half second when the writer always has room", async () => {
+    // The writer takes 100 ahead: its queue never fills, and the cap alone brings the turn (500 ms of 25 ms chunks).
+    const handedOver = await chunksBeforeATurn(100, 25, 40);
+    expect(handedOver).toBeGreaterThan(6);
+    expect(handedOver).toBeLessThanOrEqual(21);
+  });
 });
