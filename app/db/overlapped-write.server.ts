@@ -23,21 +23,30 @@ const TURN_AT_LEAST_EVERY_MS = 500;
 function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<number>): OverlappedWrite<Chunk> {
   const pending: Promise<number>[] = [];
   let written = 0;
+  /** Chunks handed over whose write this thread has not yet seen answered (answers arrive in the event loop's turns). */
+  let unanswered = 0;
   let lastTurn = performance.now();
   return {
     async push(chunk) {
       while (pending.length >= Math.max(1, ahead)) written += await pending.shift()!;
       const sent = write(chunk);
+      unanswered++;
       // Awaited by a later push or done(); until then a failure must not count as unhandled.
-      sent.catch(() => undefined);
+      sent.then(
+        () => unanswered--,
+        () => unanswered--,
+      );
       pending.push(sent);
       // Turns of the event loop. A chunk handed to a writer's thread (decisions 173, 174) leaves this thread nothing
       // to wait for, and a producer whose pushes find room awaits only resolved promises (microtasks): without turns,
       // a million-customer tag diff ran as one task, and a two-statement transaction beside it timed out after 5 s on
-      // PostgreSQL. But a turn lets the thread's other work (an intelligence step) run for up to a second: given
-      // while the writer still had room, the writer's thread wrote what it had and then waited (decision 178).
+      // PostgreSQL. But a turn lets the thread's other work (an intelligence step) run for up to a second, so the
+      // writer is first given all it takes: after each turn (which brings the writer's answers) the producer refills
+      // it, and gives way every 50 ms only once it is full, at least every 500 ms (decision 178). A writer that takes
+      // one chunk at a time writes on this thread: every 50 ms, as before.
       const since = performance.now() - lastTurn;
-      if ((since >= TURN_EVERY_MS && pending.length >= Math.max(1, ahead)) || since >= TURN_AT_LEAST_EVERY_MS) {
+      const full = ahead <= 1 || unanswered >= ahead;
+      if ((since >= TURN_EVERY_MS && full) || since >= TURN_AT_LEAST_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastTurn = performance.now();
       }

@@ -88,4 +88,35 @@ describe("overlapped column write", () => {
     expect(handedOver).toBeGreaterThan(6);
     expect(handedOver).toBeLessThanOrEqual(21);
   });
+
+  it("refills the writer after each turn before it gives way again", async () => {
+    // A writer that answers each chunk in the event loop's next turn, as a writer's thread does (its answer is a
+    // message): after a turn every chunk handed over is answered, and the producer hands over six more before the
+    // next. Turning every 50 ms instead would hand over two per turn, and the writer would wait through the
+    // thread's other work after each.
+    let sent = 0;
+    const bulk = {
+      chunksAhead: 6,
+      writeColumns: (_options: unknown, c: ColumnChunk) => {
+        sent++;
+        return new Promise<number>((resolve) => setImmediate(() => resolve(c.length)));
+      },
+    } as unknown as BulkWriter;
+    const write = overlappedColumnWrite(bulk, options);
+    const atTurns: number[] = [];
+    let producing = true;
+    const tick = () => {
+      atTurns.push(sent);
+      if (producing) setImmediate(tick);
+    };
+    setImmediate(tick);
+    for (let k = 0; k < 18; k++) {
+      const until = performance.now() + 25;
+      while (performance.now() < until); // building the chunk
+      await write.push(chunk(10));
+    }
+    producing = false;
+    expect(await write.done()).toBe(180);
+    expect(atTurns.slice(0, 3)).toEqual([6, 12, 18]);
+  });
 });
