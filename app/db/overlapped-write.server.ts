@@ -31,7 +31,8 @@ function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<numbe
       while (pending.length >= Math.max(1, ahead)) written += await pending.shift()!;
       const sent = write(chunk);
       unanswered++;
-      // Awaited by a later push or done(); until then a failure must not count as unhandled.
+      // Counted as unanswered until it settles. Awaited by a later push or done(); until then a failure must not count
+      // as unhandled (the rejection handler here handles it).
       sent.then(
         () => unanswered--,
         () => unanswered--,
