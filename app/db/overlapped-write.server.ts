@@ -43,11 +43,10 @@ function overlapped<Chunk>(ahead: number, write: (chunk: Chunk) => Promise<numbe
       // a million-customer tag diff ran as one task, and a two-statement transaction beside it timed out after 5 s on
       // PostgreSQL. But a turn lets the thread's other work (an intelligence step) run for up to a second, so the
       // writer is first given all it takes: after each turn (which brings the writer's answers) the producer refills
-      // it, and gives way every 50 ms only once it is full, at least every 500 ms (decision 178). A writer that takes
-      // one chunk at a time writes on this thread: every 50 ms, as before.
+      // it, and gives way every 50 ms only once it is full, at least every 500 ms (decision 178). The chunk just sent
+      // is unanswered here, so a writer that takes one at a time (on this thread) is always full: every 50 ms.
       const since = performance.now() - lastTurn;
-      const full = ahead <= 1 || unanswered >= ahead;
-      if ((since >= TURN_EVERY_MS && full) || since >= TURN_AT_LEAST_EVERY_MS) {
+      if ((since >= TURN_EVERY_MS && unanswered >= ahead) || since >= TURN_AT_LEAST_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastTurn = performance.now();
       }
