@@ -20,6 +20,11 @@ function holdingWriter(chunksAhead: number) {
 }
 
 const chunk = (length: number): ColumnChunk => ({ length, columns: [] });
+/** Building a chunk: `ms` of this thread's own work, with no turn of its event loop. */
+const build = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
 const options = { table: "T", columns: [] };
 
 describe("overlapped column write", () => {
@@ -60,8 +65,7 @@ describe("overlapped column write", () => {
     setImmediate(() => (atTurn = held.length));
     const producing = (async () => {
       for (let k = 0; k < chunks; k++) {
-        const until = performance.now() + buildMs;
-        while (performance.now() < until); // building the chunk: this thread's own work
+        build(buildMs);
         await write.push(chunk(10));
         pushed++;
       }
@@ -111,8 +115,7 @@ describe("overlapped column write", () => {
     };
     setImmediate(tick);
     for (let k = 0; k < 18; k++) {
-      const until = performance.now() + 25;
-      while (performance.now() < until); // building the chunk
+      build(25);
       await write.push(chunk(10));
     }
     producing = false;
