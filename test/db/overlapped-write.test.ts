@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { BulkWriter } from "../../app/db/bulk-writer.server";
 import type { ColumnChunk } from "../../app/db/column-chunk";
 import { overlappedColumnWrite } from "../../app/db/overlapped-write.server";
+import { computeFor } from "../support/busy-thread";
 
 /** A writer that holds every chunk until released, counting how many it holds. */
 function holdingWriter(chunksAhead: number) {
@@ -20,11 +21,6 @@ function holdingWriter(chunksAhead: number) {
 }
 
 const chunk = (length: number): ColumnChunk => ({ length, columns: [] });
-/** Building a chunk: `ms` of this thread's own work, with no turn of its event loop. */
-const build = (ms: number) => {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-};
 const options = { table: "T", columns: [] };
 
 describe("overlapped column write", () => {
@@ -65,7 +61,7 @@ describe("overlapped column write", () => {
     setImmediate(() => (atTurn = held.length));
     const producing = (async () => {
       for (let k = 0; k < chunks; k++) {
-        build(buildMs);
+        computeFor(buildMs); // building the chunk
         await write.push(chunk(10));
         pushed++;
       }
@@ -115,7 +111,7 @@ describe("overlapped column write", () => {
     };
     setImmediate(tick);
     for (let k = 0; k < 18; k++) {
-      build(25);
+      computeFor(25); // building the chunk
       await write.push(chunk(10));
     }
     producing = false;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBulkWriter, type BulkWriter } from "../../app/db/bulk-writer.server";
 import { overlappedWrite } from "../../app/db/overlapped-write.server";
 import { findPostgresBin } from "../../tools/postgres-server";
+import { computeFor } from "../support/busy-thread";
 import { createTestDatabase, type TestDatabase } from "../support/databases";
 import { OUTBOX_WRITE } from "../support/outbox-write";
 
@@ -103,8 +104,7 @@ describe("COPY chunks on the PostgreSQL bulk writer's own thread", () => {
       // not only when the producer is done, and never later than the 500 ms cap.
       const chunks = 3 * bulk.chunksAhead;
       for (let k = 0; k < chunks; k++) {
-        const built = performance.now() + 20;
-        while (performance.now() < built);
+        computeFor(20); // building the chunk
         await write.push(rows(`turns${k}-`, 100));
       }
       ticking = false;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../../../app/domain/math/random";
 import type { ProductInput } from "../../../app/jobs/nightly/product-insights";
 import { startProductInsights } from "../../../app/jobs/nightly/product-insights-in-worker.server";
+import { computeFor } from "../../support/busy-thread";
 
 /** A store of `customers` customers, each with a few orders of a few of 40 products, and segments 0..9. */
 function syntheticStore(customers: number, seed: number): ProductInput {
@@ -68,10 +69,7 @@ describe("products phase on a thread of its own", () => {
     const pending = startProductInsights(baskets, true);
     pending.segments(segmentIndex);
     // The rest of the scoring: meanwhile the thread starts and computes its pairs.
-    const busyUntil = performance.now() + 4_000;
-    while (performance.now() < busyUntil) {
-      // computing
-    }
+    computeFor(4_000);
     const { steps } = await pending.result();
     // The segments were waiting for the thread when it asked for them. Posted only when this thread got back to its
     // event loop, the thread would have sat idle until then: seconds, unless its pairs took it the whole busy time.
